@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderDocx } from './render/docx.ts';
+import { renderHtml } from './render/html.ts';
+import { renderMarkdown } from './render/markdown.ts';
+import { renderPdf } from './render/pdf.ts';
+import type { SampleCollection, SampleDocument } from './SampleDocument.ts';
+
+export const mimeTypes = {
+  md: 'text/markdown',
+  html: 'text/html',
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+} as const;
+
+export interface WrittenSample {
+  document: SampleDocument;
+  path: string;
+  contentHash: string;
+  byteSize: number;
+  /** Page each section starts on, for PDFs. */
+  sectionPages: (number | null)[];
+}
+
+async function render(doc: SampleDocument): Promise<{ bytes: Buffer; sectionPages: (number | null)[] }> {
+  const noPages = doc.sections.map(() => null);
+  switch (doc.format) {
+    case 'md':
+      return { bytes: Buffer.from(renderMarkdown(doc)), sectionPages: noPages };
+    case 'html':
+      return { bytes: Buffer.from(renderHtml(doc)), sectionPages: noPages };
+    case 'docx':
+      return { bytes: await renderDocx(doc), sectionPages: noPages };
+    case 'pdf':
+      return renderPdf(doc);
+  }
+}
+
+/** Renders a collection's documents to real files under `dir/<collection slug>/`. */
+export async function writeSampleCollection(collection: SampleCollection, dir: string): Promise<WrittenSample[]> {
+  const target = path.join(dir, collection.slug);
+  await mkdir(target, { recursive: true });
+  const written: WrittenSample[] = [];
+  for (const document of collection.documents) {
+    const { bytes, sectionPages } = await render(document);
+    const filePath = path.join(target, document.file);
+    await writeFile(filePath, bytes);
+    written.push({
+      document,
+      path: filePath,
+      contentHash: createHash('sha256').update(bytes).digest('hex'),
+      byteSize: bytes.length,
+      sectionPages,
+    });
+  }
+  return written;
+}

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { envSchema } from './schema.ts';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ServiceEndpoint {
+  baseUrls: string[];
+  model: string | undefined;
+  apiKey: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  llm: ServiceEndpoint | undefined;
+  embeddings: ServiceEndpoint | undefined;
+  reranker: ServiceEndpoint | undefined;
+  admin: { email: string | undefined; password: string | undefined; apiKey: string | undefined };
+  slack: {
+    botToken: string | undefined;
+    appToken: string | undefined;
+    signingSecret: string | undefined;
+    apiUrl: string | undefined;
+    defaultAssistant: string | undefined;
+  };
+  seedDemo: boolean;
+}
+
+function endpoint(baseUrls: string[] | undefined, model: string | undefined, apiKey: string | undefined) {
+  return baseUrls ? { baseUrls, model, apiKey } : undefined;
+}
+
+/**
+ * Parses and validates the environment once. Every problem is reported with the variable
+ * it belongs to, so a bad deployment fails at start-up instead of on the first request.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    llm: endpoint(e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY),
+    embeddings: endpoint(e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_API_KEY),
+    reranker: endpoint(e.RERANKER_BASE_URL, e.RERANKER_MODEL, e.RERANKER_API_KEY),
+    admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, apiKey: e.ADMIN_API_KEY },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      defaultAssistant: e.SLACK_DEFAULT_ASSISTANT,
+    },
+    seedDemo: e.SEED_DEMO,
+  };
+}
+
+/** Reads `.env` from the working directory when present (real environment variables win), then parses. */
+export function loadConfig(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return parseConfig(process.env);
+}

@@ -1,0 +1,45 @@
+/**
+ * Typed errors that services throw; the HTTP layer maps them to status codes in one place
+ * (http/errorHandler.ts), so every entry point answers `{"error":{"code","message"}}`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'invalid_request', message, details);
+  }
+}
+
+export class AuthenticationError extends AppError {
+  constructor(message = 'Authentication required: send Authorization: Bearer <api key>.') {
+    super(401, 'unauthenticated', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You do not have permission to do this.') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(404, 'not_found', `${what} was not found.`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}

@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError, NotFoundError } from '../errors.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Maps every error to `{"error":{"code","message"}}` with the right status, and logs the cause. */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  let status = 500;
+  let body: ErrorBody = { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } };
+  if (error instanceof AppError) {
+    status = error.status;
+    body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  } else if (error instanceof ZodError) {
+    status = 400;
+    body = {
+      error: {
+        code: 'invalid_request',
+        message: error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+      },
+    };
+  } else if (error?.type === 'entity.parse.failed') {
+    status = 400;
+    body = { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } };
+  } else if (error?.type === 'entity.too.large') {
+    status = 413;
+    body = { error: { code: 'payload_too_large', message: 'The request body is too large.' } };
+  }
+  if (status >= 500) req.log.error({ err: error }, 'request failed');
+  else req.log.warn({ code: body.error.code, reason: body.error.message }, 'request refused');
+  res.status(status).json(body);
+};
+
+export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFoundError(`${req.method} ${req.originalUrl.split("?")[0]}`));

@@ -1,0 +1,50 @@
+import type { Embedder } from './Embedder.ts';
+
+/**
+ * The CPU embedder used when EMBEDDINGS_BASE_URL is unset: signed feature hashing of word
+ * unigrams, word bigrams and character trigrams, log-scaled and L2-normalised. Deterministic,
+ * about a millisecond per passage, and it needs no model weights (none can be downloaded on
+ * an offline machine). It captures lexical overlap only, not meaning; a NIM embedder does that.
+ */
+export class HashingEmbedder implements Embedder {
+  readonly model = 'tapeout-hashing-v1';
+  readonly mode = 'embedded';
+
+  constructor(readonly dimension = 512) {}
+
+  async embedPassages(texts: string[]): Promise<number[][]> {
+    return texts.map((text) => this.embed(text));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return this.embed(text);
+  }
+
+  private embed(text: string): number[] {
+    const vector = new Float64Array(this.dimension);
+    const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+    const add = (feature: string, weight: number) => {
+      const hash = fnv1a(feature);
+      vector[hash % this.dimension]! += hash & 0x80000000 ? -weight : weight;
+    };
+    words.forEach((word, index) => {
+      add(`w:${word}`, 1);
+      if (index > 0) add(`b:${words[index - 1]} ${word}`, 0.5);
+      const padded = `#${word}#`;
+      for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.25);
+    });
+    for (let i = 0; i < vector.length; i++) vector[i] = Math.sign(vector[i]!) * Math.log1p(Math.abs(vector[i]!));
+    const norm = Math.hypot(...vector) || 1;
+    return Array.from(vector, (value) => value / norm);
+  }
+}
+
+/** 32-bit FNV-1a: tiny, fast and stable across releases, which stored vectors depend on. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,116 @@
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { redactUrl } from '../db/Database.ts';
+import type { Logger } from '../logging/logger.ts';
+import {
+  UnknownTaskError,
+  type EnqueueOptions,
+  type JobQueue,
+  type JobSnapshot,
+  type JobState,
+  type TaskDefinition,
+} from './JobQueue.ts';
+
+const stateMap: Record<string, JobState> = {
+  waiting: 'queued',
+  'waiting-children': 'queued',
+  prioritized: 'queued',
+  wait: 'queued',
+  delayed: 'delayed',
+  active: 'running',
+  completed: 'completed',
+  failed: 'failed',
+};
+
+/** The queue used when REDIS_URL is set: BullMQ, so workers can run in separate processes. */
+export class BullMQJobQueue implements JobQueue {
+  readonly mode = 'redis' as const;
+  readonly displayUrl: string;
+  private readonly tasks = new Map<string, TaskDefinition<never>>();
+  private readonly connection: Redis;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(
+    redisUrl: string,
+    private readonly logger: Logger,
+    readonly queueName = 'tapeout',
+  ) {
+    this.displayUrl = redactUrl(redisUrl);
+    // BullMQ requires maxRetriesPerRequest: null on connections used by workers.
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+    this.queue = new Queue(queueName, { connection: this.connection });
+  }
+
+  register<Data>(task: TaskDefinition<Data>): void {
+    this.tasks.set(task.name, task as TaskDefinition<never>);
+  }
+
+  async enqueue<Data>(taskName: string, data: Data, options: EnqueueOptions = {}): Promise<string> {
+    const task = this.tasks.get(taskName);
+    if (!task) throw new UnknownTaskError(taskName);
+    const jobOptions: JobsOptions = {
+      attempts: task.attempts,
+      backoff: { type: task.backoff.type, delay: task.backoff.delay },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+      ...(options.jobId ? { jobId: options.jobId } : {}),
+    };
+    const job = await this.queue.add(taskName, data, jobOptions);
+    return job.id!;
+  }
+
+  async getJob(id: string): Promise<JobSnapshot | undefined> {
+    const job = await this.queue.getJob(id);
+    if (!job) return undefined;
+    const state = stateMap[await job.getState()] ?? 'queued';
+    return {
+      id: job.id!,
+      name: job.name,
+      state,
+      attemptsMade: state === 'running' ? job.attemptsMade + 1 : job.attemptsMade,
+      progress: typeof job.progress === 'number' ? job.progress : 0,
+      failedReason: job.failedReason || undefined,
+      result: job.returnvalue,
+    };
+  }
+
+  async startWorker(concurrency = 2): Promise<void> {
+    if (this.worker) return;
+    this.worker = new Worker(this.queueName, (job) => this.process(job), {
+      connection: this.connection.duplicate(),
+      concurrency,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ err: error, task: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'task attempt failed'),
+    );
+    await this.worker.waitUntilReady();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.connection.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const task = this.tasks.get(job.name);
+    if (!task) throw new UnknownTaskError(job.name);
+    const attempt = job.attemptsMade + 1;
+    return task.handle(job.data as never, {
+      jobId: job.id!,
+      attempt,
+      logger: this.logger.child({ task: job.name, jobId: job.id, attempt }),
+      updateProgress: (progress) => job.updateProgress(progress),
+    });
+  }
+}

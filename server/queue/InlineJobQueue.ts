@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logging/logger.ts';
+import {
+  backoffDelay,
+  UnknownTaskError,
+  type EnqueueOptions,
+  type JobQueue,
+  type JobSnapshot,
+  type TaskDefinition,
+} from './JobQueue.ts';
+
+interface InlineJob extends JobSnapshot {
+  data: unknown;
+}
+
+/**
+ * The queue used when REDIS_URL is unset: the same task handlers, attempts and backoff as
+ * BullMQ, run in this process. Jobs live in memory, so work still queued when the process
+ * stops is not resumed by the queue itself; tasks keep their durable state in Postgres.
+ */
+export class InlineJobQueue implements JobQueue {
+  readonly mode = 'inline' as const;
+  readonly displayUrl = 'inline';
+  private readonly tasks = new Map<string, TaskDefinition<never>>();
+  private readonly jobs = new Map<string, InlineJob>();
+  private readonly ready: string[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private concurrency = 0;
+  private closed = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  register<Data>(task: TaskDefinition<Data>): void {
+    this.tasks.set(task.name, task as TaskDefinition<never>);
+  }
+
+  async enqueue<Data>(taskName: string, data: Data, options: EnqueueOptions = {}): Promise<string> {
+    if (this.closed) throw new Error('queue is closed');
+    if (!this.tasks.has(taskName)) throw new UnknownTaskError(taskName);
+    const id = options.jobId ?? randomUUID();
+    if (this.jobs.has(id)) return id;
+    this.jobs.set(id, { id, name: taskName, state: 'queued', attemptsMade: 0, progress: 0, failedReason: undefined, result: undefined, data });
+    this.ready.push(id);
+    this.pump();
+    return id;
+  }
+
+  async getJob(id: string): Promise<JobSnapshot | undefined> {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    const { data: _data, ...snapshot } = job;
+    return snapshot;
+  }
+
+  async startWorker(concurrency = 2): Promise<void> {
+    this.concurrency = concurrency;
+    this.pump();
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.concurrency && this.ready.length > 0) {
+      const job = this.jobs.get(this.ready.shift()!);
+      if (!job) continue;
+      const run = this.run(job).finally(() => {
+        this.running.delete(run);
+        this.pump();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(job: InlineJob): Promise<void> {
+    const task = this.tasks.get(job.name)!;
+    job.state = 'running';
+    job.attemptsMade += 1;
+    const logger = this.logger.child({ task: job.name, jobId: job.id, attempt: job.attemptsMade });
+    try {
+      job.result = await task.handle(job.data as never, {
+        jobId: job.id,
+        attempt: job.attemptsMade,
+        logger,
+        updateProgress: async (progress) => {
+          job.progress = progress;
+        },
+      });
+      job.state = 'completed';
+      job.failedReason = undefined;
+    } catch (error) {
+      job.failedReason = error instanceof Error ? error.message : String(error);
+      if (job.attemptsMade >= task.attempts) {
+        job.state = 'failed';
+        logger.error({ err: error }, 'task failed for good');
+        return;
+      }
+      const delay = backoffDelay(task.backoff, job.attemptsMade);
+      logger.warn({ err: error, retryInMs: delay }, 'task failed; retrying');
+      job.state = 'delayed';
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        job.state = 'queued';
+        this.ready.push(job.id);
+        this.pump();
+      }, delay);
+      this.timers.add(timer);
+    }
+  }
+}

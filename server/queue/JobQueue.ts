@@ -1,0 +1,69 @@
+import type { Logger } from '../logging/logger.ts';
+
+export interface BackoffPolicy {
+  type: 'fixed' | 'exponential';
+  /** Milliseconds before the first retry. */
+  delay: number;
+}
+
+export interface TaskContext {
+  jobId: string;
+  /** 1 on the first run, 2 on the first retry, and so on. */
+  attempt: number;
+  updateProgress(progress: number): Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * A background task: one name, one handler. Handlers must be idempotent because every
+ * failure is retried up to `attempts` times, on either queue implementation.
+ */
+export interface TaskDefinition<Data = unknown> {
+  name: string;
+  attempts: number;
+  backoff: BackoffPolicy;
+  handle(data: Data, context: TaskContext): Promise<unknown>;
+}
+
+export type JobState = 'queued' | 'delayed' | 'running' | 'completed' | 'failed';
+
+export interface JobSnapshot {
+  id: string;
+  name: string;
+  state: JobState;
+  attemptsMade: number;
+  progress: number;
+  failedReason: string | undefined;
+  result: unknown;
+}
+
+export interface EnqueueOptions {
+  /** Enqueueing twice with the same id adds one job: the second call returns the first. */
+  jobId?: string;
+}
+
+export interface JobQueue {
+  readonly mode: 'inline' | 'redis';
+  /** Where the queue lives, safe to show (no password). */
+  readonly displayUrl: string;
+  register<Data>(task: TaskDefinition<Data>): void;
+  enqueue<Data>(taskName: string, data: Data, options?: EnqueueOptions): Promise<string>;
+  getJob(id: string): Promise<JobSnapshot | undefined>;
+  /** Starts processing registered tasks in this process. */
+  startWorker(concurrency?: number): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The shared retry schedule; BullMQ computes the same numbers for its built-in strategies. */
+export function backoffDelay(policy: BackoffPolicy, attemptsMade: number): number {
+  if (policy.type === 'fixed') return policy.delay;
+  return policy.delay * 2 ** Math.max(0, attemptsMade - 1);
+}
+
+export class UnknownTaskError extends Error {
+  constructor(name: string) {
+    super(`no task named "${name}" is registered`);
+    this.name = 'UnknownTaskError';
+  }
+}

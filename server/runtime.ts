@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import { queuePendingSampleDocuments, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
+import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
+import type { Config } from './config/index.ts';
+import { createApp } from './http/createApp.ts';
+import type { Logger } from './logging/logger.ts';
+import { closeServices, createServices, type Services } from './services.ts';
+import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
+
+export interface RuntimeOptions {
+  /** Serve HTTP. */
+  web: boolean;
+  /** Process background tasks in this process. Always on with the inline queue. */
+  worker: boolean;
+}
+
+export interface Runtime {
+  services: Services;
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Boots Tapeout: database and migrations, queue and tasks, bootstrap admin, demo seed, HTTP. */
+export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const services = await createServices(config, logger);
+  let server: Server | undefined;
+  try {
+    registerTasks(services);
+    if (options.worker || services.queue.mode === 'inline') await services.queue.startWorker();
+    if (options.web) {
+      const admin = await ensureBootstrapAdmin(services.db, services.users, config.admin);
+      const credentials = formatGeneratedCredentials(admin);
+      if (credentials) console.log(`\n${credentials}\n`);
+      if (config.seedDemo) await seedDemoContent(services);
+      await queuePendingSampleDocuments(services);
+      server = await listen(createApp(services), config);
+    }
+  } catch (error) {
+    await closeServices(services);
+    throw error;
+  }
+  const address = server?.address();
+  const url = address && typeof address === 'object' ? `http://localhost:${address.port}` : undefined;
+  return {
+    services,
+    url,
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await closeServices(services);
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host, () => resolve(server));
+    server.once('error', reject);
+  });
+}
