@@ -45,9 +45,11 @@ function endpoint(baseUrls: string[] | undefined, model: string | undefined, api
  * it belongs to, so a bad deployment fails at start-up instead of on the first request.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(env);
+  // An empty value means "not set", as docker-compose and .env files write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(present);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(result.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`));
   }
   const e = result.data;
   return {

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-/** An empty string in the environment means "not set", as docker-compose and .env files write it. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0).max(65535);
 
 /**
  * One or more OpenAI-style base URLs, comma-separated (several replicas of one service).
@@ -40,28 +36,28 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  DATABASE_URL: optional(postgresUrl),
-  REDIS_URL: optional(redisUrl),
+  DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
 
-  LLM_BASE_URL: optional(baseUrls),
-  LLM_MODEL: optional(z.string().min(1)),
-  LLM_API_KEY: optional(z.string().min(1)),
-  EMBEDDINGS_BASE_URL: optional(baseUrls),
-  EMBEDDINGS_MODEL: optional(z.string().min(1)),
-  EMBEDDINGS_API_KEY: optional(z.string().min(1)),
-  RERANKER_BASE_URL: optional(baseUrls),
-  RERANKER_MODEL: optional(z.string().min(1)),
-  RERANKER_API_KEY: optional(z.string().min(1)),
+  LLM_BASE_URL: baseUrls.optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  EMBEDDINGS_BASE_URL: baseUrls.optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  RERANKER_BASE_URL: baseUrls.optional(),
+  RERANKER_MODEL: z.string().min(1).optional(),
+  RERANKER_API_KEY: z.string().min(1).optional(),
 
-  ADMIN_EMAIL: optional(z.email({ message: 'must be an email address' })),
-  ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
-  ADMIN_API_KEY: optional(z.string().min(24, 'must be at least 24 characters')),
+  ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
 
-  SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must start with xoxb-')),
-  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must start with xapp-')),
-  SLACK_SIGNING_SECRET: optional(z.string().min(1)),
-  SLACK_API_URL: optional(z.url()),
-  SLACK_DEFAULT_ASSISTANT: optional(z.string().min(1)),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_API_URL: z.url().optional(),
+  SLACK_DEFAULT_ASSISTANT: z.string().min(1).optional(),
 
   SEED_DEMO: z
     .enum(['true', 'false'], { message: 'must be true or false' })

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
 import lockfile from 'proper-lockfile';
+import { SessionAffineQueryQueue } from './SessionAffineQueryQueue.ts';
 
 export class DataDirInUseError extends Error {
   constructor(dir: string) {
@@ -18,13 +20,15 @@ export class DataDirInUseError extends Error {
 /**
  * Postgres in-process: PGlite (the real Postgres engine compiled to WASM) with pgvector,
  * served on a loopback socket so the rest of Tapeout talks to it through `pg` exactly as it
- * talks to an external server. PGlite is single-connection; the socket server multiplexes
- * several client connections and keeps a transaction pinned to the connection that opened it.
+ * talks to an external server. PGlite has one session; pglite-socket's protocol handler serves
+ * each connection and SessionAffineQueryQueue shares the session between them safely.
  */
 export class EmbeddedPostgres {
+  private readonly handlers = new Set<PGLiteSocketHandler>();
+
   private constructor(
     private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly server: net.Server,
     private readonly releaseLock: () => Promise<void>,
     readonly connectionString: string,
   ) {}
@@ -46,23 +50,43 @@ export class EmbeddedPostgres {
     }
     try {
       const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
-      const server = new PGLiteSocketServer({
-        db,
-        host: '127.0.0.1',
-        port: 0,
-        maxConnections: EmbeddedPostgres.maxConnections,
+      const server = net.createServer();
+      server.maxConnections = EmbeddedPostgres.maxConnections;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
       });
-      await server.start();
-      const connectionString = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-      return new EmbeddedPostgres(db, server, releaseLock, connectionString);
+      const { port } = server.address() as net.AddressInfo;
+      const embedded = new EmbeddedPostgres(db, server, releaseLock, `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`);
+      embedded.serve(new SessionAffineQueryQueue(db));
+      return embedded;
     } catch (error) {
       await releaseLock();
       throw error;
     }
   }
 
+  private serve(queryQueue: SessionAffineQueryQueue): void {
+    this.server.on('connection', (socket) => {
+      const handler = new PGLiteSocketHandler({
+        // The handler's option is typed with pglite-socket's own queue class; ours has its public surface.
+        queryQueue: queryQueue as unknown as PGLiteSocketHandlerOptions['queryQueue'],
+        closeOnDetach: true,
+      });
+      this.handlers.add(handler);
+      const forget = () => this.handlers.delete(handler);
+      handler.addEventListener('close', forget);
+      handler.addEventListener('error', forget);
+      handler.attach(socket).catch(() => {
+        forget();
+        socket.destroy();
+      });
+    });
+  }
+
   async stop(): Promise<void> {
-    await this.server.stop();
+    await Promise.all([...this.handlers].map((handler) => handler.detach(true)));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.db.close();
     await this.releaseLock();
   }

@@ -24,8 +24,9 @@ export function createApp(services: Services): Express {
   app.use(healthRoutes(services));
 
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
+  // Authenticate before parsing, so anonymous callers cannot make us parse bodies.
   api.use(authenticate(services.users));
+  api.use(express.json({ limit: '1mb' }));
   api.use(meRoutes());
   api.use(assistantRoutes(services));
   api.use(apiNotFound);

@@ -30,6 +30,7 @@ export class BullMQJobQueue implements JobQueue {
   private readonly connection: Redis;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  private workerConnection: Redis | undefined;
 
   constructor(
     redisUrl: string,
@@ -78,8 +79,11 @@ export class BullMQJobQueue implements JobQueue {
 
   async startWorker(concurrency = 2): Promise<void> {
     if (this.worker) return;
+    // Workers block on Redis, so they get a connection of their own; BullMQ does not close
+    // connections it was handed, so close() does.
+    this.workerConnection = this.connection.duplicate();
     this.worker = new Worker(this.queueName, (job) => this.process(job), {
-      connection: this.connection.duplicate(),
+      connection: this.workerConnection,
       concurrency,
     });
     this.worker.on('failed', (job, error) =>
@@ -99,6 +103,7 @@ export class BullMQJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 

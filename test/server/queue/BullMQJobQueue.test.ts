@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { BullMQJobQueue } from '../../../server/queue/BullMQJobQueue.ts';
+import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
+import { silentLogger } from '../../support/testDatabase.ts';
+import { jobQueueContract } from './jobQueueContract.ts';
+
+describe('BullMQJobQueue (real Redis)', async () => {
+  const available = await redisAvailable();
+  if (!available) {
+    it('needs Redis on 127.0.0.1:6379', (t) => {
+      skipOrFail(t, available, `Redis at ${redisUrl}`);
+    });
+    return;
+  }
+  jobQueueContract(async (register) => {
+    // A queue name of its own keeps each test's jobs apart in the shared Redis.
+    const queue = new BullMQJobQueue(redisUrl, silentLogger, `tapeout-test-${randomUUID()}`);
+    register(queue);
+    await queue.startWorker(2);
+    return queue;
+  });
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { JobQueue, JobSnapshot } from '../../../server/queue/JobQueue.ts';
+
+async function waitForState(queue: JobQueue, id: string, states: JobSnapshot['state'][], timeoutMs = 15_000): Promise<JobSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queue.getJob(id);
+    if (job && states.includes(job.state)) return job;
+    if (Date.now() > deadline) assert.fail(`job ${id} is ${job?.state ?? 'missing'}, expected ${states.join(' or ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The behaviour every JobQueue must have, so that tasks written against the interface act the
+ * same on BullMQ and in-process. `makeQueue` returns a fresh, empty, started queue.
+ */
+export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void) => Promise<JobQueue>) {
+  it('runs a task with its data and reports progress and result', async () => {
+    const queue = await makeQueue((q) =>
+      q.register<{ n: number }>({
+        name: 'Double',
+        attempts: 1,
+        backoff: { type: 'fixed', delay: 10 },
+        async handle({ n }, context) {
+          await context.updateProgress(50);
+          return n * 2;
+        },
+      }),
+    );
+    try {
+      const id = await queue.enqueue('Double', { n: 21 });
+      const job = await waitForState(queue, id, ['completed', 'failed']);
+      assert.equal(job.state, 'completed');
+      assert.equal(job.result, 42);
+      assert.equal(job.progress, 50);
+      assert.equal(job.attemptsMade, 1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('retries a failing task with exponential backoff until it succeeds', async () => {
+    const attemptTimes: number[] = [];
+    const queue = await makeQueue((q) =>
+      q.register({
+        name: 'Flaky',
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 200 },
+        async handle(_data, context) {
+          attemptTimes.push(Date.now());
+          if (context.attempt < 3) throw new Error(`transient failure ${context.attempt}`);
+          return 'ok';
+        },
+      }),
+    );
+    try {
+      const id = await queue.enqueue('Flaky', {});
+      const job = await waitForState(queue, id, ['completed', 'failed']);
+      assert.equal(job.state, 'completed');
+      assert.equal(job.attemptsMade, 3);
+      // Delays of 200 ms then 400 ms (BullMQ's exponential strategy: delay * 2^(attempt-1)).
+      assert.ok(attemptTimes[1]! - attemptTimes[0]! >= 190, `first retry after ${attemptTimes[1]! - attemptTimes[0]!} ms`);
+      assert.ok(attemptTimes[2]! - attemptTimes[1]! >= 390, `second retry after ${attemptTimes[2]! - attemptTimes[1]!} ms`);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('marks a task failed with its reason once attempts are exhausted', async () => {
+    let runs = 0;
+    const queue = await makeQueue((q) =>
+      q.register({
+        name: 'Broken',
+        attempts: 2,
+        backoff: { type: 'fixed', delay: 50 },
+        async handle() {
+          runs += 1;
+          throw new Error('the file has no text layer');
+        },
+      }),
+    );
+    try {
+      const id = await queue.enqueue('Broken', {});
+      const job = await waitForState(queue, id, ['failed']);
+      assert.equal(job.failedReason, 'the file has no text layer');
+      assert.equal(runs, 2);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('adds one job for two enqueues with the same job id', async () => {
+    let runs = 0;
+    const queue = await makeQueue((q) =>
+      q.register({
+        name: 'Once',
+        attempts: 1,
+        backoff: { type: 'fixed', delay: 10 },
+        async handle() {
+          runs += 1;
+        },
+      }),
+    );
+    try {
+      const first = await queue.enqueue('Once', {}, { jobId: 'same-document' });
+      const second = await queue.enqueue('Once', {}, { jobId: 'same-document' });
+      assert.equal(first, second);
+      await waitForState(queue, first, ['completed']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(runs, 1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('refuses to enqueue a task nobody registered', async () => {
+    const queue = await makeQueue(() => {});
+    try {
+      await assert.rejects(queue.enqueue('Nope', {}), /no task named "Nope"/);
+    } finally {
+      await queue.close();
+    }
+  });
+}

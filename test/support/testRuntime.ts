@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../../server/config/index.ts';
+import { startRuntime, type Runtime } from '../../server/runtime.ts';
+import { silentLogger } from './testDatabase.ts';
+
+export interface TestRuntime extends Runtime {
+  url: string;
+  dataDir: string;
+  apiKey: string;
+  /** Stops the runtime and deletes its data directory. */
+  dispose(): Promise<void>;
+}
+
+export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
+
+/** The real Tapeout runtime, in-process, on a random port and a fresh data directory. */
+export async function startTestRuntime(env: Record<string, string> = {}): Promise<TestRuntime> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, ...env });
+  const runtime = await startRuntime(config, silentLogger, { web: true, worker: true });
+  return {
+    ...runtime,
+    url: runtime.url!,
+    dataDir,
+    apiKey: testAdminKey,
+    async dispose() {
+      await runtime.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

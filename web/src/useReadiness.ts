@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'react';
+
+export interface ComponentStatus {
+  mode: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Readiness {
+  status: 'ok' | 'degraded';
+  components: Record<string, ComponentStatus>;
+}
+
+export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness };
+
+/** Polls /readyz so the page reflects a service going down or coming back. */
+export function useReadiness(intervalMs = 10_000): ReadinessState {
+  const [state, setState] = useState<ReadinessState>({ kind: 'loading' });
+  useEffect(() => {
+    let cancelled = false;
+    const load = async () => {
+      try {
+        const response = await fetch('/readyz');
+        const readiness = (await response.json()) as Readiness;
+        if (!cancelled) setState({ kind: 'ready', readiness });
+      } catch {
+        if (!cancelled) setState({ kind: 'error', message: 'The Tapeout server cannot be reached.' });
+      }
+    };
+    void load();
+    const timer = setInterval(load, intervalMs);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [intervalMs]);
+  return state;
+}
