@@ -34,7 +34,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     config,
     logger,
     db,
-    queue: createJobQueue(config.redisUrl, logger),
+    queue: createJobQueue(config.redisUrl, config.queuePrefix, logger),
     // Remote embedding clients arrive with the inference microservices; until then every
     // deployment embeds on the CPU, and /readyz says so.
     embedder: new HashingEmbedder(),

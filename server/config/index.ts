@@ -22,6 +22,8 @@ export interface Config {
   logLevel: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Keeps deployments that share one Redis apart. */
+  queuePrefix: string;
   llm: ServiceEndpoint | undefined;
   embeddings: ServiceEndpoint | undefined;
   reranker: ServiceEndpoint | undefined;
@@ -59,6 +61,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
     llm: endpoint(e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY),
     embeddings: endpoint(e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_API_KEY),
     reranker: endpoint(e.RERANKER_BASE_URL, e.RERANKER_MODEL, e.RERANKER_API_KEY),

@@ -38,6 +38,7 @@ export const envSchema = z.object({
 
   DATABASE_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
 
   LLM_BASE_URL: baseUrls.optional(),
   LLM_MODEL: z.string().min(1).optional(),

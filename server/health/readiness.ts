@@ -1,5 +1,6 @@
 import type { Config, ServiceEndpoint } from '../config/index.ts';
 import type { Database } from '../db/Database.ts';
+import type { Embedder } from '../inference/embeddings/Embedder.ts';
 import { probeReadiness } from '../inference/probeReadiness.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 
@@ -32,13 +33,29 @@ async function remote(endpoint: ServiceEndpoint): Promise<ComponentStatus> {
   };
 }
 
-export async function checkReadiness(deps: { config: Config; db: Database; queue: JobQueue }): Promise<Readiness> {
+interface ReadinessDeps {
+  config: Config;
+  db: Database;
+  queue: JobQueue;
+  embedder: Embedder;
+}
+
+/** Reports the embedder that really writes the vectors, whatever is configured. */
+async function embeddingsStatus({ config, embedder }: ReadinessDeps): Promise<ComponentStatus> {
+  if (embedder.mode !== 'embedded') return remote(config.embeddings!);
+  const detail = config.embeddings
+    ? `EMBEDDINGS_BASE_URL is set but not used yet: this version embeds with the CPU embedder ${embedder.model}`
+    : `CPU embedder ${embedder.model}`;
+  return { mode: 'embedded', ok: true, detail };
+}
+
+export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const { config, db, queue } = deps;
   const [database, queueOk, llm, embeddings, reranker] = await Promise.all([
     db.ping(),
     queue.ping(),
     config.llm ? remote(config.llm) : { mode: 'extractive', ok: true, detail: 'no LLM configured: answers are extractive' },
-    config.embeddings ? remote(config.embeddings) : { mode: 'embedded', ok: true, detail: 'CPU hashing embedder' },
+    embeddingsStatus(deps),
     config.reranker ? remote(config.reranker) : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
   ]);
   const components = {

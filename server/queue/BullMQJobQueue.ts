@@ -35,13 +35,14 @@ export class BullMQJobQueue implements JobQueue {
   constructor(
     redisUrl: string,
     private readonly logger: Logger,
-    readonly queueName = 'tapeout',
+    readonly queueName = 'tasks',
+    private readonly prefix = 'tapeout',
   ) {
     this.displayUrl = redactUrl(redisUrl);
     // BullMQ requires maxRetriesPerRequest: null on connections used by workers.
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     this.connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-    this.queue = new Queue(queueName, { connection: this.connection });
+    this.queue = new Queue(queueName, { connection: this.connection, prefix });
   }
 
   register<Data>(task: TaskDefinition<Data>): void {
@@ -84,6 +85,7 @@ export class BullMQJobQueue implements JobQueue {
     this.workerConnection = this.connection.duplicate();
     this.worker = new Worker(this.queueName, (job) => this.process(job), {
       connection: this.workerConnection,
+      prefix: this.prefix,
       concurrency,
     });
     this.worker.on('failed', (job, error) =>

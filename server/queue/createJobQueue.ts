@@ -3,6 +3,6 @@ import { BullMQJobQueue } from './BullMQJobQueue.ts';
 import { InlineJobQueue } from './InlineJobQueue.ts';
 import type { JobQueue } from './JobQueue.ts';
 
-export function createJobQueue(redisUrl: string | undefined, logger: Logger): JobQueue {
-  return redisUrl ? new BullMQJobQueue(redisUrl, logger) : new InlineJobQueue(logger);
+export function createJobQueue(redisUrl: string | undefined, prefix: string, logger: Logger): JobQueue {
+  return redisUrl ? new BullMQJobQueue(redisUrl, logger, 'tasks', prefix) : new InlineJobQueue(logger);
 }

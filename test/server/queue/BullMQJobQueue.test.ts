@@ -14,8 +14,8 @@ describe('BullMQJobQueue (real Redis)', async () => {
     return;
   }
   jobQueueContract(async (register) => {
-    // A queue name of its own keeps each test's jobs apart in the shared Redis.
-    const queue = new BullMQJobQueue(redisUrl, silentLogger, `tapeout-test-${randomUUID()}`);
+    // A prefix of its own keeps each test's jobs apart in the shared Redis.
+    const queue = new BullMQJobQueue(redisUrl, silentLogger, 'tasks', `tapeout-test-${randomUUID()}`);
     register(queue);
     await queue.startWorker(2);
     return queue;

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { seedDemoContent } from '../../../ingestion/seed/seedDemoContent.ts';
+import type { Principal } from '../../../server/auth/Principal.ts';
+import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
+import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+
+const anyEmployee: Principal = { userId: null, email: null, role: 'member' };
+
+for (const mode of ['inline', 'redis'] as const) {
+  describe(`demo seed through the ${mode} queue`, async () => {
+    const available = mode === 'inline' || (await redisAvailable());
+    let runtime: TestRuntime;
+
+    before(async () => {
+      if (!available) return;
+      runtime = await startTestRuntime(mode === 'redis' ? { REDIS_URL: redisUrl, QUEUE_PREFIX: `tapeout-test-${randomUUID()}` } : {});
+    });
+    after(() => runtime?.dispose());
+
+    it('indexes every demo document until it is ready', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      const counts = await waitFor(async () => {
+        const { rows } = await runtime.services.db.query<{ status: string; count: string }>(
+          `SELECT status, count(*) FROM documents GROUP BY status`,
+        );
+        const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+        return byStatus.ready === 19 ? byStatus : undefined;
+      }, 'demo documents to be ready');
+      assert.deepEqual(counts, { ready: 19 });
+    });
+
+    it('spreads the chip-design documents over Markdown, HTML, PDF and DOCX', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      const { rows } = await runtime.services.db.query<{ mime_type: string; count: string }>(
+        `SELECT d.mime_type, count(*) FROM documents d JOIN collections c ON c.id = d.collection_id
+          WHERE c.slug = 'chip-design' GROUP BY d.mime_type ORDER BY d.mime_type`,
+      );
+      const total = rows.reduce((sum, row) => sum + Number(row.count), 0);
+      assert.ok(total >= 12, `${total} chip-design documents`);
+      assert.deepEqual(
+        rows.map((row) => row.mime_type),
+        ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html', 'text/markdown'],
+      );
+    });
+
+    it('writes real files of each format under DATA_DIR/sample-corpus', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      const dir = path.join(runtime.dataDir, 'sample-corpus', 'chip-design');
+      assert.equal((await readFile(path.join(dir, 'dft-scan-insertion.pdf'))).subarray(0, 5).toString(), '%PDF-');
+      assert.equal((await readFile(path.join(dir, 'tapeout-checklist.docx'))).subarray(0, 2).toString(), 'PK');
+      assert.match(await readFile(path.join(dir, 'timing-closure-sta.html'), 'utf8'), /<h2>Timing exceptions<\/h2>/);
+      assert.match(await readFile(path.join(dir, 'rtl-coding-guidelines.md'), 'utf8'), /^# RTL Coding Guidelines/);
+    });
+
+    it('makes the content searchable by every employee, with headings and pages', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      const hits = await runtime.services.chunks.fullText(anyEmployee, 'STREAM_MCAST_DEST');
+      assert.ok(hits.length >= 1);
+      assert.deepEqual(hits[0]!.headingPath, ['RTL Coding Guidelines', 'Naming']);
+      const pdfHits = await runtime.services.chunks.fullText(anyEmployee, 'scan_en dedicated buffer tree');
+      assert.equal(pdfHits[0]?.page, 1);
+      const nearest = await runtime.services.chunks.nearest(anyEmployee, await runtime.services.embedder.embedQuery('isolation clamp value UPF'));
+      assert.deepEqual(nearest[0]!.headingPath, ['Low-Power Design with UPF', 'Isolation']);
+    });
+
+    it('seeds nothing twice', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      assert.equal(await seedDemoContent(runtime.services), false);
+      const { rows } = await runtime.services.db.query<{ count: string }>('SELECT count(*) FROM assistants');
+      assert.equal(rows[0]!.count, '3');
+    });
+  });
+}
+
