@@ -1,15 +1,8 @@
 import { useEffect, useState } from 'react';
+// The response shape of GET /readyz, shared with the server (a type-only import, erased at build).
+import type { Readiness } from '../../server/health/readiness.ts';
 
-export interface ComponentStatus {
-  mode: string;
-  ok: boolean;
-  detail?: string;
-}
-
-export interface Readiness {
-  status: 'ok' | 'degraded';
-  components: Record<string, ComponentStatus>;
-}
+export type { ComponentStatus, Readiness } from '../../server/health/readiness.ts';
 
 export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness };
 
