@@ -53,11 +53,14 @@ program
 
 program
   .command('worker')
-  .description('process background tasks from Redis (BullMQ); needs REDIS_URL')
+  .description('process background tasks from Redis (BullMQ); needs REDIS_URL and DATABASE_URL')
   .action(async () => {
     const config = configOrExit();
-    if (!config.redisUrl) {
-      console.error('tapeout worker needs REDIS_URL: without Redis, `tapeout start` runs the tasks in-process.');
+    if (!config.redisUrl || !config.databaseUrl) {
+      console.error(
+        'tapeout worker needs REDIS_URL and DATABASE_URL, shared with the server: ' +
+          'with the embedded database or queue, `tapeout start` runs the tasks in-process.',
+      );
       process.exit(2);
     }
     await run({ web: false, worker: true });

@@ -22,14 +22,13 @@ export class Database {
 
   static async open(options: { databaseUrl?: string; embeddedDir?: string; logger: Logger }): Promise<Database> {
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.embeddedDir);
-    const connectionString = options.databaseUrl ?? embedded!.connectionString;
-    const pool = new pg.Pool({
-      connectionString,
-      // The embedded server refuses connections beyond its limit instead of queueing them.
-      max: embedded ? EmbeddedPostgres.maxConnections / 2 : 10,
-    });
+    const pool = embedded
+      ? // The embedded server refuses connections beyond its limit instead of queueing them.
+        new pg.Pool({ ...embedded.clientConfig, max: EmbeddedPostgres.maxConnections / 2 })
+      : new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     pool.on('error', (error) => options.logger.error({ err: error }, 'idle database client failed'));
-    const database = new Database(pool, embedded ? 'embedded' : 'external', redactUrl(connectionString), embedded);
+    const displayUrl = embedded ? `embedded (${embedded.clientConfig.host})` : redactUrl(options.databaseUrl!);
+    const database = new Database(pool, embedded ? 'embedded' : 'external', displayUrl, embedded);
     try {
       await runMigrations(pool, options.logger);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -19,7 +19,7 @@ export class DataDirInUseError extends Error {
 
 /**
  * Postgres in-process: PGlite (the real Postgres engine compiled to WASM) with pgvector,
- * served on a loopback socket so the rest of Tapeout talks to it through `pg` exactly as it
+ * served on a private local socket so the rest of Tapeout talks to it through `pg` exactly as it
  * talks to an external server. PGlite has one session; pglite-socket's protocol handler serves
  * each connection and SessionAffineQueryQueue shares the session between them safely.
  */
@@ -30,7 +30,8 @@ export class EmbeddedPostgres {
     private readonly db: PGlite,
     private readonly server: net.Server,
     private readonly releaseLock: () => Promise<void>,
-    readonly connectionString: string,
+    /** Where `pg` connects: a socket directory (host starting with /) or loopback TCP. */
+    readonly clientConfig: { host: string; port: number; user: string; database: string },
   ) {}
 
   static readonly maxConnections = 16;
@@ -52,12 +53,8 @@ export class EmbeddedPostgres {
       const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
       const server = net.createServer();
       server.maxConnections = EmbeddedPostgres.maxConnections;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-      const { port } = server.address() as net.AddressInfo;
-      const embedded = new EmbeddedPostgres(db, server, releaseLock, `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`);
+      const address = await listen(server, dataDir);
+      const embedded = new EmbeddedPostgres(db, server, releaseLock, { ...address, user: 'postgres', database: 'postgres' });
       embedded.serve(new SessionAffineQueryQueue(db));
       return embedded;
     } catch (error) {
@@ -90,4 +87,37 @@ export class EmbeddedPostgres {
     await this.db.close();
     await this.releaseLock();
   }
+}
+
+const socketPort = 5432;
+// Unix socket paths are limited to about 107 bytes; keep a margin.
+const maxSocketPath = 100;
+
+function listenOn(server: net.Server, target: string | net.ListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(target, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * PGlite accepts every connection without a password, so a persisted database is served on a
+ * Unix socket inside its own 0700 directory, where only the owner of the process can reach it.
+ * In-memory databases (tests) and data directories too deep for a socket path use loopback TCP.
+ */
+async function listen(server: net.Server, dataDir: string | undefined): Promise<{ host: string; port: number }> {
+  const socketPath = dataDir && path.join(dataDir, `.s.PGSQL.${socketPort}`);
+  if (dataDir && socketPath && socketPath.length <= maxSocketPath) {
+    chmodSync(dataDir, 0o700);
+    // A socket left by a crashed process; the data-directory lock proves nobody else serves it.
+    rmSync(socketPath, { force: true });
+    await listenOn(server, socketPath);
+    chmodSync(socketPath, 0o600);
+    return { host: dataDir, port: socketPort };
+  }
+  await listenOn(server, { host: '127.0.0.1', port: 0 });
+  return { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
 }

@@ -59,6 +59,12 @@ describe('tapeout start on a machine with nothing configured', () => {
     assert.match(output, /in use by another Tapeout process/);
   });
 
+  it('refuses to run a worker without a shared database and Redis', async () => {
+    const { code, output } = await runTapeout(['worker'], { DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
+    assert.equal(code, 2);
+    assert.match(output, /needs REDIS_URL and DATABASE_URL/);
+  });
+
   it('stops at start-up on a bad value, naming the variable', async () => {
     const { code, output } = await runTapeout(['start'], { DATA_DIR: dataDir, PORT: 'eighty', LLM_BASE_URL: 'http://nim:8000' });
     assert.equal(code, 2);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -102,6 +102,15 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
     );
     const { rows } = await db.query<{ count: string }>(`SELECT count(*) FROM audit_events WHERE action = 'half-done'`);
     assert.equal(rows[0]!.count, '0');
+  });
+
+  it('serves a persisted database only on a socket its owner can reach', async () => {
+    const directory = await stat(dir);
+    assert.equal(directory.mode & 0o077, 0, 'data directory is private');
+    const socket = await stat(path.join(dir, '.s.PGSQL.5432'));
+    assert.ok(socket.isSocket());
+    assert.equal(socket.mode & 0o077, 0, 'socket is private');
+    assert.equal(db.displayUrl, `embedded (${dir})`);
   });
 
   it('refuses a second process on the same data directory', async () => {
