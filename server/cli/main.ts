@@ -81,4 +81,53 @@ program
     logger.info('database schema is up to date');
   });
 
+program
+  .command('nim-emulator')
+  .description('serve a deterministic stand-in for NIM LLM, embedding and reranking containers (development and tests)')
+  .option('--port <port>', 'port to listen on', '8000')
+  .option('--host <host>', 'address to bind', '127.0.0.1')
+  .option('--warmup-ms <ms>', '/v1/health/ready answers 503 for this long after start', '0')
+  .option('--latency-ms <ms>', 'delay before every inference response', '0')
+  .option('--tokens-per-second <n>', 'streaming speed of chat completions', '200')
+  .option('--dimension <n>', 'embedding size', '1024')
+  .option('--nim-version <1|2>', 'NIM 1.x accepts nvext, 2.x rejects it', '2')
+  .option('--fault <json>', 'inject a fault, for example \'{"kind":"http-error","endpoint":"chat","status":503}\' (repeatable)', collect, [])
+  .action(async (options: Record<string, string> & { fault: string[] }) => {
+    const { NimEmulator } = await import('../inference/nimEmulator/NimEmulator.ts');
+    const number = (name: string) => {
+      const value = Number(options[name]);
+      if (!Number.isFinite(value) || value < 0) {
+        console.error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a non-negative number`);
+        process.exit(2);
+      }
+      return value;
+    };
+    const emulator = new NimEmulator({
+      warmupMs: number('warmupMs'),
+      latencyMs: number('latencyMs'),
+      tokensPerSecond: number('tokensPerSecond') || 200,
+      embeddingDimension: number('dimension'),
+      nimVersion: options.nimVersion === '1' ? 1 : 2,
+    });
+    try {
+      emulator.injectFaults(options.fault.map((fault) => JSON.parse(fault)));
+    } catch (error) {
+      console.error(`--fault: ${error instanceof Error ? error.message : error}`);
+      process.exit(2);
+    }
+    const url = await emulator.listen(number('port'), options.host);
+    console.log(`NIM emulator (deterministic, not a model) serving on ${url}`);
+    const { llmModel, embeddingModel, rerankModel } = emulator.options;
+    console.log(`  LLM_BASE_URL=${url} LLM_MODEL=${llmModel}`);
+    console.log(`  EMBEDDINGS_BASE_URL=${url} EMBEDDINGS_MODEL=${embeddingModel}`);
+    console.log(`  RERANKER_BASE_URL=${url} RERANKER_MODEL=${rerankModel}`);
+    const stop = () => void emulator.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 await program.parseAsync(process.argv);
