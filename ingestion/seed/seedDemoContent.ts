@@ -18,6 +18,8 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
   const written = new Map<string, WrittenSample[]>();
   for (const collection of sampleCollections) written.set(collection.slug, await writeSampleCollection(collection, corpusDir));
 
+  // Asked before the transaction: a remote embedder may take a while to answer.
+  const embeddingDimension = await services.embedder.dimension();
   const seeded = await services.db.transaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [seededKey]);
     if (await getSetting(client, seededKey)) return false;
@@ -28,7 +30,7 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
           name: sample.name,
           description: sample.description,
           embeddingModel: services.embedder.model,
-          embeddingDimension: services.embedder.dimension,
+          embeddingDimension,
         },
         client,
       );

@@ -64,7 +64,7 @@ export function indexSampleDocumentTask(services: Services): TaskDefinition<Inde
               // An estimate (about four characters a token) until the ingestion pipeline counts real tokens.
               Math.ceil(text.length / 4),
               services.embedder.model,
-              services.embedder.dimension,
+              embeddings[ordinal]!.length,
               toVectorLiteral(embeddings[ordinal]!),
             ],
           );

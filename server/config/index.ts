@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 
 export interface ServiceEndpoint {
   baseUrls: string[];
-  model: string | undefined;
+  model: string;
   apiKey: string | undefined;
 }
 
@@ -27,6 +27,15 @@ export interface Config {
   llm: ServiceEndpoint | undefined;
   embeddings: ServiceEndpoint | undefined;
   reranker: ServiceEndpoint | undefined;
+  llmOptions: {
+    extraBody: Record<string, unknown>;
+    /** NIM 1.x takes extra parameters inside `nvext`; NIM 2.x, vLLM and others at the top level. */
+    extraBodyFormat: 'top-level' | 'nvext';
+    firstTokenTimeoutMs: number;
+    timeoutMs: number;
+  };
+  embeddingOptions: { dimensions: number | undefined; batchSize: number };
+  inferenceTimeoutMs: number;
   admin: { email: string | undefined; password: string | undefined; apiKey: string | undefined };
   slack: {
     botToken: string | undefined;
@@ -38,8 +47,9 @@ export interface Config {
   seedDemo: boolean;
 }
 
-function endpoint(baseUrls: string[] | undefined, model: string | undefined, apiKey: string | undefined) {
-  return baseUrls ? { baseUrls, model, apiKey } : undefined;
+function endpoint(baseUrls: string[] | undefined, model: string | undefined, apiKey: string | undefined): ServiceEndpoint | undefined {
+  // The schema requires the model whenever the base URL is set.
+  return baseUrls ? { baseUrls, model: model!, apiKey } : undefined;
 }
 
 /**
@@ -65,6 +75,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     llm: endpoint(e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY),
     embeddings: endpoint(e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_API_KEY),
     reranker: endpoint(e.RERANKER_BASE_URL, e.RERANKER_MODEL, e.RERANKER_API_KEY),
+    llmOptions: {
+      extraBody: e.LLM_EXTRA_BODY ?? {},
+      extraBodyFormat: e.LLM_EXTRA_BODY_FORMAT,
+      firstTokenTimeoutMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+    },
+    embeddingOptions: { dimensions: e.EMBEDDINGS_DIMENSIONS, batchSize: e.EMBEDDINGS_BATCH_SIZE },
+    inferenceTimeoutMs: e.INFERENCE_TIMEOUT_MS,
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, apiKey: e.ADMIN_API_KEY },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

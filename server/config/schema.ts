@@ -30,40 +30,67 @@ const redisUrl = z
   .string()
   .refine((value) => /^rediss?:\/\//.test(value), { message: 'must be a redis:// or rediss:// URL' });
 
-export const envSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+export const envSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  DATABASE_URL: postgresUrl.optional(),
-  REDIS_URL: redisUrl.optional(),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
+    DATABASE_URL: postgresUrl.optional(),
+    REDIS_URL: redisUrl.optional(),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
 
-  LLM_BASE_URL: baseUrls.optional(),
-  LLM_MODEL: z.string().min(1).optional(),
-  LLM_API_KEY: z.string().min(1).optional(),
-  EMBEDDINGS_BASE_URL: baseUrls.optional(),
-  EMBEDDINGS_MODEL: z.string().min(1).optional(),
-  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
-  RERANKER_BASE_URL: baseUrls.optional(),
-  RERANKER_MODEL: z.string().min(1).optional(),
-  RERANKER_API_KEY: z.string().min(1).optional(),
+    LLM_BASE_URL: baseUrls.optional(),
+    LLM_MODEL: z.string().min(1).optional(),
+    LLM_API_KEY: z.string().min(1).optional(),
+    LLM_EXTRA_BODY: z
+      .string()
+      .transform((raw, ctx) => {
+        try {
+          const value: unknown = JSON.parse(raw);
+          if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+        } catch {
+          // reported below
+        }
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object, for example {"repetition_penalty":1.1}' });
+        return z.NEVER;
+      })
+      .optional(),
+    LLM_EXTRA_BODY_FORMAT: z.enum(['top-level', 'nvext']).default('top-level'),
+    LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
+    LLM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(120_000),
+    INFERENCE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
+    EMBEDDINGS_BASE_URL: baseUrls.optional(),
+    EMBEDDINGS_MODEL: z.string().min(1).optional(),
+    EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number({ message: 'must be a number' }).int().min(32).max(8192).optional(),
+    EMBEDDINGS_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(2048).default(32),
+    RERANKER_BASE_URL: baseUrls.optional(),
+    RERANKER_MODEL: z.string().min(1).optional(),
+    RERANKER_API_KEY: z.string().min(1).optional(),
 
-  ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+    ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
 
-  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
-  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
-  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_API_URL: z.url().optional(),
-  SLACK_DEFAULT_ASSISTANT: z.string().min(1).optional(),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must start with xoxb-').optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_API_URL: z.url().optional(),
+    SLACK_DEFAULT_ASSISTANT: z.string().min(1).optional(),
 
-  SEED_DEMO: z
-    .enum(['true', 'false'], { message: 'must be true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
-});
+    SEED_DEMO: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    for (const service of ['LLM', 'EMBEDDINGS', 'RERANKER'] as const) {
+      if (env[`${service}_BASE_URL`] && !env[`${service}_MODEL`]) {
+        ctx.addIssue({ code: 'custom', path: [`${service}_MODEL`], message: `is required when ${service}_BASE_URL is set` });
+      }
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;

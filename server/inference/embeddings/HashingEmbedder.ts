@@ -10,7 +10,11 @@ export class HashingEmbedder implements Embedder {
   readonly model = 'tapeout-hashing-v1';
   readonly mode = 'embedded';
 
-  constructor(readonly dimension = 512) {}
+  constructor(private readonly size = 512) {}
+
+  async dimension(): Promise<number> {
+    return this.size;
+  }
 
   async embedPassages(texts: string[]): Promise<number[][]> {
     return texts.map((text) => this.embed(text));
@@ -21,11 +25,11 @@ export class HashingEmbedder implements Embedder {
   }
 
   private embed(text: string): number[] {
-    const vector = new Float64Array(this.dimension);
+    const vector = new Float64Array(this.size);
     const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
     const add = (feature: string, weight: number) => {
       const hash = fnv1a(feature);
-      vector[hash % this.dimension]! += hash & 0x80000000 ? -weight : weight;
+      vector[hash % this.size]! += hash & 0x80000000 ? -weight : weight;
     };
     words.forEach((word, index) => {
       add(`w:${word}`, 1);

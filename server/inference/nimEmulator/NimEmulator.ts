@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { chatRoute } from './chatRoute.ts';
 import { embeddingsRoute } from './embeddingsRoute.ts';
 import { FaultInjector, faultSchema, type Fault } from './faults.ts';
-import { defaultEmulatorOptions, type NimEmulatorOptions } from './options.ts';
+import { defaultEmulatorOptions, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 import { rankingRoute } from './rankingRoute.ts';
 
 /**
@@ -17,6 +17,7 @@ export class NimEmulator {
   readonly app: Express;
   readonly faults = new FaultInjector();
   readonly options: NimEmulatorOptions;
+  readonly stats: EmulatorStats = { requests: { chat: 0, embeddings: 0, ranking: 0 }, abandonedStreams: 0 };
   private readyOverride: boolean | undefined;
   private readonly startedAt = Date.now();
   private server: Server | undefined;
@@ -40,9 +41,9 @@ export class NimEmulator {
         data: [llmModel, embeddingModel, rerankModel].map((id) => ({ id, object: 'model', created: 0, owned_by: 'tapeout-nim-emulator', root: id })),
       });
     });
-    app.post('/v1/chat/completions', notReady, chatRoute(this.options, () => this.faults.take('chat')));
-    app.post('/v1/embeddings', notReady, embeddingsRoute(this.options, () => this.faults.take('embeddings')));
-    app.post('/v1/ranking', notReady, rankingRoute(this.options, () => this.faults.take('ranking')));
+    app.post('/v1/chat/completions', notReady, chatRoute(this.options, () => this.faults.take('chat'), this.stats));
+    app.post('/v1/embeddings', notReady, embeddingsRoute(this.options, () => this.faults.take('embeddings'), this.stats));
+    app.post('/v1/ranking', notReady, rankingRoute(this.options, () => this.faults.take('ranking'), this.stats));
 
     // Control plane for tests and demos: inject faults, force readiness.
     app.put('/emulator/faults', (req, res) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sendError } from './errorShapes.ts';
 import type { Fault } from './faults.ts';
 import { countTokens, groundedSummary } from './groundedSummary.ts';
-import { sleep, type NimEmulatorOptions } from './options.ts';
+import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
 const content = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
 const chatRequest = z
@@ -23,8 +23,9 @@ const chatRequest = z
 
 const textOf = (value: z.infer<typeof content>) => (typeof value === 'string' ? value : value.map((part) => part.text).join(''));
 
-export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined) {
+export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined, stats: EmulatorStats) {
   return async (req: Request, res: Response) => {
+    stats.requests.chat += 1;
     const parsed = chatRequest.safeParse(req.body);
     if (!parsed.success) return sendError(res, 400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const body = parsed.data;
@@ -60,7 +61,7 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
     if (fault?.kind === 'slow-first-token') await sleep(fault.delayMs);
     send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
     for (const [index, token] of tokens.entries()) {
-      if (res.destroyed) return;
+      if (res.destroyed) return void (stats.abandonedStreams += 1);
       if (fault?.kind === 'cut-stream' && index === fault.afterTokens) return void res.destroy();
       send([{ index: 0, delta: { content: token }, finish_reason: null }]);
       await sleep(1000 / options.tokensPerSecond);

@@ -4,7 +4,7 @@ import { HashingEmbedder } from '../embeddings/HashingEmbedder.ts';
 import { sendError } from './errorShapes.ts';
 import type { Fault } from './faults.ts';
 import { countTokens } from './groundedSummary.ts';
-import { sleep, type NimEmulatorOptions } from './options.ts';
+import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
 const embeddingsRequest = z.object({
   model: z.string().min(1),
@@ -20,9 +20,10 @@ function toBase64(vector: number[]): string {
   return Buffer.from(new Float32Array(vector).buffer).toString('base64');
 }
 
-export function embeddingsRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined) {
+export function embeddingsRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined, stats: EmulatorStats) {
   const embedder = new HashingEmbedder(options.embeddingDimension);
   return async (req: Request, res: Response) => {
+    stats.requests.embeddings += 1;
     const parsed = embeddingsRequest.safeParse(req.body);
     if (!parsed.success) {
       return sendError(res, 422, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'detail');

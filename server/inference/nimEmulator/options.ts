@@ -27,4 +27,11 @@ export const defaultEmulatorOptions: NimEmulatorOptions = {
   nimVersion: 2,
 };
 
+/** What the emulator served, for tests and benchmarks. */
+export interface EmulatorStats {
+  requests: Record<'chat' | 'embeddings' | 'ranking', number>;
+  /** Streams whose client went away before the last token. */
+  abandonedStreams: number;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { sendError } from './errorShapes.ts';
 import type { Fault } from './faults.ts';
-import { sleep, type NimEmulatorOptions } from './options.ts';
+import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
 const rankingRequest = z.object({
   model: z.string().min(1),
@@ -20,8 +20,9 @@ function logitFor(query: Set<string>, passage: string): number {
   return Number(((12 * shared) / Math.max(1, query.size) - 6).toFixed(4));
 }
 
-export function rankingRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined) {
+export function rankingRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined, stats: EmulatorStats) {
   return async (req: Request, res: Response) => {
+    stats.requests.ranking += 1;
     const parsed = rankingRequest.safeParse(req.body);
     if (!parsed.success) {
       return sendError(res, 422, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'detail');

@@ -29,7 +29,7 @@ describe('access control inside SQL', () => {
     await createGroup(db, 'soc-team', [designerUser]);
 
     const make = async (slug: string, grantTo: string | undefined, text: string) => {
-      const collection = await collections.create({ slug, name: slug, embeddingModel: embedder.model, embeddingDimension: embedder.dimension });
+      const collection = await collections.create({ slug, name: slug, embeddingModel: embedder.model, embeddingDimension: await embedder.dimension() });
       if (grantTo) await collections.grantToGroup(collection.id, grantTo);
       ids[slug] = collection.id;
       await insertDocument(db, collection.id, { title: slug, texts: [text], embeddings: await embedder.embedPassages([text]), model: embedder.model });
