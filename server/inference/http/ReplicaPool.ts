@@ -5,6 +5,7 @@ export interface Replica {
   baseUrl: string;
   outstanding: number;
   breaker: CircuitBreakerPolicy;
+  openedAt: number;
 }
 
 export interface ReplicaState {
@@ -39,16 +40,25 @@ export class ReplicaPool {
   constructor(
     readonly service: string,
     baseUrls: string[],
-    options: BreakerOptions,
+    private readonly options: BreakerOptions,
   ) {
-    this.replicas = baseUrls.map((baseUrl) => ({
-      baseUrl,
-      outstanding: 0,
-      breaker: circuitBreaker(
+    this.replicas = baseUrls.map((baseUrl) => {
+      const breaker = circuitBreaker(
         handleWhen((error) => error instanceof InferenceError && error.retryable),
         { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failureThreshold) },
-      ),
-    }));
+      );
+      const replica: Replica = { baseUrl, outstanding: 0, breaker, openedAt: 0 };
+      breaker.onBreak(() => (replica.openedAt = Date.now()));
+      return replica;
+    });
+  }
+
+  /**
+   * cockatiel moves an open breaker to half-open only when a call is attempted, so a replica
+   * whose break has lasted long enough must be offered a call again.
+   */
+  private mayTry(replica: Replica): boolean {
+    return replica.breaker.state !== CircuitState.Open || Date.now() - replica.openedAt >= this.options.halfOpenAfterMs;
   }
 
   /**
@@ -57,7 +67,7 @@ export class ReplicaPool {
    * request counts as outstanding until the stream ends.
    */
   async run<T>(call: (baseUrl: string, keep: () => () => void) => Promise<T>): Promise<T> {
-    const available = this.replicas.filter((replica) => replica.breaker.state !== CircuitState.Open);
+    const available = this.replicas.filter((replica) => this.mayTry(replica));
     if (available.length === 0) {
       throw new InferenceError(this.service, 'every replica is failing; waiting before trying again', undefined, 'unavailable', true);
     }
@@ -92,6 +102,6 @@ export class ReplicaPool {
 
   /** True when at least one replica may take requests. */
   available(): boolean {
-    return this.replicas.some((replica) => replica.breaker.state !== CircuitState.Open);
+    return this.replicas.some((replica) => this.mayTry(replica));
   }
 }
