@@ -62,18 +62,19 @@ export class OpenAICompatibleChatModel implements ChatModel {
     const opened = await this.openUntilFirstToken(request);
     let finishReason: string | null = null;
     let usage: ChatUsage | undefined;
-    let ended = false;
+    let sawDone: boolean;
     try {
-      for (let event: ChunkEvent = opened.first; ; event = await opened.call.guard(opened.events.next()).then(nextOrEnd)) {
+      for (let event: ChunkEvent | { kind: 'closed' } = opened.first; ; event = await opened.call.guard(opened.events.next()).then(nextOrEnd)) {
         if (event.kind === 'content') yield { type: 'token', text: event.text };
         else if (event.kind === 'finish') finishReason = event.reason;
         else if (event.kind === 'usage') usage = { promptTokens: event.promptTokens, completionTokens: event.completionTokens };
         else {
-          ended = true;
+          sawDone = event.kind === 'end';
           break;
         }
       }
-      if (!finishReason && !ended) {
+      // A body that closes with neither [DONE] nor a finish reason was cut short.
+      if (!finishReason && !sawDone) {
         throw new InferenceError('llm', 'the stream stopped before the answer was complete', undefined, 'network_error', false);
       }
       yield { type: 'done', finishReason, usage };
@@ -97,7 +98,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
           if (!response.ok) throw InferenceError.fromResponse('llm', response.status, await call.guard(response.text()));
           if (!response.body) throw new InferenceError('llm', 'stream has no body', response.status, 'invalid_response', false);
           const events = chunkEvents(response.body, 'llm');
-          let first: ChunkEvent = await call.guard(events.next()).then(nextOrEnd);
+          let first: ChunkEvent | { kind: 'closed' } = await call.guard(events.next()).then(nextOrEnd);
           while (first.kind === 'usage') first = await call.guard(events.next()).then(nextOrEnd);
           call.extend(this.options.timeoutMs);
           return { call, events, first, release: keep() };
@@ -110,6 +111,7 @@ export class OpenAICompatibleChatModel implements ChatModel {
   }
 }
 
-function nextOrEnd(result: IteratorResult<ChunkEvent>): ChunkEvent {
-  return result.done ? { kind: 'end' } : result.value;
+/** `end` is the server's [DONE]; `closed` is the body ending, with or without it. */
+function nextOrEnd(result: IteratorResult<ChunkEvent>): ChunkEvent | { kind: 'closed' } {
+  return result.done ? { kind: 'closed' } : result.value;
 }

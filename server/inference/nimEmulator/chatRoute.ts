@@ -62,7 +62,7 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
     send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
     for (const [index, token] of tokens.entries()) {
       if (res.destroyed) return void (stats.abandonedStreams += 1);
-      if (fault?.kind === 'cut-stream' && index === fault.afterTokens) return void res.destroy();
+      if (fault?.kind === 'cut-stream' && index === fault.afterTokens) return void (fault.graceful ? res.end() : res.destroy());
       send([{ index: 0, delta: { content: token }, finish_reason: null }]);
       await sleep(1000 / options.tokensPerSecond);
     }

@@ -13,6 +13,8 @@ export const faultSchema = z.object({
   delayMs: z.number().int().min(0).default(30_000),
   /** For cut-stream: tokens sent before the connection is dropped. */
   afterTokens: z.number().int().min(0).default(3),
+  /** For cut-stream: end the response cleanly (no [DONE]) instead of dropping the connection. */
+  graceful: z.boolean().default(false),
   /** How many matching requests the fault affects; unset means all of them. */
   times: z.number().int().min(1).optional(),
 });

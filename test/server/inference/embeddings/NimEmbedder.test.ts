@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NimEmbedder } from '../../../../server/inference/embeddings/NimEmbedder.ts';
-import { InferenceError } from '../../../../server/inference/http/InferenceError.ts';
+import type { InferenceError } from '../../../../server/inference/http/InferenceError.ts';
 import type { NimEmulator } from '../../../../server/inference/nimEmulator/NimEmulator.ts';
 import { serviceClient, startEmulator } from '../../../support/emulator.ts';
 

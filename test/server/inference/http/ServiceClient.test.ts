@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { InferenceError } from '../../../../server/inference/http/InferenceError.ts';
+import type { InferenceError } from '../../../../server/inference/http/InferenceError.ts';
 import type { NimEmulator } from '../../../../server/inference/nimEmulator/NimEmulator.ts';
 import { deadUrl, serviceClient, startEmulator } from '../../../support/emulator.ts';
 

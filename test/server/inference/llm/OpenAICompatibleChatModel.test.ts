@@ -119,6 +119,11 @@ describe('OpenAICompatibleChatModel against the NIM emulator', () => {
     assert.equal(emulator.stats.requests.chat - before, 1);
   });
 
+  it('fails a stream that ends cleanly but before [DONE] or a finish reason', async () => {
+    emulator.injectFaults([{ kind: 'cut-stream', endpoint: 'chat', afterTokens: 2, graceful: true, times: 1 }]);
+    await assert.rejects(collect(chat().stream(question)), /stream stopped before the answer was complete/);
+  });
+
   it('aborts the upstream request when the caller cancels', async () => {
     const slow = await startEmulator({ tokensPerSecond: 20 });
     try {
