@@ -3,8 +3,10 @@ import { AssistantService } from './assistants/AssistantService.ts';
 import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
 import { Database } from './db/Database.ts';
+import { createInference, type Inference } from './inference/createInference.ts';
 import type { Embedder } from './inference/embeddings/Embedder.ts';
-import { HashingEmbedder } from './inference/embeddings/HashingEmbedder.ts';
+import type { ChatModel } from './inference/llm/ChatModel.ts';
+import type { Reranker } from './inference/reranking/Reranker.ts';
 import type { Logger } from './logging/logger.ts';
 import { createJobQueue } from './queue/createJobQueue.ts';
 import type { JobQueue } from './queue/JobQueue.ts';
@@ -18,6 +20,10 @@ export interface Services {
   db: Database;
   queue: JobQueue;
   embedder: Embedder;
+  reranker: Reranker;
+  /** Undefined when no LLM is configured. */
+  chatModel: ChatModel | undefined;
+  inference: Inference;
   users: UserService;
   collections: CollectionService;
   assistants: AssistantService;
@@ -30,14 +36,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     embeddedDir: path.join(config.dataDir, 'pg'),
     logger,
   });
+  const inference = createInference(config);
   return {
     config,
     logger,
     db,
     queue: createJobQueue(config.redisUrl, config.queuePrefix, logger),
-    // Remote embedding clients arrive with the inference microservices; until then every
-    // deployment embeds on the CPU, and /readyz says so.
-    embedder: new HashingEmbedder(),
+    embedder: inference.embedder,
+    reranker: inference.reranker,
+    chatModel: inference.chatModel,
+    inference,
     users: new UserService(db),
     collections: new CollectionService(db),
     assistants: new AssistantService(db),

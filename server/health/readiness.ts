@@ -1,6 +1,7 @@
-import type { Config, ServiceEndpoint } from '../config/index.ts';
+import type { ServiceEndpoint } from '../config/index.ts';
 import type { Database } from '../db/Database.ts';
-import type { Embedder } from '../inference/embeddings/Embedder.ts';
+import type { Inference } from '../inference/createInference.ts';
+import type { ServiceClient } from '../inference/http/ServiceClient.ts';
 import { probeReadiness } from '../inference/probeReadiness.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 
@@ -9,6 +10,8 @@ export interface ComponentStatus {
   mode: string;
   ok: boolean;
   detail?: string;
+  /** Per replica of a remote service: its circuit state and requests in flight. */
+  replicas?: { url: string; ready: boolean; state: string; outstanding: number }[];
 }
 
 export interface Readiness {
@@ -22,48 +25,44 @@ export interface Readiness {
   };
 }
 
-async function remote(endpoint: ServiceEndpoint): Promise<ComponentStatus> {
+interface ReadinessDeps {
+  db: Database;
+  queue: JobQueue;
+  inference: Inference;
+}
+
+/**
+ * A remote service is ok when at least one replica both answers NIM's /v1/health/ready and is
+ * not ejected by its circuit breaker.
+ */
+async function remote(endpoint: ServiceEndpoint, client: ServiceClient): Promise<ComponentStatus> {
   const probes = await probeReadiness(endpoint);
+  const states = client.pool.states();
+  const replicas = probes.map((probe, i) => ({ url: probe.url, ready: probe.ok, state: states[i]!.state, outstanding: states[i]!.outstanding }));
   const failing = probes.filter((probe) => !probe.ok);
   return {
     mode: endpoint.baseUrls.join(','),
-    // One ready replica is enough to serve.
-    ok: failing.length < probes.length,
+    ok: replicas.some((replica) => replica.ready && replica.state !== 'open'),
     ...(failing.length ? { detail: failing.map((probe) => `${probe.url}: ${probe.error}`).join('; ') } : {}),
+    replicas,
   };
 }
 
-interface ReadinessDeps {
-  config: Config;
-  db: Database;
-  queue: JobQueue;
-  embedder: Embedder;
-}
-
-/** Reports the embedder that really writes the vectors, whatever is configured. */
-async function embeddingsStatus({ config, embedder }: ReadinessDeps): Promise<ComponentStatus> {
-  if (embedder.mode !== 'embedded') return remote(config.embeddings!);
-  const detail = config.embeddings
-    ? `EMBEDDINGS_BASE_URL is set but not used yet: this version embeds with the CPU embedder ${embedder.model}`
-    : `CPU embedder ${embedder.model}`;
-  return { mode: 'embedded', ok: true, detail };
-}
-
-export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
-  const { config, db, queue } = deps;
-  const [database, queueOk, llm, embeddings, reranker] = await Promise.all([
+export async function checkReadiness({ db, queue, inference }: ReadinessDeps): Promise<Readiness> {
+  const { llm, embeddings, reranker } = inference.clients;
+  const [database, queueOk, llmStatus, embeddingsStatus, rerankerStatus] = await Promise.all([
     db.ping(),
     queue.ping(),
-    config.llm ? remote(config.llm) : { mode: 'extractive', ok: true, detail: 'no LLM configured: answers are extractive' },
-    embeddingsStatus(deps),
-    config.reranker ? remote(config.reranker) : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
+    llm ? remote(llm.endpoint, llm) : { mode: 'extractive', ok: true, detail: 'no LLM configured: answers quote the sources' },
+    embeddings ? remote(embeddings.endpoint, embeddings) : { mode: 'embedded', ok: true, detail: `CPU embedder ${inference.embedder.model}` },
+    reranker ? remote(reranker.endpoint, reranker) : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
   ]);
   const components = {
     database: { mode: db.mode === 'embedded' ? 'embedded' : db.displayUrl, ok: database },
     queue: { mode: queue.mode === 'inline' ? 'inline' : queue.displayUrl, ok: queueOk },
-    llm,
-    embeddings,
-    reranker,
+    llm: llmStatus,
+    embeddings: embeddingsStatus,
+    reranker: rerankerStatus,
   };
   const allOk = Object.values(components).every((component) => component.ok);
   return { status: allOk ? 'ok' : 'degraded', components };

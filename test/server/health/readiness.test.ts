@@ -1,68 +1,79 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../../server/config/index.ts';
 import type { Database } from '../../../server/db/Database.ts';
 import { checkReadiness } from '../../../server/health/readiness.ts';
-import { HashingEmbedder } from '../../../server/inference/embeddings/HashingEmbedder.ts';
+import { createInference } from '../../../server/inference/createInference.ts';
+import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmulator.ts';
 import { InlineJobQueue } from '../../../server/queue/InlineJobQueue.ts';
+import { deadUrl, startEmulator } from '../../support/emulator.ts';
 import { openTestDatabase, silentLogger } from '../../support/testDatabase.ts';
 
 describe('checkReadiness', () => {
   let db: Database;
-  let server: http.Server;
-  let baseUrl: string;
-  let modelLoaded = false;
+  let emulator: NimEmulator;
+  let url: string;
 
   before(async () => {
     db = await openTestDatabase();
-    // Answers like a NIM container: 503 while the model loads, then 200.
-    server = http.createServer((req, res) => {
-      if (req.url !== '/v1/health/ready') return void res.writeHead(404).end();
-      res.writeHead(modelLoaded ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'health.response', message: modelLoaded ? 'ready' : 'not ready', ready: modelLoaded }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    ({ emulator, url } = await startEmulator({ warmupMs: 60_000 }));
   });
   after(async () => {
     await db?.close();
-    server?.close();
+    await emulator?.close();
   });
 
-  const check = (env: Record<string, string>) =>
-    checkReadiness({ config: parseConfig(env), db, queue: new InlineJobQueue(silentLogger), embedder: new HashingEmbedder() });
+  const env = (baseUrl: string) => ({
+    LLM_BASE_URL: baseUrl,
+    LLM_MODEL: 'meta/llama-3.1-8b-instruct',
+    EMBEDDINGS_BASE_URL: baseUrl,
+    EMBEDDINGS_MODEL: 'nvidia/llama-3.2-nv-embedqa-1b-v2',
+    RERANKER_BASE_URL: baseUrl,
+    RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
+  });
+  const check = (vars: Record<string, string>) =>
+    checkReadiness({ db, queue: new InlineJobQueue(silentLogger), inference: createInference(parseConfig(vars)) });
 
   it('is ok with every part embedded', async () => {
     const readiness = await check({});
     assert.equal(readiness.status, 'ok');
-    assert.equal(readiness.components.llm.mode, 'extractive');
+    assert.deepEqual(
+      Object.values(readiness.components).map((component) => component.mode),
+      ['embedded', 'inline', 'extractive', 'embedded', 'embedded'],
+    );
   });
 
-  it('reports a loading LLM as degraded, then ok once it is ready', async () => {
-    modelLoaded = false;
-    const loading = await check({ LLM_BASE_URL: baseUrl });
+  it('reports services still loading their models as degraded, then ok once ready', async () => {
+    const loading = await check(env(url));
     assert.equal(loading.status, 'degraded');
-    assert.deepEqual([loading.components.llm.mode, loading.components.llm.ok], [baseUrl, false]);
+    assert.deepEqual([loading.components.llm.mode, loading.components.llm.ok], [url, false]);
     assert.match(loading.components.llm.detail!, /HTTP 503/);
 
-    modelLoaded = true;
-    const ready = await check({ LLM_BASE_URL: baseUrl });
+    await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
+    const ready = await check(env(url));
     assert.equal(ready.status, 'ok');
-    assert.equal(ready.components.llm.ok, true);
+    for (const name of ['llm', 'embeddings', 'reranker'] as const) {
+      assert.deepEqual([ready.components[name].mode, ready.components[name].ok], [url, true]);
+      assert.deepEqual(ready.components[name].replicas, [{ url, ready: true, state: 'closed', outstanding: 0 }]);
+    }
   });
 
-  it('stays up while one replica of two is unreachable', async () => {
-    modelLoaded = true;
-    const readiness = await check({ RERANKER_BASE_URL: `${baseUrl},http://127.0.0.1:9/v1` });
+  it('stays ok while one replica of two is unreachable, and names it', async () => {
+    const readiness = await check({ ...env(url), RERANKER_BASE_URL: `${url},${deadUrl}` });
     assert.equal(readiness.components.reranker.ok, true);
     assert.match(readiness.components.reranker.detail!, /127\.0\.0\.1:9/);
   });
 
-  it('never claims a configured embedding service that is not used', async () => {
-    const readiness = await check({ EMBEDDINGS_BASE_URL: baseUrl });
-    assert.equal(readiness.components.embeddings.mode, 'embedded');
-    assert.match(readiness.components.embeddings.detail!, /not used yet/);
+  it('turns a service that went away to not ok within seconds', async () => {
+    const gone = await startEmulator();
+    const inference = createInference(parseConfig(env(gone.url)));
+    const deps = { db, queue: new InlineJobQueue(silentLogger), inference };
+    assert.equal((await checkReadiness(deps)).components.llm.ok, true);
+    await gone.emulator.close();
+    const started = Date.now();
+    const after = await checkReadiness(deps);
+    assert.equal(after.components.llm.ok, false);
+    assert.equal(after.status, 'degraded');
+    assert.ok(Date.now() - started < 3_000);
   });
 });
