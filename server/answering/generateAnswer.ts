@@ -1,0 +1,69 @@
+import type { Logger } from '../logging/logger.ts';
+import type { ChatMessage, ChatModel, ChatUsage } from '../inference/llm/ChatModel.ts';
+import { extractiveAnswer, type AnswerSource } from './extractiveAnswer.ts';
+
+export type AnswerMode = 'llm' | 'extractive';
+
+export type AnswerEvent =
+  /** First event: how this answer is produced, and a notice to show when it is not the LLM. */
+  | { type: 'mode'; mode: AnswerMode; notice?: string }
+  | { type: 'token'; text: string }
+  | { type: 'done'; finishReason: string | null; usage?: ChatUsage }
+  /** The LLM failed after it had started: what streamed so far is kept, with this notice. */
+  | { type: 'interrupted'; notice: string };
+
+export const notices = {
+  noLlm: 'No language model is configured, so this answer quotes the most relevant passages.',
+  llmDown: 'The language model is unavailable right now, so this answer quotes the most relevant passages.',
+  interrupted: 'The language model stopped before finishing; the answer above is incomplete.',
+};
+
+export interface AnswerInput {
+  chatModel: ChatModel | undefined;
+  /** The prompt for the LLM (built by the chat service). */
+  messages: ChatMessage[];
+  question: string;
+  sources: AnswerSource[];
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  logger: Logger;
+}
+
+/**
+ * Streams an answer from the LLM, or, when none is configured or it fails before its first
+ * token, an extractive answer from the sources with a plain notice: a question never ends in a
+ * crash or an empty reply.
+ */
+export async function* generateAnswer(input: AnswerInput): AsyncGenerator<AnswerEvent> {
+  if (!input.chatModel) {
+    yield* extractive(input, notices.noLlm);
+    return;
+  }
+  let started = false;
+  try {
+    for await (const event of input.chatModel.stream({
+      messages: input.messages,
+      temperature: input.temperature,
+      maxTokens: input.maxTokens,
+      signal: input.signal,
+    })) {
+      if (!started) {
+        started = true;
+        yield { type: 'mode', mode: 'llm' };
+      }
+      yield event.type === 'token' ? event : { type: 'done', finishReason: event.finishReason, usage: event.usage };
+    }
+  } catch (error) {
+    if (input.signal?.aborted) throw error;
+    input.logger.warn({ err: error, started }, 'LLM failed while answering');
+    if (started) yield { type: 'interrupted', notice: notices.interrupted };
+    else yield* extractive(input, notices.llmDown);
+  }
+}
+
+function* extractive(input: AnswerInput, notice: string): Generator<AnswerEvent> {
+  yield { type: 'mode', mode: 'extractive', notice };
+  yield { type: 'token', text: extractiveAnswer(input.question, input.sources).text };
+  yield { type: 'done', finishReason: 'stop' };
+}
