@@ -6,19 +6,29 @@ export interface ServiceProbe {
   error?: string;
 }
 
+const get = (url: string, endpoint: ServiceEndpoint, timeoutMs: number) =>
+  fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {} });
+
 /**
- * Asks each replica of an OpenAI/NIM-style service whether it is ready: NIM answers
- * GET {base}/health/ready with 200 once its model is loaded and 503 before.
+ * Asks each replica whether it can serve: NIM answers GET {base}/health/ready with 200 once its
+ * model is loaded and 503 before; then GET {base}/models must list the configured model (a
+ * misspelt *_MODEL is the commonest misconfiguration). Servers without the NIM health routes
+ * (vLLM, Ollama) are judged by /models alone.
  */
 export async function probeReadiness(endpoint: ServiceEndpoint, timeoutMs = 2000): Promise<ServiceProbe[]> {
   return Promise.all(
     endpoint.baseUrls.map(async (url) => {
       try {
-        const response = await fetch(`${url}/health/ready`, {
-          signal: AbortSignal.timeout(timeoutMs),
-          headers: endpoint.apiKey ? { authorization: `Bearer ${endpoint.apiKey}` } : {},
-        });
-        return response.ok ? { url, ok: true } : { url, ok: false, error: `HTTP ${response.status}` };
+        const health = await get(`${url}/health/ready`, endpoint, timeoutMs);
+        if (!health.ok && health.status !== 404) return { url, ok: false, error: `health/ready answered HTTP ${health.status}` };
+        const models = await get(`${url}/models`, endpoint, timeoutMs);
+        if (!models.ok) return { url, ok: false, error: `models answered HTTP ${models.status}` };
+        const body = (await models.json()) as { data?: { id: string }[] };
+        const served = (body.data ?? []).map((model) => model.id);
+        if (!served.includes(endpoint.model)) {
+          return { url, ok: false, error: `model ${endpoint.model} is not served here (serves: ${served.join(', ') || 'none'})` };
+        }
+        return { url, ok: true };
       } catch (error) {
         return { url, ok: false, error: error instanceof Error ? error.message : String(error) };
       }

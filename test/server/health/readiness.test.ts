@@ -47,7 +47,7 @@ describe('checkReadiness', () => {
     const loading = await check(env(url));
     assert.equal(loading.status, 'degraded');
     assert.deepEqual([loading.components.llm.mode, loading.components.llm.ok], [url, false]);
-    assert.match(loading.components.llm.detail!, /HTTP 503/);
+    assert.match(loading.components.llm.detail!, /health\/ready answered HTTP 503/);
 
     await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
     const ready = await check(env(url));
@@ -56,6 +56,12 @@ describe('checkReadiness', () => {
       assert.deepEqual([ready.components[name].mode, ready.components[name].ok], [url, true]);
       assert.deepEqual(ready.components[name].replicas, [{ url, ready: true, state: 'closed', outstanding: 0 }]);
     }
+  });
+
+  it('catches a model name the service does not serve', async () => {
+    const readiness = await check({ ...env(url), LLM_MODEL: 'meta/llama-3.1-8b-instuct' });
+    assert.equal(readiness.components.llm.ok, false);
+    assert.match(readiness.components.llm.detail!, /model meta\/llama-3.1-8b-instuct is not served here \(serves: meta\/llama-3.1-8b-instruct/);
   });
 
   it('stays ok while one replica of two is unreachable, and names it', async () => {
