@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AssistantAnswerer } from './answering/AssistantAnswerer.ts';
 import { AssistantService } from './assistants/AssistantService.ts';
 import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
@@ -11,6 +12,7 @@ import type { Logger } from './logging/logger.ts';
 import { createJobQueue } from './queue/createJobQueue.ts';
 import type { JobQueue } from './queue/JobQueue.ts';
 import { ChunkReader } from './retrieval/ChunkReader.ts';
+import { HybridRetriever } from './retrieval/HybridRetriever.ts';
 import { UserService } from './users/UserService.ts';
 
 /** Everything a route, task or command needs, built once from the config. */
@@ -28,6 +30,8 @@ export interface Services {
   collections: CollectionService;
   assistants: AssistantService;
   chunks: ChunkReader;
+  retriever: HybridRetriever;
+  answerer: AssistantAnswerer;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -37,6 +41,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     logger,
   });
   const inference = createInference(config);
+  const chunks = new ChunkReader(db);
+  const assistants = new AssistantService(db);
+  const retriever = new HybridRetriever(db, chunks, inference.embedder, inference.reranker, logger);
   return {
     config,
     logger,
@@ -48,8 +55,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     inference,
     users: new UserService(db),
     collections: new CollectionService(db),
-    assistants: new AssistantService(db),
-    chunks: new ChunkReader(db),
+    assistants,
+    chunks,
+    retriever,
+    answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
   };
 }
 

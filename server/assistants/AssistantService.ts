@@ -31,8 +31,28 @@ export interface NewAssistant {
   retrieval?: RetrievalSettings;
 }
 
+export interface AssistantForAnswering {
+  id: string;
+  slug: string;
+  systemPrompt: string;
+  temperature: number | null;
+  retrieval: RetrievalSettings;
+  collectionIds: string[];
+}
+
 export class AssistantService {
   constructor(private readonly db: Database) {}
+
+  async findForAnswering(slug: string): Promise<AssistantForAnswering | undefined> {
+    const { rows } = await this.db.query<AssistantForAnswering>(
+      `SELECT a.id, a.slug, a.system_prompt AS "systemPrompt", a.temperature, a.retrieval,
+              COALESCE(array_agg(ac.collection_id) FILTER (WHERE ac.collection_id IS NOT NULL), '{}') AS "collectionIds"
+         FROM assistants a LEFT JOIN assistant_collections ac ON ac.assistant_id = a.id
+        WHERE a.slug = $1 GROUP BY a.id`,
+      [slug],
+    );
+    return rows[0];
+  }
 
   async create(input: NewAssistant, client: Queryable = this.db): Promise<string> {
     const { rows } = await client.query<{ id: string }>(

@@ -9,6 +9,7 @@ import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { assistantRoutes } from './routes/assistants.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -36,6 +37,7 @@ export function createApp(services: Services): Express {
   api.use(assistantRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
+  app.use('/v1', openaiCompatibleRoutes(services));
 
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));

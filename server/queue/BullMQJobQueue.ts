@@ -64,9 +64,12 @@ export class BullMQJobQueue implements JobQueue {
   }
 
   async getJob(id: string): Promise<JobSnapshot | undefined> {
+    // State first, then the job: read the other way round, a job finishing in between would be
+    // reported completed with the return value of the snapshot taken before it finished.
+    const rawState = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id);
     if (!job) return undefined;
-    const state = stateMap[await job.getState()] ?? 'queued';
+    const state = stateMap[rawState] ?? 'queued';
     return {
       id: job.id!,
       name: job.name,

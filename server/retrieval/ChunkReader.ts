@@ -35,16 +35,23 @@ export class ChunkReader {
     WHERE c.collection_id IN (SELECT visible_collection_ids($1))
       AND ($2::uuid[] IS NULL OR c.collection_id = ANY($2::uuid[]))`;
 
+  /**
+   * Chunks matching any word of the query (a question rarely has every word in one passage),
+   * ranked by cover density. Words are reduced to letters, digits and underscores before they
+   * reach to_tsquery, so no input can break the query syntax.
+   */
   async fullText(principal: Principal, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+    const words = [...new Set(query.match(/[\p{L}\p{N}_]+/gu) ?? [])];
+    if (words.length === 0) return [];
     const { rows } = await this.db.query<ChunkHit>(
       `SELECT ${hitColumns}, ts_rank_cd(c.tsv, q) AS score
          FROM chunks c
-         CROSS JOIN LATERAL websearch_to_tsquery(c.text_search_config, $3) q
+         CROSS JOIN LATERAL to_tsquery(c.text_search_config, $3) q
          ${ChunkReader.scope}
           AND c.tsv @@ q
         ORDER BY score DESC, c.id
         LIMIT $4`,
-      [principal.userId, options.collectionIds ?? null, query, options.limit ?? 50],
+      [principal.userId, options.collectionIds ?? null, words.join(' | '), options.limit ?? 50],
     );
     return rows;
   }

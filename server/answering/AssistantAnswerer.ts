@@ -1,0 +1,84 @@
+import type { AssistantService } from '../assistants/AssistantService.ts';
+import type { Principal } from '../auth/Principal.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { HybridRetriever, RetrievedPassage } from '../retrieval/HybridRetriever.ts';
+import { buildPrompt } from './buildPrompt.ts';
+import { generateAnswer, type AnswerEvent } from './generateAnswer.ts';
+
+export interface Citation {
+  index: number;
+  documentId: string;
+  title: string;
+  filename: string | null;
+  page: number | null;
+  headingPath: string[];
+  snippet: string;
+}
+
+export interface PreparedAnswer {
+  citations: Citation[];
+  events: AsyncGenerator<AnswerEvent>;
+}
+
+export const nothingFound = {
+  notice: 'No passage that you can access matches this question.',
+  text: 'I found nothing about this in the documents you can access.',
+};
+
+/** Answers a question as an assistant: retrieval under the asker's grants, prompt, answer. */
+export class AssistantAnswerer {
+  constructor(
+    private readonly assistants: AssistantService,
+    private readonly retriever: HybridRetriever,
+    private readonly chatModel: ChatModel | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async prepare(principal: Principal, input: { assistant: string; messages: ChatMessage[]; temperature?: number; maxTokens?: number; signal?: AbortSignal }): Promise<PreparedAnswer> {
+    const assistant = await this.assistants.findForAnswering(input.assistant);
+    if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
+    const last = input.messages.at(-1);
+    if (!last || last.role !== 'user' || !last.content.trim()) throw new ValidationError('The last message must be a non-empty user message.');
+    const passages = await this.retriever.retrieve(principal, last.content, {
+      collectionIds: assistant.collectionIds,
+      candidates: assistant.retrieval.candidates,
+      topK: assistant.retrieval.topK,
+      signal: input.signal,
+    });
+    const citations = passages.map(toCitation);
+    if (passages.length === 0) return { citations, events: nothingToAnswer() };
+    return {
+      citations,
+      events: generateAnswer({
+        chatModel: this.chatModel,
+        messages: buildPrompt(assistant.systemPrompt, passages, input.messages.slice(0, -1), last.content),
+        question: last.content,
+        sources: passages.map((passage, i) => ({ number: i + 1, text: passage.text })),
+        temperature: input.temperature ?? assistant.temperature ?? undefined,
+        maxTokens: input.maxTokens,
+        signal: input.signal,
+        logger: this.logger,
+      }),
+    };
+  }
+}
+
+function toCitation(passage: RetrievedPassage, i: number): Citation {
+  return {
+    index: i + 1,
+    documentId: passage.documentId,
+    title: passage.title,
+    filename: passage.filename,
+    page: passage.page,
+    headingPath: passage.headingPath,
+    snippet: passage.text.length > 240 ? `${passage.text.slice(0, 240)}…` : passage.text,
+  };
+}
+
+async function* nothingToAnswer(): AsyncGenerator<AnswerEvent> {
+  yield { type: 'mode', mode: 'extractive', notice: nothingFound.notice };
+  yield { type: 'token', text: nothingFound.text };
+  yield { type: 'done', finishReason: 'stop' };
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type ErrorRequestHandler, type Response } from 'express';
+import express from 'express';
+import { z } from 'zod';
+import type { Citation } from '../../answering/AssistantAnswerer.ts';
+import type { AnswerEvent } from '../../answering/generateAnswer.ts';
+import { AppError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { authenticate, principalOf } from '../authenticate.ts';
+
+const chatRequest = z.object({
+  model: z.string().min(1),
+  messages: z
+    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
+    .min(1, 'messages must not be empty'),
+  stream: z.boolean().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().min(1).max(32_768).optional(),
+});
+
+const citationJson = (citation: Citation) => ({
+  index: citation.index,
+  document_id: citation.documentId,
+  title: citation.title,
+  filename: citation.filename,
+  page: citation.page,
+  snippet: citation.snippet,
+});
+
+/**
+ * The assistants behind OpenAI's API, so any OpenAI client can use them: `model` is the
+ * assistant's slug. Answers add `citations`, `answer_mode` ('llm' or 'extractive') and any
+ * `notice`, so clients can tell an extractive answer from a model's.
+ */
+export function openaiCompatibleRoutes(services: Services): Router {
+  const router = Router();
+  router.use(authenticate(services.users));
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/models', async (req, res) => {
+    const assistants = await services.assistants.list(principalOf(req));
+    res.json({
+      object: 'list',
+      data: assistants.map((a) => ({ id: a.slug, object: 'model', created: Math.floor(new Date(a.createdAt).getTime() / 1000), owned_by: 'tapeout' })),
+    });
+  });
+
+  router.post('/chat/completions', async (req, res) => {
+    const body = chatRequest.parse(req.body);
+    const controller = new AbortController();
+    res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
+    const prepared = await services.answerer.prepare(principalOf(req), {
+      assistant: body.model,
+      messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
+      temperature: body.temperature,
+      maxTokens: body.max_tokens,
+      signal: controller.signal,
+    });
+    const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
+    const citations = prepared.citations.map(citationJson);
+    if (body.stream) return streamAnswer(res, meta, prepared.events, citations);
+
+    let content = '';
+    const extra: Record<string, unknown> = {};
+    let finishReason: string | null = 'stop';
+    for await (const event of prepared.events) {
+      if (event.type === 'mode') Object.assign(extra, { answer_mode: event.mode }, event.notice ? { notice: event.notice } : {});
+      else if (event.type === 'token') content += event.text;
+      else if (event.type === 'done') finishReason = event.finishReason;
+      else Object.assign(extra, { interrupted: true, notice: event.notice });
+    }
+    res.json({
+      ...meta,
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason ?? 'stop' }],
+      citations,
+      ...extra,
+    });
+  });
+
+  router.use(openaiErrorHandler);
+  return router;
+}
+
+async function streamAnswer(res: Response, meta: object, events: AsyncGenerator<AnswerEvent>, citations: object[]): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const send = (choices: unknown[], extra: object = {}) =>
+    res.write(`data: ${JSON.stringify({ ...meta, object: 'chat.completion.chunk', choices, ...extra })}\n\n`);
+  let finishReason = 'stop';
+  let closing: object = {};
+  for await (const event of events) {
+    if (event.type === 'mode') {
+      send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], { answer_mode: event.mode, ...(event.notice ? { notice: event.notice } : {}) });
+    } else if (event.type === 'token') send([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
+    else if (event.type === 'done') finishReason = event.finishReason ?? 'stop';
+    else closing = { interrupted: true, notice: event.notice };
+  }
+  // Citations travel in the final chunk, before [DONE].
+  send([{ index: 0, delta: {}, finish_reason: finishReason }], { citations, ...closing });
+  res.end('data: [DONE]\n\n');
+}
+
+/** OpenAI clients expect `{"error":{"message","type","code"}}`. */
+const openaiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const status = error instanceof AppError ? error.status : error instanceof z.ZodError ? 400 : error?.type === 'entity.parse.failed' ? 400 : 500;
+  const message =
+    error instanceof AppError
+      ? error.message
+      : error instanceof z.ZodError
+        ? error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')
+        : status === 400
+          ? 'The request body is not valid JSON.'
+          : 'Something went wrong on our side; it has been logged.';
+  const code = error instanceof AppError ? error.code : status === 400 ? 'invalid_request' : 'internal_error';
+  if (status >= 500) req.log.error({ err: error }, 'request failed');
+  else req.log.warn({ code, reason: message }, 'request refused');
+  if (res.headersSent) return void res.end();
+  const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  res.status(status).json({ error: { message, type, code, param: null } });
+};

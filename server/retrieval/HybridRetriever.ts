@@ -1,0 +1,94 @@
+import type { Principal } from '../auth/Principal.ts';
+import type { Database } from '../db/Database.ts';
+import type { Embedder } from '../inference/embeddings/Embedder.ts';
+import type { Reranker } from '../inference/reranking/Reranker.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ChunkHit, ChunkReader } from './ChunkReader.ts';
+
+export interface RetrievedPassage extends ChunkHit {
+  title: string;
+  filename: string | null;
+  /** Reranker score (0-1) when a reranker ranked it, else the fused score. */
+  relevance: number;
+}
+
+export interface RetrievalOptions {
+  collectionIds: string[];
+  /** Candidates taken from each search and handed to the reranker. */
+  candidates?: number;
+  /** Passages kept for the prompt. */
+  topK?: number;
+  signal?: AbortSignal;
+}
+
+/** Reciprocal rank fusion's constant, as in the original paper and most RAG stacks. */
+const rrfK = 60;
+
+/**
+ * Vector and full-text search over the collections the asker may read (grants are applied in
+ * SQL by ChunkReader), fused with reciprocal rank fusion, then reranked when a reranker is
+ * configured. A failing embedder or reranker degrades to what still works instead of failing.
+ */
+export class HybridRetriever {
+  constructor(
+    private readonly db: Database,
+    private readonly chunks: ChunkReader,
+    private readonly embedder: Embedder,
+    private readonly reranker: Reranker,
+    private readonly logger: Logger,
+  ) {}
+
+  async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
+    const candidates = options.candidates ?? 100;
+    const scope = { collectionIds: options.collectionIds, limit: candidates };
+    const [textHits, vectorHits] = await Promise.all([
+      this.chunks.fullText(principal, query, scope),
+      this.embedder
+        .embedQuery(query, options.signal)
+        .then((vector) => this.chunks.nearest(principal, vector, scope))
+        .catch((error: unknown) => {
+          if (options.signal?.aborted) throw error;
+          this.logger.warn({ err: error }, 'query embedding failed; using full-text search only');
+          return [] as ChunkHit[];
+        }),
+    ]);
+    const fused = fuse([textHits, vectorHits]).slice(0, candidates);
+    const ranked = await this.rerank(query, fused, options);
+    return this.withDocuments(ranked);
+  }
+
+  private async rerank(query: string, fused: (ChunkHit & { relevance: number })[], options: RetrievalOptions) {
+    const topK = options.topK ?? 10;
+    try {
+      const ranking = await this.reranker.rank(query, fused.map((hit) => hit.text), { topK, signal: options.signal });
+      return ranking.map(({ index, score }) => ({ ...fused[index]!, relevance: score ?? fused[index]!.relevance }));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      this.logger.warn({ err: error }, 'reranking failed; keeping the fused order');
+      return fused.slice(0, topK);
+    }
+  }
+
+  private async withDocuments(hits: (ChunkHit & { relevance: number })[]): Promise<RetrievedPassage[]> {
+    if (hits.length === 0) return [];
+    const { rows } = await this.db.query<{ id: string; title: string; filename: string | null }>(
+      'SELECT id, title, filename FROM documents WHERE id = ANY($1::uuid[])',
+      [[...new Set(hits.map((hit) => hit.documentId))]],
+    );
+    const documents = new Map(rows.map((row) => [row.id, row]));
+    return hits.map((hit) => ({ ...hit, title: documents.get(hit.documentId)?.title ?? '', filename: documents.get(hit.documentId)?.filename ?? null }));
+  }
+}
+
+/** Reciprocal rank fusion: each list adds 1 / (k + rank) for every chunk it ranks. */
+export function fuse(lists: ChunkHit[][]): (ChunkHit & { relevance: number })[] {
+  const fused = new Map<string, ChunkHit & { relevance: number }>();
+  for (const list of lists) {
+    list.forEach((hit, rank) => {
+      const entry = fused.get(hit.id) ?? { ...hit, relevance: 0 };
+      entry.relevance += 1 / (rrfK + rank + 1);
+      fused.set(hit.id, entry);
+    });
+  }
+  return [...fused.values()].sort((a, b) => b.relevance - a.relevance);
+}
