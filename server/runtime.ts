@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   web: boolean;
   /** Process background tasks in this process. Always on with the inline queue. */
   worker: boolean;
+  /** How long to wait before retrying a demo seed that could not run yet. */
+  seedRetryMs?: number;
 }
 
 export interface Runtime {
@@ -24,6 +26,7 @@ export interface Runtime {
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
   const services = await createServices(config, logger);
   let server: Server | undefined;
+  const seeding = { timer: undefined as NodeJS.Timeout | undefined };
   try {
     registerTasks(services);
     if (options.worker || services.queue.mode === 'inline') await services.queue.startWorker();
@@ -31,8 +34,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       const admin = await ensureBootstrapAdmin(services.db, services.users, config.admin);
       const credentials = formatGeneratedCredentials(admin);
       if (credentials) console.log(`\n${credentials}\n`);
-      if (config.seedDemo) await seedDemoContent(services);
-      await queuePendingSampleDocuments(services);
+      await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
       server = await listen(createApp(services), config);
     }
   } catch (error) {
@@ -45,10 +47,26 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     services,
     url,
     async stop() {
+      clearTimeout(seeding.timer);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await closeServices(services);
     },
   };
+}
+
+/**
+ * Seeds the demo content, retrying in the background when it cannot yet (a NIM embedder still
+ * loading its model answers 503 for many minutes), so start-up never fails on it.
+ */
+async function seedUntilDone(services: Services, seed: boolean, retryMs: number, handle: { timer: NodeJS.Timeout | undefined }): Promise<void> {
+  try {
+    if (seed) await seedDemoContent(services);
+    await queuePendingSampleDocuments(services);
+  } catch (error) {
+    services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
+    handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);
+    handle.timer.unref();
+  }
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {

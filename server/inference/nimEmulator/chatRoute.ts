@@ -37,8 +37,10 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
     if (fault?.kind === 'http-error') return sendError(res, fault.status, `injected ${fault.status} error`, fault.shape);
     if (fault?.kind === 'timeout') return void (await sleep(fault.delayMs), res.destroy());
 
-    const question = textOf(body.messages.findLast((m) => m.role === 'user')?.content ?? '');
-    const context = body.messages.map((m) => textOf(m.content)).join('\n');
+    const questionIndex = body.messages.findLastIndex((m) => m.role === 'user');
+    const question = questionIndex >= 0 ? textOf(body.messages[questionIndex]!.content) : '';
+    // The context is everything but the question itself, so the question is never echoed back.
+    const context = body.messages.filter((_m, i) => i !== questionIndex).map((m) => textOf(m.content)).join('\n');
     let answer = groundedSummary(context, question);
     for (const stop of [body.stop ?? []].flat()) if (stop && answer.includes(stop)) answer = answer.slice(0, answer.indexOf(stop));
     const tokens = (answer.match(/\S+\s*/g) ?? []).slice(0, body.max_tokens ?? Infinity);

@@ -11,8 +11,10 @@ export function groundedSummary(context: string, question: string, maxSentences 
   let label = '';
   let order = 0;
   for (const line of context.split('\n')) {
-    const marker = /^\s*\[(\d+)\]/.exec(line);
+    // Sources are labelled "[n] text" or fenced as <source id="n" ...>.
+    const marker = /^\s*\[(\d+)\]/.exec(line) ?? /^\s*<source id="(\d+)"/.exec(line);
     if (marker) label = `[${marker[1]}]`;
+    if (/^\s*<\/?source/.test(line)) continue;
     for (const sentence of line.replace(/^\s*\[\d+\]\s*/, '').split(/(?<=[.!?])\s+/)) {
       const sentenceWords = words(sentence);
       if (sentenceWords.length < 4) continue;

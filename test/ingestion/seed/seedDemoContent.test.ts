@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { seedDemoContent } from '../../../ingestion/seed/seedDemoContent.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
+import { startEmulator } from '../../support/emulator.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
@@ -76,3 +77,28 @@ for (const mode of ['inline', 'redis'] as const) {
   });
 }
 
+
+describe('demo seed while the embedding service is still loading its model', () => {
+  it('starts anyway and seeds once the service is ready', async () => {
+    const { emulator, url } = await startEmulator({ warmupMs: 60_000 });
+    const runtime = await startTestRuntime(
+      { EMBEDDINGS_BASE_URL: url, EMBEDDINGS_MODEL: 'nvidia/llama-3.2-nv-embedqa-1b-v2', INFERENCE_TIMEOUT_MS: '500' },
+      200,
+    );
+    try {
+      assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);
+      assert.deepEqual(await runtime.services.assistants.list(anyEmployee), []);
+      await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
+      const assistants = await waitFor(async () => {
+        const list = await runtime.services.assistants.list(anyEmployee);
+        return list.length === 3 ? list : undefined;
+      }, 'the seed to be retried');
+      assert.equal(assistants.length, 3);
+      const { rows } = await runtime.services.db.query<{ embedding_dimension: number }>(`SELECT embedding_dimension FROM collections LIMIT 1`);
+      assert.equal(rows[0]!.embedding_dimension, 1024);
+    } finally {
+      await runtime.dispose();
+      await emulator.close();
+    }
+  });
+});

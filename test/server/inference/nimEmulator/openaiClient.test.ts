@@ -34,6 +34,7 @@ describe('the official openai client against the NIM emulator', () => {
     const answer = completion.choices[0]!.message.content!;
     assert.match(answer, /^\[emulated\] /);
     assert.match(answer, /scan_en.*\[1\]/);
+    assert.doesNotMatch(answer, /What is the test enable/, 'the question is not part of the context');
     assert.equal(completion.choices[0]!.finish_reason, 'stop');
     assert.ok(completion.usage!.completion_tokens > 0);
   });
