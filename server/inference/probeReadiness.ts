@@ -30,7 +30,9 @@ export async function probeReadiness(endpoint: ServiceEndpoint, timeoutMs = 2000
         }
         return { url, ok: true };
       } catch (error) {
-        return { url, ok: false, error: error instanceof Error ? error.message : String(error) };
+        // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, a DNS failure, a timeout).
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        return { url, ok: false, error: cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)) };
       }
     }),
   );
