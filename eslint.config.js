@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'test-results', 'bench/results'] },
+  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'test-results'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
