@@ -12,7 +12,8 @@ const get = (url: string, endpoint: ServiceEndpoint, timeoutMs: number) =>
 /**
  * Asks each replica whether it can serve: NIM answers GET {base}/health/ready with 200 once its
  * model is loaded and 503 before; then GET {base}/models must list the configured model (a
- * misspelt *_MODEL is the commonest misconfiguration). Servers without the NIM health routes
+ * misspelt *_MODEL is the commonest misconfiguration). A replica that is live (/health/live) but
+ * not ready is reported as loading. Servers without the NIM health routes
  * (vLLM, Ollama) are judged by /models alone.
  */
 export async function probeReadiness(endpoint: ServiceEndpoint, timeoutMs = 2000): Promise<ServiceProbe[]> {
@@ -20,7 +21,11 @@ export async function probeReadiness(endpoint: ServiceEndpoint, timeoutMs = 2000
     endpoint.baseUrls.map(async (url) => {
       try {
         const health = await get(`${url}/health/ready`, endpoint, timeoutMs);
-        if (!health.ok && health.status !== 404) return { url, ok: false, error: `health/ready answered HTTP ${health.status}` };
+        if (!health.ok && health.status !== 404) {
+          // Live but not ready is NIM loading its model; say so rather than "down".
+          const live = await get(`${url}/health/live`, endpoint, timeoutMs).then((r) => r.ok, () => false);
+          return { url, ok: false, error: `health/ready answered HTTP ${health.status}${live ? ' (live: still loading its model)' : ''}` };
+        }
         const models = await get(`${url}/models`, endpoint, timeoutMs);
         if (!models.ok) return { url, ok: false, error: `models answered HTTP ${models.status}` };
         const body = (await models.json()) as { data?: { id: string }[] };

@@ -47,7 +47,7 @@ describe('checkReadiness', () => {
     const loading = await check(env(url));
     assert.equal(loading.status, 'degraded');
     assert.deepEqual([loading.components.llm.mode, loading.components.llm.ok], [url, false]);
-    assert.match(loading.components.llm.detail!, /health\/ready answered HTTP 503/);
+    assert.match(loading.components.llm.detail!, /health\/ready answered HTTP 503 \(live: still loading its model\)/);
 
     await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
     const ready = await check(env(url));
