@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { sendError } from './errorShapes.ts';
-import type { Fault } from './faults.ts';
+import { actOutRequestFault, type Fault } from './faults.ts';
 import { countTokens, groundedSummary } from './groundedSummary.ts';
 import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
@@ -34,8 +34,7 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
       return sendError(res, 400, 'nvext is not supported by this NIM version; pass extra parameters at the top level.');
     }
     const fault = takeFault();
-    if (fault?.kind === 'http-error') return sendError(res, fault.status, `injected ${fault.status} error`, fault.shape);
-    if (fault?.kind === 'timeout') return void (await sleep(fault.delayMs), res.destroy());
+    if (await actOutRequestFault(res, fault)) return;
 
     const questionIndex = body.messages.findLastIndex((m) => m.role === 'user');
     const question = questionIndex >= 0 ? textOf(body.messages[questionIndex]!.content) : '';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HashingEmbedder } from '../embeddings/HashingEmbedder.ts';
 import { sendError } from './errorShapes.ts';
-import type { Fault } from './faults.ts';
+import { actOutRequestFault, type Fault } from './faults.ts';
 import { countTokens } from './groundedSummary.ts';
 import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
@@ -42,8 +42,7 @@ export function embeddingsRoute(options: NimEmulatorOptions, takeFault: () => Fa
       return sendError(res, 422, `Input ${tooLong} is longer than ${options.maxInputTokens} tokens; set truncate to END or START.`, 'detail');
     }
     const fault = takeFault();
-    if (fault?.kind === 'http-error') return sendError(res, fault.status, `injected ${fault.status} error`, fault.shape);
-    if (fault?.kind === 'timeout') return void (await sleep(fault.delayMs), res.destroy());
+    if (await actOutRequestFault(res, fault)) return;
     await sleep(options.latencyMs);
 
     const maxChars = options.maxInputTokens * 4;

@@ -1,4 +1,6 @@
+import type { Response } from 'express';
 import { z } from 'zod';
+import { sendError } from './errorShapes.ts';
 
 export const endpoints = ['chat', 'embeddings', 'ranking'] as const;
 export type EmulatedEndpoint = (typeof endpoints)[number];
@@ -35,4 +37,21 @@ export class FaultInjector {
     if (fault.times !== undefined && --fault.times === 0) this.faults.splice(index, 1);
     return fault;
   }
+}
+
+/**
+ * Acts out a fault that ends the request before any answer (an HTTP error, or a hang then a
+ * dropped connection). Returns true when it did, so the route stops.
+ */
+export async function actOutRequestFault(res: Response, fault: Fault | undefined): Promise<boolean> {
+  if (fault?.kind === 'http-error') {
+    sendError(res, fault.status, `injected ${fault.status} error`, fault.shape);
+    return true;
+  }
+  if (fault?.kind === 'timeout') {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    res.destroy();
+    return true;
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { sendError } from './errorShapes.ts';
-import type { Fault } from './faults.ts';
+import { actOutRequestFault, type Fault } from './faults.ts';
 import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
 const rankingRequest = z.object({
@@ -30,8 +30,7 @@ export function rankingRoute(options: NimEmulatorOptions, takeFault: () => Fault
     const body = parsed.data;
     if (body.model !== options.rerankModel) return sendError(res, 404, `The model \`${body.model}\` does not exist.`);
     const fault = takeFault();
-    if (fault?.kind === 'http-error') return sendError(res, fault.status, `injected ${fault.status} error`, fault.shape);
-    if (fault?.kind === 'timeout') return void (await sleep(fault.delayMs), res.destroy());
+    if (await actOutRequestFault(res, fault)) return;
     await sleep(options.latencyMs);
     const query = words(body.query.text);
     const rankings = body.passages
