@@ -112,7 +112,14 @@ program
     try {
       emulator.injectFaults(options.fault.map((fault) => JSON.parse(fault)));
     } catch (error) {
-      console.error(`--fault: ${error instanceof Error ? error.message : error}`);
+      const { ZodError } = await import('zod');
+      const message =
+        error instanceof ZodError
+          ? error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      console.error(`--fault: ${message}`);
       process.exit(2);
     }
     const url = await emulator.listen(number('port'), options.host);
