@@ -1,0 +1,33 @@
+/** The structure every parser produces, whatever the format, for the structure-aware chunker. */
+export type Block =
+  | { kind: 'heading'; level: number; text: string; page?: number }
+  | { kind: 'paragraph'; text: string; page?: number }
+  | { kind: 'list'; items: string[]; page?: number }
+  | { kind: 'code'; text: string; page?: number }
+  /** First row is the header; the chunker repeats it when a table is split. */
+  | { kind: 'table'; rows: string[][]; page?: number };
+
+export interface ParsedDocument {
+  title: string;
+  mimeType: string;
+  blocks: Block[];
+}
+
+export type ParseErrorCode =
+  | 'unsupported_type'
+  | 'binary_as_text'
+  | 'empty_document'
+  | 'no_text_layer'
+  | 'corrupt_file'
+  | 'encrypted_file';
+
+/** A permanent failure: retrying cannot help, so the job fails at once with this code. */
+export class ParseError extends Error {
+  constructor(
+    readonly code: ParseErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}

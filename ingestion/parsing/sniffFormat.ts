@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import { ParseError } from './ParsedDocument.ts';
+
+export type DocumentFormat = 'pdf' | 'docx' | 'html' | 'markdown' | 'text' | 'csv';
+
+export const mimeTypeOf: Record<DocumentFormat, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  html: 'text/html',
+  markdown: 'text/markdown',
+  text: 'text/plain',
+  csv: 'text/csv',
+};
+
+const textExtensions: Record<string, DocumentFormat> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.txt': 'text',
+  '.text': 'text',
+  '.log': 'text',
+  '.csv': 'csv',
+  '.html': 'html',
+  '.htm': 'html',
+};
+
+/**
+ * Decides a file's format from its bytes, never from its name alone: binary formats by their
+ * signature (file-type), text formats only when the bytes really are text (valid UTF-8, no NUL
+ * bytes), with the extension or the content choosing between Markdown, HTML, CSV and plain text.
+ */
+export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<DocumentFormat> {
+  if (bytes.length === 0) throw new ParseError('empty_document', `${filename} is empty.`);
+  const detected = await fileTypeFromBuffer(bytes);
+  if (detected?.mime === 'application/pdf') return 'pdf';
+  if (detected?.ext === 'docx') return 'docx';
+  if (detected) throw new ParseError('unsupported_type', `${filename} is a ${detected.mime} file, which Tapeout cannot index.`);
+  const claimed = path.extname(filename).toLowerCase();
+  if (claimed === '.pdf' || claimed === '.docx') {
+    throw new ParseError('corrupt_file', `${filename} is named ${claimed} but its content is not a ${claimed.slice(1).toUpperCase()} file.`);
+  }
+  const head = Buffer.from(bytes.subarray(0, 64 * 1024));
+  if (head.includes(0) || !isUtf8(head)) {
+    throw new ParseError('binary_as_text', `${filename} is not text (it contains binary data), whatever its name says.`);
+  }
+  const byExtension = textExtensions[path.extname(filename).toLowerCase()];
+  if (byExtension) return byExtension;
+  return /^\s*(<!doctype html|<html[\s>])/i.test(head.toString('utf8', 0, 1024)) ? 'html' : 'text';
+}
+
+/** UTF-8 validity of a prefix; a multi-byte character cut at the end of the prefix is allowed. */
+function isUtf8(buffer: Buffer): boolean {
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
+  const replacements = decoded.match(/\uFFFD/g)?.length ?? 0;
+  return replacements === 0 || (replacements === 1 && decoded.endsWith('\uFFFD'));
+}

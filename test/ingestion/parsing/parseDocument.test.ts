@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import PDFDocument from 'pdfkit';
+import { ParseError, type ParseErrorCode, type ParsedDocument } from '../../../ingestion/parsing/ParsedDocument.ts';
+import { parseDocument } from '../../../ingestion/parsing/parseDocument.ts';
+import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
+import { writeSampleCollection } from '../../../ingestion/sampleCorpus/writeSampleCorpus.ts';
+
+function pdf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
+  const doc = new PDFDocument(options);
+  const parts: Buffer[] = [];
+  doc.on('data', (part: Buffer) => parts.push(part));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(parts))));
+  build(doc);
+  doc.end();
+  return done;
+}
+
+const headings = (doc: ParsedDocument) => doc.blocks.flatMap((b) => (b.kind === 'heading' ? [`${b.level}:${b.text}`] : []));
+const allText = (doc: ParsedDocument) =>
+  doc.blocks.map((b) => (b.kind === 'list' ? b.items.join(' ') : b.kind === 'table' ? b.rows.flat().join(' ') : b.text)).join(' ');
+
+async function refusal(bytes: Uint8Array, filename: string): Promise<{ code: ParseErrorCode; message: string }> {
+  try {
+    await parseDocument(bytes, filename);
+  } catch (error) {
+    assert.ok(error instanceof ParseError, `expected a ParseError, got ${error}`);
+    return { code: error.code, message: error.message };
+  }
+  assert.fail(`${filename} was accepted`);
+}
+
+describe('parseDocument on the real sample files', () => {
+  let dir: string;
+  const file = (name: string) => readFile(path.join(dir, 'chip-design', name));
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-parse-'));
+    await writeSampleCollection(chipDesign, dir);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('Markdown: headings, lists, code and tables as blocks', async () => {
+    const doc = await parseDocument(await file('rtl-coding-guidelines.md'), 'rtl-coding-guidelines.md');
+    assert.equal(doc.title, 'RTL Coding Guidelines');
+    assert.deepEqual(headings(doc).slice(0, 3), ['1:RTL Coding Guidelines', '2:Naming', '2:Sequential and combinational logic']);
+    assert.ok(doc.blocks.some((b) => b.kind === 'code' && b.text.includes('always_ff')));
+    assert.ok(doc.blocks.some((b) => b.kind === 'list' && b.items.some((i) => i.includes('$clog2'))));
+    assert.match(allText(doc), /STREAM_MCAST_DEST/);
+  });
+
+  it('HTML: content without the page chrome, tables kept as rows', async () => {
+    const doc = await parseDocument(await file('timing-closure-sta.html'), 'timing-closure-sta.html');
+    assert.equal(doc.mimeType, 'text/html');
+    assert.doesNotMatch(allText(doc), /Engineering wiki|Do not distribute/);
+    const table = doc.blocks.find((b) => b.kind === 'table');
+    assert.deepEqual(table?.kind === 'table' && table.rows[0], ['Corner', 'Process / voltage / temperature', 'Checks']);
+    assert.ok(doc.blocks.some((b) => b.kind === 'code' && b.text.includes('set_multicycle_path 2 -setup')));
+  });
+
+  it('DOCX: headings, bullets and tables through mammoth', async () => {
+    const doc = await parseDocument(await file('verification-flow.docx'), 'verification-flow.docx');
+    assert.deepEqual(headings(doc), ['1:Verification Flow', '2:Testbench architecture', '2:Formal verification', '2:Regressions', '2:Coverage closure']);
+    assert.ok(doc.blocks.some((b) => b.kind === 'table' && b.rows.length === 4));
+    assert.ok(doc.blocks.some((b) => b.kind === 'list' && b.items.length === 3));
+  });
+
+  it('PDF: the text layer in paragraphs with page numbers', async () => {
+    const doc = await parseDocument(await file('low-power-upf.pdf'), 'low-power-upf.pdf');
+    assert.equal(doc.title, 'Low-Power Design with UPF');
+    assert.ok(doc.blocks.length > 3);
+    assert.ok(doc.blocks.every((b) => b.page === 1));
+    assert.match(allText(doc), /isolation enable comes from the power controller/);
+  });
+
+  it('PDF: page numbers follow the pages', async () => {
+    const bytes = await pdf((doc) => {
+      doc.text('First page about scan chains.');
+      doc.addPage().text('Second page about retention flops.');
+    });
+    const doc = await parseDocument(bytes, 'two-pages.pdf');
+    assert.deepEqual(doc.blocks.map((b) => b.page), [1, 2]);
+  });
+
+  it('CSV: one table, header first', async () => {
+    const doc = await parseDocument(Buffer.from('signal,width,domain\nclk_div_en,1,periph\nscan_en,1,test\n'), 'signals.csv');
+    assert.deepEqual(doc.blocks, [{ kind: 'table', rows: [['signal', 'width', 'domain'], ['clk_div_en', '1', 'periph'], ['scan_en', '1', 'test']] }]);
+  });
+
+  it('plain text: paragraphs split at blank lines; type from content for unknown names', async () => {
+    const doc = await parseDocument(Buffer.from('First paragraph.\n\nSecond paragraph.'), 'NOTES');
+    assert.deepEqual(doc.blocks.map((b) => b.kind === 'paragraph' && b.text), ['First paragraph.', 'Second paragraph.']);
+    const html = await parseDocument(Buffer.from('<!doctype html><html><body><h1>Hi</h1><p>Body text.</p></body></html>'), 'page');
+    assert.equal(html.mimeType, 'text/html');
+  });
+});
+
+describe('parseDocument refuses bad files with a stable code', () => {
+  it('random bytes named .pdf', async () => {
+    const { code, message } = await refusal(randomBytes(4096), 'report.pdf');
+    assert.equal(code, 'corrupt_file');
+    assert.match(message, /not a PDF/);
+  });
+
+  it('a truncated PDF', async () => {
+    const bytes = await pdf((doc) => doc.text('Some text.'));
+    assert.equal((await refusal(bytes.subarray(0, 400), 'cut.pdf')).code, 'corrupt_file');
+  });
+
+  it('a PDF without a text layer', async () => {
+    const bytes = await pdf((doc) => doc.rect(50, 50, 200, 100).fill('#888'));
+    assert.equal((await refusal(bytes, 'scan.pdf')).code, 'no_text_layer');
+  });
+
+  it('a password-protected PDF', async () => {
+    const bytes = await pdf((doc) => doc.text('Secret.'), { userPassword: 'hunter2', ownerPassword: 'owner' } as PDFKit.PDFDocumentOptions);
+    assert.equal((await refusal(bytes, 'locked.pdf')).code, 'encrypted_file');
+  });
+
+  it('an empty text file, and one with only blank lines', async () => {
+    assert.equal((await refusal(Buffer.alloc(0), 'empty.txt')).code, 'empty_document');
+    assert.equal((await refusal(Buffer.from('\n\n   \n'), 'blank.txt')).code, 'empty_document');
+  });
+
+  it('a binary file named .md', async () => {
+    const bytes = Buffer.concat([Buffer.from('# Title\n'), randomBytes(2048), Buffer.alloc(16)]);
+    assert.equal((await refusal(bytes, 'notes.md')).code, 'binary_as_text');
+  });
+
+  it('an image, whatever its name', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2b3b6ed0000000049454e44ae426082', 'hex');
+    const { code, message } = await refusal(png, 'diagram.md');
+    assert.equal(code, 'unsupported_type');
+    assert.match(message, /image\/png/);
+  });
+});
