@@ -14,7 +14,7 @@ import { OpenAICompatibleChatModel } from '../server/inference/llm/OpenAICompati
 import { NimEmulator } from '../server/inference/nimEmulator/NimEmulator.ts';
 import { NimReranker } from '../server/inference/reranking/NimReranker.ts';
 import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
-import { sectionText } from '../ingestion/tasks/IndexSampleDocumentTask.ts';
+import { sectionText } from '../ingestion/sampleCorpus/sectionText.ts';
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));

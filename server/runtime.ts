@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { queuePendingSampleDocuments, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
+import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
 import type { Config } from './config/index.ts';
 import { createApp } from './http/createApp.ts';
@@ -61,7 +61,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
 async function seedUntilDone(services: Services, seed: boolean, retryMs: number, handle: { timer: NodeJS.Timeout | undefined }): Promise<void> {
   try {
     if (seed) await seedDemoContent(services);
-    await queuePendingSampleDocuments(services);
+    await queueUnfinishedIngestion(services);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

@@ -42,7 +42,8 @@ export async function chunkDocument(document: ParsedDocument, options: ChunkingO
   const path: { level: number; text: string }[] = [];
   let section: Unit[] = [];
   const flushSection = () => {
-    chunks.push(...pack(section, path.map((h) => h.text), options));
+    // Formats without headings (PDF, CSV, text) still say which document a chunk is from.
+    chunks.push(...pack(section, path.length ? path.map((h) => h.text) : [document.title], options));
     section = [];
   };
   for (const block of document.blocks) {

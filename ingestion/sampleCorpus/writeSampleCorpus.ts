@@ -19,19 +19,16 @@ export interface WrittenSample {
   path: string;
   contentHash: string;
   byteSize: number;
-  /** Page each section starts on, for PDFs. */
-  sectionPages: (number | null)[];
 }
 
-async function render(doc: SampleDocument): Promise<{ bytes: Buffer; sectionPages: (number | null)[] }> {
-  const noPages = doc.sections.map(() => null);
+async function render(doc: SampleDocument): Promise<Buffer> {
   switch (doc.format) {
     case 'md':
-      return { bytes: Buffer.from(renderMarkdown(doc)), sectionPages: noPages };
+      return Buffer.from(renderMarkdown(doc));
     case 'html':
-      return { bytes: Buffer.from(renderHtml(doc)), sectionPages: noPages };
+      return Buffer.from(renderHtml(doc));
     case 'docx':
-      return { bytes: await renderDocx(doc), sectionPages: noPages };
+      return renderDocx(doc);
     case 'pdf':
       return renderPdf(doc);
   }
@@ -43,7 +40,7 @@ export async function writeSampleCollection(collection: SampleCollection, dir: s
   await mkdir(target, { recursive: true });
   const written: WrittenSample[] = [];
   for (const document of collection.documents) {
-    const { bytes, sectionPages } = await render(document);
+    const bytes = await render(document);
     const filePath = path.join(target, document.file);
     await writeFile(filePath, bytes);
     written.push({
@@ -51,7 +48,6 @@ export async function writeSampleCollection(collection: SampleCollection, dir: s
       path: filePath,
       contentHash: createHash('sha256').update(bytes).digest('hex'),
       byteSize: bytes.length,
-      sectionPages,
     });
   }
   return written;

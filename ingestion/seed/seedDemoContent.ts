@@ -1,16 +1,18 @@
 import path from 'node:path';
 import type { Services } from '../../server/services.ts';
 import { getSetting, setSetting } from '../../server/settings/InstanceSettings.ts';
+import { registerDocument } from '../intake/registerDocument.ts';
 import { sampleCollections } from '../sampleCorpus/index.ts';
-import { mimeTypes, writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
+import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
+import { ingestDocumentTaskName } from '../tasks/IngestDocumentTask.ts';
 
 const seededKey = 'demo_content_seeded';
 
 /**
- * On first start: renders the sample corpus to files under DATA_DIR/sample-corpus and creates the
- * three demo collections (granted to everyone), their assistants and their documents, all in one
- * transaction, then queues the documents for indexing. Later starts find the marker and seed
- * nothing, even if an admin has since deleted the demo content.
+ * On first start: renders the sample corpus to files under DATA_DIR/sample-corpus and, in one
+ * transaction, creates the three demo collections (granted to everyone), their assistants and
+ * an ingestion job per file; the files then go through the ingestion pipeline like any upload.
+ * Later starts find the marker and seed nothing, even if an admin has since deleted the demo.
  */
 export async function seedDemoContent(services: Services): Promise<boolean> {
   if (await getSetting(services.db, seededKey)) return false;
@@ -25,34 +27,20 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
     if (await getSetting(client, seededKey)) return false;
     for (const sample of sampleCollections) {
       const collection = await services.collections.create(
-        {
-          slug: sample.slug,
-          name: sample.name,
-          description: sample.description,
-          embeddingModel: services.embedder.model,
-          embeddingDimension,
-        },
+        { slug: sample.slug, name: sample.name, description: sample.description, embeddingModel: services.embedder.model, embeddingDimension },
         client,
       );
       await services.collections.grantToGroup(collection.id, 'everyone', 'read', client);
       await services.assistants.create({ ...sample.assistant, collectionIds: [collection.id] }, client);
       for (const file of written.get(sample.slug)!) {
-        await client.query(
-          `INSERT INTO documents (collection_id, external_id, source, filename, title, mime_type, content_hash, byte_size,
-                                  storage_path, status, metadata)
-           VALUES ($1, $2, 'seed', $3, $4, $5, $6, $7, $8, 'pending', $9)`,
-          [
-            collection.id,
-            file.document.file,
-            file.document.file,
-            file.document.title,
-            mimeTypes[file.document.format],
-            file.contentHash,
-            file.byteSize,
-            file.path,
-            { sample: { collection: sample.slug, file: file.document.file, sectionPages: file.sectionPages } },
-          ],
-        );
+        await registerDocument(client, {
+          collectionId: collection.id,
+          filename: file.document.file,
+          source: 'seed',
+          storagePath: file.path,
+          contentHash: file.contentHash,
+          byteSize: file.byteSize,
+        });
       }
     }
     await setSetting(client, seededKey, { at: new Date().toISOString() });
@@ -63,15 +51,13 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
 }
 
 /**
- * Queues every demo document not yet indexed. Run at each start, so work lost with an
- * in-process queue (a stop mid-indexing) is picked up again; the job id prevents duplicates.
+ * Queues every ingestion job not finished yet. Run at each start, so work lost with the
+ * in-process queue (a stop mid-ingestion) resumes; the job id prevents duplicates on BullMQ.
  */
-export async function queuePendingSampleDocuments(services: Services): Promise<number> {
-  const { rows } = await services.db.query<{ id: string }>(
-    `SELECT id FROM documents WHERE source = 'seed' AND status IN ('pending', 'processing') ORDER BY created_at`,
-  );
+export async function queueUnfinishedIngestion(services: Services): Promise<number> {
+  const { rows } = await services.db.query<{ id: string }>(`SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`);
   for (const { id } of rows) {
-    await services.queue.enqueue('IndexSampleDocumentTask', { documentId: id }, { jobId: `index-sample-${id}` });
+    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: `ingest-${id}` });
   }
   return rows.length;
 }

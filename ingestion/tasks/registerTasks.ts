@@ -1,7 +1,7 @@
 import type { Services } from '../../server/services.ts';
-import { indexSampleDocumentTask } from './IndexSampleDocumentTask.ts';
+import { ingestDocumentTask } from './IngestDocumentTask.ts';
 
 /** Every background task, registered on whichever queue runs (BullMQ or inline). */
 export function registerTasks(services: Services): void {
-  services.queue.register(indexSampleDocumentTask(services));
+  services.queue.register(ingestDocumentTask(services));
 }

@@ -1,8 +1,9 @@
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redactUrl } from '../db/Database.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
+  PermanentTaskError,
   UnknownTaskError,
   type EnqueueOptions,
   type JobQueue,
@@ -116,11 +117,17 @@ export class BullMQJobQueue implements JobQueue {
     const task = this.tasks.get(job.name);
     if (!task) throw new UnknownTaskError(job.name);
     const attempt = job.attemptsMade + 1;
-    return task.handle(job.data as never, {
-      jobId: job.id!,
-      attempt,
-      logger: this.logger.child({ task: job.name, jobId: job.id, attempt }),
-      updateProgress: (progress) => job.updateProgress(progress),
-    });
+    try {
+      return await task.handle(job.data as never, {
+        jobId: job.id!,
+        attempt,
+        logger: this.logger.child({ task: job.name, jobId: job.id, attempt }),
+        updateProgress: (progress) => job.updateProgress(progress),
+      });
+    } catch (error) {
+      // BullMQ's own signal for "do not retry".
+      if (error instanceof PermanentTaskError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.ts';
 import {
   backoffDelay,
+  PermanentTaskError,
   UnknownTaskError,
   type EnqueueOptions,
   type JobQueue,
@@ -99,7 +100,7 @@ export class InlineJobQueue implements JobQueue {
       job.failedReason = undefined;
     } catch (error) {
       job.failedReason = error instanceof Error ? error.message : String(error);
-      if (job.attemptsMade >= task.attempts) {
+      if (job.attemptsMade >= task.attempts || error instanceof PermanentTaskError) {
         job.state = 'failed';
         logger.error({ err: error }, 'task failed for good');
         return;

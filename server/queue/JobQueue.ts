@@ -61,6 +61,17 @@ export function backoffDelay(policy: BackoffPolicy, attemptsMade: number): numbe
   return policy.delay * 2 ** Math.max(0, attemptsMade - 1);
 }
 
+/**
+ * Thrown by a task for a failure that retrying cannot fix (a corrupt or unsupported file):
+ * the job fails at once, on either queue.
+ */
+export class PermanentTaskError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentTaskError';
+  }
+}
+
 export class UnknownTaskError extends Error {
   constructor(name: string) {
     super(`no task named "${name}" is registered`);

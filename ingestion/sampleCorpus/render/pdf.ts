@@ -3,22 +3,18 @@ import type { SampleDocument } from '../SampleDocument.ts';
 
 const plain = (text: string) => text.replace(/`/g, '');
 
-/** A text-layer PDF; returns the bytes and the page each section starts on (1-based). */
-export async function renderPdf(doc: SampleDocument): Promise<{ bytes: Buffer; sectionPages: number[] }> {
+/** A PDF with a real text layer. */
+export async function renderPdf(doc: SampleDocument): Promise<Buffer> {
   // A fixed creation date keeps the bytes (and so the content hash) stable across runs.
   const pdf = new PDFDocument({ size: 'A4', margin: 56, info: { Title: doc.title, CreationDate: new Date(0) } });
   const parts: Buffer[] = [];
   pdf.on('data', (part: Buffer) => parts.push(part));
   const done = new Promise<void>((resolve) => pdf.on('end', () => resolve()));
-  let page = 1;
-  pdf.on('pageAdded', () => (page += 1));
 
   pdf.font('Helvetica-Bold').fontSize(18).text(doc.title).moveDown(0.5);
   pdf.font('Helvetica').fontSize(11).text(plain(doc.summary)).moveDown();
-  const sectionPages: number[] = [];
   for (const section of doc.sections) {
     if (pdf.y > pdf.page.height - 160) pdf.addPage();
-    sectionPages.push(page);
     pdf.font('Helvetica-Bold').fontSize(13).text(section.heading).moveDown(0.3);
     pdf.font('Helvetica').fontSize(11);
     for (const paragraph of section.paragraphs ?? []) pdf.text(plain(paragraph)).moveDown(0.5);
@@ -29,5 +25,5 @@ export async function renderPdf(doc: SampleDocument): Promise<{ bytes: Buffer; s
   }
   pdf.end();
   await done;
-  return { bytes: Buffer.concat(parts), sectionPages };
+  return Buffer.concat(parts);
 }

@@ -226,8 +226,14 @@ CREATE UNIQUE INDEX feedback_message_user_key ON feedback (message_id, user_id);
 CREATE TABLE ingestion_jobs (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   collection_id uuid NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
-  document_id uuid REFERENCES documents (id) ON DELETE SET NULL,
+  document_id uuid REFERENCES documents (id) ON DELETE CASCADE,
   filename text,
+  source text NOT NULL DEFAULT 'upload' CHECK (source IN ('upload', 'cli', 'import', 'seed', 'slack', 'api')),
+  -- The file this job ingests and the document version it will become once swapped in.
+  storage_path text NOT NULL,
+  content_hash text NOT NULL,
+  byte_size bigint NOT NULL,
+  target_version integer NOT NULL CHECK (target_version > 0),
   state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'completed', 'failed')),
   progress integer NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
   stage text NOT NULL DEFAULT 'queued',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { JobQueue, JobSnapshot } from '../../../server/queue/JobQueue.ts';
+import { PermanentTaskError, type JobQueue, type JobSnapshot } from '../../../server/queue/JobQueue.ts';
 
 async function waitForState(queue: JobQueue, id: string, states: JobSnapshot['state'][], timeoutMs = 15_000): Promise<JobSnapshot> {
   const deadline = Date.now() + timeoutMs;
@@ -86,6 +86,29 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
       const job = await waitForState(queue, id, ['failed']);
       assert.equal(job.failedReason, 'the file has no text layer');
       assert.equal(runs, 2);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('fails a permanent failure at once, without retrying', async () => {
+    let runs = 0;
+    const queue = await makeQueue((q) =>
+      q.register({
+        name: 'Corrupt',
+        attempts: 5,
+        backoff: { type: 'fixed', delay: 50 },
+        async handle() {
+          runs += 1;
+          throw new PermanentTaskError('the PDF cannot be read');
+        },
+      }),
+    );
+    try {
+      const id = await queue.enqueue('Corrupt', {});
+      const job = await waitForState(queue, id, ['failed']);
+      assert.equal(job.failedReason, 'the PDF cannot be read');
+      assert.equal(runs, 1);
     } finally {
       await queue.close();
     }

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { Chunk } from './chunking/chunkDocument.ts';
+import type { IngestionJob } from './intake/ingestionJobs.ts';
+import { markJob } from './intake/ingestionJobs.ts';
+import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
+
+const rowsPerInsert = 200;
+
+/**
+ * In one transaction: writes the job's chunks as the target version, makes that version the
+ * served one, and deletes every other version's chunks. Readers (who only see the served
+ * version) get the old chunks or the new ones, never a mix and never none; a crash before the
+ * commit leaves nothing behind. Returns false when a newer version was already swapped in.
+ */
+export async function swapInVersion(
+  client: pg.PoolClient,
+  job: IngestionJob,
+  document: { title: string; mimeType: string },
+  chunks: Chunk[],
+  embeddings: number[][],
+  embeddingModel: string,
+): Promise<boolean> {
+  const { rows } = await client.query<{ version: number; status: string }>('SELECT version, status FROM documents WHERE id = $1 FOR UPDATE', [job.documentId]);
+  const current = rows[0];
+  if (!current) return false;
+  if (current.status === 'ready' && current.version > job.targetVersion) return false;
+  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2', [job.documentId, job.targetVersion]);
+  const config = await client.query<{ cfg: string }>('SELECT text_search_config::text AS cfg FROM collections WHERE id = $1', [job.collectionId]);
+  const fixed = 5; // $1..$5 below: document, collection, version, model, text-search config
+  for (let start = 0; start < chunks.length; start += rowsPerInsert) {
+    const values: unknown[] = [];
+    const tuples = chunks.slice(start, start + rowsPerInsert).map((chunk, offset) => {
+      const ordinal = start + offset;
+      const embedding = embeddings[ordinal]!;
+      const p = fixed + values.length; // placeholders $p+1 .. $p+7 are this row's values
+      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding));
+      return `($1, $2, $3, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $4, $${p + 6}, $${p + 7}::vector, $5::regconfig)`;
+    });
+    await client.query(
+      `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
+                           embedding_model, embedding_dimension, embedding, text_search_config)
+       VALUES ${tuples.join(', ')}`,
+      [job.documentId, job.collectionId, job.targetVersion, embeddingModel, config.rows[0]!.cfg, ...values],
+    );
+  }
+  await client.query(
+    `UPDATE documents SET version = $2, content_hash = $3, storage_path = $4, byte_size = $5, mime_type = $6, title = $7,
+            status = 'ready', error = NULL, updated_at = now()
+      WHERE id = $1`,
+    [job.documentId, job.targetVersion, job.contentHash, job.storagePath, job.byteSize, document.mimeType, document.title],
+  );
+  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version <> $2', [job.documentId, job.targetVersion]);
+  await markJob(client, job.id, { state: 'completed', stage: 'done', progress: 100, error: null });
+  return true;
+}
