@@ -4,6 +4,7 @@ import { AssistantService } from './assistants/AssistantService.ts';
 import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
 import { Database } from './db/Database.ts';
+import { DocumentService } from './documents/DocumentService.ts';
 import { createInference, type Inference } from './inference/createInference.ts';
 import type { Embedder } from './inference/embeddings/Embedder.ts';
 import type { ChatModel } from './inference/llm/ChatModel.ts';
@@ -32,6 +33,7 @@ export interface Services {
   chunks: ChunkReader;
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
+  documents: DocumentService;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -44,21 +46,24 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const chunks = new ChunkReader(db);
   const assistants = new AssistantService(db);
   const retriever = new HybridRetriever(db, chunks, inference.embedder, inference.reranker, logger);
+  const queue = createJobQueue(config.redisUrl, config.queuePrefix, logger);
+  const collections = new CollectionService(db);
   return {
     config,
     logger,
     db,
-    queue: createJobQueue(config.redisUrl, config.queuePrefix, logger),
+    queue,
     embedder: inference.embedder,
     reranker: inference.reranker,
     chatModel: inference.chatModel,
     inference,
     users: new UserService(db),
-    collections: new CollectionService(db),
+    collections,
     assistants,
     chunks,
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
+    documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
   };
 }
 

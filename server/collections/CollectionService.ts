@@ -18,6 +18,8 @@ export interface NewCollection {
   embeddingModel: string;
   embeddingDimension: number;
   textSearchConfig?: string;
+  chunkSize?: number;
+  chunkOverlap?: number;
   createdBy?: string | null;
 }
 
@@ -29,8 +31,8 @@ export class CollectionService {
 
   async create(input: NewCollection, client: Queryable = this.db): Promise<Collection> {
     const { rows } = await client.query<Collection>(
-      `INSERT INTO collections (slug, name, description, embedding_model, embedding_dimension, text_search_config, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6::regconfig, $7) RETURNING ${columns}`,
+      `INSERT INTO collections (slug, name, description, embedding_model, embedding_dimension, text_search_config, created_by, chunk_size, chunk_overlap)
+       VALUES ($1, $2, $3, $4, $5, $6::regconfig, $7, $8, $9) RETURNING ${columns}`,
       [
         input.slug,
         input.name,
@@ -39,9 +41,16 @@ export class CollectionService {
         input.embeddingDimension,
         input.textSearchConfig ?? 'english',
         input.createdBy ?? null,
+        input.chunkSize ?? 512,
+        input.chunkOverlap ?? 77,
       ],
     );
     return rows[0]!;
+  }
+
+  async findBySlug(slug: string): Promise<Collection | undefined> {
+    const { rows } = await this.db.query<Collection>(`SELECT ${columns} FROM collections WHERE slug = $1`, [slug]);
+    return rows[0];
   }
 
   async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {

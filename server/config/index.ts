@@ -19,6 +19,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Largest accepted upload, enforced while the file streams in. */
+  uploadMaxBytes: number;
   logLevel: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -68,6 +70,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

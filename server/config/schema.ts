@@ -35,6 +35,7 @@ export const envSchema = z
     PORT: port.default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
+    UPLOAD_MAX_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: postgresUrl.optional(),

@@ -7,6 +7,7 @@ import type { Services } from '../services.ts';
 import { authenticate } from './authenticate.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { assistantRoutes } from './routes/assistants.ts';
+import { collectionRoutes } from './routes/collections.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
@@ -35,6 +36,7 @@ export function createApp(services: Services): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(meRoutes());
   api.use(assistantRoutes(services));
+  api.use(collectionRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));

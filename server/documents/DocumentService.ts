@@ -1,0 +1,116 @@
+import { open, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
+import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
+import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
+import { sniffFormat } from '../../ingestion/parsing/sniffFormat.ts';
+import { ingestDocumentTaskName } from '../../ingestion/tasks/IngestDocumentTask.ts';
+import type { Principal } from '../auth/Principal.ts';
+import type { CollectionService } from '../collections/CollectionService.ts';
+import type { Database } from '../db/Database.ts';
+import { NotFoundError } from '../errors.ts';
+import type { JobQueue } from '../queue/JobQueue.ts';
+
+export interface AcceptedUpload {
+  id: string;
+  filename: string;
+  documentId: string;
+}
+
+export interface UploadOutcome {
+  jobs: AcceptedUpload[];
+  unchanged: { filename: string; documentId: string }[];
+  rejected: UploadRejection[];
+}
+
+async function head(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Documents of collections: taking uploads in, listing, jobs, deleting. */
+export class DocumentService {
+  constructor(
+    private readonly db: Database,
+    private readonly queue: JobQueue,
+    private readonly collections: CollectionService,
+    private readonly filesDir: string,
+  ) {}
+
+  /**
+   * Files already streamed to disk become documents: obvious refusals (empty, binary under a
+   * text name, unsupported type) are answered at once; the rest are stored by content hash,
+   * registered, and queued. Refused files leave nothing behind.
+   */
+  async ingestUploads(collectionSlug: string, files: ReceivedFile[], createdBy: string | null): Promise<UploadOutcome> {
+    const collection = await this.collections.findBySlug(collectionSlug);
+    if (!collection) {
+      await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
+      throw new NotFoundError(`Collection "${collectionSlug}"`);
+    }
+    const outcome: UploadOutcome = { jobs: [], unchanged: [], rejected: [] };
+    const dir = path.join(this.filesDir, collection.id);
+    await mkdir(dir, { recursive: true });
+    for (const file of files) {
+      try {
+        await sniffFormat(await head(file.tempPath), file.filename);
+      } catch (error) {
+        await rm(file.tempPath, { force: true });
+        if (!(error instanceof ParseError)) throw error;
+        outcome.rejected.push({ filename: file.filename, error: { code: error.code, message: error.message } });
+        continue;
+      }
+      // Hash and name: two documents with the same bytes under different names never share a file.
+      const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
+      await rename(file.tempPath, storagePath);
+      const result = await this.db.transaction((client) =>
+        registerDocument(client, { collectionId: collection.id, filename: file.filename, source: 'upload', storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
+      );
+      if (result.outcome === 'unchanged') {
+        outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
+        continue;
+      }
+      await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
+      outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId });
+    }
+    return outcome;
+  }
+
+  async list(principal: Principal, collectionSlug: string) {
+    const collection = await this.collections.findBySlug(collectionSlug);
+    const visible = collection && (await this.db.query('SELECT 1 FROM visible_collection_ids($1) id WHERE id = $2', [principal.userId, collection.id])).rowCount;
+    if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
+    const { rows } = await this.db.query(
+      `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error,
+              (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks
+         FROM documents d WHERE d.collection_id = $1 ORDER BY d.created_at`,
+      [collection.id],
+    );
+    return rows;
+  }
+
+  async job(id: string) {
+    const { rows } = await this.db.query(
+      `SELECT id, state, progress, stage, error, document_id AS "documentId" FROM ingestion_jobs WHERE id::text = $1`,
+      [id],
+    );
+    if (!rows[0]) throw new NotFoundError(`Job ${id}`);
+    return rows[0];
+  }
+
+  /** Deletes a document; its chunks and jobs go with it (foreign keys cascade). */
+  async delete(id: string): Promise<void> {
+    const { rows } = await this.db.query<{ storage_path: string | null; source: string }>(
+      `DELETE FROM documents WHERE id::text = $1 RETURNING storage_path, source`,
+      [id],
+    );
+    if (!rows[0]) throw new NotFoundError(`Document ${id}`);
+    if (rows[0].storage_path && rows[0].source !== 'seed') await rm(rows[0].storage_path, { force: true });
+  }
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { z } from 'zod';
+import { receiveUploads, UploadFormatError } from '../../../ingestion/intake/receiveUploads.ts';
+import { ConflictError, ValidationError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { principalOf, requireAdmin } from '../authenticate.ts';
+
+const newCollection = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, starting with a letter or digit'),
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    chunkSize: z.number().int().min(64).max(8192).optional(),
+    chunkOverlap: z.number().int().min(0).optional(),
+  })
+  .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
+
+export function collectionRoutes(services: Services): Router {
+  const router = Router();
+
+  router.post('/collections', requireAdmin, async (req, res) => {
+    const body = newCollection.parse(req.body);
+    if (await services.collections.findBySlug(body.slug)) throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
+    const collection = await services.collections.create({
+      ...body,
+      embeddingModel: services.embedder.model,
+      embeddingDimension: await services.embedder.dimension(),
+      createdBy: principalOf(req).userId,
+    });
+    res.status(201).json({ collection });
+  });
+
+  router.post('/collections/:slug/documents', requireAdmin, async (req, res) => {
+    const received = await receiveUploads(req, { dir: path.join(services.config.dataDir, 'files', 'incoming'), maxBytes: services.config.uploadMaxBytes }).catch((error: unknown) => {
+      throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
+    });
+    const outcome = await services.documents.ingestUploads(String(req.params.slug), received.files, principalOf(req).userId);
+    const rejected = [...received.rejected, ...outcome.rejected];
+    if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
+      const reason = rejected.length ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ') : 'No file was sent in the "files" field.';
+      throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
+    }
+    res.status(202).json({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected });
+  });
+
+  router.get('/collections/:slug/documents', async (req, res) => {
+    res.json({ documents: await services.documents.list(principalOf(req), String(req.params.slug)) });
+  });
+
+  router.get('/jobs/:id', requireAdmin, async (req, res) => {
+    res.json(await services.documents.job(String(req.params.id)));
+  });
+
+  router.delete('/documents/:id', requireAdmin, async (req, res) => {
+    await services.documents.delete(String(req.params.id));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { renderDocx } from '../../../ingestion/sampleCorpus/render/docx.ts';
+import { renderPdf } from '../../../ingestion/sampleCorpus/render/pdf.ts';
+import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
+import { generateApiKey } from '../../../server/auth/apiKeys.ts';
+import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+
+describe('collections and documents API', () => {
+  let runtime: TestRuntime;
+  let memberKey: string;
+  const admin = () => ({ authorization: `Bearer ${runtime.apiKey}` });
+  const json = (body: unknown) => ({ method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const upload = (files: [string, Uint8Array | string][], headers = admin()) => {
+    const form = new FormData();
+    for (const [name, content] of files) form.append('files', new Blob([content]), name);
+    return fetch(`${runtime.url}/api/collections/timing/documents`, { method: 'POST', headers, body: form });
+  };
+  const finished = (jobId: string) =>
+    waitFor(async () => {
+      const job = await (await fetch(`${runtime.url}/api/jobs/${jobId}`, { headers: admin() })).json();
+      return job.state === 'completed' || job.state === 'failed' ? job : undefined;
+    }, `job ${jobId}`);
+  const documents = async () => (await (await fetch(`${runtime.url}/api/collections/timing/documents`, { headers: admin() })).json()).documents;
+
+  before(async () => {
+    runtime = await startTestRuntime({ SEED_DEMO: 'false', UPLOAD_MAX_BYTES: '200000' });
+    const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
+    memberKey = generateApiKey();
+    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+  });
+  after(() => runtime?.dispose());
+
+  it('creates a collection, refusing a duplicate slug and a bad one', async () => {
+    const created = await fetch(`${runtime.url}/api/collections`, json({ slug: 'timing', name: 'Timing notes' }));
+    assert.equal(created.status, 201);
+    assert.equal((await created.json()).collection.slug, 'timing');
+    const duplicate = await fetch(`${runtime.url}/api/collections`, json({ slug: 'timing', name: 'Again' }));
+    assert.deepEqual([duplicate.status, (await duplicate.json()).error.code], [409, 'conflict']);
+    const bad = await fetch(`${runtime.url}/api/collections`, json({ slug: '../Timing', name: 'x' }));
+    assert.deepEqual([bad.status, (await bad.json()).error.code], [400, 'invalid_request']);
+  });
+
+  it('takes a Markdown, a PDF and a DOCX to ready, with chunks', async () => {
+    const response = await upload([
+      ['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n'],
+      ['upf.pdf', await renderPdf(chipDesign.documents.find((d) => d.format === 'pdf')!)],
+      ['eco.docx', await renderDocx(chipDesign.documents.find((d) => d.file === 'eco-process.docx')!)],
+    ]);
+    assert.equal(response.status, 202);
+    const body = await response.json();
+    assert.equal(body.jobs.length, 3);
+    for (const job of body.jobs) assert.equal((await finished(job.id)).state, 'completed');
+    const list = await documents();
+    assert.deepEqual(list.map((d: { status: string }) => d.status), ['ready', 'ready', 'ready']);
+    assert.ok(list.every((d: { chunks: number; version: number }) => d.chunks > 0 && d.version === 1));
+  });
+
+  it('keeps version 1 for an unchanged re-upload, and makes version 2 of a changed one', async () => {
+    const same = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n']])).json();
+    assert.equal(same.unchanged.length, 1);
+    const changed = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nPulses cross through pulse_sync cells only.\n']])).json();
+    await finished(changed.jobs[0].id);
+    const cdc = (await documents()).find((d: { filename: string }) => d.filename === 'cdc.md');
+    assert.equal(cdc.version, 2);
+  });
+
+  it('refuses hostile files with a code each, leaving nothing behind', async () => {
+    const before = (await documents()).length;
+    const response = await upload([
+      ['random.pdf', randomBytes(4096)],
+      ['empty.txt', ''],
+      ['binary.md', Buffer.concat([Buffer.from('# x\n'), randomBytes(1024), Buffer.alloc(8)])],
+      ['huge.txt', 'x'.repeat(300_000)],
+    ]);
+    assert.equal(response.status, 400);
+    const body = await response.json();
+    const codes = Object.fromEntries(body.error.details.rejected.map((r: { filename: string; error: { code: string } }) => [r.filename, r.error.code]));
+    assert.deepEqual(codes, { 'random.pdf': 'corrupt_file', 'empty.txt': 'empty_document', 'binary.md': 'binary_as_text', 'huge.txt': 'file_too_large' });
+    assert.equal((await documents()).length, before);
+    assert.deepEqual(await readdir(path.join(runtime.dataDir, 'files', 'incoming')), []);
+    assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);
+  });
+
+  it('neutralises path traversal in file names', async () => {
+    const body = await (await upload([['../../etc/passwd.md', '# Notes\n\nHarmless text about scan chains.\n']])).json();
+    assert.equal(body.jobs[0].filename, 'passwd.md');
+    await finished(body.jobs[0].id);
+  });
+
+  it('keeps members out of ingestion', async () => {
+    const response = await upload([['x.md', '# x\n\ntext here.']], { authorization: `Bearer ${memberKey}` });
+    assert.deepEqual([response.status, (await response.json()).error.code], [403, 'forbidden']);
+  });
+
+  it('deletes a document with its chunks', async () => {
+    const target = (await documents()).find((d: { filename: string }) => d.filename === 'passwd.md');
+    const deleted = await fetch(`${runtime.url}/api/documents/${target.id}`, { method: 'DELETE', headers: admin() });
+    assert.equal(deleted.status, 204);
+    const { rows } = await runtime.services.db.query('SELECT count(*)::int AS n FROM chunks WHERE document_id = $1', [target.id]);
+    assert.equal(rows[0]!.n, 0);
+    assert.equal((await fetch(`${runtime.url}/api/documents/${target.id}`, { method: 'DELETE', headers: admin() })).status, 404);
+  });
+});
