@@ -57,29 +57,37 @@ export class DocumentService {
     const outcome: UploadOutcome = { jobs: [], unchanged: [], rejected: [] };
     const dir = path.join(this.filesDir, collection.id);
     await mkdir(dir, { recursive: true });
-    for (const file of files) {
-      try {
-        await sniffFormat(await head(file.tempPath), file.filename);
-      } catch (error) {
-        await rm(file.tempPath, { force: true });
-        if (!(error instanceof ParseError)) throw error;
-        outcome.rejected.push({ filename: file.filename, error: { code: error.code, message: error.message } });
-        continue;
-      }
-      // Hash and name: two documents with the same bytes under different names never share a file.
-      const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
-      await rename(file.tempPath, storagePath);
-      const result = await this.db.transaction((client) =>
-        registerDocument(client, { collectionId: collection.id, filename: file.filename, source: 'upload', storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
-      );
-      if (result.outcome === 'unchanged') {
-        outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
-        continue;
-      }
-      await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
-      outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId });
+    try {
+      for (const file of files) await this.take(collection.id, dir, file, createdBy, outcome);
+    } finally {
+      // After an unexpected failure, files not yet taken in must not linger in the incoming folder.
+      await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
     }
     return outcome;
+  }
+
+  /** One file: refused at once, found unchanged, or stored, registered and queued. */
+  private async take(collectionId: string, dir: string, file: ReceivedFile, createdBy: string | null, outcome: UploadOutcome): Promise<void> {
+    try {
+      await sniffFormat(await head(file.tempPath), file.filename);
+    } catch (error) {
+      await rm(file.tempPath, { force: true });
+      if (!(error instanceof ParseError)) throw error;
+      outcome.rejected.push({ filename: file.filename, error: { code: error.code, message: error.message } });
+      return;
+    }
+    // Hash and name: two documents with the same bytes under different names never share a file.
+    const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
+    await rename(file.tempPath, storagePath);
+    const result = await this.db.transaction((client) =>
+      registerDocument(client, { collectionId, filename: file.filename, source: 'upload', storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
+    );
+    if (result.outcome === 'unchanged') {
+      outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
+      return;
+    }
+    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
+    outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId });
   }
 
   async list(principal: Principal, collectionSlug: string) {

@@ -16,7 +16,7 @@ describe('collections and documents API', () => {
   const json = (body: unknown) => ({ method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const upload = (files: [string, Uint8Array | string][], headers = admin()) => {
     const form = new FormData();
-    for (const [name, content] of files) form.append('files', new Blob([content]), name);
+    for (const [name, content] of files) form.append('files', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
     return fetch(`${runtime.url}/api/collections/timing/documents`, { method: 'POST', headers, body: form });
   };
   const finished = (jobId: string) =>
