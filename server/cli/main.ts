@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DataDirInUseError } from '../db/EmbeddedPostgres.ts';
+import { AppError } from '../errors.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { startRuntime, type RuntimeOptions } from '../runtime.ts';
 
@@ -79,6 +80,25 @@ program
     );
     await db.close();
     logger.info('database schema is up to date');
+  });
+
+program
+  .command('ingest')
+  .description('ingest files and folders (recursively) into a collection; works whether or not the server runs')
+  .argument('<paths...>', 'files or folders')
+  .requiredOption('-c, --collection <slug>', 'the collection to ingest into')
+  .option('--server <url>', 'ingest through this running server instead of opening the database')
+  .option('--api-key <key>', 'admin API key for --server (default: ADMIN_API_KEY)')
+  .action(async (paths: string[], options: { collection: string; server?: string; apiKey?: string }) => {
+    const config = configOrExit();
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const { ingestCommand, CliError } = await import('./ingest/ingestCommand.ts');
+    try {
+      process.exitCode = await ingestCommand(paths, options, config, logger);
+    } catch (error) {
+      console.error(error instanceof CliError || error instanceof AppError ? error.message : `ingest failed: ${(error as Error).message}`);
+      process.exitCode = 2;
+    }
   });
 
 program

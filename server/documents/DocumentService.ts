@@ -15,6 +15,7 @@ export interface AcceptedUpload {
   id: string;
   filename: string;
   documentId: string;
+  outcome: 'added' | 'updated';
 }
 
 export interface UploadOutcome {
@@ -48,7 +49,7 @@ export class DocumentService {
    * text name, unsupported type) are answered at once; the rest are stored by content hash,
    * registered, and queued. Refused files leave nothing behind.
    */
-  async ingestUploads(collectionSlug: string, files: ReceivedFile[], createdBy: string | null): Promise<UploadOutcome> {
+  async ingestUploads(collectionSlug: string, files: ReceivedFile[], createdBy: string | null, source: 'upload' | 'cli' = 'upload'): Promise<UploadOutcome> {
     const collection = await this.collections.findBySlug(collectionSlug);
     if (!collection) {
       await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
@@ -58,7 +59,7 @@ export class DocumentService {
     const dir = path.join(this.filesDir, collection.id);
     await mkdir(dir, { recursive: true });
     try {
-      for (const file of files) await this.take(collection.id, dir, file, createdBy, outcome);
+      for (const file of files) await this.take(collection.id, dir, file, createdBy, source, outcome);
     } finally {
       // After an unexpected failure, files not yet taken in must not linger in the incoming folder.
       await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
@@ -67,7 +68,7 @@ export class DocumentService {
   }
 
   /** One file: refused at once, found unchanged, or stored, registered and queued. */
-  private async take(collectionId: string, dir: string, file: ReceivedFile, createdBy: string | null, outcome: UploadOutcome): Promise<void> {
+  private async take(collectionId: string, dir: string, file: ReceivedFile, createdBy: string | null, source: 'upload' | 'cli', outcome: UploadOutcome): Promise<void> {
     try {
       await sniffFormat(await head(file.tempPath), file.filename);
     } catch (error) {
@@ -80,14 +81,14 @@ export class DocumentService {
     const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
     await rename(file.tempPath, storagePath);
     const result = await this.db.transaction((client) =>
-      registerDocument(client, { collectionId, filename: file.filename, source: 'upload', storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
+      registerDocument(client, { collectionId, filename: file.filename, source, storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
     );
     if (result.outcome === 'unchanged') {
       outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
       return;
     }
     await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
-    outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId });
+    outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
   async list(principal: Principal, collectionSlug: string) {

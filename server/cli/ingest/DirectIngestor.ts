@@ -1,0 +1,56 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
+import type { ReceivedFile } from '../../../ingestion/intake/receiveUploads.ts';
+import type { Services } from '../../services.ts';
+import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
+
+/** Copies a file into the incoming folder, hashing it on the way, like an upload. */
+async function stage(source: string, incoming: string): Promise<ReceivedFile> {
+  const tempPath = path.join(incoming, `${randomUUID()}.upload`);
+  const hash = createHash('sha256');
+  let byteSize = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      byteSize += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(source), counter, createWriteStream(tempPath));
+  return { filename: safeFilename(path.basename(source)), tempPath, contentHash: hash.digest('hex'), byteSize };
+}
+
+/** Ingests through the database and queue directly, processing the jobs in this process too. */
+export class DirectIngestor implements Ingestor {
+  readonly description: string;
+
+  constructor(private readonly services: Services) {
+    this.description = services.db.mode === 'embedded' ? 'the embedded database' : services.db.displayUrl;
+  }
+
+  async submit(collection: string, files: string[]): Promise<SubmittedFile[]> {
+    const incoming = path.join(this.services.config.dataDir, 'files', 'incoming');
+    await mkdir(incoming, { recursive: true });
+    const staged = await Promise.all(files.map((file) => stage(file, incoming)));
+    const outcome = await this.services.documents.ingestUploads(collection, staged, null, 'cli');
+    return files.map((file, i): SubmittedFile => {
+      const name = staged[i]!.filename;
+      const job = outcome.jobs.find((j) => j.filename === name);
+      if (job) return { path: file, jobId: job.id, outcome: job.outcome };
+      const refusal = outcome.rejected.find((r) => r.filename === name);
+      if (refusal) return { path: file, outcome: 'rejected', error: refusal.error };
+      return { path: file, outcome: 'unchanged' };
+    });
+  }
+
+  async jobStatus(jobId: string): Promise<JobStatus> {
+    return (await this.services.documents.job(jobId)) as JobStatus;
+  }
+
+  async close(): Promise<void> {}
+}
