@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import { hashingCounter } from './hashingCounter.ts';
 import { safeFilename } from './safeFilename.ts';
 
 export interface ReceivedFile {
@@ -42,21 +42,13 @@ export async function receiveUploads(req: IncomingMessage, options: { dir: strin
     const filename = safeFilename(info.filename ?? 'unnamed');
     if (field !== 'files') return void stream.resume();
     const tempPath = path.join(options.dir, `${randomUUID()}.upload`);
-    const hash = createHash('sha256');
-    let byteSize = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        byteSize += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const counter = hashingCounter();
     pending.push(
-      pipeline(stream, counter, createWriteStream(tempPath)).then(async () => {
+      pipeline(stream, counter.stream, createWriteStream(tempPath)).then(async () => {
         if ((stream as { truncated?: boolean }).truncated) {
           await rm(tempPath, { force: true });
           rejected.push({ filename, error: { code: 'file_too_large', message: `${filename} is larger than the ${Math.round(options.maxBytes / 1048576)} MB limit.` } });
-        } else files.push({ filename, tempPath, contentHash: hash.digest('hex'), byteSize });
+        } else files.push({ filename, tempPath, ...counter.result() });
       }),
     );
   });

@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { hashingCounter } from '../../../ingestion/intake/hashingCounter.ts';
 import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
 import type { ReceivedFile } from '../../../ingestion/intake/receiveUploads.ts';
 import type { Services } from '../../services.ts';
@@ -12,17 +12,9 @@ import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
 /** Copies a file into the incoming folder, hashing it on the way, like an upload. */
 async function stage(source: string, incoming: string): Promise<ReceivedFile> {
   const tempPath = path.join(incoming, `${randomUUID()}.upload`);
-  const hash = createHash('sha256');
-  let byteSize = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      byteSize += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(createReadStream(source), counter, createWriteStream(tempPath));
-  return { filename: safeFilename(path.basename(source)), tempPath, contentHash: hash.digest('hex'), byteSize };
+  const counter = hashingCounter();
+  await pipeline(createReadStream(source), counter.stream, createWriteStream(tempPath));
+  return { filename: safeFilename(path.basename(source)), tempPath, ...counter.result() };
 }
 
 /** Ingests through the database and queue directly, processing the jobs in this process too. */
