@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BullMQJobQueue } from '../../../server/queue/BullMQJobQueue.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
@@ -19,5 +20,17 @@ describe('BullMQJobQueue (real Redis)', async () => {
     register(queue);
     await queue.startWorker(2);
     return queue;
+  });
+
+  it('never shows the Redis password where it reports its location', async () => {
+    const url = new URL(redisUrl);
+    url.password = 'hunter2';
+    const queue = new BullMQJobQueue(url.toString(), silentLogger, 'tasks', `tapeout-test-${randomUUID()}`);
+    try {
+      assert.doesNotMatch(queue.displayUrl, /hunter2/);
+      assert.match(queue.displayUrl, /^redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    } finally {
+      await queue.close();
+    }
   });
 });
