@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HashingEmbedder } from '../embeddings/HashingEmbedder.ts';
-import { sendError } from './errorShapes.ts';
+import { sendError, validRequest } from './errorShapes.ts';
 import { actOutRequestFault, type Fault } from './faults.ts';
 import { countTokens } from './groundedSummary.ts';
 import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
@@ -24,12 +24,8 @@ export function embeddingsRoute(options: NimEmulatorOptions, takeFault: () => Fa
   const embedder = new HashingEmbedder(options.embeddingDimension);
   return async (req: Request, res: Response) => {
     stats.requests.embeddings += 1;
-    const parsed = embeddingsRequest.safeParse(req.body);
-    if (!parsed.success) {
-      return sendError(res, 422, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'detail');
-    }
-    const body = parsed.data;
-    if (body.model !== options.embeddingModel) return sendError(res, 404, `The model \`${body.model}\` does not exist.`);
+    const body = validRequest(res, embeddingsRequest, req.body, options.embeddingModel);
+    if (!body) return;
     const inputs = [body.input].flat();
     if (inputs.length > options.maxBatchSize) {
       return sendError(res, 400, `Batch size ${inputs.length} exceeds the maximum of ${options.maxBatchSize}.`);

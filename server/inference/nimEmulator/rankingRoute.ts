@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { sendError } from './errorShapes.ts';
+import { validRequest } from './errorShapes.ts';
 import { actOutRequestFault, type Fault } from './faults.ts';
 import { sleep, type EmulatorStats, type NimEmulatorOptions } from './options.ts';
 
@@ -23,12 +23,8 @@ function logitFor(query: Set<string>, passage: string): number {
 export function rankingRoute(options: NimEmulatorOptions, takeFault: () => Fault | undefined, stats: EmulatorStats) {
   return async (req: Request, res: Response) => {
     stats.requests.ranking += 1;
-    const parsed = rankingRequest.safeParse(req.body);
-    if (!parsed.success) {
-      return sendError(res, 422, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'detail');
-    }
-    const body = parsed.data;
-    if (body.model !== options.rerankModel) return sendError(res, 404, `The model \`${body.model}\` does not exist.`);
+    const body = validRequest(res, rankingRequest, req.body, options.rerankModel);
+    if (!body) return;
     const fault = takeFault();
     if (await actOutRequestFault(res, fault)) return;
     await sleep(options.latencyMs);
