@@ -102,6 +102,24 @@ program
   });
 
 program
+  .command('import')
+  .description('import a BEIR/JSONL corpus (_id, title, text per line) into a collection, keeping _id as the external id')
+  .argument('<corpus.jsonl>', 'the corpus file')
+  .requiredOption('-c, --collection <slug>', 'the collection to import into')
+  .action(async (file: string, options: { collection: string }) => {
+    const config = configOrExit();
+    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    const { importCommand } = await import('./ingest/importCommand.ts');
+    const { CliError } = await import('./ingest/ingestCommand.ts');
+    try {
+      process.exitCode = await importCommand(file, options.collection, config, logger);
+    } catch (error) {
+      console.error(error instanceof CliError || error instanceof AppError ? error.message : `import failed: ${(error as Error).message}`);
+      process.exitCode = 2;
+    }
+  });
+
+program
   .command('nim-emulator')
   .description('serve a deterministic stand-in for NIM LLM, embedding and reranking containers (development and tests)')
   .option('--port <port>', 'port to listen on', '8000')

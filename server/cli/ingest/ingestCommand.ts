@@ -70,7 +70,7 @@ async function connect(options: IngestOptions, config: Config, logger: Logger): 
   }
 }
 
-async function waitForJob(ingestor: Ingestor, jobId: string) {
+export async function waitForJob(ingestor: Pick<Ingestor, 'jobStatus'>, jobId: string) {
   for (;;) {
     const status = await ingestor.jobStatus(jobId);
     if (status.state === 'completed' || status.state === 'failed') return status;
