@@ -41,3 +41,16 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A collection on the runtime's embedder, readable by everyone. */
+export async function createOpenCollection(runtime: TestRuntime, slug: string): Promise<string> {
+  const { services } = runtime;
+  const collection = await services.collections.create({
+    slug,
+    name: slug,
+    embeddingModel: services.embedder.model,
+    embeddingDimension: await services.embedder.dimension(),
+  });
+  await services.collections.grantToGroup(collection.id, 'everyone');
+  return collection.id;
+}

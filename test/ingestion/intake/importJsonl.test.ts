@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
-import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 describe('importJsonl (BEIR corpus format)', () => {
   let runtime: TestRuntime;
@@ -11,9 +11,7 @@ describe('importJsonl (BEIR corpus format)', () => {
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
-    const { services } = runtime;
-    const collection = await services.collections.create({ slug: 'beir', name: 'BEIR', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
-    await services.collections.grantToGroup(collection.id, 'everyone');
+    await createOpenCollection(runtime, 'beir');
     corpus = path.join(runtime.dataDir, 'corpus.jsonl');
     await writeFile(
       corpus,

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { registerDocument, type IntakeResult } from '../../../ingestion/intake/registerDocument.ts';
 import { ingestDocumentTaskName } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
-import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
@@ -16,15 +16,7 @@ describe('IngestDocumentTask', () => {
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
-    const { services } = runtime;
-    const collection = await services.collections.create({
-      slug: 'handbook',
-      name: 'Handbook',
-      embeddingModel: services.embedder.model,
-      embeddingDimension: await services.embedder.dimension(),
-    });
-    await services.collections.grantToGroup(collection.id, 'everyone');
-    collectionId = collection.id;
+    collectionId = await createOpenCollection(runtime, 'handbook');
   });
   after(() => runtime?.dispose());
 
