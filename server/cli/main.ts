@@ -35,6 +35,22 @@ async function run(options: RuntimeOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/**
+ * A command that runs to completion and reports in plain words: info logs stay quiet, and a
+ * known failure prints its message alone with exit code 2.
+ */
+async function runBatchCommand(name: string, command: (config: Config, logger: Logger) => Promise<number>): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const { CliError } = await import('./ingest/ingestCommand.ts');
+  try {
+    process.exitCode = await command(config, logger);
+  } catch (error) {
+    console.error(error instanceof CliError || error instanceof AppError ? error.message : `${name} failed: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
+}
+
 function fail(logger: Logger, error: unknown): never {
   if (error instanceof DataDirInUseError) logger.fatal(error.message);
   else logger.fatal({ err: error }, 'Tapeout could not start');
@@ -90,15 +106,8 @@ program
   .option('--server <url>', 'ingest through this running server instead of opening the database')
   .option('--api-key <key>', 'admin API key for --server (default: ADMIN_API_KEY)')
   .action(async (paths: string[], options: { collection: string; server?: string; apiKey?: string }) => {
-    const config = configOrExit();
-    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-    const { ingestCommand, CliError } = await import('./ingest/ingestCommand.ts');
-    try {
-      process.exitCode = await ingestCommand(paths, options, config, logger);
-    } catch (error) {
-      console.error(error instanceof CliError || error instanceof AppError ? error.message : `ingest failed: ${(error as Error).message}`);
-      process.exitCode = 2;
-    }
+    const { ingestCommand } = await import('./ingest/ingestCommand.ts');
+    await runBatchCommand('ingest', (config, logger) => ingestCommand(paths, options, config, logger));
   });
 
 program
@@ -107,16 +116,8 @@ program
   .argument('<corpus.jsonl>', 'the corpus file')
   .requiredOption('-c, --collection <slug>', 'the collection to import into')
   .action(async (file: string, options: { collection: string }) => {
-    const config = configOrExit();
-    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
     const { importCommand } = await import('./ingest/importCommand.ts');
-    const { CliError } = await import('./ingest/ingestCommand.ts');
-    try {
-      process.exitCode = await importCommand(file, options.collection, config, logger);
-    } catch (error) {
-      console.error(error instanceof CliError || error instanceof AppError ? error.message : `import failed: ${(error as Error).message}`);
-      process.exitCode = 2;
-    }
+    await runBatchCommand('import', (config, logger) => importCommand(file, options.collection, config, logger));
   });
 
 program
