@@ -25,7 +25,6 @@ export async function swapInVersion(
   if (!current) return false;
   if (current.status === 'ready' && current.version > job.targetVersion) return false;
   await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2', [job.documentId, job.targetVersion]);
-  const config = await client.query<{ cfg: string }>('SELECT text_search_config::text AS cfg FROM collections WHERE id = $1', [job.collectionId]);
   const fixed = 5; // $1..$5 below: document, collection, version, model, text-search config
   for (let start = 0; start < chunks.length; start += rowsPerInsert) {
     const values: unknown[] = [];
@@ -40,7 +39,7 @@ export async function swapInVersion(
       `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
                            embedding_model, embedding_dimension, embedding, text_search_config)
        VALUES ${tuples.join(', ')}`,
-      [job.documentId, job.collectionId, job.targetVersion, embeddingModel, config.rows[0]!.cfg, ...values],
+      [job.documentId, job.collectionId, job.targetVersion, embeddingModel, job.textSearchConfig, ...values],
     );
   }
   await client.query(

@@ -13,13 +13,15 @@ export interface IngestionJob {
   chunkSize: number;
   chunkOverlap: number;
   embeddingModel: string;
+  textSearchConfig: string;
 }
 
 export async function loadIngestionJob(client: Queryable, id: string): Promise<IngestionJob | undefined> {
   const { rows } = await client.query<IngestionJob>(
     `SELECT j.id, j.collection_id AS "collectionId", j.document_id AS "documentId", j.filename, j.storage_path AS "storagePath",
             j.content_hash AS "contentHash", j.byte_size::int AS "byteSize", j.target_version AS "targetVersion", j.state,
-            c.chunk_size AS "chunkSize", c.chunk_overlap AS "chunkOverlap", c.embedding_model AS "embeddingModel"
+            c.chunk_size AS "chunkSize", c.chunk_overlap AS "chunkOverlap", c.embedding_model AS "embeddingModel",
+            c.text_search_config::text AS "textSearchConfig"
        FROM ingestion_jobs j JOIN collections c ON c.id = j.collection_id
       WHERE j.id = $1`,
     [id],

@@ -7,13 +7,6 @@ import { renderMarkdown } from './render/markdown.ts';
 import { renderPdf } from './render/pdf.ts';
 import type { SampleCollection, SampleDocument } from './SampleDocument.ts';
 
-export const mimeTypes = {
-  md: 'text/markdown',
-  html: 'text/html',
-  pdf: 'application/pdf',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-} as const;
-
 export interface WrittenSample {
   document: SampleDocument;
   path: string;

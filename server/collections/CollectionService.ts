@@ -1,5 +1,4 @@
 import type { Database, Queryable } from '../db/Database.ts';
-import type { Principal } from '../auth/Principal.ts';
 
 export interface Collection {
   id: string;
@@ -61,14 +60,5 @@ export class CollectionService {
       [collectionId, groupName, permission],
     );
     if (rowCount === 0) throw new Error(`no group named ${groupName}`);
-  }
-
-  /** Collections the principal may read, filtered by grants inside SQL. */
-  async listVisible(principal: Principal): Promise<Collection[]> {
-    const { rows } = await this.db.query<Collection>(
-      `SELECT ${columns} FROM collections WHERE id IN (SELECT visible_collection_ids($1)) ORDER BY name`,
-      [principal.userId],
-    );
-    return rows;
   }
 }

@@ -44,10 +44,6 @@ export class SessionAffineQueryQueue {
     });
   }
 
-  getQueueLength(): number {
-    return this.queue.length;
-  }
-
   clearQueueForHandler(handlerId: number): void {
     this.queue = this.queue.filter((item) => {
       if (item.handlerId !== handlerId) return true;
