@@ -1,30 +1,57 @@
 import type pg from 'pg';
 import type { Chunk } from './chunking/chunkDocument.ts';
 import type { IngestionJob } from './intake/ingestionJobs.ts';
-import { markJob } from './intake/ingestionJobs.ts';
+import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
 import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
 
 const rowsPerInsert = 200;
+
+/** The chunks' vectors from one embedding model. */
+export interface ChunkVectors {
+  model: string;
+  embeddings: number[][];
+}
+
+export type SwapResult =
+  | { swapped: true; job: IngestionJobView | undefined; supersededPath: string | null }
+  | { swapped: false };
 
 /**
  * In one transaction: writes the job's chunks as the target version, makes that version the
  * served one, and deletes every other version's chunks. Readers (who only see the served
  * version) get the old chunks or the new ones, never a mix and never none; a crash before the
- * commit leaves nothing behind. Returns false when a newer version was already swapped in.
+ * commit leaves nothing behind. During a re-embedding the chunks are written once per model.
+ * Not swapped when a newer version was already swapped in (or the document was deleted).
  */
 export async function swapInVersion(
   client: pg.PoolClient,
   job: IngestionJob,
   document: { title: string; mimeType: string },
   chunks: Chunk[],
-  embeddings: number[][],
-  embeddingModel: string,
-): Promise<boolean> {
-  const { rows } = await client.query<{ version: number; status: string }>('SELECT version, status FROM documents WHERE id = $1 FOR UPDATE', [job.documentId]);
+  vectorSets: ChunkVectors[],
+): Promise<SwapResult> {
+  const { rows } = await client.query<{ version: number; status: string; storage_path: string | null }>(
+    'SELECT version, status, storage_path FROM documents WHERE id = $1 FOR UPDATE',
+    [job.documentId],
+  );
   const current = rows[0];
-  if (!current) return false;
-  if (current.status === 'ready' && current.version > job.targetVersion) return false;
+  if (!current) return { swapped: false };
+  if (current.status === 'ready' && current.version > job.targetVersion) return { swapped: false };
   await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2', [job.documentId, job.targetVersion]);
+  for (const vectors of vectorSets) await insertChunks(client, job, chunks, vectors);
+  await client.query(
+    `UPDATE documents SET version = $2, content_hash = $3, storage_path = $4, byte_size = $5, mime_type = $6, title = $7,
+            status = 'ready', error = NULL, updated_at = now()
+      WHERE id = $1`,
+    [job.documentId, job.targetVersion, job.contentHash, job.storagePath, job.byteSize, document.mimeType, document.title],
+  );
+  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version <> $2', [job.documentId, job.targetVersion]);
+  const view = await markJob(client, job.id, { state: 'completed', stage: 'done', progress: 100, error: null });
+  const supersededPath = current.storage_path && current.storage_path !== job.storagePath ? current.storage_path : null;
+  return { swapped: true, job: view, supersededPath };
+}
+
+async function insertChunks(client: pg.PoolClient, job: IngestionJob, chunks: Chunk[], { model, embeddings }: ChunkVectors): Promise<void> {
   const fixed = 5; // $1..$5 below: document, collection, version, model, text-search config
   for (let start = 0; start < chunks.length; start += rowsPerInsert) {
     const values: unknown[] = [];
@@ -39,16 +66,7 @@ export async function swapInVersion(
       `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
                            embedding_model, embedding_dimension, embedding, text_search_config)
        VALUES ${tuples.join(', ')}`,
-      [job.documentId, job.collectionId, job.targetVersion, embeddingModel, job.textSearchConfig, ...values],
+      [job.documentId, job.collectionId, job.targetVersion, model, job.textSearchConfig, ...values],
     );
   }
-  await client.query(
-    `UPDATE documents SET version = $2, content_hash = $3, storage_path = $4, byte_size = $5, mime_type = $6, title = $7,
-            status = 'ready', error = NULL, updated_at = now()
-      WHERE id = $1`,
-    [job.documentId, job.targetVersion, job.contentHash, job.storagePath, job.byteSize, document.mimeType, document.title],
-  );
-  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version <> $2', [job.documentId, job.targetVersion]);
-  await markJob(client, job.id, { state: 'completed', stage: 'done', progress: 100, error: null });
-  return true;
 }

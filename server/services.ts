@@ -5,6 +5,7 @@ import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
 import { Database } from './db/Database.ts';
 import { DocumentService } from './documents/DocumentService.ts';
+import { ExtractionPool } from '../ingestion/extraction/ExtractionPool.ts';
 import { createInference, type Inference } from './inference/createInference.ts';
 import type { Embedder } from './inference/embeddings/Embedder.ts';
 import type { ChatModel } from './inference/llm/ChatModel.ts';
@@ -34,6 +35,8 @@ export interface Services {
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
   documents: DocumentService;
+  /** Parses and chunks files in worker threads, bounded in time and memory. */
+  extraction: ExtractionPool;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -46,7 +49,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const chunks = new ChunkReader(db);
   const assistants = new AssistantService(db);
   const retriever = new HybridRetriever(db, chunks, inference.embedder, inference.reranker, logger);
-  const queue = createJobQueue(config.redisUrl, config.queuePrefix, logger);
+  const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
   return {
     config,
@@ -64,10 +67,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
     documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
+    extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
   };
 }
 
 export async function closeServices(services: Services): Promise<void> {
   await services.queue.close();
+  await services.extraction.close();
   await services.db.close();
 }

@@ -13,15 +13,38 @@ export interface IngestionJob {
   chunkSize: number;
   chunkOverlap: number;
   embeddingModel: string;
+  /** Set while the collection is being re-embedded: new chunks get vectors of this model too. */
+  reembeddingModel: string | null;
   textSearchConfig: string;
 }
+
+/** What admins see of a job: GET /api/jobs/:id and the socket.io progress events. */
+export interface IngestionJobView {
+  id: string;
+  state: IngestionJob['state'];
+  progress: number;
+  stage: string;
+  error: { code: string; message: string } | null;
+  documentId: string | null;
+  collectionId: string;
+  filename: string | null;
+  /** Seconds until the job should finish, while it runs and an estimate exists. */
+  etaSeconds: number | null;
+  attempts: number;
+  updatedAt: string;
+}
+
+export const jobViewColumns = `id, state, progress, stage, error, document_id AS "documentId", collection_id AS "collectionId", filename,
+  CASE WHEN state = 'running' AND estimated_finish_at IS NOT NULL
+       THEN GREATEST(0, ceil(extract(epoch FROM estimated_finish_at - now())))::int END AS "etaSeconds",
+  attempts, updated_at AS "updatedAt"`;
 
 export async function loadIngestionJob(client: Queryable, id: string): Promise<IngestionJob | undefined> {
   const { rows } = await client.query<IngestionJob>(
     `SELECT j.id, j.collection_id AS "collectionId", j.document_id AS "documentId", j.filename, j.storage_path AS "storagePath",
             j.content_hash AS "contentHash", j.byte_size::int AS "byteSize", j.target_version AS "targetVersion", j.state,
             c.chunk_size AS "chunkSize", c.chunk_overlap AS "chunkOverlap", c.embedding_model AS "embeddingModel",
-            c.text_search_config::text AS "textSearchConfig"
+            c.reembedding_model AS "reembeddingModel", c.text_search_config::text AS "textSearchConfig"
        FROM ingestion_jobs j JOIN collections c ON c.id = j.collection_id
       WHERE j.id = $1`,
     [id],
@@ -29,22 +52,39 @@ export async function loadIngestionJob(client: Queryable, id: string): Promise<I
   return rows[0];
 }
 
-export async function markJob(client: Queryable, id: string, fields: { state?: IngestionJob['state']; stage?: string; progress?: number; error?: { code: string; message: string } | null }) {
-  await client.query(
+export interface JobUpdate {
+  state?: IngestionJob['state'];
+  stage?: string;
+  progress?: number;
+  error?: { code: string; message: string } | null;
+  /** Seconds from now; null clears the estimate. Leaving the running state clears it too. */
+  etaSeconds?: number | null;
+}
+
+/** Updates a job (which also serves as its heartbeat) and returns what admins see of it. */
+export async function markJob(client: Queryable, id: string, fields: JobUpdate): Promise<IngestionJobView | undefined> {
+  const { rows } = await client.query<IngestionJobView>(
     `UPDATE ingestion_jobs SET state = COALESCE($2, state), stage = COALESCE($3, stage), progress = COALESCE($4, progress),
             error = CASE WHEN $5::boolean THEN $6::jsonb ELSE error END,
             attempts = attempts + CASE WHEN $2 = 'running' THEN 1 ELSE 0 END,
+            estimated_finish_at = CASE WHEN COALESCE($2, state) <> 'running' OR $7::text = 'clear' THEN NULL
+                                       WHEN $7::text = 'set' THEN now() + make_interval(secs => $8::double precision)
+                                       ELSE estimated_finish_at END,
             finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE finished_at END, updated_at = now()
-      WHERE id = $1`,
-    [id, fields.state ?? null, fields.stage ?? null, fields.progress ?? null, fields.error !== undefined, fields.error ? JSON.stringify(fields.error) : null],
+      WHERE id = $1
+      RETURNING ${jobViewColumns}`,
+    [id, fields.state ?? null, fields.stage ?? null, fields.progress ?? null, fields.error !== undefined, fields.error ? JSON.stringify(fields.error) : null,
+      fields.etaSeconds === undefined ? 'keep' : fields.etaSeconds === null ? 'clear' : 'set', fields.etaSeconds ?? null],
   );
+  return rows[0];
 }
 
 /** A permanent failure: the job fails, and so does a document that was never ready (a served version stays served). */
-export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }) {
-  await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
+export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }): Promise<IngestionJobView | undefined> {
+  const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
   await client.query(
     `UPDATE documents SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
     [job.documentId, JSON.stringify(error)],
   );
+  return view;
 }

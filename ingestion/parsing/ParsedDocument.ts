@@ -19,7 +19,10 @@ export type ParseErrorCode =
   | 'empty_document'
   | 'no_text_layer'
   | 'corrupt_file'
-  | 'encrypted_file';
+  | 'encrypted_file'
+  | 'zip_bomb'
+  | 'parse_timeout'
+  | 'parse_memory_exceeded';
 
 /** A permanent failure: retrying cannot help, so the job fails at once with this code. */
 export class ParseError extends Error {

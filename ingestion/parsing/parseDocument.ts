@@ -4,24 +4,29 @@ import { parseDocx } from './parseDocx.ts';
 import { parseHtml } from './parseHtml.ts';
 import { parseMarkdown } from './parseMarkdown.ts';
 import { parsePdf } from './parsePdf.ts';
-import { sniffFormat } from './sniffFormat.ts';
+import { parsePptx } from './parsePptx.ts';
+import { sniffFormat, type DocumentFormat } from './sniffFormat.ts';
+import { assertSafeZip } from './zipGuard.ts';
 
-/** Sniffs, parses and checks that something indexable came out. */
+const decodeText = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+
+const parsers: Record<DocumentFormat, (bytes: Uint8Array) => ParsedDocument | Promise<ParsedDocument>> = {
+  pdf: parsePdf,
+  docx: async (bytes) => (await assertSafeZip(bytes), parseDocx(bytes)),
+  pptx: async (bytes) => (await assertSafeZip(bytes), parsePptx(bytes)),
+  html: (bytes) => parseHtml(decodeText(bytes)),
+  markdown: (bytes) => parseMarkdown(decodeText(bytes)),
+  csv: (bytes) => parseCsv(decodeText(bytes)),
+  text: (bytes) => ({
+    title: '',
+    mimeType: 'text/plain',
+    blocks: decodeText(bytes).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => ({ kind: 'paragraph' as const, text: p })),
+  }),
+};
+
+/** Sniffs, parses and checks that something indexable came out. Run it through the extraction pool, which bounds its time and memory. */
 export async function parseDocument(bytes: Uint8Array, filename: string): Promise<ParsedDocument> {
-  const format = await sniffFormat(bytes, filename);
-  const text = () => new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
-  const parsed =
-    format === 'pdf'
-      ? await parsePdf(bytes)
-      : format === 'docx'
-        ? await parseDocx(bytes)
-        : format === 'html'
-          ? parseHtml(text())
-          : format === 'markdown'
-            ? parseMarkdown(text())
-            : format === 'csv'
-              ? parseCsv(text())
-              : { title: '', mimeType: 'text/plain', blocks: text().split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => ({ kind: 'paragraph' as const, text: p })) };
+  const parsed = await parsers[await sniffFormat(bytes, filename)](bytes);
   const hasText = parsed.blocks.some((block) => (block.kind === 'list' ? block.items.join('') : block.kind === 'table' ? block.rows.flat().join('') : block.text).trim());
   if (!hasText) throw new ParseError('empty_document', `${filename} contains no text to index.`);
   return { ...parsed, title: parsed.title || filename.replace(/\.[^.]+$/, '') };

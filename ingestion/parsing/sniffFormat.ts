@@ -2,11 +2,12 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { ParseError } from './ParsedDocument.ts';
 
-export type DocumentFormat = 'pdf' | 'docx' | 'html' | 'markdown' | 'text' | 'csv';
+export type DocumentFormat = 'pdf' | 'docx' | 'pptx' | 'html' | 'markdown' | 'text' | 'csv';
 
 export const mimeTypeOf: Record<DocumentFormat, string> = {
   pdf: 'application/pdf',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   html: 'text/html',
   markdown: 'text/markdown',
   text: 'text/plain',
@@ -34,9 +35,10 @@ export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<
   const detected = await fileTypeFromBuffer(bytes);
   if (detected?.mime === 'application/pdf') return 'pdf';
   if (detected?.ext === 'docx') return 'docx';
+  if (detected?.ext === 'pptx') return 'pptx';
   if (detected) throw new ParseError('unsupported_type', `${filename} is a ${detected.mime} file, which Tapeout cannot index.`);
   const claimed = path.extname(filename).toLowerCase();
-  if (claimed === '.pdf' || claimed === '.docx') {
+  if (claimed === '.pdf' || claimed === '.docx' || claimed === '.pptx') {
     throw new ParseError('corrupt_file', `${filename} is named ${claimed} but its content is not a ${claimed.slice(1).toUpperCase()} file.`);
   }
   const head = Buffer.from(bytes.subarray(0, 64 * 1024));

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Services } from '../../server/services.ts';
-import { PermanentTaskError, type TaskDefinition } from '../../server/queue/JobQueue.ts';
-import { chunkDocument } from '../chunking/chunkDocument.ts';
-import { failJob, loadIngestionJob, markJob, type IngestionJob } from '../intake/ingestionJobs.ts';
-import { ParseError, type ParsedDocument } from '../parsing/ParsedDocument.ts';
-import { parseDocument } from '../parsing/parseDocument.ts';
-import { swapInVersion } from '../swapInVersion.ts';
+import { PermanentTaskError, type TaskContext, type TaskDefinition } from '../../server/queue/JobQueue.ts';
+import type { Chunk } from '../chunking/chunkDocument.ts';
+import { failJob, loadIngestionJob, markJob, type IngestionJob, type JobUpdate } from '../intake/ingestionJobs.ts';
+import { removeUnreferencedFile } from '../intake/storedFiles.ts';
+import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
+import { withStageDeadline } from './withStageDeadline.ts';
 
 export interface IngestDocumentData {
   ingestionJobId: string;
@@ -13,11 +12,14 @@ export interface IngestDocumentData {
 
 export const ingestDocumentTaskName = 'IngestDocumentTask';
 const attempts = 4;
+/** Passages per embedding step; progress and the ETA are updated after each. */
+const embeddingStep = 128;
 
 /**
- * One document, from its stored file to searchable chunks: parse, chunk, embed, and swap the
- * new version in atomically. Idempotent and safe to retry: nothing is visible until the swap
- * commits, and a completed job is not redone. Bad files fail at once with a stable code.
+ * One document, from its stored file to searchable chunks: parse and chunk (in a bounded worker
+ * thread), embed, and swap the new version in atomically. Idempotent and safe to retry: nothing
+ * is visible until the swap commits, and a completed job is not redone. Bad files fail at once
+ * with a stable code; each stage has a deadline, so a job never hangs silently.
  */
 export function ingestDocumentTask(services: Services): TaskDefinition<IngestDocumentData> {
   return {
@@ -27,33 +29,89 @@ export function ingestDocumentTask(services: Services): TaskDefinition<IngestDoc
     async handle({ ingestionJobId }, context) {
       const job = await loadIngestionJob(services.db, ingestionJobId);
       if (!job || job.state === 'completed' || job.state === 'failed') return { skipped: job?.state ?? 'deleted' };
-      await markJob(services.db, job.id, { state: 'running', stage: 'parsing', progress: 5 });
+      const report = async (update: JobUpdate) => {
+        const view = await markJob(services.db, job.id, update);
+        if (view) await context.updateProgress(view);
+      };
+      // A job found running was interrupted (its worker stopped or stalled): say so, then redo it.
+      const resumed = job.state === 'running' ? ' (resumed: the previous attempt stopped before finishing)' : '';
+      if (resumed) context.logger.warn({ ingestionJobId }, 'resuming an interrupted ingestion job');
+      await report({ state: 'running', stage: `parsing${resumed}`, progress: 5, error: null });
       try {
-        const parsed = await parse(job);
-        await markJob(services.db, job.id, { stage: 'chunking', progress: 15 });
-        const chunks = await chunkDocument(parsed, { chunkSize: job.chunkSize, chunkOverlap: job.chunkOverlap });
-        if (services.embedder.model !== job.embeddingModel) {
-          throw new IngestFailure('embedding_model_mismatch', `The collection is embedded with ${job.embeddingModel}, but the configured embedder is ${services.embedder.model}.`);
-        }
-        await markJob(services.db, job.id, { stage: 'embedding', progress: 20 });
-        const embeddings = await services.embedder.embedPassages(chunks.map((chunk) => chunk.text));
-        await markJob(services.db, job.id, { stage: 'storing', progress: 90 });
-        await context.updateProgress(90);
-        const swapped = await services.db.transaction((client) => swapInVersion(client, job, parsed, chunks, embeddings, services.embedder.model));
-        if (!swapped) await markJob(services.db, job.id, { state: 'completed', stage: 'superseded by a newer version', progress: 100 });
-        return { chunks: chunks.length, swapped };
+        return await ingest(services, job, context, report);
       } catch (error) {
         if (error instanceof IngestFailure) {
-          await failJob(services.db, job, { code: error.code, message: error.message });
+          const view = await failJob(services.db, job, { code: error.code, message: error.message });
+          if (view) await context.updateProgress(view);
+          await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
           throw new PermanentTaskError(`${error.code}: ${error.message}`);
         }
         const message = error instanceof Error ? error.message : String(error);
-        if (context.attempt >= attempts) await failJob(services.db, job, { code: 'ingestion_failed', message });
-        else await markJob(services.db, job.id, { state: 'queued', stage: `retrying after: ${message}`, error: { code: 'transient_error', message } });
+        if (context.attempt >= attempts) {
+          const view = await failJob(services.db, job, { code: 'ingestion_failed', message });
+          if (view) await context.updateProgress(view);
+        } else {
+          await report({ state: 'queued', stage: `retrying after: ${message}`, error: { code: 'transient_error', message } });
+        }
         throw error;
       }
     },
   };
+}
+
+async function ingest(services: Services, job: IngestionJob, context: TaskContext, report: (update: JobUpdate) => Promise<void>) {
+  const extracted = await services.extraction.extract({ storagePath: job.storagePath, filename: job.filename, chunkSize: job.chunkSize, chunkOverlap: job.chunkOverlap });
+  if (!extracted.ok) throw new IngestFailure(extracted.code, extracted.message);
+  const { chunks } = extracted;
+  const models = [job.embeddingModel, ...(job.reembeddingModel ? [job.reembeddingModel] : [])];
+  const embedders = models.map((model) => services.inference.embedders.find((embedder) => embedder.model === model));
+  if (!embedders.some(Boolean)) {
+    throw new IngestFailure('embedding_model_mismatch', `The collection is embedded with ${job.embeddingModel}, but the configured embedder is ${services.embedder.model}.`);
+  }
+  await report({ stage: 'embedding', progress: 20 });
+  const vectorSets: ChunkVectors[] = [];
+  for (const embedder of embedders) {
+    if (!embedder) continue;
+    const embeddings = await withStageDeadline('embedding', services.config.ingestion.stageTimeoutMs, (signal) =>
+      embedInSteps(chunks, (texts) => embedder.embedPassages(texts, signal), report),
+    );
+    vectorSets.push({ model: embedder.model, embeddings });
+  }
+  await report({ stage: 'storing', progress: 90, etaSeconds: null });
+  const result = await services.db.transaction(async (client) => {
+    // A real deadline: Postgres cancels the statement, and the transaction rolls back whole.
+    await client.query(`SET LOCAL statement_timeout = ${Math.floor(services.config.ingestion.stageTimeoutMs)}`);
+    return swapInVersion(client, job, extracted, chunks, vectorSets);
+  });
+  if (!result.swapped) {
+    await report({ state: 'completed', stage: 'superseded by a newer version', progress: 100 });
+    await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
+    return { chunks: chunks.length, swapped: false };
+  }
+  if (result.job) await context.updateProgress(result.job);
+  await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
+  return { chunks: chunks.length, swapped: true };
+}
+
+/** Embeds in steps, reporting progress from 20% to 90% and an ETA from the pace so far. */
+async function embedInSteps(chunks: Chunk[], embed: (texts: string[]) => Promise<number[][]>, report: (update: JobUpdate) => Promise<void>): Promise<number[][]> {
+  const started = Date.now();
+  const embeddings: number[][] = [];
+  let lastReport = started;
+  for (let start = 0; start < chunks.length; start += embeddingStep) {
+    embeddings.push(...(await embed(chunks.slice(start, start + embeddingStep).map((chunk) => chunk.text))));
+    const now = Date.now();
+    if (embeddings.length < chunks.length && now - lastReport >= 500) {
+      lastReport = now;
+      const secondsPerPassage = (now - started) / 1000 / embeddings.length;
+      await report({
+        progress: 20 + Math.floor((70 * embeddings.length) / chunks.length),
+        stage: `embedding (${embeddings.length} of ${chunks.length} passages)`,
+        etaSeconds: Math.ceil(secondsPerPassage * (chunks.length - embeddings.length)),
+      });
+    }
+  }
+  return embeddings;
 }
 
 class IngestFailure extends Error {
@@ -62,20 +120,5 @@ class IngestFailure extends Error {
     message: string,
   ) {
     super(message);
-  }
-}
-
-async function parse(job: IngestionJob): Promise<ParsedDocument> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(job.storagePath);
-  } catch {
-    throw new IngestFailure('file_missing', `The stored file for ${job.filename} is missing.`);
-  }
-  try {
-    return await parseDocument(bytes, job.filename);
-  } catch (error) {
-    if (error instanceof ParseError) throw new IngestFailure(error.code, error.message);
-    throw new IngestFailure('corrupt_file', `${job.filename} cannot be parsed: ${(error as Error).message}`);
   }
 }

@@ -21,11 +21,20 @@ export interface Config {
   dataDir: string;
   /** Largest accepted upload, enforced while the file streams in. */
   uploadMaxBytes: number;
+  ingestion: {
+    /** Per file, in the extraction thread. */
+    parseTimeoutMs: number;
+    parseMemoryMb: number;
+    /** A stage (embedding, storing) running longer is abandoned and the job retried. */
+    stageTimeoutMs: number;
+  };
   logLevel: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   /** Keeps deployments that share one Redis apart. */
   queuePrefix: string;
+  /** A BullMQ job whose worker stops renewing its lock this long is handed to another worker. */
+  queueStalledMs: number;
   llm: ServiceEndpoint | undefined;
   embeddings: ServiceEndpoint | undefined;
   reranker: ServiceEndpoint | undefined;
@@ -71,10 +80,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    ingestion: { parseTimeoutMs: e.PARSE_TIMEOUT_MS, parseMemoryMb: e.PARSE_MEMORY_MB, stageTimeoutMs: e.INGEST_STAGE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
+    queueStalledMs: e.QUEUE_STALLED_MS,
     llm: endpoint(e.LLM_BASE_URL, e.LLM_MODEL, e.LLM_API_KEY),
     embeddings: endpoint(e.EMBEDDINGS_BASE_URL, e.EMBEDDINGS_MODEL, e.EMBEDDINGS_API_KEY),
     reranker: endpoint(e.RERANKER_BASE_URL, e.RERANKER_MODEL, e.RERANKER_API_KEY),

@@ -36,11 +36,15 @@ export const envSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     UPLOAD_MAX_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
+    PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(120_000),
+    PARSE_MEMORY_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(128, 'must be at least 128 (a parser thread needs that much to start)').default(512),
+    INGEST_STAGE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(600_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: postgresUrl.optional(),
     REDIS_URL: redisUrl.optional(),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
+    QUEUE_STALLED_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(30_000),
 
     LLM_BASE_URL: baseUrls.optional(),
     LLM_MODEL: z.string().min(1).optional(),

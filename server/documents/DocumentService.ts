@@ -1,5 +1,6 @@
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { jobViewColumns } from '../../ingestion/intake/ingestionJobs.ts';
 import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
 import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
@@ -41,7 +42,7 @@ export class DocumentService {
     private readonly db: Database,
     private readonly queue: JobQueue,
     private readonly collections: CollectionService,
-    private readonly filesDir: string,
+    readonly filesDir: string,
   ) {}
 
   /**
@@ -106,7 +107,7 @@ export class DocumentService {
 
   async job(id: string) {
     const { rows } = await this.db.query(
-      `SELECT id, state, progress, stage, error, document_id AS "documentId" FROM ingestion_jobs WHERE id::text = $1`,
+      `SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`,
       [id],
     );
     if (!rows[0]) throw new NotFoundError(`Job ${id}`);

@@ -12,6 +12,12 @@ export interface Inference {
   /** Undefined when no LLM is configured: answers are then extractive. */
   chatModel: ChatModel | undefined;
   embedder: Embedder;
+  /**
+   * Every embedder this process can run, the configured one first. The built-in CPU embedder is
+   * always among them, so collections embedded with it keep serving vector search while they are
+   * re-embedded for a newly configured embedding service.
+   */
+  embedders: Embedder[];
   reranker: Reranker;
   /** The HTTP clients of the configured services, for readiness. */
   clients: { llm?: ServiceClient; embeddings?: ServiceClient; reranker?: ServiceClient };
@@ -23,9 +29,11 @@ export function createInference(config: Config): Inference {
   const llm = config.llm && new ServiceClient('llm', config.llm, { timeoutMs: config.llmOptions.timeoutMs });
   const embeddings = config.embeddings && new ServiceClient('embeddings', config.embeddings, timeouts);
   const reranker = config.reranker && new ServiceClient('reranker', config.reranker, timeouts);
+  const embedder = embeddings ? new NimEmbedder(embeddings, config.embeddingOptions) : new HashingEmbedder();
   return {
     chatModel: llm && new OpenAICompatibleChatModel(llm, config.llmOptions),
-    embedder: embeddings ? new NimEmbedder(embeddings, config.embeddingOptions) : new HashingEmbedder(),
+    embedder,
+    embedders: embedder instanceof HashingEmbedder ? [embedder] : [embedder, new HashingEmbedder()],
     reranker: reranker ? new NimReranker(reranker) : new NoopReranker(),
     clients: { ...(llm ? { llm } : {}), ...(embeddings ? { embeddings } : {}), ...(reranker ? { reranker } : {}) },
   };

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redactUrl } from '../db/Database.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -9,7 +9,9 @@ import {
   type JobQueue,
   type JobSnapshot,
   type JobState,
+  type ProgressEvent,
   type TaskDefinition,
+  percentOf,
 } from './JobQueue.ts';
 
 const stateMap: Record<string, JobState> = {
@@ -32,12 +34,16 @@ export class BullMQJobQueue implements JobQueue {
   private readonly queue: Queue;
   private worker: Worker | undefined;
   private workerConnection: Redis | undefined;
+  private events: QueueEvents | undefined;
+  private eventsConnection: Redis | undefined;
 
   constructor(
     redisUrl: string,
     private readonly logger: Logger,
     readonly queueName = 'tasks',
     private readonly prefix = 'tapeout',
+    /** How long a job may go without its worker's heartbeat before another worker takes it over. */
+    private readonly stalledAfterMs = 30_000,
   ) {
     this.displayUrl = redactUrl(redisUrl);
     // BullMQ requires maxRetriesPerRequest: null on connections used by workers.
@@ -76,7 +82,7 @@ export class BullMQJobQueue implements JobQueue {
       name: job.name,
       state,
       attemptsMade: state === 'running' ? job.attemptsMade + 1 : job.attemptsMade,
-      progress: typeof job.progress === 'number' ? job.progress : 0,
+      progress: percentOf(job.progress as number | object) ?? 0,
       failedReason: job.failedReason || undefined,
       result: job.returnvalue,
     };
@@ -91,11 +97,27 @@ export class BullMQJobQueue implements JobQueue {
       connection: this.workerConnection,
       prefix: this.prefix,
       concurrency,
+      // A killed worker's job is re-delivered once its lock expires; the lock is renewed at half this.
+      lockDuration: this.stalledAfterMs,
+      stalledInterval: this.stalledAfterMs,
     });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, task: job?.name, jobId: job?.id, attempt: job?.attemptsMade }, 'task attempt failed'),
     );
     await this.worker.waitUntilReady();
+  }
+
+  async onProgress(listener: (event: ProgressEvent) => void): Promise<() => void> {
+    // Progress travels through Redis, so a server sees the progress of jobs run by any worker process.
+    if (!this.events) {
+      this.eventsConnection = this.connection.duplicate();
+      this.events = new QueueEvents(this.queueName, { connection: this.eventsConnection, prefix: this.prefix });
+      this.events.on('error', (error) => this.logger.warn({ err: error }, 'queue events error'));
+      await this.events.waitUntilReady();
+    }
+    const handler = ({ jobId, data }: { jobId: string; data: unknown }) => listener({ jobId, data: data as number | object });
+    this.events.on('progress', handler);
+    return () => void this.events?.off('progress', handler);
   }
 
   async ping(): Promise<boolean> {
@@ -108,8 +130,10 @@ export class BullMQJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.events?.close();
     await this.queue.close();
     this.workerConnection?.disconnect();
+    this.eventsConnection?.disconnect();
     this.connection.disconnect();
   }
 

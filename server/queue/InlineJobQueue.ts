@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging/logger.ts';
 import {
   backoffDelay,
+  percentOf,
   PermanentTaskError,
   UnknownTaskError,
   type EnqueueOptions,
   type JobQueue,
   type JobSnapshot,
+  type ProgressEvent,
   type TaskDefinition,
 } from './JobQueue.ts';
+
+// Finished jobs are kept for getJob() up to this many, oldest dropped first, so a long-running
+// process (or an import of many thousand documents) does not accumulate them.
+const finishedJobsKept = 1000;
 
 interface InlineJob extends JobSnapshot {
   data: unknown;
@@ -27,6 +34,8 @@ export class InlineJobQueue implements JobQueue {
   private readonly ready: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  private readonly finished: string[] = [];
+  private readonly progress = new EventEmitter();
   private concurrency = 0;
   private closed = false;
 
@@ -54,6 +63,11 @@ export class InlineJobQueue implements JobQueue {
     return snapshot;
   }
 
+  async onProgress(listener: (event: ProgressEvent) => void): Promise<() => void> {
+    this.progress.on('progress', listener);
+    return () => this.progress.off('progress', listener);
+  }
+
   async startWorker(concurrency = 2): Promise<void> {
     this.concurrency = concurrency;
     this.pump();
@@ -68,6 +82,11 @@ export class InlineJobQueue implements JobQueue {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.allSettled([...this.running]);
+  }
+
+  private retire(id: string): void {
+    this.finished.push(id);
+    if (this.finished.length > finishedJobsKept) this.jobs.delete(this.finished.shift()!);
   }
 
   private pump(): void {
@@ -93,16 +112,19 @@ export class InlineJobQueue implements JobQueue {
         attempt: job.attemptsMade,
         logger,
         updateProgress: async (progress) => {
-          job.progress = progress;
+          job.progress = percentOf(progress) ?? job.progress;
+          this.progress.emit('progress', { jobId: job.id, data: progress } satisfies ProgressEvent);
         },
       });
       job.state = 'completed';
       job.failedReason = undefined;
+      this.retire(job.id);
     } catch (error) {
       job.failedReason = error instanceof Error ? error.message : String(error);
       if (job.attemptsMade >= task.attempts || error instanceof PermanentTaskError) {
         job.state = 'failed';
         logger.error({ err: error }, 'task failed for good');
+        this.retire(job.id);
         return;
       }
       const delay = backoffDelay(task.backoff, job.attemptsMade);

@@ -10,7 +10,8 @@ export interface TaskContext {
   jobId: string;
   /** 1 on the first run, 2 on the first retry, and so on. */
   attempt: number;
-  updateProgress(progress: number): Promise<void>;
+  /** A percentage, or an object (which should carry a `progress` percentage) for listeners that want more. */
+  updateProgress(progress: number | object): Promise<void>;
   logger: Logger;
 }
 
@@ -37,6 +38,12 @@ export interface JobSnapshot {
   result: unknown;
 }
 
+/** Progress reported by a running task, delivered to listeners in every process of the deployment. */
+export interface ProgressEvent {
+  jobId: string;
+  data: number | object;
+}
+
 export interface EnqueueOptions {
   /** Enqueueing twice with the same id adds one job: the second call returns the first. */
   jobId?: string;
@@ -49,6 +56,8 @@ export interface JobQueue {
   register<Data>(task: TaskDefinition<Data>): void;
   enqueue<Data>(taskName: string, data: Data, options?: EnqueueOptions): Promise<string>;
   getJob(id: string): Promise<JobSnapshot | undefined>;
+  /** Calls the listener with every task's progress, wherever the task runs. Returns an unsubscribe function. */
+  onProgress(listener: (event: ProgressEvent) => void): Promise<() => void>;
   /** Starts processing registered tasks in this process. */
   startWorker(concurrency?: number): Promise<void>;
   ping(): Promise<boolean>;
@@ -56,6 +65,12 @@ export interface JobQueue {
 }
 
 /** The shared retry schedule; BullMQ computes the same numbers for its built-in strategies. */
+export function percentOf(progress: number | object): number | undefined {
+  if (typeof progress === 'number') return progress;
+  const value = (progress as { progress?: unknown }).progress;
+  return typeof value === 'number' ? value : undefined;
+}
+
 export function backoffDelay(policy: BackoffPolicy, attemptsMade: number): number {
   if (policy.type === 'fixed') return policy.delay;
   return policy.delay * 2 ** Math.max(0, attemptsMade - 1);

@@ -9,6 +9,7 @@ import { ParseError, type ParseErrorCode, type ParsedDocument } from '../../../i
 import { parseDocument } from '../../../ingestion/parsing/parseDocument.ts';
 import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
 import { writeSampleCollection } from '../../../ingestion/sampleCorpus/writeSampleCorpus.ts';
+import { timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
 
 function pdf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
   const doc = new PDFDocument(options);
@@ -68,6 +69,19 @@ describe('parseDocument on the real sample files', () => {
     assert.ok(doc.blocks.some((b) => b.kind === 'list' && b.items.length === 3));
   });
 
+  it('PPTX: slides in order, titles as headings, slide numbers as pages, tables and speaker notes kept', async () => {
+    const doc = await parseDocument(await timingReviewDeck(), 'timing-review.pptx');
+    assert.equal(doc.title, 'Timing review');
+    assert.deepEqual(headings(doc), ['2:Slide 1: Hold fixing', '2:Slide 2: Sign-off corners']);
+    assert.deepEqual(
+      doc.blocks.filter((b) => b.kind !== 'heading').map((b) => [b.kind, b.page]),
+      [['list', 1], ['paragraph', 1], ['table', 2]],
+    );
+    assert.match(allText(doc), /Speaker notes: The ECO freeze for hold fixes/);
+    const table = doc.blocks.find((b) => b.kind === 'table');
+    assert.deepEqual(table?.kind === 'table' && table.rows[2], ['ff_0p88v_m40c', 'hold']);
+  });
+
   it('PDF: the text layer in paragraphs with page numbers', async () => {
     const doc = await parseDocument(await file('low-power-upf.pdf'), 'low-power-upf.pdf');
     assert.equal(doc.title, 'Low-Power Design with UPF');
@@ -118,6 +132,16 @@ describe('parseDocument refuses bad files with a stable code', () => {
   it('a password-protected PDF', async () => {
     const bytes = await pdf((doc) => doc.text('Secret.'), { userPassword: 'hunter2', ownerPassword: 'owner' } as PDFKit.PDFDocumentOptions);
     assert.equal((await refusal(bytes, 'locked.pdf')).code, 'encrypted_file');
+  });
+
+  it('a zip bomb named .docx, from the sizes its archive declares, before anything is inflated', async () => {
+    const { code, message } = await refusal(await zipBombDocx(), 'handbook.docx');
+    assert.equal(code, 'zip_bomb');
+    assert.match(message, /expands \d+x/);
+  });
+
+  it('random bytes named .pptx', async () => {
+    assert.equal((await refusal(randomBytes(4096), 'deck.pptx')).code, 'corrupt_file');
   });
 
   it('an empty text file, and one with only blank lines', async () => {

@@ -41,6 +41,37 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
     }
   });
 
+  it('delivers each progress report, number or object, to progress listeners', async () => {
+    const queue = await makeQueue((q) =>
+      q.register({
+        name: 'Report',
+        attempts: 1,
+        backoff: { type: 'fixed', delay: 10 },
+        async handle(_data, context) {
+          await context.updateProgress({ progress: 30, stage: 'parsing' });
+          await context.updateProgress(60);
+          return 'done';
+        },
+      }),
+    );
+    const events: unknown[] = [];
+    const unsubscribe = await queue.onProgress((event) => events.push(event));
+    try {
+      const id = await queue.enqueue('Report', {});
+      const job = await waitForState(queue, id, ['completed', 'failed']);
+      assert.equal(job.progress, 60);
+      const deadline = Date.now() + 5000;
+      while (events.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(events, [
+        { jobId: id, data: { progress: 30, stage: 'parsing' } },
+        { jobId: id, data: 60 },
+      ]);
+    } finally {
+      unsubscribe();
+      await queue.close();
+    }
+  });
+
   it('retries a failing task with exponential backoff until it succeeds', async () => {
     const attemptTimes: number[] = [];
     const queue = await makeQueue((q) =>

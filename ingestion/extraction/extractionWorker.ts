@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { chunkDocument, type Chunk } from '../chunking/chunkDocument.ts';
+import { ParseError } from '../parsing/ParsedDocument.ts';
+import { parseDocument } from '../parsing/parseDocument.ts';
+
+export interface ExtractionRequest {
+  storagePath: string;
+  filename: string;
+  chunkSize: number;
+  chunkOverlap: number;
+}
+
+export interface ExtractionFailure {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export type ExtractionResult = { ok: true; title: string; mimeType: string; chunks: Chunk[] } | ExtractionFailure;
+
+/**
+ * Runs inside a pool thread: reads the stored file, parses it and chunks it. Failures come back
+ * as values because error subclasses (and their codes) do not survive the thread boundary.
+ */
+export default async function extract(request: ExtractionRequest): Promise<ExtractionResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(request.storagePath);
+  } catch {
+    return { ok: false, code: 'file_missing', message: `The stored file for ${request.filename} is missing.` };
+  }
+  try {
+    const parsed = await parseDocument(bytes, request.filename);
+    const chunks = await chunkDocument(parsed, { chunkSize: request.chunkSize, chunkOverlap: request.chunkOverlap });
+    return { ok: true, title: parsed.title, mimeType: parsed.mimeType, chunks };
+  } catch (error) {
+    if (error instanceof ParseError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: 'corrupt_file', message: `${request.filename} cannot be parsed: ${(error as Error).message}` };
+  }
+}
