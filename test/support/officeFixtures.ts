@@ -1,9 +1,8 @@
 import JSZip from 'jszip';
 // The package's types are CommonJS while Node loads its ES build: the class is the namespace's default.
 import * as pptxgenjs from 'pptxgenjs';
-import type Presentation from 'pptxgenjs';
 
-const PptxGenJS = pptxgenjs.default as unknown as new () => Presentation;
+const PptxGenJS = pptxgenjs.default as unknown as typeof pptxgenjs.default.default;
 
 /** A real PPTX (written by pptxgenjs): a titled slide with bullets and notes, and a slide with a table. */
 export async function timingReviewDeck(): Promise<Buffer> {
