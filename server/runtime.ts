@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
+import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';
 import { createApp } from './http/createApp.ts';
 import type { Logger } from './logging/logger.ts';
+import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { closeServices, createServices, type Services } from './services.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
 
@@ -26,6 +28,8 @@ export interface Runtime {
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
   const services = await createServices(config, logger);
   let server: Server | undefined;
+  let realtime: Realtime | undefined;
+  const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
   const seeding = { timer: undefined as NodeJS.Timeout | undefined };
   try {
     registerTasks(services);
@@ -36,6 +40,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       if (credentials) console.log(`\n${credentials}\n`);
       await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
       server = await listen(createApp(services), config);
+      realtime = await attachRealtime(server, services);
+      watchdog.start();
     }
   } catch (error) {
     await closeServices(services);
@@ -48,6 +54,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     url,
     async stop() {
       clearTimeout(seeding.timer);
+      watchdog.stop();
+      await realtime?.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await closeServices(services);
     },

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { Services } from '../../server/services.ts';
 import { NotFoundError } from '../../server/errors.ts';
-import { ingestDocumentTaskName } from '../tasks/IngestDocumentTask.ts';
+import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 import { registerDocument } from './registerDocument.ts';
 import { safeFilename } from './safeFilename.ts';
 
@@ -75,6 +75,6 @@ async function flush(services: Services, collectionId: string, batch: { id: stri
     summary[result.outcome] += 1;
     if (result.outcome === 'unchanged') continue;
     summary.jobIds.push(result.ingestionJobId);
-    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
+    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: queueJobIdOf(result.ingestionJobId) });
   }
 }

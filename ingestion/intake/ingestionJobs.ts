@@ -83,7 +83,7 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
 export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }): Promise<IngestionJobView | undefined> {
   const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
   await client.query(
-    `UPDATE documents SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
+    `UPDATE documents SET status = 'failed', error = $2, storage_path = NULL, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
     [job.documentId, JSON.stringify(error)],
   );
   return view;

@@ -4,7 +4,7 @@ import { getSetting, setSetting } from '../../server/settings/InstanceSettings.t
 import { registerDocument } from '../intake/registerDocument.ts';
 import { sampleCollections } from '../sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
-import { ingestDocumentTaskName } from '../tasks/IngestDocumentTask.ts';
+import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 
 const seededKey = 'demo_content_seeded';
 
@@ -57,7 +57,7 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
 export async function queueUnfinishedIngestion(services: Services): Promise<number> {
   const { rows } = await services.db.query<{ id: string }>(`SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`);
   for (const { id } of rows) {
-    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: `ingest-${id}` });
+    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: queueJobIdOf(id) });
   }
   return rows.length;
 }

@@ -11,6 +11,8 @@ export interface IngestDocumentData {
 }
 
 export const ingestDocumentTaskName = 'IngestDocumentTask';
+/** The queue job id of an ingestion job: enqueueing it twice adds it once. */
+export const queueJobIdOf = (ingestionJobId: string) => `ingest-${ingestionJobId}`;
 const attempts = 4;
 /** Passages per embedding step; progress and the ETA are updated after each. */
 const embeddingStep = 128;

@@ -1,4 +1,6 @@
+import type { Principal } from '../auth/Principal.ts';
 import type { Database, Queryable } from '../db/Database.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 
 export interface Collection {
   id: string;
@@ -52,6 +54,33 @@ export class CollectionService {
     return rows[0];
   }
 
+  /**
+   * The collection, when the principal may change it (admins, and groups granted 'edit').
+   * One the principal cannot even read is reported as not found, so its existence does not leak.
+   */
+  async findEditable(principal: Principal, slug: string): Promise<Collection> {
+    const { rows } = await this.db.query<Collection & { editable: boolean }>(
+      `SELECT ${columns}, id IN (SELECT editable_collection_ids($1)) AS editable
+         FROM collections WHERE slug = $2 AND id IN (SELECT visible_collection_ids($1))`,
+      [principal.userId, slug],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundError(`Collection "${slug}"`);
+    if (!row.editable) throw new ForbiddenError(`You can read "${slug}" but not change it: ask an admin for edit rights.`);
+    const { editable: _editable, ...collection } = row;
+    return collection;
+  }
+
+  /** Throws unless the principal may change the collection with this id (NotFound when it may not even read it). */
+  async assertEditable(principal: Principal, collectionId: string, what: string): Promise<void> {
+    const { rows } = await this.db.query<{ visible: boolean; editable: boolean }>(
+      `SELECT $2::uuid IN (SELECT visible_collection_ids($1)) AS visible, $2::uuid IN (SELECT editable_collection_ids($1)) AS editable`,
+      [principal.userId, collectionId],
+    );
+    if (!rows[0]?.visible) throw new NotFoundError(what);
+    if (!rows[0].editable) throw new ForbiddenError(`Only admins and the collection's editors can do this.`);
+  }
+
   async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {
     const { rowCount } = await client.query(
       `INSERT INTO collection_grants (collection_id, group_id, permission)
@@ -59,6 +88,6 @@ export class CollectionService {
        ON CONFLICT (collection_id, group_id) DO UPDATE SET permission = EXCLUDED.permission`,
       [collectionId, groupName, permission],
     );
-    if (rowCount === 0) throw new Error(`no group named ${groupName}`);
+    if (rowCount === 0) throw new NotFoundError(`Group "${groupName}"`);
   }
 }

@@ -1,11 +1,12 @@
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { jobViewColumns } from '../../ingestion/intake/ingestionJobs.ts';
+import { jobViewColumns, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import { removeUnreferencedFile } from '../../ingestion/intake/storedFiles.ts';
 import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
 import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
 import { sniffFormat } from '../../ingestion/parsing/sniffFormat.ts';
-import { ingestDocumentTaskName } from '../../ingestion/tasks/IngestDocumentTask.ts';
+import { ingestDocumentTaskName, queueJobIdOf } from '../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { CollectionService } from '../collections/CollectionService.ts';
 import type { Database } from '../db/Database.ts';
@@ -88,7 +89,7 @@ export class DocumentService {
       outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
       return;
     }
-    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
+    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: queueJobIdOf(result.ingestionJobId) });
     outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
@@ -105,22 +106,30 @@ export class DocumentService {
     return rows;
   }
 
-  async job(id: string) {
-    const { rows } = await this.db.query(
-      `SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`,
-      [id],
-    );
+  /** A job, for admins and the editors of its collection. */
+  async job(principal: Principal, id: string): Promise<IngestionJobView> {
+    const job = await this.findJob(id);
+    await this.collections.assertEditable(principal, job.collectionId, `Job ${id}`);
+    return job;
+  }
+
+  /** A job, without a permission check: for the local CLI, which holds the database itself. */
+  async findJob(id: string): Promise<IngestionJobView> {
+    const { rows } = await this.db.query<IngestionJobView>(`SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`, [id]);
     if (!rows[0]) throw new NotFoundError(`Job ${id}`);
     return rows[0];
   }
 
-  /** Deletes a document; its chunks and jobs go with it (foreign keys cascade). */
-  async delete(id: string): Promise<void> {
-    const { rows } = await this.db.query<{ storage_path: string | null; source: string }>(
-      `DELETE FROM documents WHERE id::text = $1 RETURNING storage_path, source`,
-      [id],
-    );
+  /** Deletes a document; its chunks and jobs go with it (foreign keys cascade), then its stored files. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    const { rows: found } = await this.db.query<{ collection_id: string }>('SELECT collection_id FROM documents WHERE id::text = $1', [id]);
+    if (!found[0]) throw new NotFoundError(`Document ${id}`);
+    await this.collections.assertEditable(principal, found[0].collection_id, `Document ${id}`);
+    const { rows: jobs } = await this.db.query<{ storage_path: string }>('SELECT DISTINCT storage_path FROM ingestion_jobs WHERE document_id = $1', [id]);
+    const { rows } = await this.db.query<{ storage_path: string | null }>(`DELETE FROM documents WHERE id = $1 RETURNING storage_path`, [id]);
     if (!rows[0]) throw new NotFoundError(`Document ${id}`);
-    if (rows[0].storage_path && rows[0].source !== 'seed') await rm(rows[0].storage_path, { force: true });
+    for (const file of new Set([rows[0].storage_path ?? undefined, ...jobs.map((job) => job.storage_path)])) {
+      await removeUnreferencedFile(this.db, this.filesDir, file);
+    }
   }
 }

@@ -8,6 +8,14 @@ export interface ErrorBody {
 
 /** Maps every error to `{"error":{"code","message"}}` with the right status, and logs the cause. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const { status, body } = describeError(error);
+  if (status >= 500) req.log.error({ err: error }, 'request failed');
+  else req.log.warn({ code: body.error.code, reason: body.error.message }, 'request refused');
+  res.status(status).json(body);
+};
+
+/** The one mapping from an error to what a client is told, shared by HTTP and socket.io. */
+export function describeError(error: unknown): { status: number; body: ErrorBody } {
   let status = 500;
   let body: ErrorBody = { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } };
   if (error instanceof AppError) {
@@ -21,16 +29,14 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
         message: error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
       },
     };
-  } else if (error?.type === 'entity.parse.failed') {
+  } else if ((error as { type?: string })?.type === 'entity.parse.failed') {
     status = 400;
     body = { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } };
-  } else if (error?.type === 'entity.too.large') {
+  } else if ((error as { type?: string })?.type === 'entity.too.large') {
     status = 413;
     body = { error: { code: 'payload_too_large', message: 'The request body is too large.' } };
   }
-  if (status >= 500) req.log.error({ err: error }, 'request failed');
-  else req.log.warn({ code: body.error.code, reason: body.error.message }, 'request refused');
-  res.status(status).json(body);
-};
+  return { status, body };
+}
 
 export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFoundError(`${req.method} ${req.originalUrl.split("?")[0]}`));

@@ -41,7 +41,7 @@ export class DirectIngestor implements Ingestor {
   }
 
   async jobStatus(jobId: string): Promise<JobStatus> {
-    return (await this.services.documents.job(jobId)) as JobStatus;
+    return (await this.services.documents.findJob(jobId)) as JobStatus;
   }
 
   async close(): Promise<void> {}

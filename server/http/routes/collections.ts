@@ -16,6 +16,8 @@ const newCollection = z
   })
   .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
 
+const newGrant = z.object({ group: z.string().trim().min(1).max(200), permission: z.enum(['read', 'edit']).default('read') });
+
 export function collectionRoutes(services: Services): Router {
   const router = Router();
 
@@ -31,7 +33,9 @@ export function collectionRoutes(services: Services): Router {
     res.status(201).json({ collection });
   });
 
-  router.post('/collections/:slug/documents', requireAdmin, async (req, res) => {
+  router.post('/collections/:slug/documents', async (req, res) => {
+    // Checked before the body is read, so nobody without edit rights can make us store bytes.
+    await services.collections.findEditable(principalOf(req), String(req.params.slug));
     const received = await receiveUploads(req, { dir: path.join(services.config.dataDir, 'files', 'incoming'), maxBytes: services.config.uploadMaxBytes }).catch((error: unknown) => {
       throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
     });
@@ -48,12 +52,19 @@ export function collectionRoutes(services: Services): Router {
     res.json({ documents: await services.documents.list(principalOf(req), String(req.params.slug)) });
   });
 
-  router.get('/jobs/:id', requireAdmin, async (req, res) => {
-    res.json(await services.documents.job(String(req.params.id)));
+  router.post('/collections/:slug/grants', requireAdmin, async (req, res) => {
+    const body = newGrant.parse(req.body);
+    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+    await services.collections.grantToGroup(collection.id, body.group, body.permission);
+    res.status(201).json({ grant: { collection: collection.slug, ...body } });
   });
 
-  router.delete('/documents/:id', requireAdmin, async (req, res) => {
-    await services.documents.delete(String(req.params.id));
+  router.get('/jobs/:id', async (req, res) => {
+    res.json(await services.documents.job(principalOf(req), String(req.params.id)));
+  });
+
+  router.delete('/documents/:id', async (req, res) => {
+    await services.documents.delete(principalOf(req), String(req.params.id));
     res.status(204).end();
   });
 

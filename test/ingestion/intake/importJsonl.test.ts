@@ -28,7 +28,7 @@ describe('importJsonl (BEIR corpus format)', () => {
 
   const finishAll = (jobIds: string[]) =>
     waitFor(async () => {
-      const states = await Promise.all(jobIds.map(async (id) => ((await runtime.services.documents.job(id)) as { state: string }).state));
+      const states = await Promise.all(jobIds.map(async (id) => (await runtime.services.documents.findJob(id)).state));
       return states.every((s) => s === 'completed') ? true : undefined;
     }, 'import jobs');
 

@@ -7,11 +7,13 @@ import { renderDocx } from '../../../ingestion/sampleCorpus/render/docx.ts';
 import { renderPdf } from '../../../ingestion/sampleCorpus/render/pdf.ts';
 import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
 import { generateApiKey } from '../../../server/auth/apiKeys.ts';
+import { timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 describe('collections and documents API', () => {
   let runtime: TestRuntime;
   let memberKey: string;
+  let memberId: string;
   const admin = () => ({ authorization: `Bearer ${runtime.apiKey}` });
   const json = (body: unknown) => ({ method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const upload = (files: [string, Uint8Array | string][], headers = admin()) => {
@@ -30,6 +32,7 @@ describe('collections and documents API', () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', UPLOAD_MAX_BYTES: '200000' });
     const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();
+    memberId = member.id;
     await runtime.services.users.addApiKey(member.id, memberKey, 'test');
   });
   after(() => runtime?.dispose());
@@ -44,28 +47,47 @@ describe('collections and documents API', () => {
     assert.deepEqual([bad.status, (await bad.json()).error.code], [400, 'invalid_request']);
   });
 
-  it('takes a Markdown, a PDF and a DOCX to ready, with chunks', async () => {
+  it('takes a Markdown, a PDF, a DOCX and a PPTX to ready, with chunks', async () => {
     const response = await upload([
       ['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n'],
       ['upf.pdf', await renderPdf(chipDesign.documents.find((d) => d.format === 'pdf')!)],
       ['eco.docx', await renderDocx(chipDesign.documents.find((d) => d.file === 'eco-process.docx')!)],
+      ['timing-review.pptx', await timingReviewDeck()],
     ]);
     assert.equal(response.status, 202);
     const body = await response.json();
-    assert.equal(body.jobs.length, 3);
-    for (const job of body.jobs) assert.equal((await finished(job.id)).state, 'completed');
+    assert.equal(body.jobs.length, 4);
+    for (const job of body.jobs) {
+      const final = await finished(job.id);
+      assert.deepEqual([final.state, final.progress, final.etaSeconds, final.error], ['completed', 100, null, null]);
+    }
     const list = await documents();
-    assert.deepEqual(list.map((d: { status: string }) => d.status), ['ready', 'ready', 'ready']);
+    assert.deepEqual(list.map((d: { status: string }) => d.status), ['ready', 'ready', 'ready', 'ready']);
     assert.ok(list.every((d: { chunks: number; version: number }) => d.chunks > 0 && d.version === 1));
   });
 
-  it('keeps version 1 for an unchanged re-upload, and makes version 2 of a changed one', async () => {
+  it('keeps version 1 for an unchanged re-upload, and makes version 2 of a changed one, dropping version 1 and its file', async () => {
+    const storedFiles = async () => (await readdir(path.join(runtime.dataDir, 'files'), { recursive: true })).filter((f) => f.endsWith('cdc.md'));
     const same = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n']])).json();
     assert.equal(same.unchanged.length, 1);
     const changed = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nPulses cross through pulse_sync cells only.\n']])).json();
     await finished(changed.jobs[0].id);
     const cdc = (await documents()).find((d: { filename: string }) => d.filename === 'cdc.md');
     assert.equal(cdc.version, 2);
+    const { rows } = await runtime.services.db.query('SELECT DISTINCT document_version AS v FROM chunks WHERE document_id = $1', [cdc.id]);
+    assert.deepEqual(rows, [{ v: 2 }]);
+    assert.equal((await storedFiles()).length, 1, 'only the served version is kept on disk');
+  });
+
+  it('fails a zip-bomb DOCX at once with zip_bomb, leaving no chunks and no file', async () => {
+    const body = await (await upload([['handbook.docx', await zipBombDocx()]])).json();
+    const final = await finished(body.jobs[0].id);
+    assert.deepEqual([final.state, final.error.code, final.attempts], ['failed', 'zip_bomb', 1]);
+    const doc = (await documents()).find((d: { filename: string }) => d.filename === 'handbook.docx');
+    assert.deepEqual([doc.status, doc.chunks, doc.error.code], ['failed', 0, 'zip_bomb']);
+    const files = await readdir(path.join(runtime.dataDir, 'files'), { recursive: true });
+    assert.ok(!files.some((f) => f.endsWith('handbook.docx')));
+    assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);
   });
 
   it('refuses hostile files with a code each, leaving nothing behind', async () => {
@@ -91,9 +113,23 @@ describe('collections and documents API', () => {
     await finished(body.jobs[0].id);
   });
 
-  it('keeps members out of ingestion', async () => {
-    const response = await upload([['x.md', '# x\n\ntext here.']], { authorization: `Bearer ${memberKey}` });
-    assert.deepEqual([response.status, (await response.json()).error.code], [403, 'forbidden']);
+  it('lets members change only collections their groups may edit', async () => {
+    const asMember = { authorization: `Bearer ${memberKey}` };
+    const hidden = await upload([['x.md', '# x\n\ntext here.']], asMember);
+    assert.deepEqual([hidden.status, (await hidden.json()).error.code], [404, 'not_found'], 'a collection the member cannot read does not exist for them');
+    await fetch(`${runtime.url}/api/collections/timing/grants`, json({ group: 'everyone', permission: 'read' }));
+    const readOnly = await upload([['x.md', '# x\n\ntext here.']], asMember);
+    assert.deepEqual([readOnly.status, (await readOnly.json()).error.code], [403, 'forbidden']);
+    await runtime.services.db.query(`INSERT INTO groups (name) VALUES ('timing-editors')`);
+    await runtime.services.db.query(`INSERT INTO memberships (group_id, user_id) SELECT id, $1 FROM groups WHERE name = 'timing-editors'`, [memberId]);
+    const granted = await fetch(`${runtime.url}/api/collections/timing/grants`, json({ group: 'timing-editors', permission: 'edit' }));
+    assert.equal(granted.status, 201);
+    const accepted = await upload([['editor-notes.md', '# Editor notes\n\nWritten by an editor.']], asMember);
+    assert.equal(accepted.status, 202);
+    const job = await (await fetch(`${runtime.url}/api/jobs/${(await accepted.json()).jobs[0].id}`, { headers: asMember })).json();
+    assert.equal(job.filename, 'editor-notes.md');
+    const noSuchGroup = await fetch(`${runtime.url}/api/collections/timing/grants`, json({ group: 'nobody', permission: 'edit' }));
+    assert.equal(noSuchGroup.status, 404);
   });
 
   it('deletes a document with its chunks', async () => {

@@ -1,0 +1,85 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import type { Principal } from '../auth/Principal.ts';
+import { describeError } from '../http/errorHandler.ts';
+import type { Services } from '../services.ts';
+
+export interface Realtime {
+  io: Server;
+  close(): Promise<void>;
+}
+
+type Ack = (answer: { ok: true } | { error: { code: string; message: string } }) => void;
+
+const watchRequest = z.object({ collection: z.string().min(1).max(100) });
+export const ingestionRoom = (collectionId: string) => `ingestion:${collectionId}`;
+
+/**
+ * socket.io beside the REST API, authenticated with the same API keys. Admin screens join a
+ * collection's ingestion room and receive `ingestion:progress` (the job as GET /api/jobs/:id
+ * shows it) for every job of that collection, whichever process runs it: progress comes through
+ * the job queue, which with Redis carries it from worker processes to every server instance.
+ */
+export async function attachRealtime(server: HttpServer, services: Services): Promise<Realtime> {
+  const io = new Server(server, { serveClient: false, cors: { origin: false } });
+  io.use(async (socket, next) => {
+    const principal = await principalOf(socket, services).catch(() => undefined);
+    if (!principal) return next(new Error('unauthenticated: send your API key as auth.token'));
+    socket.data.principal = principal;
+    next();
+  });
+  io.on('connection', (socket) => {
+    const on = (event: string, handle: (request: unknown) => Promise<void>) =>
+      socket.on(event, (request: unknown, ack?: Ack) => void answer(services, event, ack, () => handle(request)));
+    on('ingestion:watch', (request) => watch(socket, request, services));
+    on('ingestion:unwatch', (request) => unwatch(socket, request, services));
+  });
+  const unsubscribe = await services.queue.onProgress(({ data }) => {
+    if (isJobView(data)) io.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);
+  });
+  return {
+    io,
+    async close() {
+      unsubscribe();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
+  };
+}
+
+async function principalOf(socket: Socket, services: Services): Promise<Principal | undefined> {
+  const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
+  const fromHeader = /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
+  const token = typeof fromAuth === 'string' ? fromAuth : fromHeader;
+  return token ? services.users.principalForApiKey(token) : undefined;
+}
+
+async function watch(socket: Socket, request: unknown, services: Services): Promise<void> {
+  const { collection } = watchRequest.parse(request);
+  const found = await services.collections.findEditable(socket.data.principal as Principal, collection);
+  await socket.join(ingestionRoom(found.id));
+}
+
+async function unwatch(socket: Socket, request: unknown, services: Services): Promise<void> {
+  const { collection } = watchRequest.parse(request);
+  const found = await services.collections.findBySlug(collection);
+  if (found) await socket.leave(ingestionRoom(found.id));
+}
+
+/** Socket events answer through their acknowledgement, with the REST API's error shape. */
+async function answer(services: Services, event: string, ack: Ack | undefined, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+    ack?.({ ok: true });
+  } catch (error) {
+    const { status, body } = describeError(error);
+    if (status >= 500) services.logger.error({ err: error, event }, 'socket event failed');
+    else services.logger.warn({ event, code: body.error.code, reason: body.error.message }, 'socket event refused');
+    ack?.({ error: { code: body.error.code, message: body.error.message } });
+  }
+}
+
+function isJobView(data: unknown): data is IngestionJobView {
+  return typeof data === 'object' && data !== null && 'collectionId' in data && 'state' in data && 'stage' in data;
+}
