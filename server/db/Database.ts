@@ -24,7 +24,7 @@ export class Database {
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.embeddedDir);
     const pool = embedded
       ? // The embedded server refuses connections beyond its limit instead of queueing them.
-        new pg.Pool({ ...embedded.clientConfig, max: EmbeddedPostgres.maxConnections / 2 })
+        new pg.Pool({ ...embedded.clientConfig, max: 8 })
       : new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     pool.on('error', (error) => options.logger.error({ err: error }, 'idle database client failed'));
     const displayUrl = embedded ? `embedded (${embedded.clientConfig.host})` : redactUrl(options.databaseUrl!);

@@ -34,7 +34,8 @@ export class EmbeddedPostgres {
     readonly clientConfig: { host: string; port: number; user: string; database: string },
   ) {}
 
-  static readonly maxConnections = 16;
+  // Room for this process's pool and for `tapeout worker` processes that share the embedded database.
+  static readonly maxConnections = 32;
 
   /** `dataDir` undefined keeps the database in memory (tests). */
   static async start(dataDir?: string): Promise<EmbeddedPostgres> {

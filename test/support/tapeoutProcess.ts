@@ -5,15 +5,19 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 export interface TapeoutProcess {
   child: ChildProcess;
+  /** Where it serves; empty for a worker. */
   url: string;
   output: () => string;
   /** SIGTERM, and the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Runs `tapeout start` as a separate process, as `npm start` does, and waits until it serves. */
-export function startTapeoutProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<TapeoutProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), 'start'], {
+/**
+ * Runs `tapeout start` (or another long-running command, such as `worker`) as a separate
+ * process, as `npm start` does, and waits until it serves or processes tasks.
+ */
+export function startTapeoutProcess(env: Record<string, string>, timeoutMs = 60_000, args = ['start']): Promise<TapeoutProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,12 +33,13 @@ export function startTapeoutProcess(env: Record<string, string>, timeoutMs = 60_
     }, timeoutMs);
     const onData = () => {
       const match = /Tapeout is serving on (http:\/\/\S+?)"/.exec(output) ?? /Tapeout is serving on (http:\/\/\S+)/.exec(output);
-      if (!match) return;
+      const worker = /Tapeout worker is processing background tasks/.test(output);
+      if (!match && !worker) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       resolve({
         child,
-        url: match[1]!,
+        url: match?.[1] ?? '',
         output: () => output,
         stop: async () => {
           child.kill('SIGTERM');
