@@ -51,7 +51,11 @@ export async function swapInVersion(
   return { swapped: true, job: view, supersededPath };
 }
 
-async function insertChunks(client: pg.PoolClient, job: IngestionJob, chunks: Chunk[], { model, embeddings }: ChunkVectors): Promise<void> {
+/** Where chunks go: a document version of a collection. */
+export type ChunkTarget = Pick<IngestionJob, 'documentId' | 'collectionId' | 'targetVersion' | 'textSearchConfig'>;
+
+/** Writes chunks with one model's vectors, in multi-row inserts. */
+export async function insertChunks(client: pg.PoolClient, job: ChunkTarget, chunks: Chunk[], { model, embeddings }: ChunkVectors): Promise<void> {
   const fixed = 5; // $1..$5 below: document, collection, version, model, text-search config
   for (let start = 0; start < chunks.length; start += rowsPerInsert) {
     const values: unknown[] = [];

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
+import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';
@@ -70,6 +71,7 @@ async function seedUntilDone(services: Services, seed: boolean, retryMs: number,
   try {
     if (seed) await seedDemoContent(services);
     await queueUnfinishedIngestion(services);
+    await requestReembedding(services);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

@@ -48,7 +48,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const inference = createInference(config);
   const chunks = new ChunkReader(db);
   const assistants = new AssistantService(db);
-  const retriever = new HybridRetriever(db, chunks, inference.embedder, inference.reranker, logger);
+  const retriever = new HybridRetriever(db, chunks, inference.embedders, inference.reranker, logger);
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
   return {

@@ -1,7 +1,9 @@
 import type { Services } from '../../server/services.ts';
 import { ingestDocumentTask } from './IngestDocumentTask.ts';
+import { reembedCollectionTask } from './ReembedCollectionTask.ts';
 
 /** Every background task, registered on whichever queue runs (BullMQ or inline). */
 export function registerTasks(services: Services): void {
   services.queue.register(ingestDocumentTask(services));
+  services.queue.register(reembedCollectionTask(services));
 }

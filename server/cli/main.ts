@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DataDirInUseError } from '../db/EmbeddedPostgres.ts';
 import { AppError } from '../errors.ts';
+import { CliError } from './CliError.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { startRuntime, type RuntimeOptions } from '../runtime.ts';
 
@@ -42,7 +43,6 @@ async function run(options: RuntimeOptions): Promise<void> {
 async function runBatchCommand(name: string, command: (config: Config, logger: Logger) => Promise<number>): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { CliError } = await import('./ingest/ingestCommand.ts');
   try {
     process.exitCode = await command(config, logger);
   } catch (error) {
@@ -103,9 +103,10 @@ program
   .description('ingest files and folders (recursively) into a collection; works whether or not the server runs')
   .argument('<paths...>', 'files or folders')
   .requiredOption('-c, --collection <slug>', 'the collection to ingest into')
+  .option('--create', 'create the collection if it does not exist')
   .option('--server <url>', 'ingest through this running server instead of opening the database')
   .option('--api-key <key>', 'admin API key for --server (default: ADMIN_API_KEY)')
-  .action(async (paths: string[], options: { collection: string; server?: string; apiKey?: string }) => {
+  .action(async (paths: string[], options: { collection: string; create?: boolean; server?: string; apiKey?: string }) => {
     const { ingestCommand } = await import('./ingest/ingestCommand.ts');
     await runBatchCommand('ingest', (config, logger) => ingestCommand(paths, options, config, logger));
   });

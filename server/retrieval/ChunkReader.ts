@@ -56,18 +56,21 @@ export class ChunkReader {
     return rows;
   }
 
-  /** Cosine nearest neighbours among chunks embedded with `dimension`-sized vectors. */
-  async nearest(principal: Principal, embedding: number[], options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+  /**
+   * Cosine nearest neighbours among chunks embedded by `model` (the model that embedded the
+   * query: vectors of different models are not comparable, even at the same size).
+   */
+  async nearest(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
     const { rows } = await this.db.query<ChunkHit>(
       `SELECT ${hitColumns}, 1 - (${expression} <=> $3::${queryVectorCast(dimension)}) AS score
          FROM chunks c
          ${ChunkReader.scope}
-          AND c.embedding_dimension = ${dimension}
+          AND c.embedding_dimension = ${dimension} AND c.embedding_model = $5
         ORDER BY ${expression} <=> $3::${queryVectorCast(dimension)}
         LIMIT $4`,
-      [principal.userId, options.collectionIds ?? null, toVectorLiteral(embedding), options.limit ?? 50],
+      [principal.userId, options.collectionIds ?? null, toVectorLiteral(embedding), options.limit ?? 50, model],
     );
     return rows;
   }

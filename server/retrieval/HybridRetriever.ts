@@ -33,7 +33,8 @@ export class HybridRetriever {
   constructor(
     private readonly db: Database,
     private readonly chunks: ChunkReader,
-    private readonly embedder: Embedder,
+    /** Each model's vectors are searched with a query embedded by that model: during a re-embedding both serve. */
+    private readonly embedders: Embedder[],
     private readonly reranker: Reranker,
     private readonly logger: Logger,
   ) {}
@@ -41,18 +42,20 @@ export class HybridRetriever {
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const candidates = options.candidates ?? 100;
     const scope = { collectionIds: options.collectionIds, limit: candidates };
-    const [textHits, vectorHits] = await Promise.all([
+    const [textHits, ...vectorHits] = await Promise.all([
       this.chunks.fullText(principal, query, scope),
-      this.embedder
-        .embedQuery(query, options.signal)
-        .then((vector) => this.chunks.nearest(principal, vector, scope))
-        .catch((error: unknown) => {
-          if (options.signal?.aborted) throw error;
-          this.logger.warn({ err: error }, 'query embedding failed; using full-text search only');
-          return [] as ChunkHit[];
-        }),
+      ...this.embedders.map((embedder) =>
+        embedder
+          .embedQuery(query, options.signal)
+          .then((vector) => this.chunks.nearest(principal, vector, embedder.model, scope))
+          .catch((error: unknown) => {
+            if (options.signal?.aborted) throw error;
+            this.logger.warn({ err: error, model: embedder.model }, 'query embedding failed; searching without these vectors');
+            return [] as ChunkHit[];
+          }),
+      ),
     ]);
-    const fused = fuse([textHits, vectorHits]).slice(0, candidates);
+    const fused = fuse([textHits!, ...vectorHits]).slice(0, candidates);
     const ranked = await this.rerank(query, fused, options);
     return this.withDocuments(ranked);
   }

@@ -25,6 +25,13 @@ export class DirectIngestor implements Ingestor {
     this.description = services.db.mode === 'embedded' ? 'the embedded database' : services.db.displayUrl;
   }
 
+  async ensureCollection(slug: string): Promise<boolean> {
+    const { collections, embedder } = this.services;
+    if (await collections.findBySlug(slug)) return false;
+    await collections.create({ slug, name: slug, embeddingModel: embedder.model, embeddingDimension: await embedder.dimension() });
+    return true;
+  }
+
   async submit(collection: string, files: string[]): Promise<SubmittedFile[]> {
     const incoming = path.join(this.services.config.dataDir, 'files', 'incoming');
     await mkdir(incoming, { recursive: true });

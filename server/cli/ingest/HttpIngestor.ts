@@ -1,5 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
+import { CliError } from '../CliError.ts';
 import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
 
 interface UploadResponse {
@@ -22,6 +23,18 @@ export class HttpIngestor implements Ingestor {
 
   private headers() {
     return { authorization: `Bearer ${this.apiKey}` };
+  }
+
+  async ensureCollection(slug: string): Promise<boolean> {
+    const response = await fetch(`${this.baseUrl}/api/collections`, {
+      method: 'POST',
+      headers: { ...this.headers(), 'content-type': 'application/json' },
+      body: JSON.stringify({ slug, name: slug }),
+    });
+    if (response.status === 201) return true;
+    if (response.status === 409) return false;
+    const body = (await response.json().catch(() => ({}))) as UploadResponse;
+    throw new CliError(`Could not create collection "${slug}": ${body.error?.message ?? `HTTP ${response.status}`}`);
   }
 
   async submit(collection: string, files: string[]): Promise<SubmittedFile[]> {

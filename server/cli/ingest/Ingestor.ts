@@ -15,6 +15,8 @@ export interface JobStatus {
 /** How `tapeout ingest` reaches Tapeout: the database directly, or a running server's API. */
 export interface Ingestor {
   readonly description: string;
+  /** Creates the collection unless it exists; true when it was created. */
+  ensureCollection(slug: string): Promise<boolean>;
   submit(collection: string, files: string[]): Promise<SubmittedFile[]>;
   jobStatus(jobId: string): Promise<JobStatus>;
   close(): Promise<void>;

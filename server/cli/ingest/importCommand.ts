@@ -6,7 +6,8 @@ import { DataDirInUseError } from '../../db/EmbeddedPostgres.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { closeServices, createServices } from '../../services.ts';
 import { DirectIngestor } from './DirectIngestor.ts';
-import { CliError, waitForJob } from './ingestCommand.ts';
+import { CliError } from '../CliError.ts';
+import { waitForJob } from './ingestCommand.ts';
 
 /** `tapeout import`: a BEIR/JSONL corpus into a collection, directly against the database. */
 export async function importCommand(file: string, collection: string, config: Config, logger: Logger): Promise<number> {

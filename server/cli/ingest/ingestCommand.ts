@@ -5,6 +5,7 @@ import type { Config } from '../../config/index.ts';
 import { DataDirInUseError } from '../../db/EmbeddedPostgres.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { closeServices, createServices, type Services } from '../../services.ts';
+import { CliError } from '../CliError.ts';
 import { collectFiles } from './collectFiles.ts';
 import { DirectIngestor } from './DirectIngestor.ts';
 import { HttpIngestor } from './HttpIngestor.ts';
@@ -12,6 +13,8 @@ import type { Ingestor, SubmittedFile } from './Ingestor.ts';
 
 export interface IngestOptions {
   collection: string;
+  /** Create the collection when it does not exist yet. */
+  create?: boolean;
   server?: string;
   apiKey?: string;
 }
@@ -31,6 +34,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, co
     return report(`These names appear more than once and would overwrite each other as versions of one document: ${duplicates.join(', ')}. Rename them or ingest them separately.`, 2);
   }
   const { ingestor, services } = await connect(options, config, logger);
+  if (options.create && (await ingestor.ensureCollection(options.collection))) console.log(`Created collection "${options.collection}".`);
   console.log(`Ingesting ${files.length} file(s) into "${options.collection}" through ${ingestor.description}.`);
   try {
     const results: (SubmittedFile & { finalError?: { code: string; message: string } })[] = [];
@@ -94,8 +98,6 @@ function summarise(results: (SubmittedFile & { finalError?: { code: string; mess
   }
   return failed.length ? 1 : 0;
 }
-
-export class CliError extends Error {}
 
 function report(message: string, code: number): number {
   console.error(message);

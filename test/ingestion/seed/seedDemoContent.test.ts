@@ -65,7 +65,7 @@ for (const mode of ['inline', 'redis'] as const) {
       const pdfHits = await runtime.services.chunks.fullText(anyEmployee, 'scan_en dedicated buffer tree');
       assert.equal(pdfHits[0]?.page, 1);
       // A PDF's text layer has no headings; its chunks carry the document title instead.
-      const nearest = await runtime.services.chunks.nearest(anyEmployee, await runtime.services.embedder.embedQuery('isolation clamp value UPF'));
+      const nearest = await runtime.services.chunks.nearest(anyEmployee, await runtime.services.embedder.embedQuery('isolation clamp value UPF'), runtime.services.embedder.model);
       assert.deepEqual(nearest[0]!.headingPath, ['Low-Power Design with UPF']);
       const docx = await runtime.services.chunks.fullText(anyEmployee, 'equivalence checking between the old netlist plus patch');
       assert.deepEqual(docx[0]!.headingPath, ['Engineering Change Order (ECO) Process', 'Functional ECO flow']);

@@ -44,7 +44,7 @@ describe('access control inside SQL', () => {
     const hits =
       search === 'fullText'
         ? await reader.fullText(principal, 'clk_div_en enable')
-        : await reader.nearest(principal, await embedder.embedQuery('clk_div_en enable'));
+        : await reader.nearest(principal, await embedder.embedQuery('clk_div_en enable'), embedder.model);
     const slugById = Object.fromEntries(Object.entries(ids).map(([slug, id]) => [id, slug]));
     return hits.map((hit) => slugById[hit.collectionId]).sort();
   };

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { Services } from '../../server/services.ts';
+import { reembedCollectionTaskName } from '../tasks/ReembedCollectionTask.ts';
+
+export interface ReembeddingRequest {
+  collectionId: string;
+  slug: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Marks collections embedded with another model than the configured embedder for re-embedding
+ * (all of them, or one), and queues the task for every collection so marked, including those a
+ * stopped process left half done. Their current vectors keep serving until the task swaps.
+ */
+export async function requestReembedding(services: Services, collectionId?: string): Promise<ReembeddingRequest[]> {
+  const model = services.embedder.model;
+  const dimension = await services.embedder.dimension();
+  await services.db.query(
+    `UPDATE collections SET reembedding_model = $1, reembedding_dimension = $2, reembedding_error = NULL
+      WHERE embedding_model <> $1 AND reembedding_model IS DISTINCT FROM $1 AND ($3::uuid IS NULL OR id = $3)`,
+    [model, dimension, collectionId ?? null],
+  );
+  const { rows } = await services.db.query<ReembeddingRequest>(
+    `SELECT id AS "collectionId", slug, embedding_model AS "from", reembedding_model AS "to"
+       FROM collections WHERE reembedding_model = $1 AND ($2::uuid IS NULL OR id = $2)`,
+    [model, collectionId ?? null],
+  );
+  const modelKey = createHash('sha256').update(model).digest('hex').slice(0, 12);
+  for (const request of rows) {
+    await services.queue.enqueue(reembedCollectionTaskName, { collectionId: request.collectionId }, { jobId: `reembed-${request.collectionId}-${modelKey}` });
+    services.logger.info(request, 'collection queued for re-embedding with the configured model');
+  }
+  return rows;
+}
