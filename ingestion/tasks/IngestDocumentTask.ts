@@ -52,6 +52,7 @@ export function ingestDocumentTask(services: Services): TaskDefinition<IngestDoc
         if (context.attempt >= attempts) {
           const view = await failJob(services.db, job, { code: 'ingestion_failed', message });
           if (view) await context.updateProgress(view);
+          await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
         } else {
           await report({ state: 'queued', stage: `retrying after: ${message}`, error: { code: 'transient_error', message } });
         }

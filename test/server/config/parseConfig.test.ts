@@ -24,6 +24,8 @@ describe('parseConfig', () => {
     assert.equal(config.embeddings, undefined);
     assert.equal(config.reranker, undefined);
     assert.equal(config.seedDemo, true);
+    assert.deepEqual(config.ingestion, { parseTimeoutMs: 120_000, parseMemoryMb: 512, stageTimeoutMs: 600_000 });
+    assert.equal(config.queueStalledMs, 30_000);
   });
 
   it('treats empty strings as unset, as docker-compose writes them', () => {
@@ -49,11 +51,14 @@ describe('parseConfig', () => {
       EMBEDDINGS_BASE_URL: 'http://nim-embed:8000',
       ADMIN_EMAIL: 'not-an-email',
       SLACK_BOT_TOKEN: 'xoxp-123',
+      PARSE_MEMORY_MB: '64',
+      INGEST_STAGE_TIMEOUT_MS: 'soon',
     });
-    for (const name of ['PORT', 'DATABASE_URL', 'EMBEDDINGS_BASE_URL', 'ADMIN_EMAIL', 'SLACK_BOT_TOKEN']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'EMBEDDINGS_BASE_URL', 'ADMIN_EMAIL', 'SLACK_BOT_TOKEN', 'PARSE_MEMORY_MB', 'INGEST_STAGE_TIMEOUT_MS']) {
       assert.ok(problems.some((problem) => problem.startsWith(`${name}:`)), `${name} in ${problems.join(' / ')}`);
     }
     assert.ok(problems.some((problem) => /EMBEDDINGS_BASE_URL: .*\/v1/.test(problem)));
+    assert.ok(problems.includes('PARSE_MEMORY_MB: must be at least 128 (a parser thread needs that much to start)'));
   });
 
   it('rejects a short bootstrap password and API key', () => {
