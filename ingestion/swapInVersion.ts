@@ -3,6 +3,7 @@ import type { Chunk } from './chunking/chunkDocument.ts';
 import type { IngestionJob } from './intake/ingestionJobs.ts';
 import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
 import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
+import { identifierTerms } from '../server/retrieval/identifierTerms.ts';
 
 const rowsPerInsert = 200;
 
@@ -62,13 +63,14 @@ export async function insertChunks(client: pg.PoolClient, job: ChunkTarget, chun
     const tuples = chunks.slice(start, start + rowsPerInsert).map((chunk, offset) => {
       const ordinal = start + offset;
       const embedding = embeddings[ordinal]!;
-      const p = fixed + values.length; // placeholders $p+1 .. $p+7 are this row's values
-      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding));
-      return `($1, $2, $3, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $4, $${p + 6}, $${p + 7}::vector, $5::regconfig)`;
+      const p = fixed + values.length; // placeholders $p+1 .. $p+8 are this row's values
+      const identifiers = identifierTerms([...chunk.headingPath, chunk.text].join('\n'));
+      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding), identifiers);
+      return `($1, $2, $3, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $4, $${p + 6}, $${p + 7}::vector, $5::regconfig, $${p + 8}::text[])`;
     });
     await client.query(
       `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
-                           embedding_model, embedding_dimension, embedding, text_search_config)
+                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers)
        VALUES ${tuples.join(', ')}`,
       [job.documentId, job.collectionId, job.targetVersion, model, job.textSearchConfig, ...values],
     );

@@ -1,6 +1,7 @@
 import type { Services } from '../../server/services.ts';
 import { PermanentTaskError, type TaskContext, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
+import { embeddingText } from '../chunking/embeddingText.ts';
 import { failJob, loadIngestionJob, markJob, type IngestionJob, type JobUpdate } from '../intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../intake/storedFiles.ts';
 import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
@@ -102,7 +103,7 @@ async function embedInSteps(chunks: Chunk[], embed: (texts: string[]) => Promise
   const embeddings: number[][] = [];
   let lastReport = started;
   for (let start = 0; start < chunks.length; start += embeddingStep) {
-    embeddings.push(...(await embed(chunks.slice(start, start + embeddingStep).map((chunk) => chunk.text))));
+    embeddings.push(...(await embed(chunks.slice(start, start + embeddingStep).map(embeddingText))));
     const now = Date.now();
     if (embeddings.length < chunks.length && now - lastReport >= 500) {
       lastReport = now;

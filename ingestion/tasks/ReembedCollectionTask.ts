@@ -1,6 +1,7 @@
 import type { Services } from '../../server/services.ts';
 import { PermanentTaskError, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
+import { embeddingText } from '../chunking/embeddingText.ts';
 import { insertChunks } from '../swapInVersion.ts';
 
 export interface ReembedCollectionData {
@@ -88,7 +89,7 @@ async function reembedDocument(services: Services, target: Target, document: { i
        FROM chunks WHERE document_id = $1 AND document_version = $2 ORDER BY ordinal, embedding_model = $3 DESC`,
     [document.id, document.version, target.currentModel],
   );
-  const embeddings = await embed(rows.map((chunk) => chunk.text));
+  const embeddings = await embed(rows.map(embeddingText));
   await services.db.transaction(async (client) => {
     // The document's lock orders this with a new version being swapped in: a replaced version is skipped.
     const { rows: current } = await client.query<{ version: number }>('SELECT version FROM documents WHERE id = $1 FOR UPDATE', [document.id]);

@@ -122,6 +122,17 @@ program
   });
 
 program
+  .command('eval')
+  .description('score retrieval on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) in a throwaway database')
+  .argument('<dir>', 'the BEIR folder')
+  .option('--run-file <path>', 'write the ranking as a TREC run file (top 100 per query)')
+  .option('--keep', 'keep the throwaway data directory')
+  .action(async (dir: string, options: { runFile?: string; keep?: boolean }) => {
+    const { evalCommand } = await import('./eval/evalCommand.ts');
+    await runBatchCommand('eval', (config, logger) => evalCommand(dir, options, config, logger));
+  });
+
+program
   .command('nim-emulator')
   .description('serve a deterministic stand-in for NIM LLM, embedding and reranking containers (development and tests)')
   .option('--port <port>', 'port to listen on', '8000')

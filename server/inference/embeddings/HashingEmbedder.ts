@@ -7,7 +7,10 @@ import type { Embedder } from './Embedder.ts';
  * an offline machine). It captures lexical overlap only, not meaning; a NIM embedder does that.
  */
 export class HashingEmbedder implements Embedder {
-  readonly model = 'tapeout-hashing-v1';
+  // Stored vectors are tagged with this name: any change to the features must bump it, and
+  // collections embedded with the old version are then re-embedded (ReembedCollectionTask).
+  // v2: function words no longer hashed alone.
+  readonly model = 'tapeout-hashing-v2';
   readonly mode = 'embedded';
 
   constructor(private readonly size = 512) {}
@@ -32,8 +35,10 @@ export class HashingEmbedder implements Embedder {
       vector[hash % this.size]! += hash & 0x80000000 ? -weight : weight;
     };
     words.forEach((word, index) => {
-      add(`w:${word}`, 1);
       if (index > 0) add(`b:${words[index - 1]} ${word}`, 0.5);
+      // Function words say nothing about a passage's subject; alone they only add collisions.
+      if (stopWords.has(word)) return;
+      add(`w:${word}`, 1);
       const padded = `#${word}#`;
       for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.25);
     });
@@ -42,6 +47,11 @@ export class HashingEmbedder implements Embedder {
     return Array.from(vector, (value) => value / norm);
   }
 }
+
+// A short English list in the spirit of classic IR stop lists; other languages are unaffected.
+const stopWords = new Set(
+  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with which what who how when where'.split(' '),
+);
 
 /** 32-bit FNV-1a: tiny, fast and stable across releases, which stored vectors depend on. */
 function fnv1a(text: string): number {

@@ -41,7 +41,7 @@ describe('ReembedCollectionTask: a changed embedding model', () => {
     const { services } = second;
     const collection = async () =>
       (await services.db.query<{ embedding_model: string; reembedding_model: string | null }>(`SELECT embedding_model, reembedding_model FROM collections WHERE slug = 'sta'`)).rows[0]!;
-    assert.deepEqual(await collection(), { embedding_model: 'tapeout-hashing-v1', reembedding_model: nimModel }, 'marked at start-up');
+    assert.deepEqual(await collection(), { embedding_model: new HashingEmbedder().model, reembedding_model: nimModel }, 'marked at start-up');
 
     const hashing = new HashingEmbedder();
     const oldVectorHits = await services.chunks.nearest(everyone, await hashing.embedQuery('async reset recovery removal'), hashing.model);

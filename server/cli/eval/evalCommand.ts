@@ -1,0 +1,90 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
+import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
+import type { Principal } from '../../auth/Principal.ts';
+import type { Config } from '../../config/index.ts';
+import { loadBeirDataset } from '../../evaluation/beirDataset.ts';
+import { formatTrecRun, scoreRun, type RankedDocument } from '../../evaluation/retrievalMetrics.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { closeServices, createServices, type Services } from '../../services.ts';
+
+export interface EvalOptions {
+  runFile?: string;
+  /** Keep the throwaway data directory (for inspection). */
+  keep?: boolean;
+}
+
+const everyone: Principal = { userId: null, email: null, role: 'member' };
+const rankedPerQuery = 100;
+
+/**
+ * `tapeout eval <dir>`: a BEIR folder's corpus goes into a throwaway embedded database through
+ * the real ingestion pipeline; each query goes through the retrieval path of a default assistant
+ * (with whichever inference services are configured); documents are ranked by their best chunk.
+ * Prints the scores as JSON and optionally writes a TREC run file.
+ */
+export async function evalCommand(dir: string, options: EvalOptions, config: Config, logger: Logger): Promise<number> {
+  const dataset = await loadBeirDataset(dir);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-eval-'));
+  const services = await createServices({ ...config, dataDir, databaseUrl: undefined, redisUrl: undefined, seedDemo: false }, logger);
+  try {
+    registerTasks(services);
+    await services.queue.startWorker();
+    const started = performance.now();
+    const collectionId = await ingestCorpus(services, dataset.corpusFile);
+    const ingestSeconds = (performance.now() - started) / 1000;
+    const run = await runQueries(services, collectionId, dataset.queries);
+    if (options.runFile) await writeFile(options.runFile, formatTrecRun(run));
+    const scores = scoreRun(run, dataset.qrels);
+    console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...scores, embedder: services.embedder.model, reranker: services.config.reranker?.model ?? null, ingestSeconds: Math.round(ingestSeconds) }, null, 2));
+    return 0;
+  } finally {
+    await closeServices(services);
+    if (!options.keep) await rm(dataDir, { recursive: true, force: true });
+    else console.error(`Kept the evaluation database in ${dataDir}.`);
+  }
+}
+
+async function ingestCorpus(services: Services, corpusFile: string): Promise<string> {
+  const collection = await services.collections.create({ slug: 'eval', name: 'Evaluation corpus', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
+  await services.collections.grantToGroup(collection.id, 'everyone');
+  await services.assistants.create({ slug: 'eval', name: 'Evaluation', systemPrompt: 'Answer from the sources.', collectionIds: [collection.id] });
+  const summary = await importJsonl(services, 'eval', corpusFile);
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'ingesting {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
+  bar?.start(summary.jobIds.length, 0);
+  for (const jobId of summary.jobIds) {
+    for (;;) {
+      const job = await services.documents.findJob(jobId);
+      if (job.state === 'completed' || job.state === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    bar?.increment();
+  }
+  bar?.stop();
+  return collection.id;
+}
+
+/** Each query through the default assistant's retrieval, widened to rank 100 documents. */
+async function runQueries(services: Services, collectionId: string, queries: { id: string; text: string }[]): Promise<Map<string, RankedDocument[]>> {
+  const assistant = (await services.assistants.findForAnswering('eval'))!;
+  const candidates = Math.max(assistant.retrieval.candidates ?? 100, 3 * rankedPerQuery);
+  const run = new Map<string, RankedDocument[]>();
+  const externalIds = new Map<string, string>();
+  const { rows } = await services.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM documents WHERE collection_id = $1', [collectionId]);
+  for (const row of rows) externalIds.set(row.id, row.external_id);
+  for (const query of queries) {
+    const passages = await services.retriever.retrieve(everyone, query.text, { collectionIds: assistant.collectionIds, candidates, topK: candidates });
+    const ranked: RankedDocument[] = [];
+    const seen = new Set<string>();
+    for (const passage of passages) {
+      if (seen.has(passage.documentId)) continue;
+      seen.add(passage.documentId);
+      ranked.push({ documentId: externalIds.get(passage.documentId) ?? passage.documentId, score: passage.relevance });
+    }
+    run.set(query.id, ranked.slice(0, rankedPerQuery));
+  }
+  return run;
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { identifierQuery, identifierTerms } from '../../../server/retrieval/identifierTerms.ts';
+
+describe('identifierTerms', () => {
+  it('keeps RTL, netlist and tool-command names whole, lower-cased, with the underscored segments of paths', () => {
+    assert.deepEqual(identifierTerms('Drive clk_div_en from u_core/u_alu/add_q; STREAM_MCAST_DEST; set_multicycle_path -setup 2'), [
+      'clk_div_en',
+      'u_core/u_alu/add_q',
+      'u_core',
+      'u_alu',
+      'add_q',
+      'stream_mcast_dest',
+      'set_multicycle_path',
+    ]);
+  });
+
+  it('finds scoped, hierarchical, camelCase and digit-bearing names, and nothing in plain prose', () => {
+    assert.deepEqual(identifierTerms('pkg::cfg_t and top.u_pll.lock, clkDivEn on ddr4_phy'), ['pkg::cfg_t', 'cfg_t', 'top.u_pll.lock', 'u_pll', 'clkdiven', 'ddr4_phy']);
+    assert.deepEqual(identifierTerms('Hold fixing happens after clock tree synthesis.'), []);
+  });
+
+  it('quotes terms for a tsquery so that no input can change its syntax', () => {
+    assert.equal(identifierQuery(["it's", 'a\\b']), "'it''s' | 'a\\\\b'");
+  });
+});
