@@ -59,9 +59,12 @@ for (const mode of ['inline', 'redis'] as const) {
 
     it('makes the content searchable by every employee, with headings and pages', async (t) => {
       if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      // Two passages name the register field: the naming rule and the register tests.
       const hits = await runtime.services.chunks.fullText(anyEmployee, 'STREAM_MCAST_DEST');
-      assert.ok(hits.length >= 1);
-      assert.deepEqual(hits[0]!.headingPath, ['RTL Coding Guidelines', 'Naming']);
+      assert.deepEqual(
+        hits.slice(0, 2).map((hit) => hit.headingPath.join(' / ')).sort(),
+        ['RTL Coding Guidelines / Naming', 'Verification Flow / Testbench architecture'],
+      );
       const pdfHits = await runtime.services.chunks.fullText(anyEmployee, 'scan_en dedicated buffer tree');
       assert.equal(pdfHits[0]?.page, 1);
       // A PDF's text layer has no headings; its chunks carry the document title instead.
