@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/Database.ts';
 import type { Principal } from '../auth/Principal.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 
 export interface RetrievalSettings {
   candidates?: number;
@@ -26,6 +27,18 @@ export interface NewAssistant {
   description?: string;
   systemPrompt: string;
   collectionIds: string[];
+  model?: string | null;
+  temperature?: number | null;
+  retrieval?: RetrievalSettings;
+}
+
+/** An assistant as the API writes it: collections by slug. */
+export interface AssistantInput {
+  slug: string;
+  name: string;
+  description?: string;
+  systemPrompt: string;
+  collections: string[];
   model?: string | null;
   temperature?: number | null;
   retrieval?: RetrievalSettings;
@@ -68,6 +81,48 @@ export class AssistantService {
     return id;
   }
 
+  /** Creates an assistant over collections named by slug; 409 for a taken slug, 400 for an unknown collection. */
+  async createFromInput(input: AssistantInput): Promise<void> {
+    await this.db.transaction(async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM assistants WHERE slug = $1', [input.slug]);
+      if (rowCount) throw new ConflictError(`An assistant with slug "${input.slug}" already exists.`);
+      await this.create({ ...input, collectionIds: await collectionIdsOf(client, input.collections) }, client);
+    });
+  }
+
+  /** Changes the given fields; `collections`, when given, replaces the assistant's collections. */
+  async update(slug: string, patch: Partial<Omit<AssistantInput, 'slug'>>): Promise<void> {
+    await this.db.transaction(async (client) => {
+      const { rows } = await client.query<{ id: string }>('SELECT id FROM assistants WHERE slug = $1 FOR UPDATE', [slug]);
+      const id = rows[0]?.id;
+      if (!id) throw new NotFoundError(`Assistant "${slug}"`);
+      await client.query(
+        `UPDATE assistants SET name = COALESCE($2, name), description = COALESCE($3, description), system_prompt = COALESCE($4, system_prompt),
+                model = CASE WHEN $5::boolean THEN $6 ELSE model END, temperature = CASE WHEN $7::boolean THEN $8::real ELSE temperature END,
+                retrieval = COALESCE($9, retrieval), updated_at = now()
+          WHERE id = $1`,
+        [id, patch.name ?? null, patch.description ?? null, patch.systemPrompt ?? null, patch.model !== undefined, patch.model ?? null,
+          patch.temperature !== undefined, patch.temperature ?? null, patch.retrieval ?? null],
+      );
+      if (patch.collections) {
+        const collectionIds = await collectionIdsOf(client, patch.collections);
+        await client.query('DELETE FROM assistant_collections WHERE assistant_id = $1', [id]);
+        await client.query(`INSERT INTO assistant_collections (assistant_id, collection_id) SELECT $1, unnest($2::uuid[])`, [id, collectionIds]);
+      }
+    });
+  }
+
+  async delete(slug: string): Promise<void> {
+    const { rowCount } = await this.db.query('DELETE FROM assistants WHERE slug = $1', [slug]);
+    if (!rowCount) throw new NotFoundError(`Assistant "${slug}"`);
+  }
+
+  async get(principal: Principal, slug: string): Promise<Assistant> {
+    const found = (await this.list(principal)).find((assistant) => assistant.slug === slug);
+    if (!found) throw new NotFoundError(`Assistant "${slug}"`);
+    return found;
+  }
+
   /**
    * Every assistant is listed to every signed-in user; each one only ever answers from the
    * collections the asker may read, so an assistant over private collections is harmless.
@@ -87,4 +142,11 @@ export class AssistantService {
     );
     return rows;
   }
+}
+
+async function collectionIdsOf(client: Queryable, slugs: string[]): Promise<string[]> {
+  const { rows } = await client.query<{ id: string; slug: string }>('SELECT id, slug FROM collections WHERE slug = ANY($1::text[])', [slugs]);
+  const unknown = slugs.filter((slug) => !rows.some((row) => row.slug === slug));
+  if (unknown.length) throw new ValidationError(`Unknown collection(s): ${unknown.join(', ')}.`);
+  return rows.map((row) => row.id);
 }
