@@ -45,6 +45,7 @@ export class AssistantAnswerer {
       collectionIds: assistant.collectionIds,
       candidates: assistant.retrieval.candidates,
       topK: assistant.retrieval.topK,
+      scoreThreshold: assistant.retrieval.scoreThreshold,
       signal: input.signal,
     });
     const citations = passages.map(toCitation);

@@ -18,6 +18,8 @@ export interface RetrievalOptions {
   candidates?: number;
   /** Passages kept for the prompt. */
   topK?: number;
+  /** Drops passages the reranker scores below this (0-1); ignored without a reranker's scores. */
+  scoreThreshold?: number;
   signal?: AbortSignal;
 }
 
@@ -64,7 +66,9 @@ export class HybridRetriever {
     const topK = options.topK ?? 10;
     try {
       const ranking = await this.reranker.rank(query, fused.map((hit) => hit.text), { topK, signal: options.signal });
-      return ranking.map(({ index, score }) => ({ ...fused[index]!, relevance: score ?? fused[index]!.relevance }));
+      return ranking
+        .filter(({ score }) => score === null || options.scoreThreshold === undefined || score >= options.scoreThreshold)
+        .map(({ index, score }) => ({ ...fused[index]!, relevance: score ?? fused[index]!.relevance }));
     } catch (error) {
       if (options.signal?.aborted) throw error;
       this.logger.warn({ err: error }, 'reranking failed; keeping the fused order');
