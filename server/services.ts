@@ -4,6 +4,7 @@ import { AssistantService } from './assistants/AssistantService.ts';
 import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
 import { Database } from './db/Database.ts';
+import { ConversationService } from './conversations/ConversationService.ts';
 import { DocumentService } from './documents/DocumentService.ts';
 import { ExtractionPool } from '../ingestion/extraction/ExtractionPool.ts';
 import { createInference, type Inference } from './inference/createInference.ts';
@@ -34,6 +35,7 @@ export interface Services {
   chunks: ChunkReader;
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
+  conversations: ConversationService;
   documents: DocumentService;
   /** Parses and chunks files in worker threads, bounded in time and memory. */
   extraction: ExtractionPool;
@@ -66,6 +68,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     chunks,
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
+    conversations: new ConversationService(db),
     documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
   };

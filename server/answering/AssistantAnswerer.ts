@@ -5,6 +5,7 @@ import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HybridRetriever, RetrievedPassage } from '../retrieval/HybridRetriever.ts';
 import { buildPrompt } from './buildPrompt.ts';
+import { standaloneQuestion } from './standaloneQuestion.ts';
 import { generateAnswer, type AnswerEvent } from './generateAnswer.ts';
 
 export interface Citation {
@@ -41,7 +42,8 @@ export class AssistantAnswerer {
     if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
     const last = input.messages.at(-1);
     if (!last || last.role !== 'user' || !last.content.trim()) throw new ValidationError('The last message must be a non-empty user message.');
-    const passages = await this.retriever.retrieve(principal, last.content, {
+    const query = await standaloneQuestion(input.messages, this.chatModel, this.logger, input.signal);
+    const passages = await this.retriever.retrieve(principal, query, {
       collectionIds: assistant.collectionIds,
       candidates: assistant.retrieval.candidates,
       topK: assistant.retrieval.topK,

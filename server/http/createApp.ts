@@ -8,6 +8,7 @@ import { authenticate } from './authenticate.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { assistantRoutes } from './routes/assistants.ts';
 import { collectionRoutes } from './routes/collections.ts';
+import { conversationRoutes } from './routes/conversations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
@@ -37,6 +38,7 @@ export function createApp(services: Services): Express {
   api.use(meRoutes());
   api.use(assistantRoutes(services));
   api.use(collectionRoutes(services));
+  api.use(conversationRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));

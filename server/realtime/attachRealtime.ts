@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { describeError } from '../http/errorHandler.ts';
+import { registerChatEvents } from './chatEvents.ts';
 import type { Services } from '../services.ts';
 
 export interface Realtime {
@@ -35,6 +36,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
       socket.on(event, (request: unknown, ack?: Ack) => void answer(services, event, ack, () => handle(request)));
     on('ingestion:watch', (request) => watch(socket, request, services));
     on('ingestion:unwatch', (request) => unwatch(socket, request, services));
+    registerChatEvents(socket, services);
   });
   const unsubscribe = await services.queue.onProgress(({ data }) => {
     if (isJobView(data)) io.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);

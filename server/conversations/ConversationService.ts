@@ -1,0 +1,143 @@
+import type { Citation } from '../answering/AssistantAnswerer.ts';
+import type { Principal } from '../auth/Principal.ts';
+import type { Database } from '../db/Database.ts';
+import { AuthenticationError, NotFoundError, ValidationError } from '../errors.ts';
+import type { ChatMessage } from '../inference/llm/ChatModel.ts';
+
+export interface Conversation {
+  id: string;
+  assistant: string;
+  title: string;
+  channel: 'web' | 'api' | 'slack';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MessageStatus = 'streaming' | 'complete' | 'cancelled' | 'failed';
+
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  citations: Citation[];
+  status: MessageStatus;
+  answerMode: 'llm' | 'extractive' | null;
+  error: { code: string; message: string } | null;
+  feedback: { rating: 1 | -1; comment: string | null } | null;
+  createdAt: string;
+}
+
+export interface FinishedAnswer {
+  content: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  citations: Citation[];
+  answerMode: 'llm' | 'extractive' | null;
+  error?: { code: string; message: string } | null;
+  usage?: { promptTokens: number; completionTokens: number } | undefined;
+}
+
+const conversationColumns = `c.id, a.slug AS assistant, c.title, c.channel, c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
+/** Conversations and their messages, each visible only to the user who had it. */
+export class ConversationService {
+  constructor(private readonly db: Database) {}
+
+  async create(principal: Principal, assistantSlug: string, channel: Conversation['channel'] = 'web'): Promise<Conversation> {
+    const userId = ownerOf(principal);
+    const { rows } = await this.db.query<Conversation>(
+      `WITH created AS (
+         INSERT INTO conversations (user_id, assistant_id, channel) SELECT $1, id, $3 FROM assistants WHERE slug = $2 RETURNING *)
+       SELECT ${conversationColumns} FROM created c JOIN assistants a ON a.id = c.assistant_id`,
+      [userId, assistantSlug, channel],
+    );
+    if (!rows[0]) throw new NotFoundError(`Assistant "${assistantSlug}"`);
+    return rows[0];
+  }
+
+  async list(principal: Principal): Promise<Conversation[]> {
+    const { rows } = await this.db.query<Conversation>(
+      `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id
+        WHERE c.user_id = $1 ORDER BY c.updated_at DESC LIMIT 200`,
+      [ownerOf(principal)],
+    );
+    return rows;
+  }
+
+  async get(principal: Principal, id: string): Promise<Conversation> {
+    const { rows } = await this.db.query<Conversation>(
+      `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id WHERE c.id::text = $1 AND c.user_id = $2`,
+      [id, ownerOf(principal)],
+    );
+    if (!rows[0]) throw new NotFoundError(`Conversation ${id}`);
+    return rows[0];
+  }
+
+  async messages(principal: Principal, conversationId: string): Promise<StoredMessage[]> {
+    await this.get(principal, conversationId);
+    const { rows } = await this.db.query<StoredMessage>(
+      `SELECT m.id, m.role, m.content, m.citations, m.status, m.answer_mode AS "answerMode", m.error, m.created_at AS "createdAt",
+              (SELECT json_build_object('rating', f.rating, 'comment', f.comment) FROM feedback f WHERE f.message_id = m.id AND f.user_id = $2) AS feedback
+         FROM messages m WHERE m.conversation_id = $1 ORDER BY m.created_at, m.role DESC`,
+      [conversationId, principal.userId],
+    );
+    return rows;
+  }
+
+  /** The completed turns, oldest first, as the model sees a conversation's history. */
+  async history(conversationId: string): Promise<ChatMessage[]> {
+    const { rows } = await this.db.query<ChatMessage>(
+      `SELECT role, content FROM messages WHERE conversation_id = $1 AND content <> '' AND status IN ('complete', 'cancelled')
+        ORDER BY created_at, role DESC`,
+      [conversationId],
+    );
+    return rows;
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    const { rowCount } = await this.db.query('DELETE FROM conversations WHERE id::text = $1 AND user_id = $2', [id, ownerOf(principal)]);
+    if (!rowCount) throw new NotFoundError(`Conversation ${id}`);
+  }
+
+  /** Stores the question and an empty answer in 'streaming' state; the first question titles the conversation. */
+  async startTurn(conversationId: string, question: string): Promise<{ questionId: string; answerId: string }> {
+    return this.db.transaction(async (client) => {
+      const question_ = await client.query<{ id: string }>(`INSERT INTO messages (conversation_id, role, content) VALUES ($1, 'user', $2) RETURNING id`, [conversationId, question]);
+      // A later timestamp than the question's, so the pair always reads in order.
+      const answer = await client.query<{ id: string }>(
+        `INSERT INTO messages (conversation_id, role, status, created_at) VALUES ($1, 'assistant', 'streaming', clock_timestamp()) RETURNING id`,
+        [conversationId],
+      );
+      await client.query(`UPDATE conversations SET title = CASE WHEN title = '' THEN left($2, 80) ELSE title END, updated_at = now() WHERE id = $1`, [conversationId, question]);
+      return { questionId: question_.rows[0]!.id, answerId: answer.rows[0]!.id };
+    });
+  }
+
+  async finishAnswer(answerId: string, answer: FinishedAnswer): Promise<void> {
+    await this.db.query(
+      `UPDATE messages SET content = $2, status = $3, citations = $4, answer_mode = $5, error = $6, prompt_tokens = $7, completion_tokens = $8 WHERE id = $1`,
+      [answerId, answer.content, answer.status, JSON.stringify(answer.citations), answer.answerMode, answer.error ? JSON.stringify(answer.error) : null,
+        answer.usage?.promptTokens ?? null, answer.usage?.completionTokens ?? null],
+    );
+  }
+
+  /** Up (1) or down (-1) on an answer of one's own conversation, with an optional comment; a second rating replaces the first. */
+  async rate(principal: Principal, messageId: string, rating: 1 | -1, comment: string | undefined): Promise<void> {
+    const userId = ownerOf(principal);
+    const { rows } = await this.db.query<{ role: string }>(
+      `SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id::text = $1 AND c.user_id = $2`,
+      [messageId, userId],
+    );
+    if (!rows[0]) throw new NotFoundError(`Message ${messageId}`);
+    if (rows[0].role !== 'assistant') throw new ValidationError('Only answers can be rated.');
+    await this.db.query(
+      `INSERT INTO feedback (message_id, user_id, rating, comment) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (message_id, user_id) DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, created_at = now()`,
+      [messageId, userId, rating, comment ?? null],
+    );
+  }
+}
+
+function ownerOf(principal: Principal): string {
+  if (!principal.userId) throw new AuthenticationError('Conversations belong to a signed-in user.');
+  return principal.userId;
+}

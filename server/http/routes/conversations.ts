@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { runChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
+import type { Services } from '../../services.ts';
+import { principalOf } from '../authenticate.ts';
+
+const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
+const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000) }).strict();
+const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().trim().max(2000).optional() }).strict();
+
+/**
+ * Conversations over REST. Asking streams the answer as server-sent events: `start` (message
+ * ids), `citations`, `mode`, `token`…, then `done` with the stored status. Closing the
+ * connection stops the answer; what was streamed is kept as a cancelled answer.
+ */
+export function conversationRoutes(services: Services): Router {
+  const router = Router();
+  router.post('/conversations', async (req, res) => {
+    const body = newConversation.parse(req.body);
+    res.status(201).json({ conversation: await services.conversations.create(principalOf(req), body.assistant) });
+  });
+  router.get('/conversations', async (req, res) => {
+    res.json({ conversations: await services.conversations.list(principalOf(req)) });
+  });
+  router.get('/conversations/:id', async (req, res) => {
+    const principal = principalOf(req);
+    const id = String(req.params.id);
+    res.json({ conversation: await services.conversations.get(principal, id), messages: await services.conversations.messages(principal, id) });
+  });
+  router.delete('/conversations/:id', async (req, res) => {
+    await services.conversations.delete(principalOf(req), String(req.params.id));
+    res.status(204).end();
+  });
+  router.post('/conversations/:id/messages', async (req, res) => {
+    const principal = principalOf(req);
+    const { content } = question.parse(req.body);
+    // Unknown or foreign conversations are refused as JSON, before the stream starts.
+    await services.conversations.get(principal, String(req.params.id));
+    const controller = new AbortController();
+    res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const sink: ChatSink = {
+      started: (ids) => send('start', ids),
+      citations: (citations) => send('citations', { citations }),
+      mode: (mode, notice) => send('mode', { mode, ...(notice ? { notice } : {}) }),
+      token: (text) => send('token', { text }),
+      finished: (result) => send('done', result),
+    };
+    await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal);
+    res.end();
+  });
+  router.post('/messages/:id/feedback', async (req, res) => {
+    const body = feedback.parse(req.body);
+    await services.conversations.rate(principalOf(req), String(req.params.id), body.rating === 'up' ? 1 : -1, body.comment);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,61 @@
+import type { Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Principal } from '../auth/Principal.ts';
+import { runChatTurn, type ChatSink } from '../conversations/runChatTurn.ts';
+import { describeError } from '../http/errorHandler.ts';
+import type { Services } from '../services.ts';
+
+const send = z.object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty').max(8000) }).strict();
+const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
+
+type Ack = (answer: object) => void;
+
+/**
+ * Chat over socket.io: `chat:send {conversationId, content}` is acknowledged with the message
+ * ids once the question is stored, then the socket receives `chat:citations`, `chat:mode`,
+ * `chat:token`… and `chat:done`, each carrying the answer's id. `chat:stop {answerId}` cancels
+ * an answer (the partial text is kept); a disconnect cancels the socket's answers.
+ */
+export function registerChatEvents(socket: Socket, services: Services): void {
+  const running = new Map<string, AbortController>();
+  socket.on('disconnect', () => running.forEach((controller) => controller.abort(new Error('socket disconnected'))));
+
+  socket.on('chat:send', (request: unknown, ack?: Ack) => {
+    void (async () => {
+      const controller = new AbortController();
+      let acknowledged = false;
+      let answerId = '';
+      const emit = (event: string, data: object) => socket.emit(event, { answerId, ...data });
+      const sink: ChatSink = {
+        started: (ids) => {
+          answerId = ids.answerId;
+          running.set(answerId, controller);
+          acknowledged = true;
+          ack?.({ ok: true, ...ids });
+        },
+        citations: (citations) => emit('chat:citations', { citations }),
+        mode: (mode, notice) => emit('chat:mode', { mode, ...(notice ? { notice } : {}) }),
+        token: (text) => emit('chat:token', { text }),
+        finished: (result) => emit('chat:done', result),
+      };
+      try {
+        const { conversationId, content } = send.parse(request);
+        await runChatTurn(services, socket.data.principal as Principal, conversationId, content, sink, controller.signal);
+      } catch (error) {
+        const { status, body } = describeError(error);
+        if (status >= 500) services.logger.error({ err: error }, 'chat:send failed');
+        if (!acknowledged) ack?.({ error: { code: body.error.code, message: body.error.message } });
+      } finally {
+        running.delete(answerId);
+      }
+    })();
+  });
+
+  socket.on('chat:stop', (request: unknown, ack?: Ack) => {
+    const parsed = stop.safeParse(request);
+    const controller = parsed.success ? running.get(parsed.data.answerId) : undefined;
+    if (!controller) return ack?.({ error: { code: 'not_found', message: 'No answer of yours with this id is streaming.' } });
+    controller.abort(new Error('stopped by the asker'));
+    ack?.({ ok: true });
+  });
+}
