@@ -5,6 +5,7 @@ import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HybridRetriever, RetrievedPassage } from '../retrieval/HybridRetriever.ts';
 import { buildPrompt } from './buildPrompt.ts';
+import { packPassages } from './packPassages.ts';
 import { standaloneQuestion } from './standaloneQuestion.ts';
 import { generateAnswer, type AnswerEvent } from './generateAnswer.ts';
 
@@ -43,13 +44,14 @@ export class AssistantAnswerer {
     const last = input.messages.at(-1);
     if (!last || last.role !== 'user' || !last.content.trim()) throw new ValidationError('The last message must be a non-empty user message.');
     const query = await standaloneQuestion(input.messages, this.chatModel, this.logger, input.signal);
-    const passages = await this.retriever.retrieve(principal, query, {
+    const retrieved = await this.retriever.retrieve(principal, query, {
       collectionIds: assistant.collectionIds,
       candidates: assistant.retrieval.candidates,
       topK: assistant.retrieval.topK,
       scoreThreshold: assistant.retrieval.scoreThreshold,
       signal: input.signal,
     });
+    const passages = packPassages(retrieved);
     const citations = passages.map(toCitation);
     if (passages.length === 0) return { citations, events: nothingToAnswer() };
     return {

@@ -11,6 +11,8 @@ export interface ChunkHit {
   text: string;
   headingPath: string[];
   page: number | null;
+  /** Position in its document, for merging neighbours. */
+  ordinal: number;
   score: number;
 }
 
@@ -21,7 +23,7 @@ export interface ChunkQueryOptions {
 }
 
 const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collection_id AS "collectionId",
-  c.text, c.heading_path AS "headingPath", c.page`;
+  c.text, c.heading_path AS "headingPath", c.page, c.ordinal`;
 
 /**
  * The only way chunks are read. Every query takes the asking principal and keeps to

@@ -4,6 +4,7 @@ import type { Embedder } from '../inference/embeddings/Embedder.ts';
 import type { Reranker } from '../inference/reranking/Reranker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ChunkHit, ChunkReader } from './ChunkReader.ts';
+import { withoutNearDuplicates } from './nearDuplicates.ts';
 
 export interface RetrievedPassage extends ChunkHit {
   title: string;
@@ -57,7 +58,7 @@ export class HybridRetriever {
           }),
       ),
     ]);
-    const fused = fuse([textHits!, ...vectorHits]).slice(0, candidates);
+    const fused = withoutNearDuplicates(fuse([textHits!, ...vectorHits]).slice(0, candidates));
     const ranked = await this.rerank(query, fused, options);
     return this.withDocuments(ranked);
   }
