@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/Principal.ts';
 import type { Database, Queryable } from '../db/Database.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 
 export interface Collection {
   id: string;
@@ -79,6 +79,14 @@ export class CollectionService {
     );
     if (!rows[0]?.visible) throw new NotFoundError(what);
     if (!rows[0].editable) throw new ForbiddenError(`Only admins and the collection's editors can do this.`);
+  }
+
+  /** Refuses a text-search configuration this Postgres does not have, listing the ones it has. */
+  async assertTextSearchConfig(name: string): Promise<void> {
+    const { rows } = await this.db.query<{ cfgname: string }>('SELECT cfgname FROM pg_ts_config ORDER BY cfgname');
+    if (!rows.some((row) => row.cfgname === name)) {
+      throw new ValidationError(`textSearchConfig: unknown configuration "${name}"; available: ${rows.map((row) => row.cfgname).join(', ')}.`);
+    }
   }
 
   async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {

@@ -13,6 +13,8 @@ const newCollection = z
     description: z.string().max(2000).optional(),
     chunkSize: z.number().int().min(64).max(8192).optional(),
     chunkOverlap: z.number().int().min(0).optional(),
+    /** A Postgres text-search configuration: a language's stemmer, or 'simple' for languages without one. */
+    textSearchConfig: z.string().regex(/^[a-z_]{1,63}$/, 'a Postgres text-search configuration name, such as english, german or simple').optional(),
   })
   .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
 
@@ -24,6 +26,7 @@ export function collectionRoutes(services: Services): Router {
   router.post('/collections', requireAdmin, async (req, res) => {
     const body = newCollection.parse(req.body);
     if (await services.collections.findBySlug(body.slug)) throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
+    if (body.textSearchConfig) await services.collections.assertTextSearchConfig(body.textSearchConfig);
     const collection = await services.collections.create({
       ...body,
       embeddingModel: services.embedder.model,

@@ -45,6 +45,10 @@ describe('collections and documents API', () => {
     assert.deepEqual([duplicate.status, (await duplicate.json()).error.code], [409, 'conflict']);
     const bad = await fetch(`${runtime.url}/api/collections`, json({ slug: '../Timing', name: 'x' }));
     assert.deepEqual([bad.status, (await bad.json()).error.code], [400, 'invalid_request']);
+    const german = await fetch(`${runtime.url}/api/collections`, json({ slug: 'handbuch', name: 'Handbuch', textSearchConfig: 'german' }));
+    assert.equal((await german.json()).collection.textSearchConfig, 'german');
+    const klingon = await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'tlh', name: 'x', textSearchConfig: 'klingon' }))).json();
+    assert.match(klingon.error.message, /unknown configuration "klingon"; available: .*simple/);
   });
 
   it('takes a Markdown, a PDF, a DOCX and a PPTX to ready, with chunks', async () => {
