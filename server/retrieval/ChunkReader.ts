@@ -26,9 +26,12 @@ const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collectio
   c.text, c.heading_path AS "headingPath", c.page, c.ordinal`;
 
 /**
- * The only way chunks are read. Every query takes the asking principal and keeps to
- * visible_collection_ids() inside SQL, to the document's current version (so a re-ingest swaps
- * atomically), and to vectors of the collection's current embedding model.
+ * The only way chunks are read. Every search takes the asking principal: the collections it may
+ * read are resolved in SQL (visible_collection_ids(), never from the caller), narrowed to those
+ * requested, and only their chunks are searched; results keep to each document's current
+ * version (so a re-ingest swaps atomically) and to each collection's current embedding model.
+ * Searches resolve that scope first and rank inside it, because ranking through joins makes
+ * the planner sort every chunk when table statistics are stale.
  */
 export class ChunkReader {
   private readonly statistics: CorpusStatistics;
@@ -36,12 +39,6 @@ export class ChunkReader {
   constructor(private readonly db: Database) {
     this.statistics = new CorpusStatistics(db);
   }
-
-  private static readonly scope = `
-    JOIN documents d ON d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready'
-    JOIN collections col ON col.id = c.collection_id AND col.embedding_model = c.embedding_model
-    WHERE c.collection_id IN (SELECT visible_collection_ids($1))
-      AND ($2::uuid[] IS NULL OR c.collection_id = ANY($2::uuid[]))`;
 
   /**
    * Okapi BM25 (k1 0.9, b 0.4, the Anserini defaults BEIR reports) over chunks matching any
@@ -57,15 +54,15 @@ export class ChunkReader {
     const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' | ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
-    const { rows: scopes } = await this.db.query<{ config: string; collectionIds: string[] }>(
-      `SELECT text_search_config::text AS config, array_agg(id) AS "collectionIds" FROM collections
+    const { rows: scopes } = await this.db.query<{ config: string; collectionIds: string[]; models: string[] }>(
+      `SELECT text_search_config::text AS config, array_agg(id) AS "collectionIds", array_agg(embedding_model) AS models FROM collections
         WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
         GROUP BY 1`,
       [principal.userId, options.collectionIds ?? null],
     );
     const limit = options.limit ?? 50;
     const perConfig = await Promise.all(
-      scopes.map(async ({ config, collectionIds }) => {
+      scopes.map(async ({ config, collectionIds, models }) => {
         const statistics = await this.statistics.of(collectionIds);
         const { rows } = await this.db.query<ChunkHit>(
           `WITH q AS (
@@ -74,10 +71,11 @@ export class ChunkReader {
            terms AS (
              SELECT lexeme FROM unnest(to_tsvector($6::regconfig, replace($3, '|', ' ')))
              UNION SELECT unnest($7::text[])),
-           matched AS (
+           -- Each collection's chunks of its current embedding model (one copy during a re-embedding).
+           matched AS MATERIALIZED (
              SELECT c.id, c.tsv, c.token_count FROM chunks c CROSS JOIN q
-             ${ChunkReader.scope}
-              AND c.text_search_config = $6::regconfig AND c.tsv @@ q.q),
+              WHERE c.tsv @@ q.q AND c.text_search_config = $6::regconfig
+                AND (c.collection_id, c.embedding_model) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))),
            frequencies AS (
              SELECT m.id, m.token_count AS length, u.lexeme,
                     GREATEST(1, (SELECT coalesce(sum(CASE WHEN w = 'A' THEN 2 ELSE 1 END), 0) FROM unnest(u.weights) w)) AS tf
@@ -88,8 +86,13 @@ export class ChunkReader {
              SELECT f.id, sum(ln(1 + ($8::float8 - df.df + 0.5) / (df.df + 0.5)) * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * f.length / $9::float8))) AS score
                FROM frequencies f JOIN document_frequencies df USING (lexeme)
               GROUP BY f.id ORDER BY score DESC, f.id LIMIT $5)
-           SELECT ${hitColumns}, s.score FROM scored s JOIN chunks c ON c.id = s.id ORDER BY s.score DESC, c.id`,
-          [principal.userId, options.collectionIds ?? null, words, identifierQuery(identifiers), limit, config, identifiers,
+           SELECT ${hitColumns}, s.score
+             FROM scored s
+             CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = s.id OFFSET 0) c
+             CROSS JOIN LATERAL (SELECT 1 FROM documents d
+                                  WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
+            ORDER BY s.score DESC, c.id`,
+          [collectionIds, models, words, identifierQuery(identifiers), limit, config, identifiers,
             Math.max(statistics.chunks, 1), statistics.averageLength],
         );
         return rows;
@@ -100,20 +103,50 @@ export class ChunkReader {
 
   /**
    * Cosine nearest neighbours among chunks embedded by `model` (the model that embedded the
-   * query: vectors of different models are not comparable, even at the same size).
+   * query: vectors of different models are not comparable, even at the same size). The HNSW
+   * index drives the search: the collections in scope are resolved first and passed as a list,
+   * because joins inside the ranked query make Postgres sort every chunk instead. pgvector's
+   * iterative scan keeps searching when the scope filters out candidates, and ef_search is
+   * raised to the number of results wanted (by default it stops at 40).
    */
   async nearest(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
-    const { rows } = await this.db.query<ChunkHit>(
-      `SELECT ${hitColumns}, 1 - (${expression} <=> $3::${queryVectorCast(dimension)}) AS score
-         FROM chunks c
-         ${ChunkReader.scope}
-          AND c.embedding_dimension = ${dimension} AND c.embedding_model = $5
-        ORDER BY ${expression} <=> $3::${queryVectorCast(dimension)}
-        LIMIT $4`,
-      [principal.userId, options.collectionIds ?? null, toVectorLiteral(embedding), options.limit ?? 50, model],
+    const limit = options.limit ?? 50;
+    const collectionIds = await this.collectionsInScope(principal, options.collectionIds, model);
+    if (collectionIds.length === 0) return [];
+    return this.db.transaction(async (client) => {
+      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, Math.floor(limit)))}`);
+      await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+      const { rows } = await client.query<ChunkHit>(
+        // The lateral lookups (OFFSET 0 keeps the planner from flattening them) hold the plan to
+        // "index scan, then primary-key reads" even with stale table statistics: the embedded
+        // database has no autovacuum to refresh them.
+        `WITH n AS MATERIALIZED (
+           SELECT c.id, ${expression} <=> $1::${queryVectorCast(dimension)} AS distance
+             FROM chunks c
+            WHERE c.embedding_dimension = ${dimension} AND c.embedding_model = $2 AND c.collection_id = ANY($3::uuid[])
+            ORDER BY ${expression} <=> $1::${queryVectorCast(dimension)}
+            LIMIT $4)
+         SELECT ${hitColumns}, 1 - n.distance AS score
+           FROM n
+           CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = n.id OFFSET 0) c
+           CROSS JOIN LATERAL (SELECT 1 FROM documents d
+                                WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
+          ORDER BY n.distance, c.id`,
+        [toVectorLiteral(embedding), model, collectionIds, limit],
+      );
+      return rows;
+    });
+  }
+
+  /** The collections the principal may read, narrowed to `requested`, whose current vectors are `model`'s. */
+  private async collectionsInScope(principal: Principal, requested: string[] | undefined, model: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT id FROM collections
+        WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) AND embedding_model = $3`,
+      [principal.userId, requested ?? null, model],
     );
-    return rows;
+    return rows.map((row) => row.id);
   }
 }

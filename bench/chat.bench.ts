@@ -1,0 +1,138 @@
+/**
+ * Chat benchmark (`npm run bench:chat`): on 10k and 100k chunks in the embedded database, with the
+ * NIM emulator answering instantly in its own process, measures (1) retrieval latency, (2) the
+ * time from a question sent over socket.io to the first streamed token, at 1, 16 and 64
+ * concurrent conversations (the server's own overhead: retrieval, prompt, storage, streaming),
+ * and (3) HNSW recall@10 against exact search. Writes bench/results/chat.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { parseConfig } from '../server/config/index.ts';
+import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
+import { createLogger } from '../server/logging/logger.ts';
+import { closeServices, createServices, type Services } from '../server/services.ts';
+import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
+import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
+import { loadChunks } from './chat/loadChunks.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const sizes = (process.env.BENCH_CHUNKS ?? '10000,100000').split(',').map(Number);
+const adminKey = 'tap_bench_chat_0123456789abcdef0123';
+const everyone = { userId: null, email: null, role: 'member' as const };
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const summary = (values: number[]) => ({ n: values.length, p50: Math.round(percentile(values, 50) * 10) / 10, p99: Math.round(percentile(values, 99) * 10) / 10 });
+
+// Questions in the corpus's own words: the first sentence of each authored section.
+const questions = sampleCollections.flatMap((c) => c.documents.flatMap((d) => d.sections.map((s) => (s.paragraphs?.[0] ?? s.heading).split('. ')[0]!.slice(0, 160))));
+
+async function startEmulator(): Promise<{ child: ChildProcess; url: string }> {
+  const port = 18_000 + Math.floor(Math.random() * 2000);
+  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), 'nim-emulator', '--port', String(port), '--tokens-per-second', '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('serving on') && resolve()));
+  return { child, url: `http://127.0.0.1:${port}/v1` };
+}
+
+async function retrievalLatency(services: Services, collectionId: string): Promise<{ n: number; p50: number; p99: number }> {
+  const times: number[] = [];
+  for (const [i, question] of questions.concat(questions).entries()) {
+    const started = performance.now();
+    await services.retriever.retrieve(everyone, question, { collectionIds: [collectionId] });
+    if (i >= 10) times.push(performance.now() - started);
+  }
+  return summary(times);
+}
+
+/** Share of the exact top 10 (sequential scan) that the HNSW index returns. */
+async function hnswRecall(services: Services): Promise<number> {
+  const sql = `SELECT id FROM chunks WHERE embedding_dimension = 512 ORDER BY embedding::vector(512) <=> $1::vector(512) LIMIT 10`;
+  let found = 0;
+  const sample = questions.slice(0, 50);
+  for (const question of sample) {
+    const vector = toVectorLiteral(await services.embedder.embedQuery(question));
+    const approximate = new Set((await services.db.query<{ id: string }>(sql, [vector])).rows.map((row) => row.id));
+    const exact = await services.db.transaction(async (client) => {
+      await client.query('SET LOCAL enable_indexscan = off');
+      return (await client.query<{ id: string }>(sql, [vector])).rows;
+    });
+    found += exact.filter((row) => approximate.has(row.id)).length;
+  }
+  return Math.round((found / (sample.length * 10)) * 1000) / 1000;
+}
+
+async function timeToFirstToken(url: string, concurrency: number): Promise<{ n: number; p50: number; p99: number }> {
+  const turnsEach = Math.max(2, Math.ceil(96 / concurrency));
+  const times: number[] = [];
+  const sockets: Socket[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const socket = io(url, { auth: { token: adminKey }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      const response = await fetch(`${url}/api/conversations`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ assistant: 'bench' }) });
+      const { conversation } = await response.json();
+      for (let turn = 0; turn < turnsEach; turn++) {
+        const started = performance.now();
+        const first = new Promise<void>((resolve) => socket.once('chat:token', () => resolve()));
+        const done = new Promise<void>((resolve) => socket.once('chat:done', () => resolve()));
+        await socket.emitWithAck('chat:send', { conversationId: conversation.id, content: questions[(worker * 7 + turn) % questions.length] });
+        await first;
+        times.push(performance.now() - started);
+        await done;
+      }
+    }),
+  );
+  for (const socket of sockets) socket.close();
+  return summary(times);
+}
+
+async function runSize(chunks: number, llmUrl: string) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-bench-chat-'));
+  try {
+    const services = await createServices(parseConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false' }), createLogger('warn'));
+    const collection = await services.collections.create({ slug: 'bench', name: 'Bench', embeddingModel: services.embedder.model, embeddingDimension: 512 });
+    await services.collections.grantToGroup(collection.id, 'everyone');
+    await services.assistants.create({ slug: 'bench', name: 'Bench', systemPrompt: 'Answer from the sources.', collectionIds: [collection.id] });
+    const loadStarted = performance.now();
+    await loadChunks(services, collection.id, chunks);
+    const loadSeconds = Math.round((performance.now() - loadStarted) / 1000);
+    console.log(`${chunks} chunks loaded in ${loadSeconds} s`);
+    const retrieval = await retrievalLatency(services, collection.id);
+    const recallAt10 = await hnswRecall(services);
+    console.log(chunks, 'retrieval ms', retrieval, 'HNSW recall@10', recallAt10);
+    await closeServices(services);
+    const server = await startTapeoutProcess({ DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_API_KEY: adminKey, LLM_BASE_URL: llmUrl, LLM_MODEL: 'meta/llama-3.1-8b-instruct', LOG_LEVEL: 'info' }, 120_000);
+    const firstToken: Record<string, { n: number; p50: number; p99: number }> = {};
+    try {
+      for (const concurrency of [1, 16, 64]) {
+        firstToken[`concurrency${concurrency}`] = await timeToFirstToken(server.url, concurrency);
+        console.log(chunks, concurrency, firstToken[`concurrency${concurrency}`]);
+      }
+    } finally {
+      await server.stop();
+    }
+    return { chunks, loadSeconds, retrievalMs: retrieval, questionToFirstTokenMs: firstToken, hnswRecallAt10: recallAt10 };
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const emulator = await startEmulator();
+const results = [];
+try {
+  for (const size of sizes) results.push(await runSize(size, emulator.url));
+} finally {
+  emulator.child.kill();
+}
+const report = {
+  benchmark: 'chat',
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+  setup: 'embedded database, CPU embedder, no reranker; NIM emulator in its own process streaming instantly; socket.io clients in the benchmark process',
+  targets: { at16ConcurrentOn100k: { p50Ms: 50, p99Ms: 200 }, hnswRecallAt10: 0.95 },
+  results,
+};
+await mkdir(path.join(root, 'bench', 'results'), { recursive: true });
+await writeFile(path.join(root, 'bench', 'results', 'chat.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));
