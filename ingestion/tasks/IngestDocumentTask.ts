@@ -92,6 +92,7 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
     await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
     return { chunks: chunks.length, swapped: false };
   }
+  services.db.noteWrites();
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
   return { chunks: chunks.length, swapped: true };

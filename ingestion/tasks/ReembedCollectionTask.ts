@@ -50,6 +50,7 @@ export function reembedCollectionTask(services: Services): TaskDefinition<Reembe
           await context.updateProgress({ collectionId, stage: 're-embedding', progress: Math.min(99, Math.floor((100 * done) / Math.max(1, total))) });
         }
       }
+      services.db.noteWrites();
       context.logger.info({ collectionId, model: target.newModel, documents: done }, 'collection re-embedded');
       return { documents: done, model: target.newModel };
     },

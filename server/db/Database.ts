@@ -58,6 +58,23 @@ export class Database {
     }
   }
 
+  /**
+   * Call after writes that change what queries see (documents ingested, deleted, re-embedded).
+   * PGlite runs no autovacuum, so the embedded database refreshes the planner's statistics itself,
+   * at most once per interval; an external Postgres does this on its own.
+   */
+  noteWrites(): void {
+    if (this.mode !== 'embedded' || this.analyzeTimer) return;
+    this.analyzeTimer = setTimeout(() => {
+      this.analyzeTimer = undefined;
+      this.pool.query('ANALYZE').catch(() => {});
+    }, Database.analyzeAfterMs);
+    this.analyzeTimer.unref();
+  }
+
+  static analyzeAfterMs = 30_000;
+  private analyzeTimer: NodeJS.Timeout | undefined;
+
   async ping(): Promise<boolean> {
     try {
       await this.pool.query('SELECT 1');
@@ -68,6 +85,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.analyzeTimer);
     await this.pool.end();
     await this.embedded?.stop();
   }

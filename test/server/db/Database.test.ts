@@ -117,6 +117,22 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
     await assert.rejects(openTestDatabase(dir), DataDirInUseError);
   });
 
+  it('refreshes planner statistics itself after writes, as PGlite has no autovacuum', async () => {
+    const reltuples = async () => (await db.query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE relname = 'audit_events'`)).rows[0]!.n;
+    await db.query(`INSERT INTO audit_events (action) SELECT 'bulk-' || g FROM generate_series(1, 500) g`);
+    assert.ok((await reltuples()) < 500, 'not analyzed yet');
+    const { Database } = await import('../../../server/db/Database.ts');
+    const previous = Database.analyzeAfterMs;
+    Database.analyzeAfterMs = 50;
+    try {
+      db.noteWrites();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.ok((await reltuples()) >= 500, 'ANALYZE ran');
+    } finally {
+      Database.analyzeAfterMs = previous;
+    }
+  });
+
   it('keeps data across a restart and does not re-apply migrations', async () => {
     await db.query(`INSERT INTO audit_events (action) VALUES ('before-restart')`);
     await db.close();
