@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { runChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
+import { describeError } from '../errorHandler.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000) }).strict();
@@ -10,7 +11,8 @@ const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().
 
 /**
  * Conversations over REST. Asking streams the answer as server-sent events: `start` (message
- * ids), `citations`, `mode`, `token`…, then `done` with the stored status. Closing the
+ * ids), `citations`, `mode`, `token`…, then `done` with the stored status (or `error` if the
+ * question could not even be stored). Closing the
  * connection stops the answer; what was streamed is kept as a cancelled answer.
  */
 export function conversationRoutes(services: Services): Router {
@@ -47,7 +49,14 @@ export function conversationRoutes(services: Services): Router {
       token: (text) => send('token', { text }),
       finished: (result) => send('done', result),
     };
-    await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal);
+    try {
+      await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal);
+    } catch (error) {
+      // The stream has started, so the error travels as an event rather than a status code.
+      const { status, body } = describeError(error);
+      if (status >= 500) req.log.error({ err: error }, 'chat turn failed');
+      send('error', body);
+    }
     res.end();
   });
   router.post('/messages/:id/feedback', async (req, res) => {
