@@ -1,4 +1,5 @@
 import type { Services } from '../../server/services.ts';
+import { embeddingText } from '../../ingestion/chunking/embeddingText.ts';
 import { insertChunks } from '../../ingestion/swapInVersion.ts';
 import { sectionText } from '../../ingestion/sampleCorpus/sectionText.ts';
 import { benchDocument } from '../ingest/generateCorpus.ts';
@@ -15,7 +16,7 @@ export async function loadChunks(services: Services, collectionId: string, count
   for (let doc = 0; doc * chunksPerDocument < count; doc++) {
     const source = benchDocument(doc, { documents: 0, sectionsPerDocument: chunksPerDocument });
     const chunks = source.sections.map((section) => ({ text: sectionText(section), headingPath: [source.title, section.heading], page: null, tokenCount: Math.ceil(sectionText(section).length / 4) }));
-    const embeddings = await services.embedder.embedPassages(chunks.map((chunk) => `${chunk.headingPath.join(' > ')}\n\n${chunk.text}`));
+    const embeddings = await services.embedder.embedPassages(chunks.map(embeddingText));
     await services.db.transaction(async (client) => {
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO documents (collection_id, external_id, title, filename, content_hash, status, version) VALUES ($1, $2, $3, $2, md5($2), 'ready', 1) RETURNING id`,

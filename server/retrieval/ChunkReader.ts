@@ -22,6 +22,13 @@ export interface ChunkQueryOptions {
   collectionIds?: string[];
 }
 
+interface CollectionInScope {
+  id: string;
+  config: string;
+  /** The model of the collection's current vectors. */
+  model: string;
+}
+
 const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collection_id AS "collectionId",
   c.text, c.heading_path AS "headingPath", c.page, c.ordinal`;
 
@@ -54,15 +61,14 @@ export class ChunkReader {
     const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' | ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
-    const { rows: scopes } = await this.db.query<{ config: string; collectionIds: string[]; models: string[] }>(
-      `SELECT text_search_config::text AS config, array_agg(id) AS "collectionIds", array_agg(embedding_model) AS models FROM collections
-        WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
-        GROUP BY 1`,
-      [principal.userId, options.collectionIds ?? null],
-    );
+    const byConfig = new Map<string, CollectionInScope[]>();
+    for (const collection of await this.scopeOf(principal, options.collectionIds)) {
+      byConfig.set(collection.config, [...(byConfig.get(collection.config) ?? []), collection]);
+    }
     const limit = options.limit ?? 50;
     const perConfig = await Promise.all(
-      scopes.map(async ({ config, collectionIds, models }) => {
+      [...byConfig].map(async ([config, collections]) => {
+        const collectionIds = collections.map((collection) => collection.id);
         const statistics = await this.statistics.of(collectionIds);
         const { rows } = await this.db.query<ChunkHit>(
           `WITH q AS (
@@ -92,7 +98,7 @@ export class ChunkReader {
              CROSS JOIN LATERAL (SELECT 1 FROM documents d
                                   WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
             ORDER BY s.score DESC, c.id`,
-          [collectionIds, models, words, identifierQuery(identifiers), limit, config, identifiers,
+          [collectionIds, collections.map((collection) => collection.model), words, identifierQuery(identifiers), limit, config, identifiers,
             Math.max(statistics.chunks, 1), statistics.averageLength],
         );
         return rows;
@@ -113,7 +119,7 @@ export class ChunkReader {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
     const limit = options.limit ?? 50;
-    const collectionIds = await this.collectionsInScope(principal, options.collectionIds, model);
+    const collectionIds = (await this.scopeOf(principal, options.collectionIds)).filter((c) => c.model === model).map((c) => c.id);
     if (collectionIds.length === 0) return [];
     return this.db.transaction(async (client) => {
       await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, Math.floor(limit)))}`);
@@ -140,13 +146,18 @@ export class ChunkReader {
     });
   }
 
-  /** The collections the principal may read, narrowed to `requested`, whose current vectors are `model`'s. */
-  private async collectionsInScope(principal: Principal, requested: string[] | undefined, model: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM collections
-        WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) AND embedding_model = $3`,
-      [principal.userId, requested ?? null, model],
+  /** The embedding models of the collections in scope: the only ones worth embedding a query with. */
+  async modelsInScope(principal: Principal, requested?: string[]): Promise<Set<string>> {
+    return new Set((await this.scopeOf(principal, requested)).map((collection) => collection.model));
+  }
+
+  /** The collections the principal may read (decided in SQL), narrowed to `requested`. */
+  private async scopeOf(principal: Principal, requested: string[] | undefined): Promise<CollectionInScope[]> {
+    const { rows } = await this.db.query<CollectionInScope>(
+      `SELECT id, text_search_config::text AS config, embedding_model AS model FROM collections
+        WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+      [principal.userId, requested ?? null],
     );
-    return rows.map((row) => row.id);
+    return rows;
   }
 }

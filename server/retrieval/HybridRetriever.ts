@@ -45,9 +45,11 @@ export class HybridRetriever {
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const candidates = options.candidates ?? 100;
     const scope = { collectionIds: options.collectionIds, limit: candidates };
+    // Only models that some collection in scope is embedded with are worth a query embedding.
+    const models = await this.chunks.modelsInScope(principal, options.collectionIds);
     const [textHits, ...vectorHits] = await Promise.all([
       this.chunks.fullText(principal, query, scope),
-      ...this.embedders.map((embedder) =>
+      ...this.embedders.filter((embedder) => models.has(embedder.model)).map((embedder) =>
         embedder
           .embedQuery(query, options.signal)
           .then((vector) => this.chunks.nearest(principal, vector, embedder.model, scope))
