@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'test-results'] },
+  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'test-results', 'tmp'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
 import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
+import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';
@@ -72,6 +73,7 @@ async function seedUntilDone(services: Services, seed: boolean, retryMs: number,
     if (seed) await seedDemoContent(services);
     await queueUnfinishedIngestion(services);
     await requestReembedding(services);
+    await requestSentenceVectors(services);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

@@ -50,7 +50,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const inference = createInference(config);
   const chunks = new ChunkReader(db);
   const assistants = new AssistantService(db);
-  const retriever = new HybridRetriever(db, chunks, inference.embedders, inference.reranker, logger);
+  const retriever = new HybridRetriever(db, chunks, { embedders: inference.embedders, sentenceEncoder: inference.sentenceEncoder }, inference.reranker, logger);
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
   return {
@@ -77,5 +77,6 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 export async function closeServices(services: Services): Promise<void> {
   await services.queue.close();
   await services.extraction.close();
+  await services.inference.sentenceEncoder?.close();
   await services.db.close();
 }

@@ -8,9 +8,10 @@ import type { Services } from '../../server/services.ts';
 import { NotFoundError } from '../../server/errors.ts';
 import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 import { registerDocument } from './registerDocument.ts';
+import { documentMetadataSchema, type DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
 import { safeFilename } from './safeFilename.ts';
 
-const record = z.object({ _id: z.union([z.string().min(1), z.number()]).transform(String), title: z.string().default(''), text: z.string() });
+const record = z.object({ _id: z.union([z.string().min(1), z.number()]).transform(String), title: z.string().default(''), text: z.string(), metadata: documentMetadataSchema.optional() });
 
 export interface ImportSummary {
   added: number;
@@ -22,8 +23,17 @@ export interface ImportSummary {
 
 const batchSize = 200;
 
+interface ImportItem {
+  id: string;
+  filename: string;
+  storagePath: string;
+  hash: string;
+  size: number;
+  metadata: DocumentMetadata | undefined;
+}
+
 /**
- * Imports a BEIR-style JSONL corpus (`_id`, `title`, `text` per line), streaming it: each record
+ * Imports a BEIR-style JSONL corpus (`_id`, `title`, `text`, optional `metadata` per line), streaming it: each record
  * becomes a Markdown document whose external id is the record's `_id`, so evaluation qrels map
  * straight onto documents. Records go through the ordinary ingestion jobs; bad lines are
  * reported by number and skipped.
@@ -34,7 +44,7 @@ export async function importJsonl(services: Services, collectionSlug: string, fi
   const dir = path.join(services.config.dataDir, 'files', collection.id, 'import');
   await mkdir(dir, { recursive: true });
   const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, invalid: [], jobIds: [] };
-  let batch: { id: string; filename: string; storagePath: string; hash: string; size: number }[] = [];
+  let batch: ImportItem[] = [];
   let lineNumber = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     lineNumber += 1;
@@ -50,7 +60,7 @@ export async function importJsonl(services: Services, collectionSlug: string, fi
     const hash = createHash('sha256').update(content).digest('hex');
     const storagePath = path.join(dir, `${hash}.md`);
     await writeFile(storagePath, content);
-    batch.push({ id: parsed._id, filename: `${safeFilename(parsed.title || parsed._id)}.md`, storagePath, hash, size: Buffer.byteLength(content) });
+    batch.push({ id: parsed._id, filename: `${safeFilename(parsed.title || parsed._id)}.md`, storagePath, hash, size: Buffer.byteLength(content), metadata: parsed.metadata });
     if (batch.length >= batchSize) {
       await flush(services, collection.id, batch, summary);
       batch = [];
@@ -60,13 +70,13 @@ export async function importJsonl(services: Services, collectionSlug: string, fi
   return summary;
 }
 
-async function flush(services: Services, collectionId: string, batch: { id: string; filename: string; storagePath: string; hash: string; size: number }[], summary: ImportSummary) {
+async function flush(services: Services, collectionId: string, batch: ImportItem[], summary: ImportSummary) {
   if (batch.length === 0) return;
   const results = await services.db.transaction(async (client) => {
     const outcomes = [];
     for (const item of batch) {
       outcomes.push(
-        await registerDocument(client, { collectionId, filename: item.filename, externalId: item.id, source: 'import', storagePath: item.storagePath, contentHash: item.hash, byteSize: item.size }),
+        await registerDocument(client, { collectionId, filename: item.filename, externalId: item.id, source: 'import', storagePath: item.storagePath, contentHash: item.hash, byteSize: item.size, metadata: item.metadata }),
       );
     }
     return outcomes;

@@ -27,7 +27,10 @@ export class UploadFormatError extends Error {}
  * A file over `maxBytes` is cut off while streaming (never buffered whole), removed, and
  * reported; the other files of the request still go through.
  */
-export async function receiveUploads(req: IncomingMessage, options: { dir: string; maxBytes: number }): Promise<{ files: ReceivedFile[]; rejected: UploadRejection[] }> {
+export async function receiveUploads(
+  req: IncomingMessage,
+  options: { dir: string; maxBytes: number },
+): Promise<{ files: ReceivedFile[]; rejected: UploadRejection[]; fields: Record<string, string> }> {
   await mkdir(options.dir, { recursive: true });
   let parser: busboy.Busboy;
   try {
@@ -38,6 +41,10 @@ export async function receiveUploads(req: IncomingMessage, options: { dir: strin
   const files: ReceivedFile[] = [];
   const rejected: UploadRejection[] = [];
   const pending: Promise<void>[] = [];
+  const fields: Record<string, string> = {};
+  parser.on('field', (name, value) => {
+    fields[name] = value;
+  });
   parser.on('file', (field, stream, info) => {
     const filename = safeFilename(info.filename ?? 'unnamed');
     if (field !== 'files') return void stream.resume();
@@ -65,5 +72,5 @@ export async function receiveUploads(req: IncomingMessage, options: { dir: strin
     await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
     throw error;
   }
-  return { files, rejected };
+  return { files, rejected, fields };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../server/db/Database.ts';
+import type { DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
 
 export interface IntakeRequest {
   collectionId: string;
@@ -10,6 +11,8 @@ export interface IntakeRequest {
   contentHash: string;
   byteSize: number;
   createdBy?: string | null;
+  /** Replaces the document's metadata (filterable at retrieval) when given; kept otherwise. */
+  metadata?: DocumentMetadata;
 }
 
 export type IntakeResult =
@@ -29,6 +32,10 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
     [request.collectionId, externalId],
   );
   const existing = rows[0];
+  // Metadata belongs to the document, not a version: it changes at once, even for the same bytes.
+  if (existing && request.metadata) {
+    await client.query('UPDATE documents SET metadata = $2, updated_at = now() WHERE id = $1', [existing.id, JSON.stringify(request.metadata)]);
+  }
   if (existing) {
     const { rows: pending } = await client.query<{ content_hash: string }>(
       `SELECT content_hash FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`,
@@ -42,9 +49,9 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
   let documentId = existing?.id;
   if (!documentId) {
     const inserted = await client.query<{ id: string }>(
-      `INSERT INTO documents (collection_id, external_id, source, filename, title, content_hash, byte_size, storage_path, status, created_by)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'pending', $8) RETURNING id`,
-      [request.collectionId, externalId, request.source, request.filename, request.contentHash, request.byteSize, request.storagePath, request.createdBy ?? null],
+      `INSERT INTO documents (collection_id, external_id, source, filename, title, content_hash, byte_size, storage_path, status, created_by, metadata)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'pending', $8, $9) RETURNING id`,
+      [request.collectionId, externalId, request.source, request.filename, request.contentHash, request.byteSize, request.storagePath, request.createdBy ?? null, JSON.stringify(request.metadata ?? {})],
     );
     documentId = inserted.rows[0]!.id;
   }

@@ -4,6 +4,7 @@ import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { failJob, loadIngestionJob, markJob, type IngestionJob, type JobUpdate } from '../intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../intake/storedFiles.ts';
+import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
 
@@ -95,6 +96,7 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   services.db.noteWrites();
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
+  await requestSentenceVectors(services, { id: job.documentId, version: job.targetVersion, model: job.embeddingModel });
   return { chunks: chunks.length, swapped: true };
 }
 

@@ -2,6 +2,7 @@ import type { Services } from '../../server/services.ts';
 import { PermanentTaskError, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
+import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { insertChunks } from '../swapInVersion.ts';
 
 export interface ReembedCollectionData {
@@ -51,6 +52,8 @@ export function reembedCollectionTask(services: Services): TaskDefinition<Reembe
         }
       }
       services.db.noteWrites();
+      // The new chunk rows need their own sentence vectors.
+      await requestSentenceVectors(services);
       context.logger.info({ collectionId, model: target.newModel, documents: done }, 'collection re-embedded');
       return { documents: done, model: target.newModel };
     },

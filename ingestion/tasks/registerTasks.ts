@@ -1,4 +1,5 @@
 import type { Services } from '../../server/services.ts';
+import { embedSentenceVectorsTask } from './EmbedSentenceVectorsTask.ts';
 import { ingestDocumentTask } from './IngestDocumentTask.ts';
 import { reembedCollectionTask } from './ReembedCollectionTask.ts';
 
@@ -6,4 +7,5 @@ import { reembedCollectionTask } from './ReembedCollectionTask.ts';
 export function registerTasks(services: Services): void {
   services.queue.register(ingestDocumentTask(services));
   services.queue.register(reembedCollectionTask(services));
+  services.queue.register(embedSentenceVectorsTask(services));
 }

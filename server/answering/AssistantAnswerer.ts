@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HybridRetriever, RetrievedPassage } from '../retrieval/HybridRetriever.ts';
+import { combineFilters, type RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import { buildPrompt } from './buildPrompt.ts';
 import { packPassages } from './packPassages.ts';
 import { standaloneQuestion } from './standaloneQuestion.ts';
@@ -38,7 +39,10 @@ export class AssistantAnswerer {
     private readonly logger: Logger,
   ) {}
 
-  async prepare(principal: Principal, input: { assistant: string; messages: ChatMessage[]; temperature?: number; maxTokens?: number; signal?: AbortSignal }): Promise<PreparedAnswer> {
+  async prepare(
+    principal: Principal,
+    input: { assistant: string; messages: ChatMessage[]; temperature?: number; maxTokens?: number; filter?: RetrievalFilter; signal?: AbortSignal },
+  ): Promise<PreparedAnswer> {
     const assistant = await this.assistants.findForAnswering(input.assistant);
     if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
     const last = input.messages.at(-1);
@@ -49,6 +53,7 @@ export class AssistantAnswerer {
       candidates: assistant.retrieval.candidates,
       topK: assistant.retrieval.topK,
       scoreThreshold: assistant.retrieval.scoreThreshold,
+      filter: combineFilters(assistant.retrieval.filter, input.filter),
       signal: input.signal,
     });
     const passages = packPassages(retrieved);

@@ -1,11 +1,14 @@
 import type { Database, Queryable } from '../db/Database.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 
 export interface RetrievalSettings {
   candidates?: number;
   topK?: number;
   scoreThreshold?: number;
+  /** Limits the assistant to some documents of its collections. */
+  filter?: RetrievalFilter;
 }
 
 export interface Assistant {

@@ -56,6 +56,8 @@ export interface Config {
     defaultAssistant: string | undefined;
   };
   seedDemo: boolean;
+  /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
+  sentenceEncoder: boolean;
 }
 
 function endpoint(baseUrls: string[] | undefined, model: string | undefined, apiKey: string | undefined): ServiceEndpoint | undefined {
@@ -106,6 +108,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       defaultAssistant: e.SLACK_DEFAULT_ASSISTANT,
     },
     seedDemo: e.SEED_DEMO,
+    sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,
   };
 }
 

@@ -71,6 +71,7 @@ export const envSchema = z
     EMBEDDINGS_API_KEY: z.string().min(1).optional(),
     EMBEDDINGS_DIMENSIONS: z.coerce.number({ message: 'must be a number' }).int().min(32).max(8192).optional(),
     EMBEDDINGS_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(2048).default(32),
+    SENTENCE_ENCODER: z.enum(['auto', 'off'], { message: 'must be auto or off' }).default('auto'),
     RERANKER_BASE_URL: baseUrls.optional(),
     RERANKER_MODEL: z.string().min(1).optional(),
     RERANKER_API_KEY: z.string().min(1).optional(),

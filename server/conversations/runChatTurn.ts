@@ -1,6 +1,7 @@
 import type { Citation } from '../answering/AssistantAnswerer.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { describeError } from '../http/errorHandler.ts';
+import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 import type { FinishedAnswer } from './ConversationService.ts';
 
@@ -18,7 +19,15 @@ export interface ChatSink {
  * happens: complete, cancelled (the asker stopped it; the partial text is kept) or failed (with
  * the error), so the conversation shows exactly what the asker saw.
  */
-export async function runChatTurn(services: Services, principal: Principal, conversationId: string, question: string, sink: ChatSink, signal: AbortSignal): Promise<void> {
+export async function runChatTurn(
+  services: Services,
+  principal: Principal,
+  conversationId: string,
+  question: string,
+  sink: ChatSink,
+  signal: AbortSignal,
+  filter?: RetrievalFilter,
+): Promise<void> {
   const conversation = await services.conversations.get(principal, conversationId);
   const history = await services.conversations.history(conversation.id);
   const ids = await services.conversations.startTurn(conversation.id, question);
@@ -26,7 +35,7 @@ export async function runChatTurn(services: Services, principal: Principal, conv
   const answer: FinishedAnswer = { content: '', status: 'complete', citations: [], answerMode: null, error: null };
   let notice: string | undefined;
   try {
-    const prepared = await services.answerer.prepare(principal, { assistant: conversation.assistant, messages: [...history, { role: 'user', content: question }], signal });
+    const prepared = await services.answerer.prepare(principal, { assistant: conversation.assistant, messages: [...history, { role: 'user', content: question }], filter, signal });
     answer.citations = prepared.citations;
     sink.citations(prepared.citations);
     for await (const event of prepared.events) {

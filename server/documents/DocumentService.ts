@@ -12,6 +12,7 @@ import type { CollectionService } from '../collections/CollectionService.ts';
 import type { Database } from '../db/Database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
+import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
 
 export interface AcceptedUpload {
   id: string;
@@ -51,7 +52,13 @@ export class DocumentService {
    * text name, unsupported type) are answered at once; the rest are stored by content hash,
    * registered, and queued. Refused files leave nothing behind.
    */
-  async ingestUploads(collectionSlug: string, files: ReceivedFile[], createdBy: string | null, source: 'upload' | 'cli' = 'upload'): Promise<UploadOutcome> {
+  async ingestUploads(
+    collectionSlug: string,
+    files: ReceivedFile[],
+    createdBy: string | null,
+    source: 'upload' | 'cli' = 'upload',
+    metadata?: DocumentMetadata,
+  ): Promise<UploadOutcome> {
     const collection = await this.collections.findBySlug(collectionSlug);
     if (!collection) {
       await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
@@ -61,7 +68,7 @@ export class DocumentService {
     const dir = path.join(this.filesDir, collection.id);
     await mkdir(dir, { recursive: true });
     try {
-      for (const file of files) await this.take(collection.id, dir, file, createdBy, source, outcome);
+      for (const file of files) await this.take(collection.id, dir, file, { createdBy, source, metadata }, outcome);
     } finally {
       // After an unexpected failure, files not yet taken in must not linger in the incoming folder.
       await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
@@ -70,7 +77,13 @@ export class DocumentService {
   }
 
   /** One file: refused at once, found unchanged, or stored, registered and queued. */
-  private async take(collectionId: string, dir: string, file: ReceivedFile, createdBy: string | null, source: 'upload' | 'cli', outcome: UploadOutcome): Promise<void> {
+  private async take(
+    collectionId: string,
+    dir: string,
+    file: ReceivedFile,
+    { createdBy, source, metadata }: { createdBy: string | null; source: 'upload' | 'cli'; metadata: DocumentMetadata | undefined },
+    outcome: UploadOutcome,
+  ): Promise<void> {
     try {
       await sniffFormat(await head(file.tempPath), file.filename);
     } catch (error) {
@@ -83,7 +96,7 @@ export class DocumentService {
     const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
     await rename(file.tempPath, storagePath);
     const result = await this.db.transaction((client) =>
-      registerDocument(client, { collectionId, filename: file.filename, source, storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy }),
+      registerDocument(client, { collectionId, filename: file.filename, source, storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy, metadata }),
     );
     if (result.outcome === 'unchanged') {
       outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
@@ -98,7 +111,7 @@ export class DocumentService {
     const visible = collection && (await this.db.query('SELECT 1 FROM visible_collection_ids($1) id WHERE id = $2', [principal.userId, collection.id])).rowCount;
     if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
     const { rows } = await this.db.query(
-      `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error,
+      `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",
               (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks
          FROM documents d WHERE d.collection_id = $1 ORDER BY d.created_at`,
       [collection.id],

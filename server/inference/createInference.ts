@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts';
 import type { Embedder } from './embeddings/Embedder.ts';
 import { HashingEmbedder } from './embeddings/HashingEmbedder.ts';
 import { NimEmbedder } from './embeddings/NimEmbedder.ts';
+import { SentenceEncoderEmbedder } from './embeddings/sentenceEncoder/SentenceEncoderEmbedder.ts';
 import { ServiceClient } from './http/ServiceClient.ts';
 import type { ChatModel } from './llm/ChatModel.ts';
 import { OpenAICompatibleChatModel } from './llm/OpenAICompatibleChatModel.ts';
@@ -18,6 +19,8 @@ export interface Inference {
    * re-embedded for a newly configured embedding service.
    */
   embedders: Embedder[];
+  /** Embedded mode's second vectors (chunk_sentence_vectors), when enabled: see SentenceEncoderEmbedder. */
+  sentenceEncoder: SentenceEncoderEmbedder | undefined;
   reranker: Reranker;
   /** The HTTP clients of the configured services, for readiness. */
   clients: { llm?: ServiceClient; embeddings?: ServiceClient; reranker?: ServiceClient };
@@ -34,6 +37,7 @@ export function createInference(config: Config): Inference {
     chatModel: llm && new OpenAICompatibleChatModel(llm, config.llmOptions),
     embedder,
     embedders: embedder instanceof HashingEmbedder ? [embedder] : [embedder, new HashingEmbedder()],
+    sentenceEncoder: config.sentenceEncoder ? new SentenceEncoderEmbedder() : undefined,
     reranker: reranker ? new NimReranker(reranker) : new NoopReranker(),
     clients: { ...(llm ? { llm } : {}), ...(embeddings ? { embeddings } : {}), ...(reranker ? { reranker } : {}) },
   };

@@ -3,15 +3,18 @@ import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
 import { runChatTurn, type ChatSink } from '../conversations/runChatTurn.ts';
 import { describeError } from '../http/errorHandler.ts';
+import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 
-const send = z.object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty').max(8000) }).strict();
+const send = z
+  .object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() })
+  .strict();
 const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
 
 type Ack = (answer: object) => void;
 
 /**
- * Chat over socket.io: `chat:send {conversationId, content}` is acknowledged with the message
+ * Chat over socket.io: `chat:send {conversationId, content, filter?}` is acknowledged with the message
  * ids once the question is stored, then the socket receives `chat:citations`, `chat:mode`,
  * `chat:token`… and `chat:done`, each carrying the answer's id. `chat:stop {answerId}` cancels
  * an answer (the partial text is kept); a disconnect cancels the socket's answers.
@@ -39,8 +42,8 @@ export function registerChatEvents(socket: Socket, services: Services): void {
         finished: (result) => emit('chat:done', result),
       };
       try {
-        const { conversationId, content } = send.parse(request);
-        await runChatTurn(services, socket.data.principal as Principal, conversationId, content, sink, controller.signal);
+        const { conversationId, content, filter } = send.parse(request);
+        await runChatTurn(services, socket.data.principal as Principal, conversationId, content, sink, controller.signal, filter);
       } catch (error) {
         const { status, body } = describeError(error);
         if (status >= 500) services.logger.error({ err: error }, 'chat:send failed');

@@ -1,8 +1,9 @@
 import type { Database } from '../db/Database.ts';
 import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/embeddingIndex.ts';
 import type { Principal } from '../auth/Principal.ts';
-import { CorpusStatistics } from './CorpusStatistics.ts';
+import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
 import { identifierQuery, identifierTerms } from './identifierTerms.ts';
+import type { NormalisedFilter } from './retrievalFilter.ts';
 
 export interface ChunkHit {
   id: string;
@@ -20,6 +21,14 @@ export interface ChunkQueryOptions {
   limit?: number;
   /** Narrow to these collections; grants are applied regardless. */
   collectionIds?: string[];
+  /** Narrow to documents matching this (see retrievalFilter.ts). */
+  filter?: NormalisedFilter;
+}
+
+/** The documents a filter leaves, and how many chunks they have. */
+interface FilteredDocuments {
+  ids: string[];
+  chunks: number;
 }
 
 interface CollectionInScope {
@@ -27,6 +36,24 @@ interface CollectionInScope {
   config: string;
   /** The model of the collection's current vectors. */
   model: string;
+}
+
+/** Chunks a search may read to find candidates, at least: see termsToMatch. */
+const minimumMatchBudget = 1000;
+
+/** HNSW's candidate list, at least: see annSearch. */
+const minimumEfSearch = 100;
+
+/** Filtered searches over at most this many chunks skip the approximate index: see searchedExactly. */
+const exactSearchChunks = 5000;
+
+/**
+ * Whether a vector search is exact: when a filter leaves few chunks, distances to all of them are
+ * cheap, and an approximate index walk could stop before it reaches them. Ordering by
+ * `distance + 0` keeps the planner off the HNSW index (it only serves the bare operator).
+ */
+function searchedExactly(filtered: FilteredDocuments | undefined): boolean {
+  return filtered !== undefined && filtered.chunks <= exactSearchChunks;
 }
 
 const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collection_id AS "collectionId",
@@ -41,24 +68,20 @@ const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collectio
  * the planner sort every chunk when table statistics are stale.
  */
 export class ChunkReader {
-  private readonly statistics: CorpusStatistics;
-
-  constructor(private readonly db: Database) {
-    this.statistics = new CorpusStatistics(db);
-  }
+  constructor(private readonly db: Database) {}
 
   /**
-   * Okapi BM25 (k1 0.9, b 0.4, the Anserini defaults BEIR reports) over chunks matching any
-   * word or identifier of the query: Postgres' own ts_rank has no inverse document frequency,
-   * so a rare identifier would count no more than a common word. Title and heading words count
-   * twice (a light BM25F). Document frequencies come from the matching chunks themselves, which
-   * are exactly the chunks holding each term; chunk count and mean length from CorpusStatistics.
-   * Words are reduced to letters and digits before they reach to_tsquery and identifiers are
-   * quoted lexemes, so no input breaks the query syntax. One query per text-search
-   * configuration in scope, each with a constant tsquery, so the GIN index finds the matches.
+   * Okapi BM25 (k1 0.9, b 0.4, the Anserini defaults BEIR reports) over the chunks holding the
+   * query's rarer words or identifiers (termsToMatch): Postgres' own ts_rank has no inverse
+   * document frequency, so a rare identifier would count no more than a common word. Title and
+   * heading words count twice (a light BM25F). Document frequencies, chunk count and mean length
+   * come from the statistics tables; term counts from weighted_term_frequency(). Words are reduced
+   * to letters and digits and lexemes are quoted, so no input breaks the query syntax. One query
+   * per text-search configuration in scope, each with a constant tsquery, so the GIN index finds
+   * the candidates.
    */
   async fullText(principal: Principal, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' | ');
+    const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
     const byConfig = new Map<string, CollectionInScope[]>();
@@ -66,81 +89,119 @@ export class ChunkReader {
       byConfig.set(collection.config, [...(byConfig.get(collection.config) ?? []), collection]);
     }
     const limit = options.limit ?? 50;
+    const filtered = await this.documentsMatching([...byConfig.values()].flat().map((c) => c.id), options.filter);
+    if (filtered?.ids.length === 0) return [];
     const perConfig = await Promise.all(
-      [...byConfig].map(async ([config, collections]) => {
-        const collectionIds = collections.map((collection) => collection.id);
-        const statistics = await this.statistics.of(collectionIds);
-        const { rows } = await this.db.query<ChunkHit>(
-          `WITH q AS (
-             SELECT CASE WHEN $3 = '' THEN $4::tsquery WHEN $4 = '' THEN to_tsquery($6::regconfig, $3)
-                         ELSE to_tsquery($6::regconfig, $3) || $4::tsquery END AS q),
-           terms AS (
-             SELECT lexeme FROM unnest(to_tsvector($6::regconfig, replace($3, '|', ' ')))
-             UNION SELECT unnest($7::text[])),
-           -- Each collection's chunks of its current embedding model (one copy during a re-embedding).
-           matched AS MATERIALIZED (
-             SELECT c.id, c.tsv, c.token_count FROM chunks c CROSS JOIN q
-              WHERE c.tsv @@ q.q AND c.text_search_config = $6::regconfig
-                AND (c.collection_id, c.embedding_model) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))),
-           frequencies AS (
-             SELECT m.id, m.token_count AS length, u.lexeme,
-                    GREATEST(1, (SELECT coalesce(sum(CASE WHEN w = 'A' THEN 2 ELSE 1 END), 0) FROM unnest(u.weights) w)) AS tf
-               FROM matched m, unnest(m.tsv) u
-              WHERE u.lexeme IN (SELECT lexeme FROM terms)),
-           document_frequencies AS (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
-           scored AS (
-             SELECT f.id, sum(ln(1 + ($8::float8 - df.df + 0.5) / (df.df + 0.5)) * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * f.length / $9::float8))) AS score
-               FROM frequencies f JOIN document_frequencies df USING (lexeme)
-              GROUP BY f.id ORDER BY score DESC, f.id LIMIT $5)
-           SELECT ${hitColumns}, s.score
-             FROM scored s
-             CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = s.id OFFSET 0) c
-             CROSS JOIN LATERAL (SELECT 1 FROM documents d
-                                  WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
-            ORDER BY s.score DESC, c.id`,
-          [collectionIds, collections.map((collection) => collection.model), words, identifierQuery(identifiers), limit, config, identifiers,
-            Math.max(statistics.chunks, 1), statistics.averageLength],
-        );
-        return rows;
-      }),
+      [...byConfig].map(([config, collections]) =>
+        this.bm25({ config, collectionIds: collections.map((c) => c.id), models: collections.map((c) => c.model) }, words, identifiers, limit, filtered?.ids ?? null),
+      ),
     );
     return perConfig.flat().sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  private async bm25(scope: SearchScope, words: string, identifiers: string[], limit: number, documentIds: string[] | null): Promise<ChunkHit[]> {
+    const statistics = await termStatistics(this.db, scope, words, identifiers);
+    if (statistics.terms.length === 0) return [];
+    const matched = termsToMatch(statistics.terms, Math.max(minimumMatchBudget, 10 * limit), limit);
+    const { rows } = await this.db.query<ChunkHit>(
+      `WITH terms AS (SELECT * FROM unnest($3::tsquery[], $4::float8[]) t(lexeme, idf)),
+       candidates AS MATERIALIZED (
+         -- tsv || '' detoasts each vector once here, not once per ts_rank call below.
+         SELECT c.id, c.tsv || ''::tsvector AS tsv, c.token_count FROM chunks c
+          WHERE c.tsv @@ $5::tsquery AND c.text_search_config = $6::regconfig
+            AND (c.collection_id, c.embedding_model) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+            AND ($9::uuid[] IS NULL OR c.document_id = ANY($9::uuid[]))),
+       scored AS (
+         SELECT m.id, sum(t.idf * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * m.token_count / $7::float8))) AS score
+           FROM candidates m CROSS JOIN terms t CROSS JOIN LATERAL (SELECT weighted_term_frequency(m.tsv, t.lexeme) AS tf OFFSET 0) f
+          WHERE f.tf > 0
+          GROUP BY m.id ORDER BY score DESC, m.id LIMIT $8)
+       SELECT ${hitColumns}, s.score
+         FROM scored s
+         CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = s.id OFFSET 0) c
+         CROSS JOIN LATERAL (SELECT 1 FROM documents d
+                              WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
+        ORDER BY s.score DESC, c.id`,
+      [scope.collectionIds, scope.models, statistics.terms.map((term) => identifierQuery([term.lexeme])),
+        statistics.terms.map((term) => inverseDocumentFrequency(term.chunks, statistics.chunks)),
+        identifierQuery(matched.map((term) => term.lexeme)), scope.config, statistics.averageLength, limit, documentIds],
+    );
+    return rows;
   }
 
   /**
    * Cosine nearest neighbours among chunks embedded by `model` (the model that embedded the
    * query: vectors of different models are not comparable, even at the same size). The HNSW
    * index drives the search: the collections in scope are resolved first and passed as a list,
-   * because joins inside the ranked query make Postgres sort every chunk instead. pgvector's
-   * iterative scan keeps searching when the scope filters out candidates, and ef_search is
-   * raised to the number of results wanted (by default it stops at 40).
+   * because joins inside the ranked query make Postgres sort every chunk instead.
    */
   async nearest(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
-    const limit = options.limit ?? 50;
     const collectionIds = (await this.scopeOf(principal, options.collectionIds)).filter((c) => c.model === model).map((c) => c.id);
     if (collectionIds.length === 0) return [];
+    const filtered = await this.documentsMatching(collectionIds, options.filter);
+    if (filtered?.ids.length === 0) return [];
+    const distance = `${expression} <=> $1::${queryVectorCast(dimension)}`;
+    const hits = await this.annSearch(
+      `SELECT c.id, ${distance} AS distance
+         FROM chunks c
+        WHERE c.embedding_dimension = ${dimension} AND c.embedding_model = $2 AND c.collection_id = ANY($3::uuid[])
+          AND ($5::uuid[] IS NULL OR c.document_id = ANY($5::uuid[]))
+        ORDER BY ${searchedExactly(filtered) ? `(${distance}) + 0` : distance}
+        LIMIT $4`,
+      [toVectorLiteral(embedding), model, collectionIds, options.limit ?? 50, filtered?.ids ?? null],
+    );
+    return hits.map(({ embeddingModel: _, ...hit }) => hit);
+  }
+
+  /** Cosine nearest neighbours by the sentence encoder's vectors (chunk_sentence_vectors), of each collection's current chunks. */
+  async nearestBySentence(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+    const scope = await this.scopeOf(principal, options.collectionIds);
+    if (scope.length === 0) return [];
+    const filtered = await this.documentsMatching(scope.map((c) => c.id), options.filter);
+    if (filtered?.ids.length === 0) return [];
+    const ranked = searchedExactly(filtered)
+      ? `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
+           FROM chunks c JOIN chunk_sentence_vectors v ON v.chunk_id = c.id AND v.model = $2
+          WHERE c.collection_id = ANY($3::uuid[]) AND c.document_id = ANY($5::uuid[])
+          ORDER BY (v.embedding <=> $1::vector(512)) + 0
+          LIMIT $4`
+      : `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
+           FROM chunk_sentence_vectors v
+          WHERE v.model = $2 AND v.collection_id = ANY($3::uuid[])
+            AND ($5::uuid[] IS NULL OR EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id AND c.document_id = ANY($5::uuid[])))
+          ORDER BY v.embedding <=> $1::vector(512)
+          LIMIT $4`;
+    const hits = await this.annSearch(ranked, [toVectorLiteral(embedding), model, scope.map((c) => c.id), options.limit ?? 50, filtered?.ids ?? null]);
+    // During a re-embedding a collection has two copies of its chunks; keep the served one.
+    const current = new Map(scope.map((collection) => [collection.id, collection.model]));
+    return hits.filter((hit) => current.get(hit.collectionId) === hit.embeddingModel).map(({ embeddingModel: _, ...hit }) => hit);
+  }
+
+  /**
+   * Runs a nearest-neighbour query (`ranked` yields id and distance; $4 is the limit) and reads
+   * the hits. When the HNSW index drives it, pgvector's iterative scan keeps searching when the
+   * scope filters out candidates, and ef_search is at least 100 (pgvector's default of 40 misses
+   * a fifth of the true top 10 on 100k chunks) and at least the number of results wanted.
+   */
+  private async annSearch(ranked: string, params: unknown[]): Promise<(ChunkHit & { embeddingModel: string })[]> {
+    const limit = params[3] as number;
     return this.db.transaction(async (client) => {
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, Math.floor(limit)))}`);
+      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(minimumEfSearch, Math.floor(limit)))}`);
       await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      const { rows } = await client.query<ChunkHit>(
+      const { rows } = await client.query<ChunkHit & { embeddingModel: string }>(
         // The lateral lookups (OFFSET 0 keeps the planner from flattening them) hold the plan to
         // "index scan, then primary-key reads" even with stale table statistics: the embedded
         // database has no autovacuum to refresh them.
-        `WITH n AS MATERIALIZED (
-           SELECT c.id, ${expression} <=> $1::${queryVectorCast(dimension)} AS distance
-             FROM chunks c
-            WHERE c.embedding_dimension = ${dimension} AND c.embedding_model = $2 AND c.collection_id = ANY($3::uuid[])
-            ORDER BY ${expression} <=> $1::${queryVectorCast(dimension)}
-            LIMIT $4)
-         SELECT ${hitColumns}, 1 - n.distance AS score
+        `WITH n AS MATERIALIZED (${ranked})
+         SELECT ${hitColumns}, c.embedding_model AS "embeddingModel", 1 - n.distance AS score
            FROM n
            CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = n.id OFFSET 0) c
            CROSS JOIN LATERAL (SELECT 1 FROM documents d
                                 WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
           ORDER BY n.distance, c.id`,
-        [toVectorLiteral(embedding), model, collectionIds, limit],
+        params,
       );
       return rows;
     });
@@ -149,6 +210,24 @@ export class ChunkReader {
   /** The embedding models of the collections in scope: the only ones worth embedding a query with. */
   async modelsInScope(principal: Principal, requested?: string[]): Promise<Set<string>> {
     return new Set((await this.scopeOf(principal, requested)).map((collection) => collection.model));
+  }
+
+  /** The ready documents of these collections that a filter leaves (undefined: no filter). */
+  private async documentsMatching(collectionIds: string[], filter: NormalisedFilter | undefined): Promise<FilteredDocuments | undefined> {
+    if (!filter) return undefined;
+    const { rows } = await this.db.query<{ ids: string[] | null; chunks: number }>(
+      `WITH matching AS (
+         SELECT d.id FROM documents d
+          WHERE d.collection_id = ANY($1::uuid[]) AND d.status = 'ready'
+            AND ($3::uuid[] IS NULL OR d.id = ANY($3::uuid[]))
+            AND ($4::timestamptz IS NULL OR d.updated_at >= $4::timestamptz)
+            -- every filtered key holds one of its allowed values (a missing key holds none)
+            AND NOT EXISTS (SELECT 1 FROM jsonb_each($2::jsonb) f(key, allowed)
+                             WHERE NOT f.allowed @> jsonb_build_array(d.metadata -> f.key)))
+       SELECT array_agg(id) AS ids, (SELECT count(*)::int FROM chunks c WHERE c.document_id IN (SELECT id FROM matching)) AS chunks FROM matching`,
+      [collectionIds, JSON.stringify(filter.metadata), filter.documentIds, filter.updatedAfter],
+    );
+    return { ids: rows[0]?.ids ?? [], chunks: rows[0]?.chunks ?? 0 };
   }
 
   /** The collections the principal may read (decided in SQL), narrowed to `requested`. */

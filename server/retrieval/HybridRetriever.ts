@@ -5,6 +5,7 @@ import type { Reranker } from '../inference/reranking/Reranker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ChunkHit, ChunkReader } from './ChunkReader.ts';
 import { withoutNearDuplicates } from './nearDuplicates.ts';
+import type { NormalisedFilter } from './retrievalFilter.ts';
 
 export interface RetrievedPassage extends ChunkHit {
   title: string;
@@ -21,6 +22,8 @@ export interface RetrievalOptions {
   topK?: number;
   /** Drops passages the reranker scores below this (0-1); ignored without a reranker's scores. */
   scoreThreshold?: number;
+  /** Narrows the search to some documents (the assistant's and the request's filters, combined). */
+  filter?: NormalisedFilter;
   signal?: AbortSignal;
 }
 
@@ -28,7 +31,7 @@ export interface RetrievalOptions {
 const rrfK = 60;
 
 /**
- * Vector and full-text search over the collections the asker may read (grants are applied in
+ * Vector (one list per embedding model, plus sentence vectors in embedded mode) and full-text search over the collections the asker may read (grants are applied in
  * SQL by ChunkReader), fused with reciprocal rank fusion, then reranked when a reranker is
  * configured. A failing embedder or reranker degrades to what still works instead of failing.
  */
@@ -36,33 +39,41 @@ export class HybridRetriever {
   constructor(
     private readonly db: Database,
     private readonly chunks: ChunkReader,
-    /** Each model's vectors are searched with a query embedded by that model: during a re-embedding both serve. */
-    private readonly embedders: Embedder[],
+    private readonly vectors: {
+      /** Each model's vectors are searched with a query embedded by that model: during a re-embedding both serve. */
+      embedders: Embedder[];
+      /** Embedded mode's second vectors (chunk_sentence_vectors), when enabled. */
+      sentenceEncoder?: Embedder;
+    },
     private readonly reranker: Reranker,
     private readonly logger: Logger,
   ) {}
 
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const candidates = options.candidates ?? 100;
-    const scope = { collectionIds: options.collectionIds, limit: candidates };
+    const scope = { collectionIds: options.collectionIds, limit: candidates, filter: options.filter };
     // Only models that some collection in scope is embedded with are worth a query embedding.
     const models = await this.chunks.modelsInScope(principal, options.collectionIds);
-    const [textHits, ...vectorHits] = await Promise.all([
-      this.chunks.fullText(principal, query, scope),
-      ...this.embedders.filter((embedder) => models.has(embedder.model)).map((embedder) =>
-        embedder
-          .embedQuery(query, options.signal)
-          .then((vector) => this.chunks.nearest(principal, vector, embedder.model, scope))
-          .catch((error: unknown) => {
-            if (options.signal?.aborted) throw error;
-            this.logger.warn({ err: error, model: embedder.model }, 'query embedding failed; searching without these vectors');
-            return [] as ChunkHit[];
-          }),
-      ),
-    ]);
+    const searches = this.vectors.embedders
+      .filter((embedder) => models.has(embedder.model))
+      .map((embedder) => this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(principal, vector, embedder.model, scope), query));
+    const encoder = this.vectors.sentenceEncoder;
+    if (encoder) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(principal, vector, encoder.model, scope), query));
+    const [textHits, ...vectorHits] = await Promise.all([this.chunks.fullText(principal, query, scope), ...searches]);
     const fused = withoutNearDuplicates(fuse([textHits!, ...vectorHits]).slice(0, candidates));
     const ranked = await this.rerank(query, fused, options);
     return this.withDocuments(ranked);
+  }
+
+  /** Embeds the query and searches; a failing embedder costs this list only. */
+  private async vectorSearch(embedder: Embedder, options: RetrievalOptions, search: (vector: number[]) => Promise<ChunkHit[]>, query: string): Promise<ChunkHit[]> {
+    try {
+      return await search(await embedder.embedQuery(query, options.signal));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      this.logger.warn({ err: error, model: embedder.model }, 'query embedding failed; searching without these vectors');
+      return [];
+    }
   }
 
   private async rerank(query: string, fused: (ChunkHit & { relevance: number })[], options: RetrievalOptions) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
+import { sentenceVectorBacklog } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
 import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';
@@ -39,7 +40,7 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
     const run = await runQueries(services, collectionId, dataset.queries);
     if (options.runFile) await writeFile(options.runFile, formatTrecRun(run));
     const scores = scoreRun(run, dataset.qrels);
-    console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...scores, embedder: services.embedder.model, reranker: services.config.reranker?.model ?? null, ingestSeconds: Math.round(ingestSeconds) }, null, 2));
+    console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...scores, embedder: services.embedder.model, sentenceEncoder: services.inference.sentenceEncoder?.model ?? null, reranker: services.config.reranker?.model ?? null, ingestSeconds: Math.round(ingestSeconds) }, null, 2));
     return 0;
   } finally {
     await closeServices(services);
@@ -64,7 +65,21 @@ async function ingestCorpus(services: Services, corpusFile: string): Promise<str
     bar?.increment();
   }
   bar?.stop();
+  await awaitSentenceVectors(services, collection.id);
   return collection.id;
+}
+
+/** Retrieval is measured as it serves once the background sentence vectors are in. */
+async function awaitSentenceVectors(services: Services, collectionId: string): Promise<void> {
+  const total = await sentenceVectorBacklog(services, collectionId);
+  if (total === 0) return;
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'sentence vectors {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
+  bar?.start(total, 0);
+  for (let left = total; left > 0; left = await sentenceVectorBacklog(services, collectionId)) {
+    bar?.update(total - left);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  bar?.stop();
 }
 
 /** Each query through the default assistant's retrieval, widened to rank 100 documents. */

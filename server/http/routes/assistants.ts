@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
 
@@ -8,6 +9,7 @@ const retrieval = z
     candidates: z.number().int().min(1).max(500).optional(),
     topK: z.number().int().min(1).max(100).optional(),
     scoreThreshold: z.number().min(0).max(1).optional(),
+    filter: retrievalFilterSchema.optional(),
   })
   .strict()
   .refine((r) => r.topK === undefined || r.candidates === undefined || r.topK <= r.candidates, { message: 'topK must not exceed candidates', path: ['topK'] });

@@ -1,8 +1,10 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { receiveUploads, UploadFormatError } from '../../../ingestion/intake/receiveUploads.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
+import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
 
@@ -19,6 +21,18 @@ const newCollection = z
   .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
 
 const newGrant = z.object({ group: z.string().trim().min(1).max(200), permission: z.enum(['read', 'edit']).default('read') });
+
+/** The optional `metadata` form field: a JSON object of strings, numbers and booleans, set on every file of the upload. */
+async function parseMetadataField(field: string | undefined): Promise<DocumentMetadata | undefined> {
+  if (field === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(field);
+  } catch {
+    throw new ValidationError('The metadata field must be a JSON object, for example {"team":"physical-design"}.');
+  }
+  return documentMetadataSchema.parse(value);
+}
 
 export function collectionRoutes(services: Services): Router {
   const router = Router();
@@ -42,7 +56,11 @@ export function collectionRoutes(services: Services): Router {
     const received = await receiveUploads(req, { dir: path.join(services.config.dataDir, 'files', 'incoming'), maxBytes: services.config.uploadMaxBytes }).catch((error: unknown) => {
       throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
     });
-    const outcome = await services.documents.ingestUploads(String(req.params.slug), received.files, principalOf(req).userId);
+    const metadata = await parseMetadataField(received.fields.metadata).catch(async (error: unknown) => {
+      await Promise.all(received.files.map((file) => rm(file.tempPath, { force: true })));
+      throw error;
+    });
+    const outcome = await services.documents.ingestUploads(String(req.params.slug), received.files, principalOf(req).userId, 'upload', metadata);
     const rejected = [...received.rejected, ...outcome.rejected];
     if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
       const reason = rejected.length ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ') : 'No file was sent in the "files" field.';

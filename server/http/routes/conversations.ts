@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { runChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
+import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
 import { describeError } from '../errorHandler.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
-const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000) }).strict();
+const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() }).strict();
 const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().trim().max(2000).optional() }).strict();
 
 /**
@@ -35,7 +36,7 @@ export function conversationRoutes(services: Services): Router {
   });
   router.post('/conversations/:id/messages', async (req, res) => {
     const principal = principalOf(req);
-    const { content } = question.parse(req.body);
+    const { content, filter } = question.parse(req.body);
     // Unknown or foreign conversations are refused as JSON, before the stream starts.
     await services.conversations.get(principal, String(req.params.id));
     const controller = new AbortController();
@@ -50,7 +51,7 @@ export function conversationRoutes(services: Services): Router {
       finished: (result) => send('done', result),
     };
     try {
-      await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal);
+      await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal, filter);
     } catch (error) {
       // The stream has started, so the error travels as an event rather than a status code.
       const { status, body } = describeError(error);

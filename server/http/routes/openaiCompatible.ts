@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Citation } from '../../answering/AssistantAnswerer.ts';
 import type { AnswerEvent } from '../../answering/generateAnswer.ts';
 import { AppError } from '../../errors.ts';
+import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 
@@ -16,6 +17,8 @@ const chatRequest = z.object({
   stream: z.boolean().optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().min(1).max(32_768).optional(),
+  /** Tapeout's extension: narrows retrieval (see retrievalFilter.ts). */
+  filter: retrievalFilterSchema.optional(),
 });
 
 const citationJson = (citation: Citation) => ({
@@ -54,6 +57,7 @@ export function openaiCompatibleRoutes(services: Services): Router {
       messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
       temperature: body.temperature,
       maxTokens: body.max_tokens,
+      filter: body.filter,
       signal: controller.signal,
     });
     const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };

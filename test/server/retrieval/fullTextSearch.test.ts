@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
+import { termsToMatch } from '../../../server/retrieval/fullTextSearch.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
@@ -49,5 +50,55 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
   it('answers queries that are only punctuation or quotes without an SQL error', async () => {
     assert.deepEqual(await search(`'); DROP TABLE chunks; --`), []);
     assert.deepEqual(await search(`O'Brien's "clk_div_en" | & !`).then((hits) => hits[0]), 'gating.md');
+  });
+
+  it('reads term counts from ts_rank exactly as unnest() counts them, headings twice', async () => {
+    const { rows } = await runtime.services.db.query<{ pairs: string; mismatches: string }>(
+      `SELECT count(*) AS pairs, count(*) FILTER (WHERE weighted_term_frequency(c.tsv, quote_literal(x.lexeme)::tsquery)
+                <> GREATEST(1, coalesce(array_length(x.positions, 1), 0)) + (SELECT count(*) FROM unnest(x.weights) w WHERE w = 'A')) AS mismatches
+         FROM chunks c, unnest(c.tsv) x`,
+    );
+    assert.ok(Number(rows[0]!.pairs) > 40);
+    assert.equal(rows[0]!.mismatches, '0');
+  });
+
+  it('keeps term and chunk statistics equal to a recount through re-ingests and deletes', async () => {
+    const upload = async (name: string, text: string) => {
+      const form = new FormData();
+      form.append('files', new Blob([text]), name);
+      const { jobs } = await (await fetch(`${runtime.url}/api/collections/rtl/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
+      await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
+      return jobs[0].documentId as string;
+    };
+    await upload('scratch.md', '# Scratch\n\nA passage about retention and clk_div_en.\n');
+    const id = await upload('scratch.md', '# Scratch\n\nA new version about scan chains.\n');
+    const recount = async () => {
+      const { rows } = await runtime.services.db.query<{ stored: unknown; counted: unknown; totals: unknown; chunks: unknown }>(
+        `SELECT (SELECT json_object_agg(lexeme, chunks ORDER BY lexeme) FROM term_statistics WHERE chunks > 0) AS stored,
+                (SELECT json_object_agg(lexeme, n ORDER BY lexeme) FROM (SELECT lexeme, count(*) AS n FROM chunks, unnest(tsvector_to_array(tsv)) lexeme GROUP BY lexeme) t) AS counted,
+                (SELECT json_agg(json_build_array(chunks, tokens)) FROM chunk_statistics WHERE chunks > 0) AS totals,
+                (SELECT json_build_array(json_build_array(count(*), sum(token_count))) FROM chunks) AS chunks`,
+      );
+      assert.deepEqual(rows[0]!.stored, rows[0]!.counted);
+      assert.deepEqual(rows[0]!.totals, rows[0]!.chunks);
+    };
+    await recount();
+    const response = await fetch(`${runtime.url}/api/documents/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${runtime.apiKey}` } });
+    assert.equal(response.status, 204);
+    await recount();
+  });
+});
+
+describe('termsToMatch', () => {
+  const terms = [{ lexeme: 'clock', chunks: 900 }, { lexeme: 'clk_div_en', chunks: 3 }, { lexeme: 'gate', chunks: 120 }, { lexeme: 'the', chunks: 5000 }];
+
+  it('takes the rarest terms while their postings fit the budget', () => {
+    assert.deepEqual(termsToMatch(terms, 1000, 50).map((t) => t.lexeme), ['clk_div_en', 'gate']);
+    assert.deepEqual(termsToMatch(terms, 10_000, 50).map((t) => t.lexeme), ['clk_div_en', 'gate', 'clock', 'the']);
+  });
+
+  it('goes past the budget until the wanted number of chunks can be found, and always takes one term', () => {
+    assert.deepEqual(termsToMatch(terms, 100, 500).map((t) => t.lexeme), ['clk_div_en', 'gate', 'clock']);
+    assert.deepEqual(termsToMatch([{ lexeme: 'the', chunks: 5000 }], 10, 1).map((t) => t.lexeme), ['the']);
   });
 });

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { Services } from '../../server/services.ts';
+import { embedSentenceVectorsTaskName } from '../tasks/EmbedSentenceVectorsTask.ts';
+
+/** A document's served chunks: its served version, embedded with its collection's current model. */
+export interface ServedChunks {
+  id: string;
+  version: number;
+  model: string;
+}
+
+/**
+ * Queues EmbedSentenceVectorsTask for a document's served version (after an ingestion swap), or,
+ * without a document, for every served document still lacking sentence vectors (at start-up:
+ * work a stopped process left, or a collection re-embedded since). No-op when the encoder is off.
+ */
+export async function requestSentenceVectors(services: Services, document?: ServedChunks): Promise<number> {
+  const encoder = services.inference.sentenceEncoder;
+  if (!encoder) return 0;
+  const documents = document
+    ? [document]
+    : (
+        await services.db.query<ServedChunks>(
+          `SELECT DISTINCT d.id, d.version, col.embedding_model AS model FROM documents d
+             JOIN collections col ON col.id = d.collection_id
+             JOIN chunks c ON c.document_id = d.id AND c.document_version = d.version AND c.embedding_model = col.embedding_model
+            WHERE d.status = 'ready'
+              AND NOT EXISTS (SELECT 1 FROM chunk_sentence_vectors v WHERE v.chunk_id = c.id AND v.model = $1)`,
+          [encoder.model],
+        )
+      ).rows;
+  for (const { id, version, model } of documents) {
+    // One job per set of chunks: a new version, or new chunks after a re-embedding, gets its own.
+    const chunksKey = createHash('sha256').update(`${version}:${model}`).digest('hex').slice(0, 12);
+    await services.queue.enqueue(embedSentenceVectorsTaskName, { documentId: id }, { jobId: `sentence-vectors-${id}-${chunksKey}` });
+  }
+  return documents.length;
+}
+
+/** How many served chunks of a collection still lack a sentence vector (0 when the encoder is off). */
+export async function sentenceVectorBacklog(services: Services, collectionId: string): Promise<number> {
+  const encoder = services.inference.sentenceEncoder;
+  if (!encoder) return 0;
+  const { rows } = await services.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM chunks c
+       JOIN documents d ON d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready'
+       JOIN collections col ON col.id = c.collection_id AND col.embedding_model = c.embedding_model
+      WHERE c.collection_id = $1 AND NOT EXISTS (SELECT 1 FROM chunk_sentence_vectors v WHERE v.chunk_id = c.id AND v.model = $2)`,
+    [collectionId, encoder.model],
+  );
+  return rows[0]!.n;
+}
