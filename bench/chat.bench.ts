@@ -45,6 +45,26 @@ async function retrievalLatency(services: Services, collectionId: string): Promi
   return summary(times);
 }
 
+/**
+ * The floor under the concurrent figures: 16 clients issuing only the hashed-vector HNSW query
+ * (no full text, no second vector list, no writes) against the same database. The embedded
+ * database runs every query on one thread, so this is what 16 conversations cost at the least.
+ */
+async function concurrentVectorFloor(services: Services, collectionId: string, clients: number): Promise<{ n: number; p50: number; p99: number }> {
+  const vectors = await Promise.all(questions.slice(0, 32).map((question) => services.embedder.embedQuery(question)));
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; i < 6; i++) {
+        const started = performance.now();
+        await services.chunks.nearest(everyone, vectors[(client * 5 + i) % vectors.length]!, services.embedder.model, { collectionIds: [collectionId], limit: 100 });
+        times.push(performance.now() - started);
+      }
+    }),
+  );
+  return summary(times);
+}
+
 /** Share of the exact top 10 (sequential scan) that the search path's HNSW query (100 candidates, as retrieval asks) returns first. */
 async function hnswRecall(services: Services, collectionId: string): Promise<number> {
   const sql = `SELECT id::text AS id FROM chunks WHERE embedding_dimension = 512 ORDER BY embedding::vector(512) <=> $1::vector(512) LIMIT 10`;
@@ -101,7 +121,8 @@ async function runSize(chunks: number, llmUrl: string) {
     console.log(`${chunks} chunks loaded in ${loadSeconds} s`);
     const retrieval = await retrievalLatency(services, collection.id);
     const recallAt10 = await hnswRecall(services, collection.id);
-    console.log(chunks, 'retrieval ms', retrieval, 'HNSW recall@10', recallAt10);
+    const vectorQueryAt16 = await concurrentVectorFloor(services, collection.id, 16);
+    console.log(chunks, 'retrieval ms', retrieval, 'HNSW recall@10', recallAt10, 'vector query alone at 16 clients', vectorQueryAt16);
     await closeServices(services);
     const server = await startTapeoutProcess({ DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_API_KEY: adminKey, LLM_BASE_URL: llmUrl, LLM_MODEL: 'meta/llama-3.1-8b-instruct', LOG_LEVEL: 'info' }, 120_000);
     const firstToken: Record<string, { n: number; p50: number; p99: number }> = {};
@@ -113,7 +134,7 @@ async function runSize(chunks: number, llmUrl: string) {
     } finally {
       await server.stop();
     }
-    return { chunks, loadSeconds, retrievalMs: retrieval, questionToFirstTokenMs: firstToken, hnswRecallAt10: recallAt10 };
+    return { chunks, loadSeconds, retrievalMs: retrieval, questionToFirstTokenMs: firstToken, hnswRecallAt10: recallAt10, floorVectorQueryAt16ClientsMs: vectorQueryAt16 };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -34,5 +34,5 @@ export async function loadChunks(services: Services, collectionId: string, count
     await services.db.query(`INSERT INTO chunk_sentence_vectors (chunk_id, model, collection_id, embedding) SELECT id, $1, collection_id, embedding::vector(512) FROM chunks`, [encoder.model]);
     await services.db.query('CREATE INDEX chunk_sentence_vectors_hnsw ON chunk_sentence_vectors USING hnsw (embedding vector_cosine_ops)');
   }
-  await services.db.query('ANALYZE chunks');
+  await services.db.query('ANALYZE');
 }

@@ -151,6 +151,7 @@ export class ChunkReader {
         ORDER BY ${searchedExactly(filtered) ? `(${distance}) + 0` : distance}
         LIMIT $4`,
       [toVectorLiteral(embedding), model, collectionIds, options.limit ?? 50, filtered?.ids ?? null],
+      searchedExactly(filtered),
     );
     return hits.map(({ embeddingModel: _, ...hit }) => hit);
   }
@@ -173,7 +174,7 @@ export class ChunkReader {
             AND ($5::uuid[] IS NULL OR EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id AND c.document_id = ANY($5::uuid[])))
           ORDER BY v.embedding <=> $1::vector(512)
           LIMIT $4`;
-    const hits = await this.annSearch(ranked, [toVectorLiteral(embedding), model, scope.map((c) => c.id), options.limit ?? 50, filtered?.ids ?? null]);
+    const hits = await this.annSearch(ranked, [toVectorLiteral(embedding), model, scope.map((c) => c.id), options.limit ?? 50, filtered?.ids ?? null], searchedExactly(filtered));
     // During a re-embedding a collection has two copies of its chunks; keep the served one.
     const current = new Map(scope.map((collection) => [collection.id, collection.model]));
     return hits.filter((hit) => current.get(hit.collectionId) === hit.embeddingModel).map(({ embeddingModel: _, ...hit }) => hit);
@@ -181,15 +182,16 @@ export class ChunkReader {
 
   /**
    * Runs a nearest-neighbour query (`ranked` yields id and distance; $4 is the limit) and reads
-   * the hits. When the HNSW index drives it, pgvector's iterative scan keeps searching when the
-   * scope filters out candidates, and ef_search is at least 100 (pgvector's default of 40 misses
-   * a fifth of the true top 10 on 100k chunks) and at least the number of results wanted.
+   * the hits. Unless the search is exact, the HNSW index drives it: sorting is ruled out, because
+   * with stale statistics (a table just filled, before ANALYZE) the planner would rather sort the
+   * whole table by distance; pgvector's iterative scan keeps searching when the scope filters out
+   * candidates; and ef_search is at least 100 (pgvector's default of 40 misses a fifth of the true
+   * top 10 on 100k chunks) and at least the number of results wanted.
    */
-  private async annSearch(ranked: string, params: unknown[]): Promise<(ChunkHit & { embeddingModel: string })[]> {
-    const limit = params[3] as number;
+  private async annSearch(ranked: string, params: unknown[], exact: boolean): Promise<(ChunkHit & { embeddingModel: string })[]> {
+    const efSearch = Math.min(1000, Math.max(minimumEfSearch, Math.floor(params[3] as number)));
     return this.db.transaction(async (client) => {
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(minimumEfSearch, Math.floor(limit)))}`);
-      await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+      if (!exact) await client.query(`SET LOCAL enable_sort = off; SET LOCAL hnsw.ef_search = ${efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order`);
       const { rows } = await client.query<ChunkHit & { embeddingModel: string }>(
         // The lateral lookups (OFFSET 0 keeps the planner from flattening them) hold the plan to
         // "index scan, then primary-key reads" even with stale table statistics: the embedded

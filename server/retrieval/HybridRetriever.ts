@@ -31,9 +31,10 @@ export interface RetrievalOptions {
 const rrfK = 60;
 
 /**
- * Vector (one list per embedding model, plus sentence vectors in embedded mode) and full-text search over the collections the asker may read (grants are applied in
- * SQL by ChunkReader), fused with reciprocal rank fusion, then reranked when a reranker is
- * configured. A failing embedder or reranker degrades to what still works instead of failing.
+ * Full-text and vector search (one list per embedding model in use, plus the sentence vectors
+ * of embedded mode) over the collections the asker may read (grants are applied in SQL by
+ * ChunkReader), fused with reciprocal rank fusion, then reranked when a reranker is configured.
+ * A failing embedder or reranker degrades to what still works instead of failing.
  */
 export class HybridRetriever {
   constructor(
@@ -65,13 +66,13 @@ export class HybridRetriever {
     return this.withDocuments(ranked);
   }
 
-  /** Embeds the query and searches; a failing embedder costs this list only. */
+  /** Embeds the query and searches its vectors; a failure costs this list only. */
   private async vectorSearch(embedder: Embedder, options: RetrievalOptions, search: (vector: number[]) => Promise<ChunkHit[]>, query: string): Promise<ChunkHit[]> {
     try {
       return await search(await embedder.embedQuery(query, options.signal));
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      this.logger.warn({ err: error, model: embedder.model }, 'query embedding failed; searching without these vectors');
+      this.logger.warn({ err: error, model: embedder.model }, 'vector search failed; answering without this list');
       return [];
     }
   }

@@ -20,6 +20,7 @@ export interface EvalOptions {
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 const rankedPerQuery = 100;
+const sentenceVectorStallMs = 120_000;
 
 /**
  * `tapeout eval <dir>`: a BEIR folder's corpus goes into a throwaway embedded database through
@@ -75,7 +76,11 @@ async function awaitSentenceVectors(services: Services, collectionId: string): P
   if (total === 0) return;
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'sentence vectors {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
   bar?.start(total, 0);
-  for (let left = total; left > 0; left = await sentenceVectorBacklog(services, collectionId)) {
+  let progressedAt = Date.now();
+  for (let left = total, previous = total; left > 0; previous = left, left = await sentenceVectorBacklog(services, collectionId)) {
+    if (left < previous) progressedAt = Date.now();
+    // A task that failed for good leaves its chunks without vectors: say so instead of waiting forever.
+    if (Date.now() - progressedAt > sentenceVectorStallMs) throw new Error(`Sentence vectors stopped progressing with ${left} chunks left; see the log.`);
     bar?.update(total - left);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -23,7 +23,7 @@ const newCollection = z
 const newGrant = z.object({ group: z.string().trim().min(1).max(200), permission: z.enum(['read', 'edit']).default('read') });
 
 /** The optional `metadata` form field: a JSON object of strings, numbers and booleans, set on every file of the upload. */
-async function parseMetadataField(field: string | undefined): Promise<DocumentMetadata | undefined> {
+function parseMetadataField(field: string | undefined): DocumentMetadata | undefined {
   if (field === undefined) return undefined;
   let value: unknown;
   try {
@@ -56,10 +56,13 @@ export function collectionRoutes(services: Services): Router {
     const received = await receiveUploads(req, { dir: path.join(services.config.dataDir, 'files', 'incoming'), maxBytes: services.config.uploadMaxBytes }).catch((error: unknown) => {
       throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
     });
-    const metadata = await parseMetadataField(received.fields.metadata).catch(async (error: unknown) => {
+    let metadata: DocumentMetadata | undefined;
+    try {
+      metadata = parseMetadataField(received.fields.metadata);
+    } catch (error) {
       await Promise.all(received.files.map((file) => rm(file.tempPath, { force: true })));
       throw error;
-    });
+    }
     const outcome = await services.documents.ingestUploads(String(req.params.slug), received.files, principalOf(req).userId, 'upload', metadata);
     const rejected = [...received.rejected, ...outcome.rejected];
     if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
