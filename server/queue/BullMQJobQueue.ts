@@ -26,6 +26,9 @@ const stateMap: Record<string, JobState> = {
 };
 
 /** The queue used when REDIS_URL is set: BullMQ, so workers can run in separate processes. */
+/** Any priority puts a job behind every job without one; the lowest keeps room above it. */
+const backgroundPriority = 2 ** 21 - 1;
+
 export class BullMQJobQueue implements JobQueue {
   readonly mode = 'redis' as const;
   readonly displayUrl: string;
@@ -65,6 +68,8 @@ export class BullMQJobQueue implements JobQueue {
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
       ...(options.jobId ? { jobId: options.jobId } : {}),
+      // BullMQ serves jobs without a priority before any prioritised one.
+      ...(options.background ? { priority: backgroundPriority } : {}),
     };
     const job = await this.queue.add(taskName, data, jobOptions);
     return job.id!;

@@ -19,6 +19,7 @@ const finishedJobsKept = 1000;
 
 interface InlineJob extends JobSnapshot {
   data: unknown;
+  background: boolean;
 }
 
 /**
@@ -32,6 +33,7 @@ export class InlineJobQueue implements JobQueue {
   private readonly tasks = new Map<string, TaskDefinition<never>>();
   private readonly jobs = new Map<string, InlineJob>();
   private readonly ready: string[] = [];
+  private readonly readyInBackground: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private readonly finished: string[] = [];
@@ -50,8 +52,9 @@ export class InlineJobQueue implements JobQueue {
     if (!this.tasks.has(taskName)) throw new UnknownTaskError(taskName);
     const id = options.jobId ?? randomUUID();
     if (this.jobs.has(id)) return id;
-    this.jobs.set(id, { id, name: taskName, state: 'queued', attemptsMade: 0, progress: 0, failedReason: undefined, result: undefined, data });
-    this.ready.push(id);
+    const background = options.background ?? false;
+    this.jobs.set(id, { id, name: taskName, state: 'queued', attemptsMade: 0, progress: 0, failedReason: undefined, result: undefined, data, background });
+    (background ? this.readyInBackground : this.ready).push(id);
     this.pump();
     return id;
   }
@@ -59,7 +62,7 @@ export class InlineJobQueue implements JobQueue {
   async getJob(id: string): Promise<JobSnapshot | undefined> {
     const job = this.jobs.get(id);
     if (!job) return undefined;
-    const { data: _data, ...snapshot } = job;
+    const { data: _data, background: _background, ...snapshot } = job;
     return snapshot;
   }
 
@@ -90,8 +93,8 @@ export class InlineJobQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (!this.closed && this.running.size < this.concurrency && this.ready.length > 0) {
-      const job = this.jobs.get(this.ready.shift()!);
+    while (!this.closed && this.running.size < this.concurrency && this.ready.length + this.readyInBackground.length > 0) {
+      const job = this.jobs.get((this.ready.shift() ?? this.readyInBackground.shift())!);
       if (!job) continue;
       const run = this.run(job).finally(() => {
         this.running.delete(run);
@@ -133,7 +136,7 @@ export class InlineJobQueue implements JobQueue {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         job.state = 'queued';
-        this.ready.push(job.id);
+        (job.background ? this.readyInBackground : this.ready).push(job.id);
         this.pump();
       }, delay);
       this.timers.add(timer);

@@ -47,6 +47,8 @@ export interface ProgressEvent {
 export interface EnqueueOptions {
   /** Enqueueing twice with the same id adds one job: the second call returns the first. */
   jobId?: string;
+  /** Runs only when no other waiting job is ready (enrichment that must not slow ingestion down). */
+  background?: boolean;
 }
 
 export interface JobQueue {

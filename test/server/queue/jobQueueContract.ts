@@ -169,6 +169,35 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
     }
   });
 
+  it('starts a background job only when no other waiting job is ready', async () => {
+    const started: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const queue = await makeQueue((q) =>
+      q.register<{ name: string }>({
+        name: 'Record',
+        attempts: 1,
+        backoff: { type: 'fixed', delay: 10 },
+        async handle({ name }) {
+          started.push(name);
+          if (name.startsWith('hold')) await held;
+        },
+      }),
+    );
+    try {
+      const holds = [await queue.enqueue('Record', { name: 'hold-1' }), await queue.enqueue('Record', { name: 'hold-2' })];
+      for (const id of holds) await waitForState(queue, id, ['running']);
+      const background = await queue.enqueue('Record', { name: 'background' }, { background: true });
+      const foreground = [await queue.enqueue('Record', { name: 'first' }), await queue.enqueue('Record', { name: 'second' })];
+      release();
+      for (const id of [background, ...foreground]) await waitForState(queue, id, ['completed']);
+      assert.deepEqual(started.slice(2), ['first', 'second', 'background']);
+    } finally {
+      release();
+      await queue.close();
+    }
+  });
+
   it('refuses to enqueue a task nobody registered', async () => {
     const queue = await makeQueue(() => {});
     try {
