@@ -41,8 +41,8 @@ interface CollectionInScope {
 /** Chunks a search may read to find candidates, at least: see termsToMatch. */
 const minimumMatchBudget = 1000;
 
-/** HNSW's candidate list, at least: see annSearch. */
-const minimumEfSearch = 100;
+/** HNSW's candidate list: ten times the results wanted, within these bounds (see annSearch). */
+const efSearchBounds = { min: 100, max: 1000 };
 
 /** Filtered searches over at most this many chunks skip the approximate index: see searchedExactly. */
 const exactSearchChunks = 5000;
@@ -185,11 +185,12 @@ export class ChunkReader {
    * the hits. Unless the search is exact, the HNSW index drives it: sorting is ruled out, because
    * with stale statistics (a table just filled, before ANALYZE) the planner would rather sort the
    * whole table by distance; pgvector's iterative scan keeps searching when the scope filters out
-   * candidates; and ef_search is at least 100 (pgvector's default of 40 misses a fifth of the true
-   * top 10 on 100k chunks) and at least the number of results wanted.
+   * candidates; and ef_search is ten times the results wanted, from 100 to pgvector's maximum of
+   * 1,000 (like Weaviate's dynamic ef): on the 100k-chunk benchmark, 100 candidates found 85% of
+   * the true top 10 and 1,000 found 99.6%, for about 3 ms more.
    */
   private async annSearch(ranked: string, params: unknown[], exact: boolean): Promise<(ChunkHit & { embeddingModel: string })[]> {
-    const efSearch = Math.min(1000, Math.max(minimumEfSearch, Math.floor(params[3] as number)));
+    const efSearch = Math.min(efSearchBounds.max, Math.max(efSearchBounds.min, 10 * Math.floor(params[3] as number)));
     return this.db.transaction(async (client) => {
       if (!exact) await client.query(`SET LOCAL enable_sort = off; SET LOCAL hnsw.ef_search = ${efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order`);
       const { rows } = await client.query<ChunkHit & { embeddingModel: string }>(
