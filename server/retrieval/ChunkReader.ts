@@ -187,7 +187,7 @@ export class ChunkReader {
    * whole table by distance; pgvector's iterative scan keeps searching when the scope filters out
    * candidates; and ef_search is ten times the results wanted, from 100 to pgvector's maximum of
    * 1,000 (like Weaviate's dynamic ef): on the 100k-chunk benchmark, 100 candidates found 85% of
-   * the true top 10 and 1,000 found 99.6%, for about 3 ms more.
+   * the true top 10 and 1,000 found 99.6% (twice the HNSW cost on 10k chunks; docs/quality.md).
    */
   private async annSearch(ranked: string, params: unknown[], exact: boolean): Promise<(ChunkHit & { embeddingModel: string })[]> {
     const efSearch = Math.min(efSearchBounds.max, Math.max(efSearchBounds.min, 10 * Math.floor(params[3] as number)));
