@@ -54,7 +54,9 @@ export async function checkReadiness({ db, queue, inference }: ReadinessDeps): P
     db.ping(),
     queue.ping(),
     llm ? remote(llm.endpoint, llm) : { mode: 'extractive', ok: true, detail: 'no LLM configured: answers quote the sources' },
-    embeddings ? remote(embeddings.endpoint, embeddings) : { mode: 'embedded', ok: true, detail: `CPU embedder ${inference.embedder.model}` },
+    embeddings
+      ? remote(embeddings.endpoint, embeddings)
+      : { mode: 'embedded', ok: true, detail: `CPU embedder ${inference.embedder.model}${inference.sentenceEncoder ? `, sentence vectors ${inference.sentenceEncoder.model}` : ''}` },
     reranker ? remote(reranker.endpoint, reranker) : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
   ]);
   const components = {
