@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../../server/services.ts';
 import { embedSentenceVectorsTaskName } from '../tasks/EmbedSentenceVectorsTask.ts';
+import { chunksLackingSentenceVectors } from './chunksLackingSentenceVectors.ts';
 
 /** A document's served chunks: its served version, embedded with its collection's current model. */
 export interface ServedChunks {
@@ -21,11 +22,7 @@ export async function requestSentenceVectors(services: Services, document?: Serv
     ? [document]
     : (
         await services.db.query<ServedChunks>(
-          `SELECT DISTINCT d.id, d.version, col.embedding_model AS model FROM documents d
-             JOIN collections col ON col.id = d.collection_id
-             JOIN chunks c ON c.document_id = d.id AND c.document_version = d.version AND c.embedding_model = col.embedding_model
-            WHERE d.status = 'ready'
-              AND NOT EXISTS (SELECT 1 FROM chunk_sentence_vectors v WHERE v.chunk_id = c.id AND v.model = $1)`,
+          `SELECT DISTINCT d.id, d.version, c.embedding_model AS model FROM ${chunksLackingSentenceVectors('$1')}`,
           [encoder.model],
         )
       ).rows;
@@ -42,10 +39,7 @@ export async function sentenceVectorBacklog(services: Services, collectionId: st
   const encoder = services.inference.sentenceEncoder;
   if (!encoder) return 0;
   const { rows } = await services.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM chunks c
-       JOIN documents d ON d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready'
-       JOIN collections col ON col.id = c.collection_id AND col.embedding_model = c.embedding_model
-      WHERE c.collection_id = $1 AND NOT EXISTS (SELECT 1 FROM chunk_sentence_vectors v WHERE v.chunk_id = c.id AND v.model = $2)`,
+    `SELECT count(*)::int AS n FROM ${chunksLackingSentenceVectors('$2')} AND c.collection_id = $1`,
     [collectionId, encoder.model],
   );
   return rows[0]!.n;

@@ -2,6 +2,7 @@ import type { Services } from '../../server/services.ts';
 import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
+import { chunksLackingSentenceVectors } from '../sentenceVectors/chunksLackingSentenceVectors.ts';
 
 export interface EmbedSentenceVectorsData {
   documentId: string;
@@ -48,11 +49,7 @@ export function embedSentenceVectorsTask(services: Services): TaskDefinition<Emb
 async function chunksLacking(services: Services, documentId: string, model: string) {
   const { rows } = await services.db.query<{ id: string; collectionId: string; text: string; headingPath: string[] }>(
     `SELECT c.id::text AS id, c.collection_id AS "collectionId", c.text, c.heading_path AS "headingPath"
-       FROM chunks c
-       JOIN documents d ON d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready'
-       JOIN collections col ON col.id = c.collection_id AND col.embedding_model = c.embedding_model
-      WHERE c.document_id = $1
-        AND NOT EXISTS (SELECT 1 FROM chunk_sentence_vectors v WHERE v.chunk_id = c.id AND v.model = $2)
+       FROM ${chunksLackingSentenceVectors('$2')} AND c.document_id = $1
       ORDER BY c.ordinal LIMIT $3`,
     [documentId, model, chunksPerBatch],
   );

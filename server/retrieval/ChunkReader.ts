@@ -31,6 +31,18 @@ interface FilteredDocuments {
   chunks: number;
 }
 
+/**
+ * What a question's searches may read: the collections the principal may read (decided in SQL)
+ * narrowed to those requested, and the documents a filter leaves. Issued only by scopeFor(), so
+ * a retrieval resolves it once and hands it to each of its searches.
+ */
+export interface ReadScope {
+  readonly collections: readonly CollectionInScope[];
+  readonly filtered: FilteredDocuments | undefined;
+}
+
+const issuedScopes = new WeakSet<object>();
+
 interface CollectionInScope {
   id: string;
   config: string;
@@ -80,17 +92,15 @@ export class ChunkReader {
    * per text-search configuration in scope, each with a constant tsquery, so the GIN index finds
    * the candidates.
    */
-  async fullText(principal: Principal, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+  async fullText(who: Principal | ReadScope, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
-    const byConfig = new Map<string, CollectionInScope[]>();
-    for (const collection of await this.scopeOf(principal, options.collectionIds)) {
-      byConfig.set(collection.config, [...(byConfig.get(collection.config) ?? []), collection]);
-    }
-    const limit = options.limit ?? 50;
-    const filtered = await this.documentsMatching([...byConfig.values()].flat().map((c) => c.id), options.filter);
+    const { collections: readable, filtered } = await this.resolve(who, options);
     if (filtered?.ids.length === 0) return [];
+    const byConfig = new Map<string, CollectionInScope[]>();
+    for (const collection of readable) byConfig.set(collection.config, [...(byConfig.get(collection.config) ?? []), collection]);
+    const limit = options.limit ?? 50;
     const perConfig = await Promise.all(
       [...byConfig].map(([config, collections]) =>
         this.bm25({ config, collectionIds: collections.map((c) => c.id), models: collections.map((c) => c.model) }, words, identifiers, limit, filtered?.ids ?? null),
@@ -135,13 +145,12 @@ export class ChunkReader {
    * index drives the search: the collections in scope are resolved first and passed as a list,
    * because joins inside the ranked query make Postgres sort every chunk instead.
    */
-  async nearest(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+  async nearest(who: Principal | ReadScope, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
-    const collectionIds = (await this.scopeOf(principal, options.collectionIds)).filter((c) => c.model === model).map((c) => c.id);
-    if (collectionIds.length === 0) return [];
-    const filtered = await this.documentsMatching(collectionIds, options.filter);
-    if (filtered?.ids.length === 0) return [];
+    const { collections, filtered } = await this.resolve(who, options);
+    const collectionIds = collections.filter((c) => c.model === model).map((c) => c.id);
+    if (collectionIds.length === 0 || filtered?.ids.length === 0) return [];
     const distance = `${expression} <=> $1::${queryVectorCast(dimension)}`;
     const hits = await this.annSearch(
       `SELECT c.id, ${distance} AS distance
@@ -157,11 +166,9 @@ export class ChunkReader {
   }
 
   /** Cosine nearest neighbours by the sentence encoder's vectors (chunk_sentence_vectors), of each collection's current chunks. */
-  async nearestBySentence(principal: Principal, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const scope = await this.scopeOf(principal, options.collectionIds);
-    if (scope.length === 0) return [];
-    const filtered = await this.documentsMatching(scope.map((c) => c.id), options.filter);
-    if (filtered?.ids.length === 0) return [];
+  async nearestBySentence(who: Principal | ReadScope, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+    const { collections: scope, filtered } = await this.resolve(who, options);
+    if (scope.length === 0 || filtered?.ids.length === 0) return [];
     const ranked = searchedExactly(filtered)
       ? `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
            FROM chunks c JOIN chunk_sentence_vectors v ON v.chunk_id = c.id AND v.model = $2
@@ -210,9 +217,18 @@ export class ChunkReader {
     });
   }
 
-  /** The embedding models of the collections in scope: the only ones worth embedding a query with. */
-  async modelsInScope(principal: Principal, requested?: string[]): Promise<Set<string>> {
-    return new Set((await this.scopeOf(principal, requested)).map((collection) => collection.model));
+  /** Resolves what the principal's searches may read (see ReadScope). */
+  async scopeFor(principal: Principal, options: Pick<ChunkQueryOptions, 'collectionIds' | 'filter'> = {}): Promise<ReadScope> {
+    const collections = await this.scopeOf(principal, options.collectionIds);
+    const filtered = collections.length > 0 ? await this.documentsMatching(collections.map((c) => c.id), options.filter) : undefined;
+    const scope: ReadScope = { collections, filtered };
+    issuedScopes.add(scope);
+    return scope;
+  }
+
+  /** A scope issued by scopeFor() as is; for a principal, one resolved now. */
+  private async resolve(who: Principal | ReadScope, options: ChunkQueryOptions): Promise<ReadScope> {
+    return issuedScopes.has(who) ? (who as ReadScope) : this.scopeFor(who as Principal, options);
   }
 
   /** The ready documents of these collections that a filter leaves (undefined: no filter). */

@@ -52,15 +52,17 @@ export class HybridRetriever {
 
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const candidates = options.candidates ?? 100;
-    const scope = { collectionIds: options.collectionIds, limit: candidates, filter: options.filter };
+    // Grants and filter resolved once, for all three kinds of search.
+    const readable = await this.chunks.scopeFor(principal, { collectionIds: options.collectionIds, filter: options.filter });
+    const limit = { limit: candidates };
     // Only models that some collection in scope is embedded with are worth a query embedding.
-    const models = await this.chunks.modelsInScope(principal, options.collectionIds);
+    const models = new Set(readable.collections.map((collection) => collection.model));
     const searches = this.vectors.embedders
       .filter((embedder) => models.has(embedder.model))
-      .map((embedder) => this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(principal, vector, embedder.model, scope), query));
+      .map((embedder) => this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(readable, vector, embedder.model, limit), query));
     const encoder = this.vectors.sentenceEncoder;
-    if (encoder) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(principal, vector, encoder.model, scope), query));
-    const [textHits, ...vectorHits] = await Promise.all([this.chunks.fullText(principal, query, scope), ...searches]);
+    if (encoder) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(readable, vector, encoder.model, limit), query));
+    const [textHits, ...vectorHits] = await Promise.all([this.chunks.fullText(readable, query, limit), ...searches]);
     const fused = withoutNearDuplicates(fuse([textHits!, ...vectorHits]).slice(0, candidates));
     const ranked = await this.rerank(query, fused, options);
     return this.withDocuments(ranked);
