@@ -16,6 +16,11 @@ import { createJobQueue } from './queue/createJobQueue.ts';
 import type { JobQueue } from './queue/JobQueue.ts';
 import { ChunkReader } from './retrieval/ChunkReader.ts';
 import { HybridRetriever } from './retrieval/HybridRetriever.ts';
+import { SessionService } from './auth/SessionService.ts';
+import { SourceService } from './documents/SourceService.ts';
+import { UsageService } from './usage/UsageService.ts';
+import { ApiKeyService } from './users/ApiKeyService.ts';
+import { GroupService } from './users/GroupService.ts';
 import { UserService } from './users/UserService.ts';
 
 /** Everything a route, task or command needs, built once from the config. */
@@ -30,6 +35,12 @@ export interface Services {
   chatModel: ChatModel | undefined;
   inference: Inference;
   users: UserService;
+  sessions: SessionService;
+  groups: GroupService;
+  apiKeys: ApiKeyService;
+  usage: UsageService;
+  /** The source viewer: cited passages in context and original files, under the asker's grants. */
+  sources: SourceService;
   collections: CollectionService;
   assistants: AssistantService;
   chunks: ChunkReader;
@@ -53,6 +64,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const retriever = new HybridRetriever(db, chunks, { embedders: inference.embedders, sentenceEncoder: inference.sentenceEncoder }, inference.reranker, logger);
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
+  const users = new UserService(db);
   return {
     config,
     logger,
@@ -62,7 +74,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     reranker: inference.reranker,
     chatModel: inference.chatModel,
     inference,
-    users: new UserService(db),
+    users,
+    sessions: new SessionService(db, config.sessionTtlHours),
+    groups: new GroupService(db),
+    apiKeys: new ApiKeyService(db, users),
+    usage: new UsageService(db),
+    sources: new SourceService(db),
     collections,
     assistants,
     chunks,

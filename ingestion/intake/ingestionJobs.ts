@@ -79,12 +79,16 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
   return rows[0];
 }
 
-/** A permanent failure: the job fails, and so does a document that was never ready (a served version stays served). */
-export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }): Promise<IngestionJobView | undefined> {
+/**
+ * The job fails, and so does a document that was never ready (a served version stays served).
+ * `keepFile` leaves the document pointing at its file, so an admin can retry once the cause
+ * (an embedding service that stayed down) is gone; a file that is itself bad is not kept.
+ */
+export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }, { keepFile = false } = {}): Promise<IngestionJobView | undefined> {
   const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
   await client.query(
-    `UPDATE documents SET status = 'failed', error = $2, storage_path = NULL, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
-    [job.documentId, JSON.stringify(error)],
+    `UPDATE documents SET status = 'failed', error = $2, storage_path = CASE WHEN $3 THEN storage_path END, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
+    [job.documentId, JSON.stringify(error), keepFile],
   );
   return view;
 }

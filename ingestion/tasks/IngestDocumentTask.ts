@@ -52,7 +52,8 @@ export function ingestDocumentTask(services: Services): TaskDefinition<IngestDoc
         }
         const message = error instanceof Error ? error.message : String(error);
         if (context.attempt >= attempts) {
-          const view = await failJob(services.db, job, { code: 'ingestion_failed', message });
+          // Not the file's fault: it is kept (unless nothing refers to it) so the document can be retried.
+          const view = await failJob(services.db, job, { code: 'ingestion_failed', message }, { keepFile: true });
           if (view) await context.updateProgress(view);
           await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
         } else {

@@ -12,6 +12,8 @@ import { generateAnswer, type AnswerEvent } from './generateAnswer.ts';
 
 export interface Citation {
   index: number;
+  /** The cited chunk (the best-ranked one when neighbours were merged), for the source viewer. */
+  chunkId: string;
   documentId: string;
   title: string;
   filename: string | null;
@@ -78,6 +80,7 @@ export class AssistantAnswerer {
 function toCitation(passage: RetrievedPassage, i: number): Citation {
   return {
     index: i + 1,
+    chunkId: passage.id,
     documentId: passage.documentId,
     title: passage.title,
     filename: passage.filename,

@@ -24,6 +24,17 @@ export interface NewCollection {
   createdBy?: string | null;
 }
 
+export interface CollectionListing extends Collection {
+  chunkSize: number;
+  chunkOverlap: number;
+  editable: boolean;
+  documents: { total: number; ready: number; failed: number; inProgress: number };
+  chunks: number;
+  grants: { group: string; permission: 'read' | 'edit' }[];
+  /** Set while the collection is being re-embedded with another model. */
+  reembedding: { model: string; error: { code: string; message: string } | null } | null;
+}
+
 const columns = `id, slug, name, description, embedding_model AS "embeddingModel",
   embedding_dimension AS "embeddingDimension", text_search_config::text AS "textSearchConfig"`;
 
@@ -97,5 +108,44 @@ export class CollectionService {
       [collectionId, groupName, permission],
     );
     if (rowCount === 0) throw new NotFoundError(`Group "${groupName}"`);
+  }
+
+  async revokeFromGroup(collectionId: string, groupName: string): Promise<void> {
+    const { rowCount } = await this.db.query(
+      'DELETE FROM collection_grants WHERE collection_id = $1 AND group_id = (SELECT id FROM groups WHERE name = $2)',
+      [collectionId, groupName],
+    );
+    if (!rowCount) throw new NotFoundError(`A grant of this collection to "${groupName}"`);
+  }
+
+  /** Collections the principal can read, with what the admin console shows about each. */
+  async list(principal: Principal): Promise<CollectionListing[]> {
+    const { rows } = await this.db.query<CollectionListing>(
+      `SELECT ${columns}, chunk_size AS "chunkSize", chunk_overlap AS "chunkOverlap",
+              c.id IN (SELECT editable_collection_ids($1)) AS editable,
+              (SELECT json_build_object('total', count(*), 'ready', count(*) FILTER (WHERE status = 'ready'),
+                        'failed', count(*) FILTER (WHERE status = 'failed'), 'inProgress', count(*) FILTER (WHERE status IN ('pending', 'processing')))
+                 FROM documents d WHERE d.collection_id = c.id) AS documents,
+              (SELECT count(*)::int FROM chunks ch JOIN documents d ON d.id = ch.document_id
+                WHERE ch.collection_id = c.id AND ch.document_version = d.version AND ch.embedding_model = c.embedding_model) AS chunks,
+              coalesce((SELECT json_agg(json_build_object('group', g.name, 'permission', cg.permission) ORDER BY g.name)
+                          FROM collection_grants cg JOIN groups g ON g.id = cg.group_id WHERE cg.collection_id = c.id), '[]') AS grants,
+              CASE WHEN reembedding_model IS NULL THEN NULL ELSE json_build_object('model', reembedding_model, 'error', reembedding_error) END AS reembedding
+         FROM collections c WHERE c.id IN (SELECT visible_collection_ids($1)) ORDER BY lower(c.name)`,
+      [principal.userId],
+    );
+    return rows;
+  }
+
+  /** Changes names and chunking; new chunking applies to files ingested (or re-ingested) from now on. */
+  async update(collectionId: string, patch: { name?: string; description?: string; chunkSize?: number; chunkOverlap?: number }): Promise<void> {
+    const { rows } = await this.db.query<{ chunk_size: number; chunk_overlap: number }>('SELECT chunk_size, chunk_overlap FROM collections WHERE id = $1', [collectionId]);
+    const size = patch.chunkSize ?? rows[0]!.chunk_size;
+    const overlap = patch.chunkOverlap ?? rows[0]!.chunk_overlap;
+    if (overlap >= size) throw new ValidationError(`chunkOverlap (${overlap}) must be smaller than chunkSize (${size}).`);
+    await this.db.query(
+      `UPDATE collections SET name = coalesce($2, name), description = coalesce($3, description), chunk_size = $4, chunk_overlap = $5, updated_at = now() WHERE id = $1`,
+      [collectionId, patch.name ?? null, patch.description ?? null, size, overlap],
+    );
   }
 }

@@ -28,6 +28,10 @@ export interface Config {
     /** A stage (embedding, storing) running longer is abandoned and the job retried. */
     stageTimeoutMs: number;
   };
+  /** How long a browser session lasts after sign-in. */
+  sessionTtlHours: number;
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto, so session cookies are marked Secure. */
+  trustProxy: boolean;
   logLevel: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -83,6 +87,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     ingestion: { parseTimeoutMs: e.PARSE_TIMEOUT_MS, parseMemoryMb: e.PARSE_MEMORY_MB, stageTimeoutMs: e.INGEST_STAGE_TIMEOUT_MS },
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

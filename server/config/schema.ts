@@ -39,6 +39,11 @@ export const envSchema = z
     PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(120_000),
     PARSE_MEMORY_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(128, 'must be at least 128 (a parser thread needs that much to start)').default(512),
     INGEST_STAGE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(600_000),
+    SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(1).max(24 * 90).default(24 * 7),
+    TRUST_PROXY: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: postgresUrl.optional(),

@@ -22,6 +22,8 @@ export interface StoredMessage {
   citations: Citation[];
   status: MessageStatus;
   answerMode: 'llm' | 'extractive' | null;
+  /** Why the answer is labelled as it is (no LLM, the LLM down, nothing found). */
+  notice: string | null;
   error: { code: string; message: string } | null;
   feedback: { rating: 1 | -1; comment: string | null } | null;
   createdAt: string;
@@ -32,6 +34,7 @@ export interface FinishedAnswer {
   status: Exclude<MessageStatus, 'streaming'>;
   citations: Citation[];
   answerMode: 'llm' | 'extractive' | null;
+  notice?: string | null;
   error?: { code: string; message: string } | null;
   usage?: { promptTokens: number; completionTokens: number } | undefined;
 }
@@ -54,13 +57,50 @@ export class ConversationService {
     return rows[0];
   }
 
-  async list(principal: Principal): Promise<Conversation[]> {
+  /** The user's conversations, newest first; `search` matches titles and message text. */
+  async list(principal: Principal, search?: string): Promise<Conversation[]> {
+    const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows } = await this.db.query<Conversation>(
       `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id
-        WHERE c.user_id = $1 ORDER BY c.updated_at DESC LIMIT 200`,
-      [ownerOf(principal)],
+        WHERE c.user_id = $1
+          AND ($2::text IS NULL OR c.title ILIKE $2 OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content ILIKE $2))
+        ORDER BY c.updated_at DESC LIMIT 200`,
+      [ownerOf(principal), pattern],
     );
     return rows;
+  }
+
+  async rename(principal: Principal, id: string, title: string): Promise<Conversation> {
+    const { rowCount } = await this.db.query('UPDATE conversations SET title = $3 WHERE id::text = $1 AND user_id = $2', [id, ownerOf(principal), title]);
+    if (!rowCount) throw new NotFoundError(`Conversation ${id}`);
+    return this.get(principal, id);
+  }
+
+  /**
+   * Takes back the last answer of a conversation and the question before it, for asking again
+   * (regenerate): the new answer then replaces the old one instead of following it.
+   */
+  async withdrawLastTurn(principal: Principal, answerId: string): Promise<{ conversationId: string; question: string }> {
+    return this.db.transaction(async (client) => {
+      const { rows } = await client.query<{ conversation_id: string; status: string; is_last: boolean }>(
+        `SELECT m.conversation_id, m.status,
+                NOT EXISTS (SELECT 1 FROM messages later WHERE later.conversation_id = m.conversation_id AND later.created_at > m.created_at) AS is_last
+           FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE m.id::text = $1 AND m.role = 'assistant' AND c.user_id = $2 FOR UPDATE OF m`,
+        [answerId, ownerOf(principal)],
+      );
+      const answer = rows[0];
+      if (!answer) throw new NotFoundError(`Answer ${answerId}`);
+      if (!answer.is_last) throw new ValidationError('Only the latest answer of a conversation can be regenerated.');
+      if (answer.status === 'streaming') throw new ValidationError('This answer is still streaming; stop it first.');
+      const { rows: question } = await client.query<{ id: string; content: string }>(
+        `SELECT id, content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY created_at DESC LIMIT 1`,
+        [answer.conversation_id],
+      );
+      if (!question[0]) throw new NotFoundError(`The question of answer ${answerId}`);
+      await client.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [[answerId, question[0].id]]);
+      return { conversationId: answer.conversation_id, question: question[0].content };
+    });
   }
 
   async get(principal: Principal, id: string): Promise<Conversation> {
@@ -75,7 +115,7 @@ export class ConversationService {
   async messages(principal: Principal, conversationId: string): Promise<StoredMessage[]> {
     await this.get(principal, conversationId);
     const { rows } = await this.db.query<StoredMessage>(
-      `SELECT m.id, m.role, m.content, m.citations, m.status, m.answer_mode AS "answerMode", m.error, m.created_at AS "createdAt",
+      `SELECT m.id, m.role, m.content, m.citations, m.status, m.answer_mode AS "answerMode", m.notice, m.error, m.created_at AS "createdAt",
               (SELECT json_build_object('rating', f.rating, 'comment', f.comment) FROM feedback f WHERE f.message_id = m.id AND f.user_id = $2) AS feedback
          FROM messages m WHERE m.conversation_id = $1 ORDER BY m.created_at, m.role DESC`,
       [conversationId, principal.userId],
@@ -114,9 +154,9 @@ export class ConversationService {
 
   async finishAnswer(answerId: string, answer: FinishedAnswer): Promise<void> {
     await this.db.query(
-      `UPDATE messages SET content = $2, status = $3, citations = $4, answer_mode = $5, error = $6, prompt_tokens = $7, completion_tokens = $8 WHERE id = $1`,
+      `UPDATE messages SET content = $2, status = $3, citations = $4, answer_mode = $5, error = $6, prompt_tokens = $7, completion_tokens = $8, notice = $9 WHERE id = $1`,
       [answerId, answer.content, answer.status, JSON.stringify(answer.citations), answer.answerMode, answer.error ? JSON.stringify(answer.error) : null,
-        answer.usage?.promptTokens ?? null, answer.usage?.completionTokens ?? null],
+        answer.usage?.promptTokens ?? null, answer.usage?.completionTokens ?? null, answer.notice ?? null],
     );
   }
 

@@ -42,6 +42,7 @@ export async function runChatTurn(
       if (event.type === 'mode') {
         answer.answerMode = event.mode;
         notice = event.notice;
+        answer.notice = event.notice ?? null;
         sink.mode(event.mode, event.notice);
       } else if (event.type === 'token') {
         answer.content += event.text;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { jobViewColumns, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
@@ -10,7 +11,7 @@ import { ingestDocumentTaskName, queueJobIdOf } from '../../ingestion/tasks/Inge
 import type { Principal } from '../auth/Principal.ts';
 import type { CollectionService } from '../collections/CollectionService.ts';
 import type { Database } from '../db/Database.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
 
@@ -131,6 +132,41 @@ export class DocumentService {
     const { rows } = await this.db.query<IngestionJobView>(`SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`, [id]);
     if (!rows[0]) throw new NotFoundError(`Job ${id}`);
     return rows[0];
+  }
+
+  /**
+   * Ingests a document again from its stored file: a failed one whose file was kept (its failure
+   * was not the file's fault, such as an embedding service that stayed down), or a ready one
+   * after its collection's chunking settings changed. The served version keeps serving until the
+   * new one is complete.
+   */
+  async reingest(principal: Principal, id: string, createdBy: string | null): Promise<AcceptedUpload> {
+    const { rows } = await this.db.query<{ id: string; collection_id: string; filename: string | null; status: string; version: number; storage_path: string | null; content_hash: string; byte_size: string | null; error: { code: string; message: string } | null; source: string }>(
+      'SELECT id, collection_id, filename, status, version, storage_path, content_hash, byte_size, error, source FROM documents WHERE id::text = $1',
+      [id],
+    );
+    const document = rows[0];
+    if (!document) throw new NotFoundError(`Document ${id}`);
+    await this.collections.assertEditable(principal, document.collection_id, `Document ${id}`);
+    if (!document.storage_path || !existsSync(document.storage_path)) {
+      const reason = document.error ? ` It failed with ${document.error.code}: ${document.error.message}` : '';
+      throw new ConflictError(`The file of this document was not kept, so it cannot be ingested again.${reason} Upload a corrected file instead.`);
+    }
+    const jobId = await this.db.transaction(async (client) => {
+      await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
+      const { rowCount } = await client.query(`SELECT 1 FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`, [document.id]);
+      if (rowCount) throw new ConflictError('This document is already being ingested.');
+      const targetVersion = document.status === 'ready' ? document.version + 1 : document.version;
+      const { rows: job } = await client.query<{ id: string }>(
+        `INSERT INTO ingestion_jobs (collection_id, document_id, filename, source, storage_path, content_hash, byte_size, target_version, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [document.collection_id, document.id, document.filename, document.source, document.storage_path, document.content_hash, document.byte_size ?? 0, targetVersion, createdBy],
+      );
+      if (document.status === 'failed') await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
+      return job[0]!.id;
+    });
+    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: jobId }, { jobId: queueJobIdOf(jobId) });
+    return { id: jobId, filename: document.filename ?? '', documentId: document.id, outcome: 'updated' };
   }
 
   /** Deletes a document; its chunks and jobs go with it (foreign keys cascade), then its stored files. */

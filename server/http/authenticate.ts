@@ -1,26 +1,51 @@
+import { parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Principal } from '../auth/Principal.ts';
 import { isAdmin } from '../auth/Principal.ts';
+import { csrfHeaderName, sameCsrfToken, sessionCookieName, type SessionService } from '../auth/SessionService.ts';
 import { AuthenticationError, ForbiddenError } from '../errors.ts';
 import type { UserService } from '../users/UserService.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
+    /** Set when the request was authenticated by the browser session cookie. */
+    session?: { token: string; csrfToken: string };
   }
 }
 
-/** Accepts `Authorization: Bearer <api key>` on every /api route. */
-export function authenticate(users: UserService): RequestHandler {
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionTokenOf(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? parseCookie(cookieHeader)[sessionCookieName] : undefined;
+}
+
+/**
+ * Accepts `Authorization: Bearer <api key>` (scripts, /v1 clients) or the web app's session
+ * cookie. A cookie-authenticated request that changes anything must carry the session's CSRF
+ * token in X-CSRF-Token: the cookie alone would be sent by any page the user visits too.
+ */
+export function authenticate(users: UserService, sessions: SessionService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
-    if (!header) return next(new AuthenticationError());
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return next(new AuthenticationError('Malformed Authorization header: expected "Bearer <api key>".'));
-    const principal = await users.principalForApiKey(match[1]!);
-    if (!principal) return next(new AuthenticationError('Invalid, revoked or expired API key.'));
-    req.principal = principal;
-    req.log = req.log.child({ userId: principal.userId });
+    const token = sessionTokenOf(req.get('cookie'));
+    if (!header && !token) return next(new AuthenticationError('Sign in, or send Authorization: Bearer <api key>.'));
+    if (header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      if (!match) return next(new AuthenticationError('Malformed Authorization header: expected "Bearer <api key>".'));
+      const principal = await users.principalForApiKey(match[1]!);
+      if (!principal) return next(new AuthenticationError('Invalid, revoked or expired API key.'));
+      req.principal = principal;
+    } else {
+      const session = await sessions.resolve(token!);
+      if (!session) return next(new AuthenticationError('Your session has ended; sign in again.'));
+      if (!safeMethods.has(req.method) && !sameCsrfToken(req.get(csrfHeaderName), session.csrfToken)) {
+        return next(new ForbiddenError('Missing or wrong X-CSRF-Token header; reload the page and try again.'));
+      }
+      req.principal = session.principal;
+      req.session = { token: token!, csrfToken: session.csrfToken };
+    }
+    req.log = req.log.child({ userId: req.principal.userId });
     next();
   };
 }

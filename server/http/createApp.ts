@@ -6,18 +6,26 @@ import { pinoHttp } from 'pino-http';
 import type { Services } from '../services.ts';
 import { authenticate } from './authenticate.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
+import { apiKeyRoutes } from './routes/apiKeys.ts';
 import { assistantRoutes } from './routes/assistants.ts';
+import { signInRoutes, signOutRoutes } from './routes/auth.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { documentRoutes } from './routes/documents.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
+import { usageRoutes } from './routes/usage.ts';
+import { userRoutes } from './routes/users.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export function createApp(services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy, req.secure (and so the cookie's Secure flag) follows X-Forwarded-Proto.
+  app.set('trust proxy', services.config.trustProxy ? 1 : false);
   app.use(
     pinoHttp({
       logger: services.logger,
@@ -32,13 +40,20 @@ export function createApp(services: Services): Express {
   app.use(healthRoutes(services));
 
   const api = express.Router();
+  api.use(express.json({ limit: '16kb' }), signInRoutes(services));
   // Authenticate before parsing, so anonymous callers cannot make us parse bodies.
-  api.use(authenticate(services.users));
+  api.use(authenticate(services.users, services.sessions));
   api.use(express.json({ limit: '1mb' }));
-  api.use(meRoutes());
+  api.use(signOutRoutes(services));
+  api.use(meRoutes(services));
   api.use(assistantRoutes(services));
   api.use(collectionRoutes(services));
+  api.use(documentRoutes(services));
   api.use(conversationRoutes(services));
+  api.use(userRoutes(services));
+  api.use(groupRoutes(services));
+  api.use(apiKeyRoutes(services));
+  api.use(usageRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
 import type { Principal } from '../auth/Principal.ts';
+import { sessionTokenOf } from '../http/authenticate.ts';
 import { describeError } from '../http/errorHandler.ts';
 import { registerChatEvents } from './chatEvents.ts';
 import type { Services } from '../services.ts';
@@ -27,7 +28,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
   const io = new Server(server, { serveClient: false, cors: { origin: false } });
   io.use(async (socket, next) => {
     const principal = await principalOf(socket, services).catch(() => undefined);
-    if (!principal) return next(new Error('unauthenticated: send your API key as auth.token'));
+    if (!principal) return next(new Error('unauthenticated: sign in, or send your API key as auth.token'));
     socket.data.principal = principal;
     next();
   });
@@ -50,11 +51,29 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
   };
 }
 
+/**
+ * An API key (auth.token or the Authorization header), or the web app's session cookie. A
+ * cookie is accepted only from a page of our own origin: browsers send cookies with cross-site
+ * WebSocket handshakes too, and CORS does not apply to them.
+ */
 async function principalOf(socket: Socket, services: Services): Promise<Principal | undefined> {
+  const { headers } = socket.handshake;
   const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
-  const fromHeader = /^Bearer\s+(\S+)$/i.exec(socket.handshake.headers.authorization ?? '')?.[1];
+  const fromHeader = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
   const token = typeof fromAuth === 'string' ? fromAuth : fromHeader;
-  return token ? services.users.principalForApiKey(token) : undefined;
+  if (token) return services.users.principalForApiKey(token);
+  const sessionToken = sessionTokenOf(headers.cookie);
+  if (!sessionToken || !sameOrigin(headers.origin, headers.host)) return undefined;
+  return (await services.sessions.resolve(sessionToken))?.principal;
+}
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 async function watch(socket: Socket, request: unknown, services: Services): Promise<void> {

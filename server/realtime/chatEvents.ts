@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
 import { runChatTurn, type ChatSink } from '../conversations/runChatTurn.ts';
 import { describeError } from '../http/errorHandler.ts';
-import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
+import { retrievalFilterSchema, type RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 
 const send = z
   .object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() })
   .strict();
+const regenerate = z.object({ answerId: z.string().min(1).max(100), filter: retrievalFilterSchema.optional() }).strict();
 const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
 
 type Ack = (answer: object) => void;
@@ -18,12 +19,13 @@ type Ack = (answer: object) => void;
  * ids once the question is stored, then the socket receives `chat:citations`, `chat:mode`,
  * `chat:token`… and `chat:done`, each carrying the answer's id. `chat:stop {answerId}` cancels
  * an answer (the partial text is kept); a disconnect cancels the socket's answers.
+ * `chat:regenerate {answerId}` replaces the latest answer with a new one, with the same events.
  */
 export function registerChatEvents(socket: Socket, services: Services): void {
   const running = new Map<string, AbortController>();
   socket.on('disconnect', () => running.forEach((controller) => controller.abort(new Error('socket disconnected'))));
 
-  socket.on('chat:send', (request: unknown, ack?: Ack) => {
+  const startTurn = (ack: Ack | undefined, parseRequest: () => Promise<{ conversationId: string; content: string; filter?: RetrievalFilter }>) => {
     void (async () => {
       const controller = new AbortController();
       let acknowledged = false;
@@ -42,17 +44,28 @@ export function registerChatEvents(socket: Socket, services: Services): void {
         finished: (result) => emit('chat:done', result),
       };
       try {
-        const { conversationId, content, filter } = send.parse(request);
+        const { conversationId, content, filter } = await parseRequest();
         await runChatTurn(services, socket.data.principal as Principal, conversationId, content, sink, controller.signal, filter);
       } catch (error) {
         const { status, body } = describeError(error);
-        if (status >= 500) services.logger.error({ err: error }, 'chat:send failed');
+        if (status >= 500) services.logger.error({ err: error }, 'chat turn failed');
         if (!acknowledged) ack?.({ error: { code: body.error.code, message: body.error.message } });
       } finally {
         running.delete(answerId);
       }
     })();
-  });
+  };
+
+  socket.on('chat:send', (request: unknown, ack?: Ack) => startTurn(ack, async () => send.parse(request)));
+
+  // The latest answer is taken back with its question, and the question asked again.
+  socket.on('chat:regenerate', (request: unknown, ack?: Ack) =>
+    startTurn(ack, async () => {
+      const { answerId, filter } = regenerate.parse(request);
+      const { conversationId, question } = await services.conversations.withdrawLastTurn(socket.data.principal as Principal, answerId);
+      return { conversationId, content: question, filter };
+    }),
+  );
 
   socket.on('chat:stop', (request: unknown, ack?: Ack) => {
     const parsed = stop.safeParse(request);

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/Database.ts';
 import { displayPrefix, hashApiKey } from '../auth/apiKeys.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Principal } from '../auth/Principal.ts';
 
 export interface User {
@@ -10,7 +11,15 @@ export interface User {
   role: 'admin' | 'member';
 }
 
+export interface UserListing extends User {
+  groups: string[];
+  canSignIn: boolean;
+  createdAt: string;
+}
+
 const userColumns = 'id, email, name, role';
+// Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
+const decoyHash = hashPassword('decoy password that matches nothing');
 
 export class UserService {
   constructor(private readonly db: Database) {}
@@ -32,16 +41,78 @@ export class UserService {
     return rows[0];
   }
 
+  /** The user whose email and password these are, or undefined (same time either way). */
+  async verifyCredentials(email: string, password: string): Promise<User | undefined> {
+    const { rows } = await this.db.query<User & { password_hash: string | null }>(
+      `SELECT ${userColumns}, password_hash FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    const found = rows[0];
+    const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
+    if (!found?.password_hash || !matches) return undefined;
+    return { id: found.id, email: found.email, name: found.name, role: found.role };
+  }
+
+  async list(): Promise<UserListing[]> {
+    const { rows } = await this.db.query<UserListing>(
+      `SELECT u.id, u.email, u.name, u.role, u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
+              coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
+         FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN groups g ON g.id = m.group_id
+        GROUP BY u.id ORDER BY lower(u.email)`,
+    );
+    return rows;
+  }
+
+  async register(input: { email: string; name?: string; role: User['role']; password?: string }): Promise<User> {
+    if (await this.findByEmail(input.email)) throw new ConflictError(`A user with email ${input.email} already exists.`);
+    return this.create(input);
+  }
+
+  /** Changes a user; the last admin can neither be demoted nor removed, so the instance stays manageable. */
+  async update(id: string, patch: { name?: string; role?: User['role']; password?: string }): Promise<User> {
+    return this.db.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
+      const { rows } = await client.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1 FOR UPDATE`, [id]);
+      const user = rows[0];
+      if (!user) throw new NotFoundError(`User ${id}`);
+      if (patch.role === 'member' && user.role === 'admin' && (await this.countAdmins(client)) <= 1) {
+        throw new ValidationError('This is the only admin; make another user an admin first.');
+      }
+      const { rows: updated } = await client.query<User>(
+        `UPDATE users SET name = coalesce($2, name), role = coalesce($3, role), updated_at = now() WHERE id = $1 RETURNING ${userColumns}`,
+        [user.id, patch.name ?? null, patch.role ?? null],
+      );
+      if (patch.password) await this.setPassword(user.id, patch.password, client);
+      // A new password or a lost admin role ends the user's browser sessions.
+      if (patch.password || (patch.role && patch.role !== user.role)) await client.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+      return updated[0]!;
+    });
+  }
+
+  async remove(id: string, actingUserId: string | null): Promise<void> {
+    if (id === actingUserId) throw new ValidationError('You cannot remove yourself.');
+    await this.db.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
+      const { rows } = await client.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1`, [id]);
+      if (!rows[0]) throw new NotFoundError(`User ${id}`);
+      if (rows[0].role === 'admin' && (await this.countAdmins(client)) <= 1) throw new ValidationError('This is the only admin.');
+      await client.query('DELETE FROM users WHERE id = $1', [rows[0].id]);
+    });
+  }
+
   async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {
     await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, await hashPassword(password)]);
   }
 
-  /** Stores only the key's hash. Adding a key that already exists is a no-op. */
-  async addApiKey(userId: string, key: string, name: string, client: Queryable = this.db): Promise<void> {
-    await client.query(
-      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (key_hash) DO NOTHING`,
-      [userId, name, displayPrefix(key), hashApiKey(key)],
+  /** Stores only the key's hash; returns the key's id. Adding a key that already exists is a no-op. */
+  async addApiKey(userId: string, key: string, name: string, client: Queryable = this.db, expiresInDays?: number): Promise<string | undefined> {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO api_keys (user_id, name, prefix, key_hash, expires_at)
+       VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING id`,
+      [userId, name, displayPrefix(key), hashApiKey(key), expiresInDays ?? null],
     );
+    return rows[0]?.id;
   }
 
   /** The principal behind a valid, unrevoked, unexpired API key, or undefined. */

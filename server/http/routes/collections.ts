@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { receiveUploads, UploadFormatError } from '../../../ingestion/intake/receiveUploads.ts';
+import { requestReembedding } from '../../../ingestion/reembedding/requestReembedding.ts';
 import { ConflictError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
@@ -19,6 +20,17 @@ const newCollection = z
     textSearchConfig: z.string().regex(/^[a-z_]{1,63}$/, 'a Postgres text-search configuration name, such as english, german or simple').optional(),
   })
   .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
+
+const collectionPatch = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000),
+    chunkSize: z.number().int().min(64).max(8192),
+    chunkOverlap: z.number().int().min(0),
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
 
 const newGrant = z.object({ group: z.string().trim().min(1).max(200), permission: z.enum(['read', 'edit']).default('read') });
 
@@ -43,11 +55,28 @@ export function collectionRoutes(services: Services): Router {
     if (body.textSearchConfig) await services.collections.assertTextSearchConfig(body.textSearchConfig);
     const collection = await services.collections.create({
       ...body,
-      embeddingModel: services.embedder.model,
+        embeddingModel: services.embedder.model,
       embeddingDimension: await services.embedder.dimension(),
       createdBy: principalOf(req).userId,
     });
     res.status(201).json({ collection });
+  });
+
+  router.get('/collections', async (req, res) => {
+    res.json({ collections: await services.collections.list(principalOf(req)), embeddingModel: services.embedder.model });
+  });
+
+  router.patch('/collections/:slug', requireAdmin, async (req, res) => {
+    const patch = collectionPatch.parse(req.body);
+    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+    await services.collections.update(collection.id, patch);
+    res.json({ collection: (await services.collections.list(principalOf(req))).find((entry) => entry.id === collection.id) });
+  });
+
+  router.post('/collections/:slug/reembed', requireAdmin, async (req, res) => {
+    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+    const requests = await requestReembedding(services, collection.id);
+    res.status(202).json({ reembedding: requests[0] ?? null });
   });
 
   router.post('/collections/:slug/documents', async (req, res) => {
@@ -83,12 +112,9 @@ export function collectionRoutes(services: Services): Router {
     res.status(201).json({ grant: { collection: collection.slug, ...body } });
   });
 
-  router.get('/jobs/:id', async (req, res) => {
-    res.json(await services.documents.job(principalOf(req), String(req.params.id)));
-  });
-
-  router.delete('/documents/:id', async (req, res) => {
-    await services.documents.delete(principalOf(req), String(req.params.id));
+  router.delete('/collections/:slug/grants/:group', requireAdmin, async (req, res) => {
+    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+    await services.collections.revokeFromGroup(collection.id, String(req.params.group));
     res.status(204).end();
   });
 

@@ -8,6 +8,8 @@ import { describeError } from '../errorHandler.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() }).strict();
+const rename = z.object({ title: z.string().trim().min(1, 'the title is empty').max(200) }).strict();
+const listQuery = z.object({ q: z.string().trim().max(200).optional() });
 const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().trim().max(2000).optional() }).strict();
 
 /**
@@ -23,7 +25,11 @@ export function conversationRoutes(services: Services): Router {
     res.status(201).json({ conversation: await services.conversations.create(principalOf(req), body.assistant) });
   });
   router.get('/conversations', async (req, res) => {
-    res.json({ conversations: await services.conversations.list(principalOf(req)) });
+    const { q } = listQuery.parse(req.query);
+    res.json({ conversations: await services.conversations.list(principalOf(req), q || undefined) });
+  });
+  router.patch('/conversations/:id', async (req, res) => {
+    res.json({ conversation: await services.conversations.rename(principalOf(req), String(req.params.id), rename.parse(req.body).title) });
   });
   router.get('/conversations/:id', async (req, res) => {
     const principal = principalOf(req);

@@ -37,7 +37,7 @@ const citationJson = (citation: Citation) => ({
  */
 export function openaiCompatibleRoutes(services: Services): Router {
   const router = Router();
-  router.use(authenticate(services.users));
+  router.use(authenticate(services.users, services.sessions));
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/models', async (req, res) => {

@@ -1,0 +1,72 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../db/Database.ts';
+import { hashApiKey } from './apiKeys.ts';
+import type { Principal } from './Principal.ts';
+
+export const sessionCookieName = 'tapeout_session';
+export const csrfHeaderName = 'x-csrf-token';
+
+export interface IssuedSession {
+  /** Goes only into the httpOnly cookie. */
+  token: string;
+  /** Given to the page, which sends it back in the X-CSRF-Token header. */
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface ResolvedSession {
+  principal: Principal;
+  csrfToken: string;
+}
+
+/**
+ * Browser sessions. The cookie's token has 256 bits of entropy and is stored hashed, as API
+ * keys are; the role comes from the users table on every request, so demoting a user takes
+ * effect at once.
+ */
+export class SessionService {
+  constructor(
+    private readonly db: Database,
+    private readonly ttlHours: number,
+  ) {}
+
+  async create(userId: string): Promise<IssuedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const { rows } = await this.db.query<{ expires_at: Date }>(
+      `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+       RETURNING expires_at`,
+      [hashApiKey(token), userId, csrfToken, this.ttlHours],
+    );
+    // Expired sessions of anybody are dropped here, which keeps the table small without a timer.
+    await this.db.query('DELETE FROM sessions WHERE expires_at < now()');
+    return { token, csrfToken, expiresAt: rows[0]!.expires_at };
+  }
+
+  async resolve(token: string): Promise<ResolvedSession | undefined> {
+    const { rows } = await this.db.query<{ id: string; email: string; role: Principal['role']; csrf_token: string }>(
+      `UPDATE sessions s SET last_seen_at = now() FROM users u
+        WHERE s.token_hash = $1 AND u.id = s.user_id AND s.expires_at > now()
+       RETURNING u.id, u.email, u.role, s.csrf_token`,
+      [hashApiKey(token)],
+    );
+    const row = rows[0];
+    return row ? { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token } : undefined;
+  }
+
+  async revoke(token: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [hashApiKey(token)]);
+  }
+
+  /** Signs a user out everywhere (their password changed, or they were removed from a role). */
+  async revokeAllOf(userId: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+}
+
+export function sameCsrfToken(sent: string | undefined, expected: string): boolean {
+  if (!sent) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

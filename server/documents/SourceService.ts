@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import type { Principal } from '../auth/Principal.ts';
+import type { Database } from '../db/Database.ts';
+import { NotFoundError } from '../errors.ts';
+
+export interface SourcePassage {
+  id: string;
+  ordinal: number;
+  text: string;
+  headingPath: string[];
+  page: number | null;
+}
+
+export interface SourceView {
+  document: { id: string; title: string; filename: string | null; collection: string; version: number; updatedAt: string; downloadable: boolean };
+  passage: SourcePassage;
+  /** Neighbouring chunks of the same version, for reading the passage in context. */
+  before: SourcePassage[];
+  after: SourcePassage[];
+}
+
+const contextChunks = 2;
+const passageColumns = `c.id::text, c.ordinal, c.text, c.heading_path AS "headingPath", c.page`;
+
+/**
+ * What the source viewer shows: a cited chunk in context, and the original file. Both are
+ * filtered by the asker's grants in SQL; anything outside them is "not found", never "forbidden",
+ * so nobody learns what exists in collections they cannot read.
+ */
+export class SourceService {
+  constructor(private readonly db: Database) {}
+
+  async passage(principal: Principal, chunkId: string): Promise<SourceView> {
+    if (!/^\d{1,18}$/.test(chunkId)) throw new NotFoundError(`Passage ${chunkId}`);
+    const { rows } = await this.db.query<SourcePassage & { documentId: string; version: number; model: string; title: string; filename: string | null; collection: string; updatedAt: string; storagePath: string | null }>(
+      `SELECT ${passageColumns}, c.document_id AS "documentId", c.document_version AS version, c.embedding_model AS model,
+              d.title, d.filename, d.updated_at AS "updatedAt", d.storage_path AS "storagePath", col.slug AS collection
+         FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
+        WHERE c.id = $1::bigint AND c.document_version = d.version AND c.collection_id IN (SELECT visible_collection_ids($2))`,
+      [chunkId, principal.userId],
+    );
+    const found = rows[0];
+    if (!found) throw new NotFoundError(`Passage ${chunkId} (the document may have been updated or deleted since this answer)`);
+    const { rows: around } = await this.db.query<SourcePassage>(
+      `SELECT ${passageColumns} FROM chunks c
+        WHERE c.document_id = $1 AND c.document_version = $2 AND c.embedding_model = $3 AND c.ordinal BETWEEN $4 - $5 AND $4 + $5 AND c.ordinal <> $4
+        ORDER BY c.ordinal`,
+      [found.documentId, found.version, found.model, found.ordinal, contextChunks],
+    );
+    return {
+      document: {
+        id: found.documentId,
+        title: found.title,
+        filename: found.filename,
+        collection: found.collection,
+        version: found.version,
+        updatedAt: found.updatedAt,
+        downloadable: Boolean(found.storagePath && existsSync(found.storagePath)),
+      },
+      passage: { id: found.id, ordinal: found.ordinal, text: found.text, headingPath: found.headingPath, page: found.page },
+      before: around.filter((chunk) => chunk.ordinal < found.ordinal),
+      after: around.filter((chunk) => chunk.ordinal > found.ordinal),
+    };
+  }
+
+  /** The stored original of a document the principal may read. */
+  async originalFile(principal: Principal, documentId: string): Promise<{ path: string; filename: string; mimeType: string | null }> {
+    const { rows } = await this.db.query<{ storage_path: string | null; filename: string | null; title: string; mime_type: string | null }>(
+      `SELECT d.storage_path, d.filename, d.title, d.mime_type FROM documents d
+        WHERE d.id::text = $1 AND d.collection_id IN (SELECT visible_collection_ids($2))`,
+      [documentId, principal.userId],
+    );
+    const found = rows[0];
+    if (!found) throw new NotFoundError(`Document ${documentId}`);
+    if (!found.storage_path || !existsSync(found.storage_path)) throw new NotFoundError(`The original file of document ${documentId}`);
+    return { path: found.storage_path, filename: found.filename ?? found.title ?? 'document', mimeType: found.mime_type };
+  }
+}

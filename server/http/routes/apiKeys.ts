@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { principalOf } from '../authenticate.ts';
+
+const newKey = z
+  .object({ name: z.string().trim().min(1).max(200), owner: z.email().optional(), expiresInDays: z.number().int().min(1).max(3650).optional() })
+  .strict();
+
+/** API keys: everyone manages their own, admins everyone's. The key itself is shown once, at creation. */
+export function apiKeyRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/api-keys', async (req, res) => {
+    res.json({ apiKeys: await services.apiKeys.list(principalOf(req)) });
+  });
+  router.post('/api-keys', async (req, res) => {
+    const body = newKey.parse(req.body);
+    res.status(201).json(await services.apiKeys.create(principalOf(req), { name: body.name, ownerEmail: body.owner, expiresInDays: body.expiresInDays }));
+  });
+  router.delete('/api-keys/:id', async (req, res) => {
+    await services.apiKeys.revoke(principalOf(req), String(req.params.id));
+    res.status(204).end();
+  });
+  return router;
+}

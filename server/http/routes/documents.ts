@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Services } from '../../services.ts';
+import { principalOf } from '../authenticate.ts';
+
+/** Documents and their ingestion jobs; the source viewer's passages and original files. */
+export function documentRoutes(services: Services): Router {
+  const router = Router();
+
+  router.get('/jobs/:id', async (req, res) => {
+    res.json(await services.documents.job(principalOf(req), String(req.params.id)));
+  });
+
+  router.delete('/documents/:id', async (req, res) => {
+    await services.documents.delete(principalOf(req), String(req.params.id));
+    res.status(204).end();
+  });
+
+  /** Retry of a failed document, or re-ingestion of a ready one (after its chunking changed). */
+  router.post('/documents/:id/reingest', async (req, res) => {
+    const principal = principalOf(req);
+    res.status(202).json({ job: await services.documents.reingest(principal, String(req.params.id), principal.userId) });
+  });
+
+  router.get('/documents/:id/file', async (req, res) => {
+    const file = await services.sources.originalFile(principalOf(req), String(req.params.id));
+    // Always a download, never rendered: an uploaded HTML or SVG file must not run in our origin.
+    res.set({ 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" });
+    res.download(file.path, file.filename, { headers: { 'content-type': 'application/octet-stream' } });
+  });
+
+  router.get('/passages/:id', async (req, res) => {
+    res.json(await services.sources.passage(principalOf(req), String(req.params.id)));
+  });
+
+  return router;
+}

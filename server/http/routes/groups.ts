@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { requireAdmin } from '../authenticate.ts';
+
+const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
+const newMember = z.object({ email: z.email('must be an email address') }).strict();
+
+/** Groups and their members, for admins; collections are granted to groups. */
+export function groupRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/groups', requireAdmin);
+  router.get('/groups', async (_req, res) => {
+    res.json({ groups: await services.groups.list() });
+  });
+  router.post('/groups', async (req, res) => {
+    res.status(201).json({ group: await services.groups.create(newGroup.parse(req.body)) });
+  });
+  router.delete('/groups/:id', async (req, res) => {
+    await services.groups.delete(String(req.params.id));
+    res.status(204).end();
+  });
+  router.post('/groups/:id/members', async (req, res) => {
+    await services.groups.addMember(String(req.params.id), newMember.parse(req.body).email);
+    res.status(204).end();
+  });
+  router.delete('/groups/:id/members/:userId', async (req, res) => {
+    await services.groups.removeMember(String(req.params.id), String(req.params.userId));
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { principalOf, requireAdmin } from '../authenticate.ts';
+
+const password = z.string().min(12, 'must be at least 12 characters').max(1000);
+const newUser = z
+  .object({ email: z.email('must be an email address').max(320), name: z.string().trim().max(200).optional(), role: z.enum(['admin', 'member']).default('member'), password: password.optional() })
+  .strict();
+const userPatch = z
+  .object({ name: z.string().trim().max(200), role: z.enum(['admin', 'member']), password })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
+
+/** Users, for admins. A user without a password cannot sign in to the web app (API keys or Slack only). */
+export function userRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/users', requireAdmin);
+  router.get('/users', async (_req, res) => {
+    res.json({ users: await services.users.list() });
+  });
+  router.post('/users', async (req, res) => {
+    res.status(201).json({ user: await services.users.register(newUser.parse(req.body)) });
+  });
+  router.patch('/users/:id', async (req, res) => {
+    res.json({ user: await services.users.update(String(req.params.id), userPatch.parse(req.body)) });
+  });
+  router.delete('/users/:id', async (req, res) => {
+    await services.users.remove(String(req.params.id), principalOf(req).userId);
+    res.status(204).end();
+  });
+  return router;
+}
