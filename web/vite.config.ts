@@ -6,7 +6,16 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // `npm run dev:web` serves the app with hot reload and forwards API calls to `npm start` on :3000.
 export default defineConfig({
   root,
-  build: { outDir: 'dist', emptyOutDir: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    rolldownOptions: {
+      // React Router marks its modules "use client" for server-component bundlers; meaningless in a browser bundle.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

@@ -43,7 +43,7 @@ export class SourceService {
     if (!found) throw new NotFoundError(`Passage ${chunkId} (the document may have been updated or deleted since this answer)`);
     const { rows: around } = await this.db.query<SourcePassage>(
       `SELECT ${passageColumns} FROM chunks c
-        WHERE c.document_id = $1 AND c.document_version = $2 AND c.embedding_model = $3 AND c.ordinal BETWEEN $4 - $5 AND $4 + $5 AND c.ordinal <> $4
+        WHERE c.document_id = $1 AND c.document_version = $2 AND c.embedding_model = $3 AND c.ordinal BETWEEN $4::int - $5::int AND $4::int + $5::int AND c.ordinal <> $4::int
         ORDER BY c.ordinal`,
       [found.documentId, found.version, found.model, found.ordinal, contextChunks],
     );

@@ -1,73 +1,57 @@
-import { useReadiness, type ComponentStatus } from './useReadiness.ts';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ChatPage } from './chat/ChatPage.tsx';
+import { AppShell } from './layout/AppShell.tsx';
+import { SessionProvider, useSession } from './session/SessionContext.tsx';
+import { SignInPage } from './session/SignInPage.tsx';
+import { StatusPage } from './status/StatusPage.tsx';
 
-const componentNames: Record<string, string> = {
-  database: 'Database',
-  queue: 'Job queue',
-  llm: 'LLM',
-  embeddings: 'Embeddings',
-  reranker: 'Reranker',
-};
+// Most people never open the console, so its code (charts included) loads only when they do.
+const AdminConsole = lazy(() => import('./admin/AdminConsole.tsx').then((module) => ({ default: module.AdminConsole })));
 
-function describeMode(mode: string): string {
-  if (mode === 'embedded') return 'embedded (built in)';
-  if (mode === 'inline') return 'in-process';
-  if (mode === 'extractive') return 'none: answers are extractive';
-  return mode;
-}
-
-function ComponentRow({ name, status }: { name: string; status: ComponentStatus }) {
+function Gate() {
+  const { state } = useSession();
+  if (state.kind === 'loading') {
+    return (
+      <p role="status" className="page-loading">
+        Loading Tapeout…
+      </p>
+    );
+  }
+  if (state.kind === 'signed-out') return <SignInPage problem={state.problem} />;
   return (
-    <tr>
-      <th scope="row">{componentNames[name] ?? name}</th>
-      <td>{describeMode(status.mode)}</td>
-      <td className={status.ok ? 'ok' : 'down'}>{status.ok ? 'ok' : 'unavailable'}</td>
-      <td>{status.detail ?? ''}</td>
-    </tr>
+    <AppShell>
+      <Routes>
+        <Route path="/" element={<ChatPage />} />
+        <Route
+          path="/admin/*"
+          element={
+            <Suspense fallback={<p role="status">Loading the admin console…</p>}>
+              <AdminConsole />
+            </Suspense>
+          }
+        />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </AppShell>
   );
 }
 
 export function App() {
-  const state = useReadiness();
   return (
-    <main>
-      <header>
-        <h1>Tapeout</h1>
-        <p>Domain assistants on your own inference microservices.</p>
-      </header>
-      <section aria-labelledby="status-heading">
-        <h2 id="status-heading">System status</h2>
-        {state.kind === 'loading' && <p role="status">Checking services…</p>}
-        {state.kind === 'error' && <p role="alert">{state.message}</p>}
-        {state.kind === 'ready' && (
-          <>
-            <p role="status">
-              Overall: <strong>{state.readiness.status}</strong>
-            </p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col">Mode</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(state.readiness.components).map(([name, status]) => (
-                  <ComponentRow key={name} name={name} status={status} />
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
-      </section>
-      <section aria-labelledby="api-heading">
-        <h2 id="api-heading">Using Tapeout today</h2>
-        <p>
-          The REST API answers at <code>/api</code> with <code>Authorization: Bearer &lt;api key&gt;</code>; the bootstrap
-          admin's key is printed once when Tapeout first starts. The chat and the admin console are not built yet.
-        </p>
-      </section>
-    </main>
+    <BrowserRouter>
+      <Routes>
+        {/* The service status needs no sign-in: it is what you open when nothing else works. */}
+        <Route path="/status" element={<StatusPage />} />
+        <Route
+          path="*"
+          element={
+            <SessionProvider>
+              <Gate />
+            </SessionProvider>
+          }
+        />
+      </Routes>
+    </BrowserRouter>
   );
 }

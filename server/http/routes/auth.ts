@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { sessionCookieName } from '../../auth/SessionService.ts';
 import { AppError, AuthenticationError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { sessionTokenOf } from '../authenticate.ts';
 
 const credentials = z.object({ email: z.string().trim().min(1, 'enter your email').max(320), password: z.string().min(1, 'enter your password').max(1000) }).strict();
 
@@ -27,6 +28,14 @@ export function signInRoutes(services: Services): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new TooManyAttemptsError()),
+  });
+  // Public, so a page can learn whether it is signed in without provoking a 401.
+  router.get('/auth/session', async (req, res) => {
+    const token = sessionTokenOf(req.get('cookie'));
+    const session = token ? await services.sessions.resolve(token) : undefined;
+    if (!session) return void res.json({ user: null });
+    const user = await services.users.findByEmail(session.principal.email!);
+    res.json({ user, csrfToken: session.csrfToken, answerMode: services.chatModel ? 'llm' : 'extractive' });
   });
   router.post('/auth/sign-in', limiter, async (req: Request, res: Response) => {
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the credentials as JSON.');

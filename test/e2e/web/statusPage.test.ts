@@ -28,7 +28,7 @@ describe('web: status page in Chromium', () => {
 
   it('shows every component with its mode and state', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
-    await page.goto(runtime.url);
+    await page.goto(`${runtime.url}/status`);
     await page.getByRole('heading', { name: 'Tapeout', level: 1 }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Overall: ok' }).waitFor();
     const rows = page.getByRole('row');

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 // The response shape of GET /readyz, shared with the server (a type-only import, erased at build).
-import type { Readiness } from '../../server/health/readiness.ts';
+import type { Readiness } from '../../../server/health/readiness.ts';
 
-export type { ComponentStatus, Readiness } from '../../server/health/readiness.ts';
+export type { ComponentStatus, Readiness } from '../../../server/health/readiness.ts';
 
 export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness };
 

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/browser.ts';
+import { skipOrFail } from '../../support/requireService.ts';
+import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+
+const adminPassword = 'e2e admin password';
+const memberPassword = 'e2e member password';
+
+/**
+ * The web app as a new user meets it, in Debian's Chromium: the bootstrap admin signs in, asks
+ * the chip-design helper, opens a citation, uploads files in the admin console; a member cannot
+ * reach the console. Screenshots go to test-results/.
+ */
+describe('web: chat and admin console in Chromium', () => {
+  const available = chromiumAvailable();
+  let runtime: TestRuntime;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  // Chromium logs every 4xx response as a console error; only the steps that provoke one on purpose allow it.
+  let refusalsExpected = false;
+  const tokenFrames: string[] = [];
+
+  const signIn = async (email: string, password: string) => {
+    await page.goto(runtime.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  };
+
+  before(async () => {
+    if (!available) return;
+    runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword });
+    await runtime.services.users.create({ email: 'member@example.com', name: 'Mia Member', role: 'member', password: memberPassword });
+    // The demo corpus is ingested in the background at first start; the chat needs it.
+    await waitFor(async () => {
+      const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
+        `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
+      );
+      return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
+    }, 'the demo corpus', 120_000);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      const refusal = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
+      if (message.type() === 'error' && !(refusal && refusalsExpected)) consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).includes('"chat:token"') && tokenFrames.push(String(payload))));
+    await mkdir('test-results', { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await runtime?.dispose();
+  });
+
+  it('refuses a wrong password in plain words, then signs the admin in', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.goto(runtime.url);
+    await page.getByLabel('Email').fill('admin@tapeout.local');
+    await page.getByLabel('Password').fill('not the password');
+    refusalsExpected = true;
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    refusalsExpected = false;
+    await signIn('admin@tapeout.local', adminPassword);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).waitFor();
+  });
+
+  it('asks the chip-design helper and gets a streamed, cited answer labelled extractive', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('radio', { name: /Chip-design helper/ }).check();
+    const message = page.getByLabel('Message');
+    await message.fill('Which suffix do registered signals use?');
+    await message.press('Shift+Enter');
+    await message.pressSequentially('Answer briefly.');
+    assert.equal(await message.inputValue(), 'Which suffix do registered signals use?\nAnswer briefly.');
+    await message.press('Enter');
+    const answer = page.getByRole('article', { name: 'Answer' });
+    await answer.getByRole('button', { name: '[1]' }).first().waitFor();
+    await page.waitForFunction(() => document.querySelector('article[aria-label="Answer"]')?.getAttribute('aria-busy') === 'false');
+    assert.match(await answer.textContent() ?? '', /_q/);
+    assert.match(await answer.textContent() ?? '', /Extractive answer/);
+    assert.ok(tokenFrames.length >= 1, 'the answer arrived as chat:token events over socket.io');
+    assert.equal(await message.inputValue(), '', 'Enter sent the message and cleared the box');
+    // The conversation is listed, titled by its question.
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Which suffix do registered signals use?' }).waitFor();
+    await page.screenshot({ path: 'test-results/chat.png' });
+  });
+
+  it('previews a citation on hover and opens it in the source viewer with a download of the original file', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    const citation = page.getByRole('article', { name: 'Answer' }).getByRole('button', { name: '[1]' }).first();
+    await citation.hover();
+    await page.getByRole('tooltip').filter({ hasText: 'RTL Coding Guidelines' }).waitFor();
+    await citation.click();
+    const viewer = page.getByRole('dialog', { name: /\[1\]/ });
+    await viewer.waitFor();
+    await viewer.getByLabel('Cited passage').waitFor();
+    assert.match(await viewer.textContent() ?? '', /rtl-coding-guidelines\.md · collection chip-design/);
+    await page.screenshot({ path: 'test-results/source-viewer.png' });
+    const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('link', { name: 'Download original file' }).click()]);
+    assert.equal(download.suggestedFilename(), 'rtl-coding-guidelines.md');
+    assert.match(await readFile((await download.path())!, 'utf8'), /Registered signals end in `_q`/);
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
+  });
+
+  it('stores feedback with a comment', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    const answer = page.getByRole('article', { name: 'Answer' });
+    await answer.getByRole('button', { name: 'Not helpful' }).click();
+    await answer.getByLabel('Comment (optional)').fill('Should mention _d too');
+    await answer.getByRole('button', { name: 'Send comment' }).click();
+    await answer.getByRole('status').filter({ hasText: 'Comment sent.' }).waitFor();
+    const { rows } = await runtime.services.db.query('SELECT rating, comment FROM feedback');
+    assert.deepEqual(rows, [{ rating: -1, comment: 'Should mention _d too' }]);
+  });
+
+  it('uploads a file in the admin console and watches it become ready; a bad file shows its reason', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Collections' }).waitFor();
+    await page.getByRole('heading', { name: 'Chip design handbook' }).waitFor();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Documents' }).click();
+    await page.getByLabel('Collection').selectOption('chip-design');
+    await page.getByRole('table', { name: 'Documents' }).waitFor();
+    refusalsExpected = true;
+    await page.getByLabel('Choose files').setInputFiles([
+      { name: 'bring-up-notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Bring-up\n\n## Clocks\n\nThe PLL locks within 40 microseconds of `pll_en` rising.\n') },
+      { name: 'scan.pdf', mimeType: 'application/pdf', buffer: randomBytes(4096) },
+    ]);
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    await uploads.getByRole('listitem').filter({ hasText: 'bring-up-notes.md' }).getByRole('status').filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+    const refused = uploads.getByRole('listitem').filter({ hasText: 'scan.pdf' }).getByRole('status');
+    await refused.filter({ hasText: /^failed: / }).waitFor();
+    assert.match(await refused.textContent() ?? '', /^failed: .*(PDF|corrupt|damaged)/i);
+    refusalsExpected = false;
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'bring-up-notes.md' }) });
+    await row.getByRole('cell').filter({ hasText: /^ready$/ }).waitFor();
+    assert.equal(await row.getByRole('cell').nth(1).textContent(), '1', 'version 1');
+    assert.ok(Number(await row.getByRole('cell').nth(2).textContent()) >= 1, 'has chunks');
+    await page.screenshot({ path: 'test-results/admin.png' });
+  });
+
+  it('shows usage with its charts', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Usage' }).click();
+    const figures = page.locator('.figures');
+    await figures.waitFor();
+    assert.match(await figures.textContent() ?? '', /Questions1/);
+    await page.getByRole('heading', { name: 'Questions per day' }).waitFor();
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+  });
+
+  it('keeps a member out of the admin console: no link, a plain refusal, 403 from its APIs', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn('member@example.com', memberPassword);
+    assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
+    await page.goto(`${runtime.url}/admin/documents`);
+    await page.getByRole('heading', { name: 'Admins only' }).waitFor();
+    refusalsExpected = true;
+    const statuses = await page.evaluate(async () => Promise.all(['/api/users', '/api/groups', '/api/usage'].map(async (path) => (await fetch(path)).status)));
+    assert.deepEqual(statuses, [403, 403, 403]);
+    refusalsExpected = false;
+  });
+
+  it('fits a phone screen', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(runtime.url);
+    const box = await page.getByLabel('Message').boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the message box is on screen');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+  });
+
+  it('logs no console errors', (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    assert.deepEqual(consoleErrors, []);
+  });
+});

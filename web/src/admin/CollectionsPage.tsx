@@ -1,0 +1,162 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api/client.ts';
+import type { CollectionListing, Group } from '../api/types.ts';
+import { useAction, useResource } from '../api/useResource.ts';
+import { Loading, Problem } from '../components/Feedback.tsx';
+
+interface CollectionsResponse {
+  collections: CollectionListing[];
+  embeddingModel: string;
+}
+
+function CreateCollectionForm({ onCreated }: { onCreated: () => void }) {
+  const [form, setForm] = useState({ name: '', slug: '', description: '', chunkSize: 512, chunkOverlap: 77, textSearchConfig: 'english' });
+  const action = useAction();
+  const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [field]: typeof current[field] === 'number' ? Number(event.target.value) : event.target.value }));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (await action.run(() => api('/collections', { method: 'POST', body: form }))) {
+      setForm((current) => ({ ...current, name: '', slug: '', description: '' }));
+      onCreated();
+    }
+  };
+  return (
+    <form onSubmit={submit} className="card form-grid" aria-labelledby="new-collection">
+      <h2 id="new-collection">New collection</h2>
+      <label>
+        Name
+        <input required value={form.name} onChange={set('name')} />
+      </label>
+      <label>
+        Slug
+        <input required pattern="[a-z0-9][a-z0-9-]{0,62}" title="lower-case letters, digits and dashes" value={form.slug} onChange={set('slug')} />
+      </label>
+      <label className="wide">
+        Description
+        <input value={form.description} onChange={set('description')} />
+      </label>
+      <label>
+        Chunk size (tokens)
+        <input type="number" min={64} max={8192} value={form.chunkSize} onChange={set('chunkSize')} />
+      </label>
+      <label>
+        Chunk overlap (tokens)
+        <input type="number" min={0} value={form.chunkOverlap} onChange={set('chunkOverlap')} />
+      </label>
+      <label>
+        Text search language
+        <select value={form.textSearchConfig} onChange={set('textSearchConfig')}>
+          {['english', 'german', 'french', 'spanish', 'italian', 'dutch', 'portuguese', 'simple'].map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </select>
+      </label>
+      <Problem text={action.problem} />
+      <button type="submit" className="primary" disabled={action.busy}>
+        Create collection
+      </button>
+    </form>
+  );
+}
+
+function CollectionSettings({ collection, groups, embeddingModel, onChanged }: { collection: CollectionListing; groups: Group[]; embeddingModel: string; onChanged: () => void }) {
+  const [chunking, setChunking] = useState({ chunkSize: collection.chunkSize, chunkOverlap: collection.chunkOverlap });
+  const [grant, setGrant] = useState({ group: groups.find((g) => g.name !== 'everyone')?.name ?? 'everyone', permission: 'read' });
+  const action = useAction();
+  const change = (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => action.run(() => api(path, { method, body })).then((ok) => ok && onChanged());
+  const base = `/collections/${collection.slug}`;
+  return (
+    <div className="collection-settings">
+      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(base, 'PATCH', chunking))}>
+        <label>
+          Chunk size
+          <input type="number" min={64} max={8192} value={chunking.chunkSize} onChange={(e) => setChunking({ ...chunking, chunkSize: Number(e.target.value) })} />
+        </label>
+        <label>
+          Overlap
+          <input type="number" min={0} value={chunking.chunkOverlap} onChange={(e) => setChunking({ ...chunking, chunkOverlap: Number(e.target.value) })} />
+        </label>
+        <button type="submit">Save chunking</button>
+      </form>
+      <p className="hint">New chunking applies to files uploaded or re-ingested from now on.</p>
+      <p>
+        Embedding model: <code>{collection.embeddingModel}</code> ({collection.embeddingDimension} dimensions)
+        {collection.reembedding && <> · re-embedding with <code>{collection.reembedding.model}</code>{collection.reembedding.error ? ` failed: ${collection.reembedding.error.message}` : '…'}</>}
+        {collection.embeddingModel !== embeddingModel && !collection.reembedding && (
+          <button type="button" onClick={() => void change(`${base}/reembed`, 'POST')}>
+            Re-embed with {embeddingModel}
+          </button>
+        )}
+      </p>
+      <h3>Access</h3>
+      <ul className="grants">
+        {collection.grants.length === 0 && <li className="hint">Admins only: no group is granted this collection.</li>}
+        {collection.grants.map((g) => (
+          <li key={g.group}>
+            {g.group}: {g.permission}{' '}
+            <button type="button" aria-label={`Remove access of ${g.group}`} onClick={() => void change(`${base}/grants/${encodeURIComponent(g.group)}`, 'DELETE')}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(`${base}/grants`, 'POST', grant))}>
+        <label>
+          Group
+          <select value={grant.group} onChange={(e) => setGrant({ ...grant, group: e.target.value })}>
+            {groups.map((g) => (
+              <option key={g.id}>{g.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Permission
+          <select value={grant.permission} onChange={(e) => setGrant({ ...grant, permission: e.target.value })}>
+            <option value="read">read</option>
+            <option value="edit">edit (upload and delete documents)</option>
+          </select>
+        </label>
+        <button type="submit">Grant</button>
+      </form>
+      <Problem text={action.problem} />
+    </div>
+  );
+}
+
+export function CollectionsPage() {
+  const collections = useResource<CollectionsResponse>('/collections');
+  const groups = useResource<{ groups: Group[] }>('/groups');
+  const [open, setOpen] = useState<string>();
+  return (
+    <>
+      <h1>Collections</h1>
+      <Problem text={collections.problem ?? groups.problem} />
+      {!collections.data && !collections.problem && <Loading what="collections" />}
+      {collections.data?.collections.length === 0 && <p className="empty">No collections yet: create the first one below.</p>}
+      <ul className="collection-list">
+        {collections.data?.collections.map((c) => (
+          <li key={c.id} className="card">
+            <div className="row">
+              <h2>{c.name}</h2>
+              <code>{c.slug}</code>
+              <span>
+                {c.documents.ready} of {c.documents.total} documents ready{c.documents.failed ? `, ${c.documents.failed} failed` : ''} · {c.chunks} chunks
+              </span>
+              <Link to={`/admin/documents?collection=${c.slug}`}>Documents of {c.name}</Link>
+              <button type="button" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? undefined : c.id)}>
+                Settings
+              </button>
+            </div>
+            {c.description && <p>{c.description}</p>}
+            {open === c.id && groups.data && (
+              <CollectionSettings collection={c} groups={groups.data.groups} embeddingModel={collections.data!.embeddingModel} onChanged={() => void collections.reload()} />
+            )}
+          </li>
+        ))}
+      </ul>
+      <CreateCollectionForm onCreated={() => void collections.reload()} />
+    </>
+  );
+}

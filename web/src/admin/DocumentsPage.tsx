@@ -1,0 +1,112 @@
+import { useCallback, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { api } from '../api/client.ts';
+import type { CollectionListing, DocumentListing, IngestionJobView } from '../api/types.ts';
+import { useAction, useResource } from '../api/useResource.ts';
+import { Loading, Problem } from '../components/Feedback.tsx';
+import { UploadQueue } from './UploadQueue.tsx';
+import { useIngestionProgress } from './useIngestionProgress.ts';
+
+function statusInWords(document: DocumentListing): string {
+  if (document.status === 'failed') return `failed: ${document.error?.message ?? 'unknown reason'}`;
+  if (document.status === 'pending') return 'queued';
+  return document.status;
+}
+
+export function DocumentsPage() {
+  const [params, setParams] = useSearchParams();
+  const collections = useResource<{ collections: CollectionListing[] }>('/collections');
+  const slug = params.get('collection') ?? collections.data?.collections[0]?.slug;
+  const documents = useResource<{ documents: DocumentListing[] }>(slug ? `/collections/${slug}/documents` : undefined);
+  const reloadDocuments = documents.reload;
+  const onFinished = useCallback(() => void reloadDocuments(), [reloadDocuments]);
+  const liveJobs = useIngestionProgress(slug, onFinished);
+  const [fetchedJobs, setFetchedJobs] = useState<Record<string, IngestionJobView>>({});
+  const action = useAction();
+
+  // The room's events win over a job fetched once, unless the fetched one is newer.
+  const jobs = { ...fetchedJobs };
+  for (const job of Object.values(liveJobs)) if (!jobs[job.id] || jobs[job.id]!.updatedAt <= job.updatedAt) jobs[job.id] = job;
+
+  const act = async (path: string, method: 'POST' | 'DELETE') => {
+    if (await action.run(() => api(path, { method }))) void documents.reload();
+  };
+
+  return (
+    <>
+      <h1>Documents</h1>
+      <Problem text={collections.problem} />
+      {collections.data?.collections.length === 0 && <p className="empty">Create a collection first, under Collections.</p>}
+      {slug && (
+        <label className="collection-select">
+          Collection
+          <select value={slug} onChange={(e) => setParams({ collection: e.target.value })}>
+            {collections.data?.collections.map((c) => (
+              <option key={c.slug} value={c.slug}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {slug && (
+        <UploadQueue
+          collection={slug}
+          jobs={jobs}
+          onJob={(job) => {
+            setFetchedJobs((current) => ({ ...current, [job.id]: job }));
+            if (job.state === 'completed' || job.state === 'failed') void documents.reload();
+          }}
+        />
+      )}
+      <Problem text={documents.problem ?? action.problem} />
+      {slug && !documents.data && !documents.problem && <Loading what="documents" />}
+      {documents.data?.documents.length === 0 && <p className="empty">No documents in this collection yet.</p>}
+      {documents.data && documents.data.documents.length > 0 && (
+        <div className="table-scroll">
+          <table aria-label="Documents">
+            <thead>
+              <tr>
+                <th scope="col">Document</th>
+                <th scope="col">Status</th>
+                <th scope="col">Version</th>
+                <th scope="col">Chunks</th>
+                <th scope="col">Updated</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {documents.data.documents.map((d) => {
+                const name = d.filename ?? d.title;
+                return (
+                  <tr key={d.id}>
+                    <th scope="row">{name}</th>
+                    <td className={`status ${d.status}`}>{statusInWords(d)}</td>
+                    <td>{d.version}</td>
+                    <td>{d.chunks}</td>
+                    <td>{new Date(d.updatedAt).toLocaleString()}</td>
+                    <td className="actions">
+                      {d.status === 'failed' && (
+                        <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Retry ${name}`}>
+                          Retry
+                        </button>
+                      )}
+                      {d.status === 'ready' && (
+                        <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Re-ingest ${name}`}>
+                          Re-ingest
+                        </button>
+                      )}
+                      <button type="button" onClick={() => window.confirm(`Delete ${name}?`) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={`Delete ${name}`}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+// Response shapes, shared with the server as type-only imports (erased at build).
+export type { Citation } from '../../../server/answering/AssistantAnswerer.ts';
+export type { Assistant } from '../../../server/assistants/AssistantService.ts';
+export type { CollectionListing } from '../../../server/collections/CollectionService.ts';
+export type { Conversation, StoredMessage } from '../../../server/conversations/ConversationService.ts';
+export type { SourceView, SourcePassage } from '../../../server/documents/SourceService.ts';
+export type { IngestionJobView } from '../../../ingestion/intake/ingestionJobs.ts';
+export type { UsageReport } from '../../../server/usage/UsageService.ts';
+export type { ApiKeyListing } from '../../../server/users/ApiKeyService.ts';
+export type { Group } from '../../../server/users/GroupService.ts';
+export type { UserListing } from '../../../server/users/UserService.ts';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+}
+
+export interface DocumentListing {
+  id: string;
+  externalId: string | null;
+  filename: string | null;
+  title: string;
+  status: 'pending' | 'processing' | 'ready' | 'failed';
+  version: number;
+  error: { code: string; message: string } | null;
+  metadata: Record<string, unknown>;
+  updatedAt: string;
+  chunks: number;
+}

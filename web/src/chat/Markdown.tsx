@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
+import rehypeHighlight from 'rehype-highlight';
+import remarkGfm from 'remark-gfm';
+import 'highlight.js/styles/github.css';
+
+const citationHref = /^#cite-(\d+)$/;
+
+/**
+ * Citation markers ("[2]") become links to `#cite-2`, which render as citation buttons. Code
+ * (fenced or inline) is left as written, so `a[1]` in Verilog stays an index.
+ */
+function linkCitations(text: string, known: Set<number>): string {
+  return text
+    .split(/(```[\s\S]*?(?:```|$)|`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\[(\d{1,3})\](?!\()/g, (marker, n: string) => (known.has(Number(n)) ? `[\\[${n}\\]](#cite-${n})` : marker))))
+    .join('');
+}
+
+/**
+ * Answers as Markdown. Raw HTML in an answer (which may quote a document) is shown as text,
+ * never parsed: react-markdown does not render HTML without rehype-raw, which we do not use, and
+ * its URL filter drops javascript: links.
+ */
+export function Markdown({ text, citationNumbers, renderCitation }: { text: string; citationNumbers: number[]; renderCitation: (n: number) => ReactNode }) {
+  const components: Components = {
+    a: ({ href, children }) => {
+      const cited = href ? citationHref.exec(href) : null;
+      if (cited) return <>{renderCitation(Number(cited[1]))}</>;
+      return (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+          {children}
+        </a>
+      );
+    },
+    img: ({ alt }) => <span className="image-placeholder">[image: {alt}]</span>,
+  };
+  return (
+    <div className="markdown">
+      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[[rehypeHighlight, { detect: true, ignoreMissing: true }]]} components={components}>
+        {linkCitations(text, new Set(citationNumbers))}
+      </ReactMarkdown>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, errorText } from '../api/client.ts';
+import type { Citation, SourceView } from '../api/types.ts';
+
+/**
+ * The cited passage in its document, between its neighbouring passages, with the heading and
+ * page, and a download of the original file. A native modal dialog: focus is trapped inside and
+ * Escape closes it.
+ */
+export function SourceViewer({ citation, onClose }: { citation: Citation; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cited = useRef<HTMLElement>(null);
+  const [view, setView] = useState<SourceView>();
+  const [problem, setProblem] = useState<string>();
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    const controller = new AbortController();
+    api<SourceView>(`/passages/${citation.chunkId}`, { signal: controller.signal })
+      .then(setView)
+      .catch((error) => controller.signal.aborted || setProblem(errorText(error)));
+    return () => controller.abort();
+  }, [citation.chunkId]);
+
+  useEffect(() => {
+    void cited.current?.scrollIntoView({ block: 'center' });
+  }, [view]);
+
+  const place = view ? [view.passage.headingPath.join(' › '), view.passage.page ? `Page ${view.passage.page}` : ''].filter(Boolean).join(' · ') : '';
+  return (
+    <dialog ref={dialog} className="source-viewer" aria-labelledby="source-title" onClose={onClose}>
+      <header>
+        <h2 id="source-title">
+          [{citation.index}] {citation.title || citation.filename}
+        </h2>
+        <button type="button" onClick={() => dialog.current?.close()} aria-label="Close source">
+          ×
+        </button>
+      </header>
+      {!view && !problem && <p role="status">Loading the passage…</p>}
+      {problem && <p role="alert">{problem}</p>}
+      {view && (
+        <>
+          <p className="source-meta">
+            {view.document.filename ?? view.document.title} · collection {view.document.collection} · version {view.document.version}
+            {place && <> · {place}</>}
+          </p>
+          <div className="source-text">
+            {view.before.map((passage) => (
+              <p key={passage.id} className="context">
+                {passage.text}
+              </p>
+            ))}
+            <mark ref={cited} className="cited" aria-label="Cited passage">
+              {view.passage.text}
+            </mark>
+            {view.after.map((passage) => (
+              <p key={passage.id} className="context">
+                {passage.text}
+              </p>
+            ))}
+          </div>
+          <footer>
+            {view.document.downloadable ? (
+              <a className="button" href={`/api/documents/${view.document.id}/file`} download>
+                Download original file
+              </a>
+            ) : (
+              <span className="hint">No original file is stored for this document (it was imported as text).</span>
+            )}
+          </footer>
+        </>
+      )}
+    </dialog>
+  );
+}
