@@ -94,4 +94,28 @@ describe('conversations over REST with server-sent events', () => {
     assert.deepEqual([empty.status, (await empty.json()).error.message], [400, 'content: the question is empty']);
     assert.equal((await call('POST', '/conversations', { assistant: 'nope' })).status, 404);
   });
+
+  it('renames a conversation and finds conversations by title or message text, only the asker\'s own', async () => {
+    const id = await newConversation();
+    await readEvents(await call('POST', `/conversations/${id}/messages`, { content: 'How are resets synchronized?' }));
+    const renamed = await call('PATCH', `/conversations/${id}`, { title: 'Reset strategy' });
+    assert.equal((await renamed.json()).conversation.title, 'Reset strategy');
+    assert.equal((await call('PATCH', `/conversations/${id}`, { title: '  ' })).status, 400);
+    assert.equal((await call('PATCH', `/conversations/${id}`, { title: 'Mine now' }, otherKey)).status, 404);
+    const search = async (q: string, key = runtime.apiKey) =>
+      ((await (await call('GET', `/conversations?q=${encodeURIComponent(q)}`, undefined, key)).json()).conversations as { id: string }[]).map((c) => c.id);
+    assert.deepEqual(await search('reset STRATEGY'), [id], 'by title, any case');
+    assert.ok((await search('synchronized')).includes(id), 'by the text of a message');
+    assert.deepEqual(await search('100%_'), [], 'LIKE wildcards are taken literally');
+    assert.deepEqual(await search('Reset', otherKey), []);
+  });
+
+  it('keeps the label of an extractive answer for a reloaded conversation', async () => {
+    await emulator.emulator.close();
+    const id = await newConversation();
+    await readEvents(await call('POST', `/conversations/${id}/messages`, { content: 'Which suffix do registered signals use?' }));
+    const { messages } = await (await call('GET', `/conversations/${id}`)).json();
+    assert.equal(messages[1].answerMode, 'extractive');
+    assert.match(messages[1].notice, /language model is unavailable/);
+  });
 });

@@ -110,4 +110,51 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     assert.deepEqual((await socket.timeout(5000).emitWithAck('chat:send', { conversationId: foreign, content: 'hi' })).error.code, 'not_found');
     assert.deepEqual((await socket.timeout(5000).emitWithAck('chat:send', { conversationId: foreign })).error.code, 'invalid_request');
   });
+
+  it('regenerates the latest answer in place: the old question and answer are replaced, not repeated', async () => {
+    const socket = connect(runtime.apiKey);
+    const id = await conversation(runtime.apiKey);
+    const first = await ask(socket, id, 'When is the launch review?');
+    const finished = new Promise<{ status: string; answerId: string }>((resolve) => socket.once('chat:done', resolve));
+    const ack = await socket.timeout(10_000).emitWithAck('chat:regenerate', { answerId: first.done.answerId });
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    assert.notEqual(ack.answerId, first.done.answerId);
+    assert.equal((await finished).status, 'complete');
+    const { messages } = await (await api(`/api/conversations/${id}`, runtime.apiKey)).json();
+    assert.deepEqual(
+      messages.map((m: { role: string; id: string }) => [m.role, m.id === ack.answerId]),
+      [['user', false], ['assistant', true]],
+    );
+    assert.equal(messages[0].content, 'When is the launch review?');
+    const stale = await socket.timeout(5000).emitWithAck('chat:regenerate', { answerId: first.done.answerId });
+    assert.equal(stale.error.code, 'not_found');
+  });
+
+  it('refuses to regenerate an answer that is not the latest, or somebody else\'s', async () => {
+    const socket = connect(runtime.apiKey);
+    const id = await conversation(runtime.apiKey);
+    const first = await ask(socket, id, 'When is the launch review?');
+    await ask(socket, id, 'Who attends it?');
+    assert.match((await socket.timeout(5000).emitWithAck('chat:regenerate', { answerId: first.done.answerId })).error.message, /Only the latest answer/);
+    const last = (await (await api(`/api/conversations/${id}`, runtime.apiKey)).json()).messages.at(-1).id;
+    assert.equal((await connect(memberKey).timeout(5000).emitWithAck('chat:regenerate', { answerId: last })).error.code, 'not_found');
+  });
+
+  it('shows a cited passage in context to who may read it, and to nobody else', async () => {
+    const turn = await ask(connect(runtime.apiKey), await conversation(runtime.apiKey), question);
+    const secret = turn.citations.find((c) => c.title === 'Code name') as unknown as { chunkId: string; documentId: string };
+    const view = await (await api(`/api/passages/${secret.chunkId}`, runtime.apiKey)).json();
+    assert.match(view.passage.text, /BLUEFALCON/);
+    assert.deepEqual([view.document.filename, view.document.collection, view.passage.headingPath], ['codename.md', 'secret', ['Code name']]);
+    for (const route of [`/api/passages/${secret.chunkId}`, `/api/documents/${secret.documentId}/file`]) {
+      const refused = await api(route, memberKey);
+      assert.deepEqual([refused.status, (await refused.json()).error.code], [404, 'not_found'], route);
+    }
+    const file = await api(`/api/documents/${secret.documentId}/file`, runtime.apiKey);
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-disposition')!, /^attachment; filename="?codename\.md"?/);
+    assert.deepEqual([file.headers.get('content-type'), file.headers.get('x-content-type-options')], ['application/octet-stream', 'nosniff']);
+    assert.match(await file.text(), /BLUEFALCON/);
+    assert.equal((await api('/api/passages/not-a-number', runtime.apiKey)).status, 404);
+  });
 });

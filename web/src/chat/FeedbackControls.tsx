@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { errorText } from '../api/client.ts';
+import { ThumbIcon } from '../components/ThumbIcon.tsx';
 import type { ChatMessage } from './useChat.ts';
 
 /** Helpful / not helpful on an answer, then an optional comment; a second click changes the rating. */
@@ -33,11 +34,11 @@ export function FeedbackControls({ message, onRate }: { message: ChatMessage; on
   return (
     <div className="feedback">
       <button type="button" aria-pressed={rating === 1} onClick={() => void rate(1)} title="Helpful">
-        <span aria-hidden="true">👍</span>
+        <ThumbIcon />
         <span className="visually-hidden">Helpful</span>
       </button>
       <button type="button" aria-pressed={rating === -1} onClick={() => void rate(-1)} title="Not helpful">
-        <span aria-hidden="true">👎</span>
+        <ThumbIcon down />
         <span className="visually-hidden">Not helpful</span>
       </button>
       {commenting && (

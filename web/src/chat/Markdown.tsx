@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
@@ -17,29 +17,41 @@ function linkCitations(text: string, known: Set<number>): string {
     .join('');
 }
 
+const CitationRenderer = createContext<(n: number) => ReactNode>(() => null);
+
+// Module-level, so their identity never changes: new component functions on each render would
+// remount every citation button, losing its focus and preview while an answer streams.
+const components: Components = {
+  a: function Link({ href, children }) {
+    const renderCitation = useContext(CitationRenderer);
+    const cited = href ? citationHref.exec(href) : null;
+    if (cited) return <>{renderCitation(Number(cited[1]))}</>;
+    return (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+        {children}
+      </a>
+    );
+  },
+  img: ({ alt }) => <span className="image-placeholder">[image: {alt}]</span>,
+};
+const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: true }]];
+const remarkPlugins = [remarkGfm];
+
 /**
- * Answers as Markdown. Raw HTML in an answer (which may quote a document) is shown as text,
- * never parsed: react-markdown does not render HTML without rehype-raw, which we do not use, and
- * its URL filter drops javascript: links.
+ * Answers as Markdown. Raw HTML in an answer (which may quote a document) is shown as text, never parsed into
+^ * elements: react-markdown does not render HTML without rehype-raw, which we do not use, and its
+ * URL filter drops javascript: links. Images are shown as their alt text, so an answer cannot
+ * make the browser fetch an address of a document's choosing.
  */
 export function Markdown({ text, citationNumbers, renderCitation }: { text: string; citationNumbers: number[]; renderCitation: (n: number) => ReactNode }) {
-  const components: Components = {
-    a: ({ href, children }) => {
-      const cited = href ? citationHref.exec(href) : null;
-      if (cited) return <>{renderCitation(Number(cited[1]))}</>;
-      return (
-        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-          {children}
-        </a>
-      );
-    },
-    img: ({ alt }) => <span className="image-placeholder">[image: {alt}]</span>,
-  };
+  const source = useMemo(() => linkCitations(text, new Set(citationNumbers)), [text, citationNumbers]);
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[[rehypeHighlight, { detect: true, ignoreMissing: true }]]} components={components}>
-        {linkCitations(text, new Set(citationNumbers))}
-      </ReactMarkdown>
+      <CitationRenderer.Provider value={renderCitation}>
+        <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+          {source}
+        </ReactMarkdown>
+      </CitationRenderer.Provider>
     </div>
   );
 }
