@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import type { ApiKeyListing } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
 
 const when = (value: string | null) => (value ? new Date(value).toLocaleString() : '—');
@@ -36,42 +37,28 @@ export function ApiKeysPage() {
       )}
       {!keys.data && !keys.problem && <Loading what="API keys" />}
       {keys.data && (
-        <div className="table-scroll">
-          <table aria-label="API keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.apiKeys.map((k) => (
-                <tr key={k.id}>
-                  <th scope="row">{k.name}</th>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.owner}</td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>{when(k.expiresAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      `revoked ${when(k.revokedAt)}`
-                    ) : (
-                      <button type="button" aria-label={`Revoke ${k.name}`} onClick={() => void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="API keys" columns={['Name', 'Key', 'Owner', 'Last used', 'Expires', 'State']}>
+          {keys.data.apiKeys.map((k) => (
+            <tr key={k.id}>
+              <th scope="row">{k.name}</th>
+              <td>
+                <code>{k.prefix}…</code>
+              </td>
+              <td>{k.owner}</td>
+              <td>{when(k.lastUsedAt)}</td>
+              <td>{when(k.expiresAt)}</td>
+              <td>
+                {k.revokedAt ? (
+                  `revoked ${when(k.revokedAt)}`
+                ) : (
+                  <button type="button" aria-label={`Revoke ${k.name}`} onClick={() => void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form onSubmit={create} className="card form-grid" aria-labelledby="new-key">
         <h2 id="new-key">New API key</h2>

@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import type { CollectionListing, DocumentListing, IngestionJobView } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
 import { UploadQueue } from './UploadQueue.tsx';
 import { useIngestionProgress } from './useIngestionProgress.ts';
@@ -63,49 +64,35 @@ export function DocumentsPage() {
       {slug && !documents.data && !documents.problem && <Loading what="documents" />}
       {documents.data?.documents.length === 0 && <p className="empty">No documents in this collection yet.</p>}
       {documents.data && documents.data.documents.length > 0 && (
-        <div className="table-scroll">
-          <table aria-label="Documents">
-            <thead>
-              <tr>
-                <th scope="col">Document</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Chunks</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Actions</th>
+        <DataTable label="Documents" columns={['Document', 'Status', 'Version', 'Chunks', 'Updated', 'Actions']}>
+          {documents.data.documents.map((d) => {
+            const name = d.filename ?? d.title;
+            return (
+              <tr key={d.id}>
+                <th scope="row">{name}</th>
+                <td className={`status ${d.status}`}>{statusInWords(d)}</td>
+                <td>{d.version}</td>
+                <td>{d.chunks}</td>
+                <td>{new Date(d.updatedAt).toLocaleString()}</td>
+                <td className="actions">
+                  {d.status === 'failed' && (
+                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Retry ${name}`}>
+                      Retry
+                    </button>
+                  )}
+                  {d.status === 'ready' && (
+                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Re-ingest ${name}`}>
+                      Re-ingest
+                    </button>
+                  )}
+                  <button type="button" onClick={() => window.confirm(`Delete ${name}?`) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={`Delete ${name}`}>
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {documents.data.documents.map((d) => {
-                const name = d.filename ?? d.title;
-                return (
-                  <tr key={d.id}>
-                    <th scope="row">{name}</th>
-                    <td className={`status ${d.status}`}>{statusInWords(d)}</td>
-                    <td>{d.version}</td>
-                    <td>{d.chunks}</td>
-                    <td>{new Date(d.updatedAt).toLocaleString()}</td>
-                    <td className="actions">
-                      {d.status === 'failed' && (
-                        <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Retry ${name}`}>
-                          Retry
-                        </button>
-                      )}
-                      {d.status === 'ready' && (
-                        <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Re-ingest ${name}`}>
-                          Re-ingest
-                        </button>
-                      )}
-                      <button type="button" onClick={() => window.confirm(`Delete ${name}?`) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={`Delete ${name}`}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </>
   );

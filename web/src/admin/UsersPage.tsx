@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import type { UserListing } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
 import { useUser } from '../session/SessionContext.tsx';
 
@@ -25,57 +26,43 @@ export function UsersPage() {
       <Problem text={users.problem ?? action.problem} />
       {!users.data && !users.problem && <Loading what="users" />}
       {users.data && (
-        <div className="table-scroll">
-          <table aria-label="Users">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Web sign-in</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.email}</th>
-                  <td>{u.name}</td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.email}`}
-                      value={u.role}
-                      onChange={(e) => void change(() => api(`/users/${u.id}`, { method: 'PATCH', body: { role: e.target.value } }))}
-                    >
-                      <option value="member">member</option>
-                      <option value="admin">admin</option>
-                    </select>
-                  </td>
-                  <td>{u.groups.join(', ')}</td>
-                  <td>{u.canSignIn ? 'yes' : 'no password'}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      aria-label={`Set password of ${u.email}`}
-                      onClick={() => {
-                        const password = window.prompt(`New password for ${u.email} (at least 12 characters)`);
-                        if (password) void change(() => api(`/users/${u.id}`, { method: 'PATCH', body: { password } }));
-                      }}
-                    >
-                      Set password
-                    </button>
-                    {u.id !== me.id && (
-                      <button type="button" aria-label={`Remove ${u.email}`} onClick={() => window.confirm(`Remove ${u.email}?`) && void change(() => api(`/users/${u.id}`, { method: 'DELETE' }))}>
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Users" columns={['Email', 'Name', 'Role', 'Groups', 'Web sign-in', 'Actions']}>
+          {users.data.users.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">{u.email}</th>
+              <td>{u.name}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  value={u.role}
+                  onChange={(e) => void change(() => api(`/users/${u.id}`, { method: 'PATCH', body: { role: e.target.value } }))}
+                >
+                  <option value="member">member</option>
+                  <option value="admin">admin</option>
+                </select>
+              </td>
+              <td>{u.groups.join(', ')}</td>
+              <td>{u.canSignIn ? 'yes' : 'no password'}</td>
+              <td className="actions">
+                <button
+                  type="button"
+                  aria-label={`Set password of ${u.email}`}
+                  onClick={() => {
+                    const password = window.prompt(`New password for ${u.email} (at least 12 characters)`);
+                    if (password) void change(() => api(`/users/${u.id}`, { method: 'PATCH', body: { password } }));
+                  }}
+                >
+                  Set password
+                </button>
+                {u.id !== me.id && (
+                  <button type="button" aria-label={`Remove ${u.email}`} onClick={() => window.confirm(`Remove ${u.email}?`) && void change(() => api(`/users/${u.id}`, { method: 'DELETE' }))}>
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form onSubmit={create} className="card form-grid" aria-labelledby="new-user">
         <h2 id="new-user">New user</h2>

@@ -38,9 +38,9 @@ const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlug
 const remarkPlugins = [remarkGfm];
 
 /**
- * Answers as Markdown. Raw HTML in an answer (which may quote a document) is shown as text, never parsed into
-^ * elements: react-markdown does not render HTML without rehype-raw, which we do not use, and its
- * URL filter drops javascript: links. Images are shown as their alt text, so an answer cannot
+ * Answers as Markdown. Raw HTML in an answer (which may quote a document) is shown as text,
+ * never parsed into elements: react-markdown does not render HTML without rehype-raw, which we
+ * do not use, and its URL filter drops javascript: links. Images are shown as their alt text, so an answer cannot
  * make the browser fetch an address of a document's choosing.
  */
 export function Markdown({ text, citationNumbers, renderCitation }: { text: string; citationNumbers: number[]; renderCitation: (n: number) => ReactNode }) {
