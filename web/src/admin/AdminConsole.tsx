@@ -1,5 +1,6 @@
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useUser } from '../session/SessionContext.tsx';
+import './admin.css';
 import { ApiKeysPage } from './ApiKeysPage.tsx';
 import { AssistantsPage } from './AssistantsPage.tsx';
 import { CollectionsPage } from './CollectionsPage.tsx';

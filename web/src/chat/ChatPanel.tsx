@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Assistant, Citation, Conversation } from '../api/types.ts';
+import './chat.css';
 import { Composer } from './Composer.tsx';
 import { MessageView } from './MessageView.tsx';
 import { SourceViewer } from './SourceViewer.tsx';
