@@ -51,9 +51,9 @@ export function SourceViewer({ citation, onClose }: { citation: Citation; onClos
                 {passage.text}
               </p>
             ))}
-            <mark ref={cited} className="cited" aria-label="Cited passage">
-              {view.passage.text}
-            </mark>
+            <section ref={cited} className="cited" aria-label="Cited passage">
+              <mark>{view.passage.text}</mark>
+            </section>
             {view.after.map((passage) => (
               <p key={passage.id} className="context">
                 {passage.text}
