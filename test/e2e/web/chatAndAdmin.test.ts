@@ -25,6 +25,7 @@ describe('web: chat and admin console in Chromium', () => {
   // Chromium logs every 4xx response as a console error; only the steps that provoke one on purpose allow it.
   let refusalsExpected = false;
   const tokenFrames: string[] = [];
+  const progressFrames: string[] = [];
 
   const signIn = async (email: string, password: string) => {
     await page.goto(runtime.url);
@@ -53,7 +54,12 @@ describe('web: chat and admin console in Chromium', () => {
       if (message.type() === 'error' && !(refusal && refusalsExpected)) consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).includes('"chat:token"') && tokenFrames.push(String(payload))));
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"chat:token"')) tokenFrames.push(String(payload));
+        if (String(payload).includes('"ingestion:progress"')) progressFrames.push(String(payload));
+      }),
+    );
     await mkdir('test-results', { recursive: true });
   });
   after(async () => {
@@ -150,6 +156,40 @@ describe('web: chat and admin console in Chromium', () => {
     await page.screenshot({ path: 'test-results/admin.png' });
   });
 
+  it('takes several dropped files at once, each with its own live status fed by socket.io progress events', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    const longNotes = `# Lab notes\n\n${Array.from({ length: 120 }, (_, i) => `## Run ${i}\n\nRun ${i} measured the core rail at ${700 + i} mV under the ${i % 7}-th workload.`).join('\n\n')}\n`;
+    const dropped = await page.evaluateHandle((files) => {
+      const transfer = new DataTransfer();
+      for (const [name, text] of files) transfer.items.add(new File([text], name, { type: 'text/markdown' }));
+      return transfer;
+    }, [['lab-notes.md', longNotes], ['errata.md', '# Errata\n\nThe UART divider resets to 0x1B, not 0x1A.\n']] as const);
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    for (const name of ['lab-notes.md', 'errata.md']) {
+      await uploads.getByRole('listitem').filter({ hasText: name }).getByRole('status').filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+    }
+    const labNotes = progressFrames.filter((frame) => frame.includes('lab-notes.md'));
+    assert.ok(labNotes.some((frame) => frame.includes('"state":"completed"')), 'the completion came over socket.io');
+    assert.ok(labNotes.length >= 3, `stage by stage (${labNotes.length} progress events)`);
+  });
+
+  it('creates a collection and grants it to a group from the console', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Collections' }).click();
+    const form = page.getByRole('form', { name: 'New collection' });
+    await form.getByLabel('Name').fill('Bring-up lab');
+    await form.getByLabel('Slug').fill('bring-up-lab');
+    await form.getByRole('button', { name: 'Create collection' }).click();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Bring-up lab' }) });
+    await card.getByText('0 of 0 documents ready').waitFor();
+    await card.getByRole('button', { name: 'Settings' }).click();
+    await card.getByText('Admins only: no group is granted this collection.').waitFor();
+    await card.getByLabel('Group').selectOption('everyone');
+    await card.getByRole('button', { name: 'Grant' }).click();
+    await card.getByText('everyone: read').waitFor();
+  });
+
   it('shows usage with its charts', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Usage' }).click();
@@ -160,10 +200,23 @@ describe('web: chat and admin console in Chromium', () => {
     await page.locator('.recharts-bar-rectangle').first().waitFor();
   });
 
+  it('tries an assistant from its editor', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Assistants' }).click();
+    await page.getByRole('navigation', { name: 'Assistants' }).getByRole('button', { name: 'Chip-design helper' }).click();
+    await page.getByRole('form', { name: 'Edit Chip-design helper' }).getByLabel('System prompt').waitFor();
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.getByLabel('Message').fill('What does the UART divider reset to?');
+    await tryIt.getByLabel('Message').press('Enter');
+    await tryIt.getByRole('article', { name: 'Answer' }).getByText('0x1B').first().waitFor();
+  });
+
   it('keeps a member out of the admin console: no link, a plain refusal, 403 from its APIs', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const { rows } = await runtime.services.db.query<{ titles: string[] }>(`SELECT array_agg(title) AS titles FROM conversations`);
+    assert.deepEqual(rows[0]!.titles, ['Which suffix do registered signals use?\nAnswer briefly.'], 'the try-it scratch conversation went with the panel');
     await signIn('member@example.com', memberPassword);
     assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
     await page.goto(`${runtime.url}/admin/documents`);

@@ -54,7 +54,7 @@ describe('metadata filters, from upload to answer', () => {
 
   it('stores the upload\'s metadata on its documents and lists it', async () => {
     const { documents } = await (await fetch(`${runtime.url}/api/collections/gating/documents`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
-    assert.deepEqual(documents.map((d: { filename: string; metadata: object }) => [d.filename, d.metadata]), [['pd.md', { team: 'pd', year: 2026 }], ['dv.md', { team: 'dv' }]]);
+    assert.deepEqual(documents.map((d: { filename: string; metadata: object }) => [d.filename, d.metadata]), [['dv.md', { team: 'dv' }], ['pd.md', { team: 'pd', year: 2026 }]], 'most recently changed first');
   });
 
   it('refuses malformed metadata with a 400 and keeps nothing', async () => {

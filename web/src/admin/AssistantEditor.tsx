@@ -57,7 +57,7 @@ export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: 
       {!assistant && (
         <label>
           Slug
-          <input required pattern="[a-z0-9][a-z0-9-]{0,62}" value={draft.slug} onChange={set('slug')} />
+          <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" value={draft.slug} onChange={set('slug')} />
         </label>
       )}
       <label>

@@ -31,7 +31,7 @@ function CreateCollectionForm({ onCreated }: { onCreated: () => void }) {
       </label>
       <label>
         Slug
-        <input required pattern="[a-z0-9][a-z0-9-]{0,62}" title="lower-case letters, digits and dashes" value={form.slug} onChange={set('slug')} />
+        <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" title="lower-case letters, digits and dashes" value={form.slug} onChange={set('slug')} />
       </label>
       <label className="wide">
         Description

@@ -11,6 +11,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+const inFlight = new Set<Promise<unknown>>();
+
+/** Resolves once every request started so far has finished (sign-out waits for cleanups). */
+export async function requestsSettled(): Promise<void> {
+  await Promise.allSettled([...inFlight]);
+}
 
 /** Set at sign-in and from GET /api/me; sent back on every change, as the server requires. */
 export function setCsrfToken(token: string | undefined): void {
@@ -28,7 +34,14 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function api<T>(path: string, { method = 'GET', body, signal }: RequestOptions = {}): Promise<T> {
+export function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const request = send<T>(path, options);
+  inFlight.add(request);
+  void request.catch(() => undefined).finally(() => inFlight.delete(request));
+  return request;
+}
+
+async function send<T>(path: string, { method = 'GET', body, signal }: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, errorText, setCsrfToken } from '../api/client.ts';
+import { flushSync } from 'react-dom';
+import { api, errorText, requestsSettled, setCsrfToken } from '../api/client.ts';
 import type { SessionUser } from '../api/types.ts';
 import { closeSocket } from '../realtime/socket.ts';
 
@@ -42,6 +43,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await load();
       },
       async signOut() {
+        // Unmount the app first and let its cleanups (such as deleting the "try it" scratch
+        // conversation) finish while the session still works.
+        flushSync(() => setState({ kind: 'loading' }));
+        await requestsSettled();
         await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
         closeSocket();
         setCsrfToken(undefined);
