@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Assistant, Citation, Conversation } from '../api/types.ts';
+import 'highlight.js/styles/github.css';
 import './chat.css';
 import { Composer } from './Composer.tsx';
 import { MessageView } from './MessageView.tsx';

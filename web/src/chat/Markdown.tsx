@@ -1,8 +1,10 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
+import tcl from 'highlight.js/lib/languages/tcl';
+import verilog from 'highlight.js/lib/languages/verilog';
+import { common } from 'lowlight';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
-import 'highlight.js/styles/github.css';
 
 const citationHref = /^#cite-(\d+)$/;
 
@@ -34,7 +36,9 @@ const components: Components = {
   },
   img: ({ alt }) => <span className="image-placeholder">[image: {alt}]</span>,
 };
-const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: true }]];
+// The common languages, plus what chip engineers paste most: (System)Verilog and Tcl (SDC, tool scripts).
+const languages = { ...common, verilog, tcl };
+const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: true, languages, aliases: { verilog: ['systemverilog', 'sv'], tcl: ['sdc'] } }]];
 const remarkPlugins = [remarkGfm];
 
 /**
