@@ -27,6 +27,7 @@ describe('web: chat and admin console in Chromium', () => {
   const tokenFrames: string[] = [];
   const progressFrames: string[] = [];
 
+  const streamingDone = () => page.waitForFunction(() => [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'));
   const signIn = async (email: string, password: string) => {
     await page.goto(runtime.url);
     await page.getByLabel('Email').fill(email);
@@ -130,6 +131,39 @@ describe('web: chat and admin console in Chromium', () => {
     assert.deepEqual(rows, [{ rating: -1, comment: 'Should mention _d too' }]);
   });
 
+  it('copies an answer, and searches, renames and deletes conversations', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.url });
+    await page.getByRole('article', { name: 'Answer' }).getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /Registered signals end in/);
+
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByLabel('Message').fill('What is clk_div_en?');
+    await page.getByLabel('Message').press('Enter');
+    await streamingDone();
+    await list.getByRole('listitem').filter({ hasText: 'What is clk_div_en?' }).waitFor();
+    const search = page.getByLabel('Search conversations');
+    await search.fill('clk_div');
+    await list.getByRole('listitem').filter({ hasText: 'What is clk_div_en?' }).waitFor();
+    await list.getByRole('listitem').filter({ hasText: 'Which suffix' }).waitFor({ state: 'detached' });
+    await search.fill('no such words anywhere');
+    await list.getByText('No conversation matches.').waitFor();
+    await search.fill('');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await list.getByRole('button', { name: 'Delete "What is clk_div_en?"' }).click();
+    await list.getByRole('listitem').filter({ hasText: 'What is clk_div_en?' }).waitFor({ state: 'detached' });
+    await page.getByRole('group', { name: 'Choose an assistant' }).waitFor();
+
+    await list.getByRole('button', { name: /^Rename "Which suffix/ }).click();
+    await list.getByLabel('New title').fill('Suffix rules');
+    await list.getByLabel('New title').press('Enter');
+    await list.getByRole('button', { name: /^Suffix rules/ }).click();
+    await page.getByRole('article', { name: 'Answer' }).getByText('Registered signals end in').waitFor();
+  });
+
   it('uploads a file in the admin console and watches it become ready; a bad file shows its reason', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('link', { name: 'Admin' }).click();
@@ -216,7 +250,7 @@ describe('web: chat and admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const { rows } = await runtime.services.db.query<{ titles: string[] }>(`SELECT array_agg(title) AS titles FROM conversations`);
-    assert.deepEqual(rows[0]!.titles, ['Which suffix do registered signals use?\nAnswer briefly.'], 'the try-it scratch conversation went with the panel');
+    assert.deepEqual(rows[0]!.titles, ['Suffix rules'], 'the try-it scratch conversation went with the panel');
     await signIn('member@example.com', memberPassword);
     assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
     await page.goto(`${runtime.url}/admin/documents`);
