@@ -9,6 +9,7 @@ import { createApp } from './http/createApp.ts';
 import type { Logger } from './logging/logger.ts';
 import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { closeServices, createServices, type Services } from './services.ts';
+import { createSlackBot, type SlackBot } from './slack/SlackBot.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
 
 export interface RuntimeOptions {
@@ -31,6 +32,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const services = await createServices(config, logger);
   let server: Server | undefined;
   let realtime: Realtime | undefined;
+  let slack: SlackBot | undefined;
   const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
   const seeding = { timer: undefined as NodeJS.Timeout | undefined };
   try {
@@ -41,8 +43,10 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       const credentials = formatGeneratedCredentials(admin);
       if (credentials) console.log(`\n${credentials}\n`);
       await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
-      server = await listen(createApp(services), config);
+      slack = createSlackBot(services);
+      server = await listen(createApp(services, { slackRouter: slack?.router }), config);
       realtime = await attachRealtime(server, services);
+      await slack?.start();
       watchdog.start();
     }
   } catch (error) {
@@ -57,6 +61,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     async stop() {
       clearTimeout(seeding.timer);
       watchdog.stop();
+      await slack?.stop();
       await realtime?.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await closeServices(services);

@@ -28,6 +28,8 @@ export interface Config {
     /** A stage (embedding, storing) running longer is abandoned and the job retried. */
     stageTimeoutMs: number;
   };
+  /** Where people reach the web app, for links from Slack to the source viewer. */
+  publicUrl: string;
   /** How long a browser session lasts after sign-in. */
   sessionTtlHours: number;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto, so session cookies are marked Secure. */
@@ -87,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: path.resolve(e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     ingestion: { parseTimeoutMs: e.PARSE_TIMEOUT_MS, parseMemoryMb: e.PARSE_MEMORY_MB, stageTimeoutMs: e.INGEST_STAGE_TIMEOUT_MS },
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

@@ -39,6 +39,10 @@ export const envSchema = z
     PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(120_000),
     PARSE_MEMORY_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(128, 'must be at least 128 (a parser thread needs that much to start)').default(512),
     INGEST_STAGE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(600_000),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
     SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(1).max(24 * 90).default(24 * 7),
     TRUST_PROXY: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -97,6 +101,9 @@ export const envSchema = z
       .transform((value) => value === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode' });
+    }
     for (const service of ['LLM', 'EMBEDDINGS', 'RERANKER'] as const) {
       if (env[`${service}_BASE_URL`] && !env[`${service}_MODEL`]) {
         ctx.addIssue({ code: 'custom', path: [`${service}_MODEL`], message: `is required when ${service}_BASE_URL is set` });

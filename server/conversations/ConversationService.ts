@@ -70,6 +70,39 @@ export class ConversationService {
     return rows;
   }
 
+  /**
+   * The conversation behind an external thread (a Slack thread, per Slack user), created on its
+   * first message, owned by the mapped Tapeout user or by nobody.
+   */
+  async forExternalThread(principal: Principal, assistantSlug: string, channel: 'slack', externalRef: string): Promise<Conversation> {
+    await this.db.query(
+      `INSERT INTO conversations (user_id, assistant_id, channel, external_ref) SELECT $1, id, $3, $4 FROM assistants WHERE slug = $2
+       ON CONFLICT (channel, external_ref) WHERE external_ref IS NOT NULL DO NOTHING`,
+      [principal.userId, assistantSlug, channel, externalRef],
+    );
+    const { rows } = await this.db.query<Conversation>(
+      `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id WHERE c.channel = $1 AND c.external_ref = $2`,
+      [channel, externalRef],
+    );
+    if (!rows[0]) throw new NotFoundError(`Assistant "${assistantSlug}"`);
+    return rows[0];
+  }
+
+  /** The conversations behind external threads whose reference starts with `prefix`. */
+  async externalThreadExists(channel: 'slack', prefix: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(`SELECT 1 FROM conversations WHERE channel = $1 AND starts_with(external_ref, $2) LIMIT 1`, [channel, prefix]);
+    return Boolean(rowCount);
+  }
+
+  /** The external thread reference of the conversation an answer belongs to, if it has one. */
+  async externalRefOfMessage(messageId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ external_ref: string | null }>(
+      `SELECT c.external_ref FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id::text = $1`,
+      [messageId],
+    );
+    return rows[0]?.external_ref ?? undefined;
+  }
+
   async rename(principal: Principal, id: string, title: string): Promise<Conversation> {
     const { rowCount } = await this.db.query('UPDATE conversations SET title = $3 WHERE id::text = $1 AND user_id = $2', [id, ownerOf(principal), title]);
     if (!rowCount) throw new NotFoundError(`Conversation ${id}`);
@@ -103,10 +136,11 @@ export class ConversationService {
     });
   }
 
+  /** A conversation of the principal's; an unmapped Slack user's (no Tapeout user) are reached only through their thread. */
   async get(principal: Principal, id: string): Promise<Conversation> {
     const { rows } = await this.db.query<Conversation>(
-      `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id WHERE c.id::text = $1 AND c.user_id = $2`,
-      [id, ownerOf(principal)],
+      `SELECT ${conversationColumns} FROM conversations c JOIN assistants a ON a.id = c.assistant_id WHERE c.id::text = $1 AND c.user_id IS NOT DISTINCT FROM $2`,
+      [id, principal.userId],
     );
     if (!rows[0]) throw new NotFoundError(`Conversation ${id}`);
     return rows[0];
@@ -162,9 +196,9 @@ export class ConversationService {
 
   /** Up (1) or down (-1) on an answer of one's own conversation, with an optional comment; a second rating replaces the first. */
   async rate(principal: Principal, messageId: string, rating: 1 | -1, comment: string | undefined): Promise<void> {
-    const userId = ownerOf(principal);
+    const userId = principal.userId;
     const { rows } = await this.db.query<{ role: string }>(
-      `SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id::text = $1 AND c.user_id = $2`,
+      `SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id::text = $1 AND c.user_id IS NOT DISTINCT FROM $2`,
       [messageId, userId],
     );
     if (!rows[0]) throw new NotFoundError(`Message ${messageId}`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Services } from '../services.ts';
 import { authenticate } from './authenticate.ts';
@@ -21,7 +21,7 @@ import { userRoutes } from './routes/users.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export function createApp(services: Services): Express {
+export function createApp(services: Services, options: { slackRouter?: Router } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, req.secure (and so the cookie's Secure flag) follows X-Forwarded-Proto.
@@ -57,6 +57,7 @@ export function createApp(services: Services): Express {
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));
+  if (options.slackRouter) app.use(options.slackRouter);
 
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));

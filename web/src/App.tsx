@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ChatPage } from './chat/ChatPage.tsx';
+import { SourcePage } from './chat/SourcePage.tsx';
 import { AppShell } from './layout/AppShell.tsx';
 import { SessionProvider, useSession } from './session/SessionContext.tsx';
 import { SignInPage } from './session/SignInPage.tsx';
@@ -23,6 +24,7 @@ function Gate() {
     <AppShell>
       <Routes>
         <Route path="/" element={<ChatPage />} />
+        <Route path="/sources/:chunkId" element={<SourcePage />} />
         <Route
           path="/admin/*"
           element={

@@ -261,6 +261,16 @@ describe('web: chat and admin console in Chromium', () => {
     refusalsExpected = false;
   });
 
+  it('opens a source viewer link on its own, as Slack answers link citations', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    const { rows } = await runtime.services.db.query<{ id: string }>(`SELECT c.id::text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.filename = 'rtl-coding-guidelines.md' ORDER BY c.ordinal LIMIT 1`);
+    await page.goto(`${runtime.url}/sources/${rows[0]!.id}`);
+    const viewer = page.getByRole('dialog', { name: 'RTL Coding Guidelines' });
+    await viewer.getByLabel('Cited passage').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Message').waitFor();
+  });
+
   it('fits a phone screen', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.setViewportSize({ width: 390, height: 800 });

@@ -65,4 +65,11 @@ describe('parseConfig', () => {
     const problems = problemsOf({ ADMIN_PASSWORD: 'short', ADMIN_API_KEY: 'short' });
     assert.equal(problems.length, 2);
   });
+
+  it('needs a signing secret for the Slack Events API, and none in Socket Mode', () => {
+    assert.deepEqual(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' }), ['SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode']);
+    assert.equal(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken, 'xapp-1');
+    assert.equal(parseConfig({ PUBLIC_URL: 'https://tapeout.example.com/' }).publicUrl, 'https://tapeout.example.com');
+    assert.equal(parseConfig({ PORT: '3100' }).publicUrl, 'http://localhost:3100');
+  });
 });

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api/client.ts';
-import type { Citation, SourceView } from '../api/types.ts';
+import type { SourceView } from '../api/types.ts';
 
 /**
  * The cited passage in its document, between its neighbouring passages, with the heading and
  * page, and a download of the original file. A native modal dialog: focus is trapped inside and
  * Escape closes it.
  */
-export function SourceViewer({ citation, onClose }: { citation: Citation; onClose: () => void }) {
+export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; label?: string; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cited = useRef<HTMLElement>(null);
   const [view, setView] = useState<SourceView>();
@@ -16,11 +16,11 @@ export function SourceViewer({ citation, onClose }: { citation: Citation; onClos
   useEffect(() => {
     dialog.current?.showModal();
     const controller = new AbortController();
-    api<SourceView>(`/passages/${citation.chunkId}`, { signal: controller.signal })
+    api<SourceView>(`/passages/${chunkId}`, { signal: controller.signal })
       .then(setView)
       .catch((error) => controller.signal.aborted || setProblem(errorText(error)));
     return () => controller.abort();
-  }, [citation.chunkId]);
+  }, [chunkId]);
 
   useEffect(() => {
     void cited.current?.scrollIntoView({ block: 'center' });
@@ -30,9 +30,7 @@ export function SourceViewer({ citation, onClose }: { citation: Citation; onClos
   return (
     <dialog ref={dialog} className="source-viewer" aria-labelledby="source-title" onClose={onClose}>
       <header>
-        <h2 id="source-title">
-          [{citation.index}] {citation.title || citation.filename}
-        </h2>
+        <h2 id="source-title">{label ?? view?.document.title ?? 'Source'}</h2>
         <button type="button" onClick={() => dialog.current?.close()} aria-label="Close source">
           ×
         </button>

@@ -1,0 +1,129 @@
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { Router } from 'express';
+import type { Logger } from '../logging/logger.ts';
+import type { Services } from '../services.ts';
+import type { SlackApi } from './SlackApi.ts';
+import { SlackAnswerer } from './SlackAnswerer.ts';
+import { feedbackActionIds } from './slackMessage.ts';
+import { verifySlackSignature } from './verifySlackSignature.ts';
+
+export interface SlackBot {
+  /** POST /slack/events, for the HTTP Events API; undefined in Socket Mode. */
+  router: Router | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const slackEventsPath = '/slack/events';
+
+/**
+ * The Slack transport (Bolt): Socket Mode when SLACK_APP_TOKEN is set, else the HTTP Events API
+ * at POST /slack/events. Everything Tapeout does with a message lives in SlackAnswerer; this file
+ * only turns Slack's events into its calls.
+ */
+export function createSlackBot(services: Services): SlackBot | undefined {
+  const { botToken, appToken, signingSecret, apiUrl } = services.config.slack;
+  if (!botToken) return undefined;
+  const logger = boltLogger(services.logger.child({ component: 'slack' }));
+  const clientOptions = apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {};
+  let router: Router | undefined;
+  let app: App;
+  if (appToken) {
+    app = new App({ token: botToken, appToken, socketMode: true, logger, clientOptions });
+  } else {
+    router = Router();
+    router.use(slackEventsPath, ...verifySlackSignature(signingSecret!));
+    const receiver = new ExpressReceiver({ signingSecret: signingSecret!, router, endpoints: slackEventsPath, signatureVerification: false, logger });
+    app = new App({ token: botToken, receiver, logger, clientOptions });
+  }
+  const api: SlackApi = {
+    userEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
+    post: async ({ channel, threadTs, text, blocks }) => ({ ts: (await app.client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: blocks as never })).ts! }),
+    update: async ({ channel, ts, text, blocks }) => void (await app.client.chat.update({ channel, ts, text, blocks: blocks as never })),
+  };
+  const answerer = new SlackAnswerer(services, {
+    defaultAssistant: services.config.slack.defaultAssistant,
+    webUrl: services.config.publicUrl,
+    updateIntervalMs: 1000,
+  });
+  const answerInBackground = (question: Parameters<SlackAnswerer['answer']>[1], onFailure?: (error: Error) => Promise<unknown>) =>
+    void answerer.answer(api, question).catch(async (error: Error) => {
+      services.logger.error({ err: error }, 'Slack answer failed');
+      await onFailure?.(error).catch(() => undefined);
+    });
+
+  // `/ask [assistant] question`, answered in the channel for everyone to see.
+  app.command('/ask', async ({ command, ack, respond }) => {
+    if (!command.text.trim()) return void (await ack({ response_type: 'ephemeral', text: 'Usage: /ask [assistant] your question' }));
+    await ack();
+    answerInBackground(
+      { teamId: command.team_id, channel: command.channel_id, slackUserId: command.user_id, text: command.text.trim(), ts: undefined, threadTs: undefined, kind: 'command' },
+      (error) => respond({ response_type: 'ephemeral', text: `Tapeout could not answer here (${error.message}). Invite the Tapeout app to this channel, or ask in a direct message.` }),
+    );
+  });
+
+  app.event('app_mention', async ({ event, context }) => {
+    if (!event.user) return;
+    answerInBackground({
+      teamId: context.teamId ?? '',
+      channel: event.channel,
+      slackUserId: event.user,
+      text: stripMentions(event.text),
+      ts: event.ts,
+      threadTs: event.thread_ts,
+      kind: 'mention',
+    });
+  });
+
+  app.message(async ({ message, context }) => {
+    if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message)) return;
+    const text = message.text ?? '';
+    const question = { teamId: context.teamId ?? '', channel: message.channel, slackUserId: message.user, text: stripMentions(text), ts: message.ts, threadTs: message.thread_ts };
+    if (message.channel_type === 'im') return answerInBackground({ ...question, kind: 'direct' });
+    // In channels, a mention arrives as app_mention too; plain replies continue a thread Tapeout is already in.
+    if (!message.thread_ts || (context.botUserId && text.includes(`<@${context.botUserId}>`))) return;
+    if (await services.conversations.externalThreadExists('slack', `${context.teamId ?? ''}:${message.channel}:${message.thread_ts}:`)) {
+      answerInBackground({ ...question, kind: 'mention' });
+    }
+  });
+
+  for (const [actionId, rating] of [[feedbackActionIds.up, 1], [feedbackActionIds.down, -1]] as const) {
+    app.action(actionId, async ({ ack, action, body, respond }) => {
+      await ack();
+      const answerId = 'value' in action ? String(action.value) : '';
+      const stored = await answerer.rate(api, body.user.id, answerId, rating);
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: stored ? 'Thanks, your feedback was recorded.' : 'Only the person who asked can rate this answer.',
+      });
+    });
+  }
+
+  return {
+    router,
+    start: async () => {
+      if (appToken) await app.start();
+    },
+    stop: async () => {
+      if (appToken) await app.stop();
+    },
+  };
+}
+
+/** `<@U123>` mentions (of the bot or anybody) are not part of the question. */
+function stripMentions(text: string): string {
+  return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  return {
+    debug: (...messages: unknown[]) => logger.debug(messages.map(String).join(' ')),
+    info: (...messages: unknown[]) => logger.info(messages.map(String).join(' ')),
+    warn: (...messages: unknown[]) => logger.warn(messages.map(String).join(' ')),
+    error: (...messages: unknown[]) => logger.error(messages.map(String).join(' ')),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
