@@ -18,6 +18,7 @@ import { ChunkReader } from './retrieval/ChunkReader.ts';
 import { HybridRetriever } from './retrieval/HybridRetriever.ts';
 import { SessionService } from './auth/SessionService.ts';
 import { SourceService } from './documents/SourceService.ts';
+import { SlackChannelBindings } from './slack/SlackChannelBindings.ts';
 import { UsageService } from './usage/UsageService.ts';
 import { ApiKeyService } from './users/ApiKeyService.ts';
 import { GroupService } from './users/GroupService.ts';
@@ -39,6 +40,7 @@ export interface Services {
   groups: GroupService;
   apiKeys: ApiKeyService;
   usage: UsageService;
+  slackBindings: SlackChannelBindings;
   /** The source viewer: cited passages in context and original files, under the asker's grants. */
   sources: SourceService;
   collections: CollectionService;
@@ -79,6 +81,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     groups: new GroupService(db),
     apiKeys: new ApiKeyService(db, users),
     usage: new UsageService(db),
+    slackBindings: new SlackChannelBindings(db),
     sources: new SourceService(db),
     collections,
     assistants,

@@ -16,6 +16,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
+import { slackBindingRoutes } from './routes/slackBindings.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -54,6 +55,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   api.use(groupRoutes(services));
   api.use(apiKeyRoutes(services));
   api.use(usageRoutes(services));
+  api.use(slackBindingRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));

@@ -35,8 +35,10 @@ export class SlackAnswerer {
     return user ? { userId: user.id, email: user.email, role: user.role } : { userId: null, email: null, role: 'member' };
   }
 
-  /** An assistant named at the start of the message ("hr-policy: …", "IT helpdesk, …"), else the default. */
-  async chooseAssistant(principal: Principal, text: string): Promise<{ slug: string; question: string } | undefined> {
+  /** The channel's bound assistant, else one named at the start of the message ("hr-policy: …"), else the default. */
+  async chooseAssistant(principal: Principal, channel: string, text: string): Promise<{ slug: string; question: string } | undefined> {
+    const bound = await this.services.slackBindings.assistantFor(channel);
+    if (bound) return { slug: bound, question: text };
     const assistants = await this.services.assistants.list(principal);
     const lower = text.toLowerCase();
     for (const assistant of assistants) {
@@ -55,7 +57,7 @@ export class SlackAnswerer {
     const where = { channel: question.channel, ...(threadTs ? { threadTs } : {}) };
     const log = this.services.logger.child({ slackChannel: question.channel, slackUser: question.slackUserId });
     const principal = await this.principalFor(api, question.slackUserId);
-    const choice = await this.chooseAssistant(principal, question.text);
+    const choice = await this.chooseAssistant(principal, question.channel, question.text);
     if (!choice || !choice.question.trim()) {
       await api.post({ ...where, ...errorMessage(choice ? 'Ask a question after the assistant\'s name.' : 'No assistant answers here yet: name one at the start of your message, or ask an admin to set SLACK_DEFAULT_ASSISTANT.') });
       return;

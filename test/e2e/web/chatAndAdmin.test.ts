@@ -245,6 +245,21 @@ describe('web: chat and admin console in Chromium', () => {
     await tryIt.getByRole('article', { name: 'Answer' }).getByText('0x1B').first().waitFor();
   });
 
+  it('binds a Slack channel to an assistant', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slack' }).click();
+    await page.getByText('Slack is not connected').waitFor();
+    const form = page.getByRole('form', { name: 'Bind a channel' });
+    await form.getByLabel('Channel ID').fill('C0123ABCD');
+    await form.getByLabel('Channel name (for this list)').fill('rtl-help');
+    await form.getByLabel('Assistant').selectOption('chip-design-helper');
+    await form.getByRole('button', { name: 'Bind' }).click();
+    const row = page.getByRole('table', { name: 'Channel bindings' }).getByRole('row').filter({ hasText: 'C0123ABCD' });
+    await row.getByRole('cell', { name: 'chip-design-helper' }).waitFor();
+    await row.getByRole('button', { name: 'Unbind C0123ABCD' }).click();
+    await page.getByText('No channel is bound').waitFor();
+  });
+
   it('keeps a member out of the admin console: no link, a plain refusal, 403 from its APIs', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -256,8 +271,8 @@ describe('web: chat and admin console in Chromium', () => {
     await page.goto(`${runtime.url}/admin/documents`);
     await page.getByRole('heading', { name: 'Admins only' }).waitFor();
     refusalsExpected = true;
-    const statuses = await page.evaluate(async () => Promise.all(['/api/users', '/api/groups', '/api/usage'].map(async (path) => (await fetch(path)).status)));
-    assert.deepEqual(statuses, [403, 403, 403]);
+    const statuses = await page.evaluate(async () => Promise.all(['/api/users', '/api/groups', '/api/usage', '/api/slack/bindings'].map(async (path) => (await fetch(path)).status)));
+    assert.deepEqual(statuses, [403, 403, 403, 403]);
     refusalsExpected = false;
   });
 

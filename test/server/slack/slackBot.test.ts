@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { signedSlackRequest, startSlackStandIn, type SlackCall } from '../../support/slackStandIn.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
@@ -147,6 +148,28 @@ describe('Slack bot over the HTTP Events API', () => {
     const answerTs = slack.calls.filter((c) => c.method === 'chat.update' && c.args.channel === 'C2').at(-1)!.args.ts as string;
     await event({ type: 'message', channel_type: 'channel', user: 'U_ADMIN', text: 'who attends the review?', ts: '1700000601.000100', thread_ts: answerTs, channel: 'C2' });
     await finalAnswer({ channel: 'C2', threadTs: answerTs });
+  });
+
+  it('answers in a bound channel with its assistant; admins manage bindings, members get 403', async () => {
+    const { services } = runtime;
+    await services.assistants.createFromInput({ slug: 'open-only', name: 'Open only', systemPrompt: 'Answer from the sources.', collections: ['handbook'] });
+    const put = (channel: string, body: unknown, key = runtime.apiKey) =>
+      fetch(`${runtime.url}/api/slack/bindings/${channel}`, { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await put('C3', { channelName: 'launch-room', assistant: 'open-only' })).status, 200);
+    assert.equal((await put('c3;drop', { assistant: 'open-only' })).status, 400);
+    assert.equal((await put('C4', { assistant: 'nobody' })).status, 404);
+    const member = await services.users.create({ email: 'member@example.com', role: 'member' });
+    const memberKey = generateApiKey();
+    await services.users.addApiKey(member.id, memberKey, 'test');
+    assert.equal((await put('C5', { assistant: 'open-only' }, memberKey)).status, 403);
+    const listed = await (await fetch(`${runtime.url}/api/slack/bindings`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
+    assert.deepEqual(listed.bindings, [{ channelId: 'C3', channelName: 'launch-room', assistant: 'open-only' }]);
+    // The bound assistant reads only the open collection, even for the admin, and even when the message names another.
+    await mention('U_ADMIN', 'launch: what is the code name of the launch?', '1700000700.000100', { channel: 'C3' });
+    const { last } = await finalAnswer({ channel: 'C3', threadTs: '1700000700.000100' });
+    assert.doesNotMatch(text(last), /BLUEFALCON/);
+    const { rows } = await services.db.query<{ assistant: string }>(`SELECT a.slug AS assistant FROM conversations c JOIN assistants a ON a.id = c.assistant_id WHERE c.external_ref = 'T1:C3:1700000700.000100:U_ADMIN'`);
+    assert.deepEqual(rows, [{ assistant: 'open-only' }]);
   });
 
   it('waits out a 429 from chat.update and still delivers the final answer', async () => {

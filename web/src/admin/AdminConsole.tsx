@@ -6,6 +6,7 @@ import { AssistantsPage } from './AssistantsPage.tsx';
 import { CollectionsPage } from './CollectionsPage.tsx';
 import { DocumentsPage } from './DocumentsPage.tsx';
 import { GroupsPage } from './GroupsPage.tsx';
+import { SlackPage } from './SlackPage.tsx';
 import { UsagePage } from './UsagePage.tsx';
 import { UsersPage } from './UsersPage.tsx';
 
@@ -17,6 +18,7 @@ const sections = [
   ['groups', 'Groups'],
   ['api-keys', 'API keys'],
   ['usage', 'Usage'],
+  ['slack', 'Slack'],
 ] as const;
 
 /** The admin console. Members never see a link here; if they type the address, they are told, and its APIs answer 403. */
@@ -49,6 +51,7 @@ export function AdminConsole() {
           <Route path="groups" element={<GroupsPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
           <Route path="usage" element={<UsagePage />} />
+          <Route path="slack" element={<SlackPage />} />
         </Routes>
       </main>
     </div>

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { requireAdmin } from '../authenticate.ts';
+
+const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
+const binding = z.object({ channelName: z.string().trim().max(100).default(''), assistant: z.string().min(1).max(100) }).strict();
+
+/** Binding Slack channels to assistants, for admins. */
+export function slackBindingRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/slack/bindings', requireAdmin);
+  router.get('/slack/bindings', async (_req, res) => {
+    res.json({ bindings: await services.slackBindings.list(), slackConfigured: Boolean(services.config.slack.botToken) });
+  });
+  router.put('/slack/bindings/:channelId', async (req, res) => {
+    const body = binding.parse(req.body);
+    res.json({ binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant) });
+  });
+  router.delete('/slack/bindings/:channelId', async (req, res) => {
+    await services.slackBindings.unbind(channelId.parse(req.params.channelId));
+    res.status(204).end();
+  });
+  return router;
+}

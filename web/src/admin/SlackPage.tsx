@@ -1,0 +1,74 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.ts';
+import type { Assistant, SlackChannelBinding } from '../api/types.ts';
+import { useAction, useResource } from '../api/useResource.ts';
+import { DataTable } from '../components/DataTable.tsx';
+import { Loading, Problem } from '../components/Feedback.tsx';
+
+/** Which assistant answers in which Slack channel (else one named in the message, else SLACK_DEFAULT_ASSISTANT). */
+export function SlackPage() {
+  const bindings = useResource<{ bindings: SlackChannelBinding[]; slackConfigured: boolean }>('/slack/bindings');
+  const assistants = useResource<{ assistants: Assistant[] }>('/assistants');
+  const action = useAction();
+  const [form, setForm] = useState({ channelId: '', channelName: '', assistant: '' });
+  const change = async (call: () => Promise<unknown>) => (await action.run(call)) && void bindings.reload();
+  const bind = async (event: FormEvent) => {
+    event.preventDefault();
+    const assistant = form.assistant || assistants.data?.assistants[0]?.slug || '';
+    await change(() => api(`/slack/bindings/${encodeURIComponent(form.channelId.trim())}`, { method: 'PUT', body: { channelName: form.channelName, assistant } }));
+    setForm({ channelId: '', channelName: '', assistant: form.assistant });
+  };
+  return (
+    <>
+      <h1>Slack</h1>
+      {bindings.data && !bindings.data.slackConfigured && (
+        <p className="hint">Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.</p>
+      )}
+      <Problem text={bindings.problem ?? assistants.problem ?? action.problem} />
+      {!bindings.data && !bindings.problem && <Loading what="channel bindings" />}
+      {bindings.data?.bindings.length === 0 && <p className="empty">No channel is bound: answers come from an assistant named in the message, or the default.</p>}
+      {bindings.data && bindings.data.bindings.length > 0 && (
+        <DataTable label="Channel bindings" columns={['Channel', 'Assistant', 'Actions']}>
+          {bindings.data.bindings.map((b) => (
+            <tr key={b.channelId}>
+              <th scope="row">
+                {b.channelName ? `#${b.channelName} ` : ''}
+                <code>{b.channelId}</code>
+              </th>
+              <td>{b.assistant}</td>
+              <td className="actions">
+                <button type="button" aria-label={`Unbind ${b.channelId}`} onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}>
+                  Unbind
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      <form onSubmit={bind} className="card form-grid" aria-labelledby="bind-channel">
+        <h2 id="bind-channel">Bind a channel</h2>
+        <label>
+          Channel ID
+          <input required pattern="[A-Z0-9]{2,30}" placeholder="C0123ABCD" value={form.channelId} onChange={(e) => setForm({ ...form, channelId: e.target.value })} />
+        </label>
+        <label>
+          Channel name (for this list)
+          <input value={form.channelName} onChange={(e) => setForm({ ...form, channelName: e.target.value })} />
+        </label>
+        <label>
+          Assistant
+          <select value={form.assistant} onChange={(e) => setForm({ ...form, assistant: e.target.value })}>
+            {assistants.data?.assistants.map((a) => (
+              <option key={a.slug} value={a.slug}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={action.busy}>
+          Bind
+        </button>
+      </form>
+    </>
+  );
+}
