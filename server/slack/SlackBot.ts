@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { Router } from 'express';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
@@ -29,7 +29,9 @@ export function createSlackBot(services: Services): SlackBot | undefined {
   let router: Router | undefined;
   let app: App;
   if (appToken) {
-    app = new App({ token: botToken, appToken, socketMode: true, logger, clientOptions });
+    // Built here rather than by `socketMode: true`, which would not pass SLACK_API_URL to the socket client.
+    const receiver = new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } });
+    app = new App({ token: botToken, receiver, logger, clientOptions });
   } else {
     router = Router();
     router.use(slackEventsPath, ...verifySlackSignature(signingSecret!));

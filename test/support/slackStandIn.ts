@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
   method: string;
@@ -27,6 +28,7 @@ export async function startSlackStandIn(emails: Record<string, string>) {
       return void res.status(429).set('retry-after', '1').json({ ok: false, error: 'ratelimited' });
     }
     calls.push({ method, args, at: Date.now() });
+    if (method === 'apps.connections.open') return void res.json({ ok: true, url: `${url.replace('http', 'ws')}/socket-mode` });
     if (method === 'auth.test') return void res.json({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'tapeout' });
     if (method === 'users.info') {
       const email = emails[String(args.user)];
@@ -45,12 +47,29 @@ export async function startSlackStandIn(emails: Record<string, string>) {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Socket Mode: Slack's side of the WebSocket. It says hello, then sends envelopes the app must acknowledge.
+  const sockets = new WebSocketServer({ server, path: '/socket-mode' });
+  const acknowledged: string[] = [];
+  let socket: WebSocket | undefined;
+  sockets.on('connection', (connection) => {
+    socket = connection;
+    connection.on('message', (data) => acknowledged.push(JSON.parse(String(data)).envelope_id));
+    connection.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'stand-in' } }));
+  });
   return {
     apiUrl: `${url}/api/`,
     responseUrl: `${url}/respond`,
     calls,
     rateLimitNext: (method: string, times = 1) => rateLimited.set(method, times),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Socket Mode: whether the app connected, and sending it an envelope. */
+    socketConnected: () => socket?.readyState === 1,
+    sendEnvelope: (envelopeId: string, type: string, payload: unknown) => socket!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: false })),
+    acknowledged,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -118,6 +118,12 @@ describe('Slack bot over the HTTP Events API', () => {
     assert.match(text(last), /Friday/);
   });
 
+  it('keeps private content out of an unmapped user\'s direct messages too', async () => {
+    await event({ type: 'message', channel_type: 'im', user: 'U_STRANGER', text: 'What is the code name of the launch?', ts: '1700000410.000100', channel: 'D2' });
+    const { last } = await finalAnswer({ channel: 'D2', threadTs: undefined });
+    assert.doesNotMatch(text(last), /BLUEFALCON|Code name/);
+  });
+
   it('stores a thumbs-down from the asker as feedback, and refuses it from somebody else', async () => {
     const { last } = await finalAnswer({ channel: 'C1', threadTs: '1700000100.000100' });
     const answerId = JSON.stringify(last.args.blocks).match(/"value":"([0-9a-f-]{36})"/)![1]!;
