@@ -54,3 +54,12 @@ export async function createOpenCollection(runtime: TestRuntime, slug: string): 
   await services.collections.grantToGroup(collection.id, 'everyone');
   return collection.id;
 }
+
+/** Uploads one text file to a collection through the API, as an admin, and waits until its job completes. */
+export async function uploadAndWait(runtime: TestRuntime, collection: string, filename: string, text: string): Promise<void> {
+  const form = new FormData();
+  form.append('files', new Blob([text]), filename);
+  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+  const { jobs } = (await response.json()) as { jobs: { id: string }[] };
+  await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0]!.id)).state === 'completed' ? true : undefined), filename);
+}

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/browser.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { skipOrFail } from '../../support/requireService.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
 
 const password = 'e2e member password';
 // A document that tries to run script wherever its text is shown.
@@ -36,10 +36,7 @@ describe('web: chat with an LLM in Chromium', () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     await createOpenCollection(runtime, 'bring-up');
     await runtime.services.assistants.createFromInput({ slug: 'bring-up-helper', name: 'Bring-up helper', description: 'Lab bring-up notes', systemPrompt: 'Answer from the sources; cite them as [n].', collections: ['bring-up'] });
-    const form = new FormData();
-    form.append('files', new Blob([hostileNotes]), 'reset-console.txt');
-    const { jobs } = await (await fetch(`${runtime.url}/api/collections/bring-up/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
-    await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), 'the notes');
+    await uploadAndWait(runtime, 'bring-up', 'reset-console.txt', hostileNotes);
     await runtime.services.users.create({ email: 'member@example.com', role: 'member', password });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });

@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
-import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
 
 interface Turn {
   citations: { title: string; snippet: string }[];
@@ -55,14 +55,8 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     await services.collections.grantToGroup(open.id, 'everyone');
     const secret = await services.collections.create({ slug: 'secret', name: 'Secret', ...model });
     await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [open.id, secret.id] });
-    const upload = async (slug: string, name: string, text: string) => {
-      const form = new FormData();
-      form.append('files', new Blob([text]), name);
-      const { jobs } = await (await fetch(`${runtime.url}/api/collections/${slug}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
-      await waitFor(async () => ((await services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
-    };
-    await upload('handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
-    await upload('secret', 'codename.md', '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n');
+    await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
+    await uploadAndWait(runtime, 'secret', 'codename.md', '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n');
     const member = await services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();
     await services.users.addApiKey(member.id, memberKey, 'test');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { signedSlackRequest, startSlackStandIn, type SlackCall } from '../../support/slackStandIn.ts';
-import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 const secret = 'slack-signing-secret-for-tests';
 
@@ -42,15 +42,8 @@ describe('Slack bot over the HTTP Events API', () => {
     await services.collections.grantToGroup(open.id, 'everyone');
     const secretCollection = await services.collections.create({ slug: 'secret', name: 'Secret', ...model });
     await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [open.id, secretCollection.id] });
-    for (const [slug, name, body] of [
-      ['handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n'],
-      ['secret', 'codename.md', '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n'],
-    ]) {
-      const form = new FormData();
-      form.append('files', new Blob([body!]), name!);
-      const { jobs } = await (await fetch(`${runtime.url}/api/collections/${slug}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
-      await waitFor(async () => ((await services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name!);
-    }
+    await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
+    await uploadAndWait(runtime, 'secret', 'codename.md', '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n');
   });
   after(async () => {
     await runtime?.dispose();

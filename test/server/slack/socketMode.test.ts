@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSlackStandIn } from '../../support/slackStandIn.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 describe('Slack bot in Socket Mode', () => {
   let runtime: TestRuntime;
@@ -12,10 +12,7 @@ describe('Slack bot in Socket Mode', () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-test-token', SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'lab' });
     await createOpenCollection(runtime, 'lab-notes');
     await runtime.services.assistants.createFromInput({ slug: 'lab', name: 'Lab', systemPrompt: 'Answer from the sources.', collections: ['lab-notes'] });
-    const form = new FormData();
-    form.append('files', new Blob(['# Lab\n\nThe bring-up board needs the 12 V supply before the JTAG probe is attached.\n']), 'lab.md');
-    const { jobs } = await (await fetch(`${runtime.url}/api/collections/lab-notes/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
-    await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), 'lab.md');
+    await uploadAndWait(runtime, 'lab-notes', 'lab.md', '# Lab\n\nThe bring-up board needs the 12 V supply before the JTAG probe is attached.\n');
   });
   after(async () => {
     await runtime?.dispose();
