@@ -18,7 +18,7 @@ function AnswerLabel({ message }: { message: ChatMessage }) {
   const extractive = message.answerMode === 'extractive';
   const lines = [
     extractive ? (message.notice ?? 'These sentences are quoted from your documents; no language model wrote them.') : message.notice,
-    message.status === 'cancelled' ? 'Stopped before it finished.' : null,
+    message.status === 'cancelled' ? (message.error?.message ?? 'Stopped before it finished.') : null,
     message.status === 'failed' && message.error ? message.error.message : null,
   ].filter((line): line is string => Boolean(line));
   if (!extractive && !lines.length) return null;

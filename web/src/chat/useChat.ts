@@ -57,11 +57,20 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
       if (streamingId.current === answerId) streamingId.current = undefined;
       update(answerId, (m) => ({ ...m, status, error, notice: notice ?? m.notice }));
     };
+    // The server cancels a socket's answers when it drops; say so instead of streaming forever.
+    const onDisconnect = () => {
+      streamingId.current = undefined;
+      setMessages((current) =>
+        current.map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled', error: { code: 'disconnected', message: 'The connection to Tapeout dropped; ask again.' } } : m)),
+      );
+    };
+    socket.on('disconnect', onDisconnect);
     socket.on('chat:citations', onCitations);
     socket.on('chat:mode', onMode);
     socket.on('chat:token', onToken);
     socket.on('chat:done', onDone);
     return () => {
+      socket.off('disconnect', onDisconnect);
       socket.off('chat:citations', onCitations);
       socket.off('chat:mode', onMode);
       socket.off('chat:token', onToken);
