@@ -39,6 +39,34 @@ export const jobViewColumns = `id, state, progress, stage, error, document_id AS
        THEN GREATEST(0, ceil(extract(epoch FROM estimated_finish_at - now())))::int END AS "etaSeconds",
   attempts, updated_at AS "updatedAt"`;
 
+export interface NewIngestionJob {
+  collectionId: string;
+  documentId: string;
+  filename: string | null;
+  source: string;
+  storagePath: string;
+  contentHash: string;
+  byteSize: number;
+  targetVersion: number;
+  createdBy: string | null;
+}
+
+/** The version a new job makes: a served document gets the next one; one never ready retries its own. */
+export function targetVersionFor(document: { status: string; version: number } | undefined): number {
+  if (!document) return 1;
+  return document.status === 'ready' ? document.version + 1 : document.version;
+}
+
+/** Queues the ingestion of a stored file as a document's version (the caller enqueues the task after committing). */
+export async function insertIngestionJob(client: Queryable, job: NewIngestionJob): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO ingestion_jobs (collection_id, document_id, filename, source, storage_path, content_hash, byte_size, target_version, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [job.collectionId, job.documentId, job.filename, job.source, job.storagePath, job.contentHash, job.byteSize, job.targetVersion, job.createdBy],
+  );
+  return rows[0]!.id;
+}
+
 export async function loadIngestionJob(client: Queryable, id: string): Promise<IngestionJob | undefined> {
   const { rows } = await client.query<IngestionJob>(
     `SELECT j.id, j.collection_id AS "collectionId", j.document_id AS "documentId", j.filename, j.storage_path AS "storagePath",

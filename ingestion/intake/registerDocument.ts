@@ -1,5 +1,6 @@
 import type { Queryable } from '../../server/db/Database.ts';
 import type { DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
+import { insertIngestionJob, targetVersionFor } from './ingestionJobs.ts';
 
 export interface IntakeRequest {
   collectionId: string;
@@ -55,12 +56,16 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
     );
     documentId = inserted.rows[0]!.id;
   }
-  // A served document gets the next version; one that never became ready retries its own.
-  const targetVersion = existing?.status === 'ready' ? existing.version + 1 : (existing?.version ?? 1);
-  const job = await client.query<{ id: string }>(
-    `INSERT INTO ingestion_jobs (collection_id, document_id, filename, source, storage_path, content_hash, byte_size, target_version, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [request.collectionId, documentId, request.filename, request.source, request.storagePath, request.contentHash, request.byteSize, targetVersion, request.createdBy ?? null],
-  );
-  return { outcome: existing ? 'updated' : 'added', documentId, ingestionJobId: job.rows[0]!.id };
+  const ingestionJobId = await insertIngestionJob(client, {
+    collectionId: request.collectionId,
+    documentId,
+    filename: request.filename,
+    source: request.source,
+    storagePath: request.storagePath,
+    contentHash: request.contentHash,
+    byteSize: request.byteSize,
+    targetVersion: targetVersionFor(existing),
+    createdBy: request.createdBy ?? null,
+  });
+  return { outcome: existing ? 'updated' : 'added', documentId, ingestionJobId };
 }

@@ -118,8 +118,8 @@ export class CollectionService {
     if (!rowCount) throw new NotFoundError(`A grant of this collection to "${groupName}"`);
   }
 
-  /** Collections the principal can read, with what the admin console shows about each. */
-  async list(principal: Principal): Promise<CollectionListing[]> {
+  /** Collections the principal can read (or just one of them), with what the admin console shows about each. */
+  async list(principal: Principal, onlyId?: string): Promise<CollectionListing[]> {
     const { rows } = await this.db.query<CollectionListing>(
       `SELECT ${columns}, chunk_size AS "chunkSize", chunk_overlap AS "chunkOverlap",
               c.id IN (SELECT editable_collection_ids($1)) AS editable,
@@ -131,8 +131,8 @@ export class CollectionService {
               coalesce((SELECT json_agg(json_build_object('group', g.name, 'permission', cg.permission) ORDER BY g.name)
                           FROM collection_grants cg JOIN groups g ON g.id = cg.group_id WHERE cg.collection_id = c.id), '[]') AS grants,
               CASE WHEN reembedding_model IS NULL THEN NULL ELSE json_build_object('model', reembedding_model, 'error', reembedding_error) END AS reembedding
-         FROM collections c WHERE c.id IN (SELECT visible_collection_ids($1)) ORDER BY lower(c.name)`,
-      [principal.userId],
+         FROM collections c WHERE c.id IN (SELECT visible_collection_ids($1)) AND ($2::uuid IS NULL OR c.id = $2) ORDER BY lower(c.name)`,
+      [principal.userId, onlyId ?? null],
     );
     return rows;
   }

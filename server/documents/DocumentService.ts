@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { jobViewColumns, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import { insertIngestionJob, jobViewColumns, targetVersionFor, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../../ingestion/intake/storedFiles.ts';
 import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
@@ -140,7 +140,7 @@ export class DocumentService {
    * after its collection's chunking settings changed. The served version keeps serving until the
    * new one is complete.
    */
-  async reingest(principal: Principal, id: string, createdBy: string | null): Promise<AcceptedUpload> {
+  async reingest(principal: Principal, id: string): Promise<AcceptedUpload> {
     const { rows } = await this.db.query<{ id: string; collection_id: string; filename: string | null; status: string; version: number; storage_path: string | null; content_hash: string; byte_size: string | null; error: { code: string; message: string } | null; source: string }>(
       'SELECT id, collection_id, filename, status, version, storage_path, content_hash, byte_size, error, source FROM documents WHERE id::text = $1',
       [id],
@@ -156,14 +156,19 @@ export class DocumentService {
       await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
       const { rowCount } = await client.query(`SELECT 1 FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`, [document.id]);
       if (rowCount) throw new ConflictError('This document is already being ingested.');
-      const targetVersion = document.status === 'ready' ? document.version + 1 : document.version;
-      const { rows: job } = await client.query<{ id: string }>(
-        `INSERT INTO ingestion_jobs (collection_id, document_id, filename, source, storage_path, content_hash, byte_size, target_version, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [document.collection_id, document.id, document.filename, document.source, document.storage_path, document.content_hash, document.byte_size ?? 0, targetVersion, createdBy],
-      );
+      const job = await insertIngestionJob(client, {
+        collectionId: document.collection_id,
+        documentId: document.id,
+        filename: document.filename,
+        source: document.source,
+        storagePath: document.storage_path!,
+        contentHash: document.content_hash,
+        byteSize: Number(document.byte_size ?? 0),
+        targetVersion: targetVersionFor(document),
+        createdBy: principal.userId,
+      });
       if (document.status === 'failed') await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
-      return job[0]!.id;
+      return job;
     });
     await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: jobId }, { jobId: queueJobIdOf(jobId) });
     return { id: jobId, filename: document.filename ?? '', documentId: document.id, outcome: 'updated' };

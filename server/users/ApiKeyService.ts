@@ -23,13 +23,13 @@ export class ApiKeyService {
     private readonly users: UserService,
   ) {}
 
-  async list(principal: Principal): Promise<ApiKeyListing[]> {
+  async list(principal: Principal, onlyId?: string): Promise<ApiKeyListing[]> {
     const { rows } = await this.db.query<ApiKeyListing>(
       `SELECT k.id, k.name, k.prefix, u.email AS owner, k.created_at AS "createdAt", k.last_used_at AS "lastUsedAt",
               k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt"
          FROM api_keys k JOIN users u ON u.id = k.user_id
-        WHERE $1 OR k.user_id = $2 ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC`,
-      [isAdmin(principal), principal.userId],
+        WHERE ($1 OR k.user_id = $2) AND ($3::uuid IS NULL OR k.id = $3) ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC`,
+      [isAdmin(principal), principal.userId, onlyId ?? null],
     );
     return rows;
   }
@@ -46,7 +46,7 @@ export class ApiKeyService {
     if (!ownerId) throw new NotFoundError('Your user');
     const key = generateApiKey();
     const id = await this.users.addApiKey(ownerId, key, input.name, undefined, input.expiresInDays);
-    const listed = (await this.list(principal)).find((entry) => entry.id === id);
+    const [listed] = await this.list(principal, id);
     return { key, apiKey: listed! };
   }
 

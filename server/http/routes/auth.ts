@@ -5,6 +5,7 @@ import { sessionCookieName } from '../../auth/SessionService.ts';
 import { AppError, AuthenticationError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { sessionTokenOf } from '../authenticate.ts';
+import { signedInView } from './me.ts';
 
 const credentials = z.object({ email: z.string().trim().min(1, 'enter your email').max(320), password: z.string().min(1, 'enter your password').max(1000) }).strict();
 
@@ -33,9 +34,7 @@ export function signInRoutes(services: Services): Router {
   router.get('/auth/session', async (req, res) => {
     const token = sessionTokenOf(req.get('cookie'));
     const session = token ? await services.sessions.resolve(token) : undefined;
-    if (!session) return void res.json({ user: null });
-    const user = await services.users.findByEmail(session.principal.email!);
-    res.json({ user, csrfToken: session.csrfToken, answerMode: services.chatModel ? 'llm' : 'extractive' });
+    res.json(session ? await signedInView(services, session.principal, session.csrfToken) : { user: null });
   });
   router.post('/auth/sign-in', limiter, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the credentials as JSON.');

@@ -70,7 +70,7 @@ export function collectionRoutes(services: Services): Router {
     const patch = collectionPatch.parse(req.body);
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
     await services.collections.update(collection.id, patch);
-    res.json({ collection: (await services.collections.list(principalOf(req))).find((entry) => entry.id === collection.id) });
+    res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
   });
 
   router.post('/collections/:slug/reembed', requireAdmin, async (req, res) => {

@@ -17,8 +17,7 @@ export function documentRoutes(services: Services): Router {
 
   /** Retry of a failed document, or re-ingestion of a ready one (after its chunking changed). */
   router.post('/documents/:id/reingest', async (req, res) => {
-    const principal = principalOf(req);
-    res.status(202).json({ job: await services.documents.reingest(principal, String(req.params.id), principal.userId) });
+    res.status(202).json({ job: await services.documents.reingest(principalOf(req), String(req.params.id)) });
   });
 
   router.get('/documents/:id/file', async (req, res) => {

@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useState, type DragEvent } from 'react';
 import { api, errorText } from '../api/client.ts';
 import type { IngestionJobView } from '../api/types.ts';
 import { uploadFile } from './uploadFile.ts';
@@ -30,7 +30,6 @@ function describe(upload: Upload, job: IngestionJobView | undefined): string {
 export function UploadQueue({ collection, jobs, onJob }: { collection: string; jobs: Record<string, IngestionJobView>; onJob: (job: IngestionJobView) => void }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   const update = (key: string, change: Partial<Upload>) => setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
   const start = async (files: File[]) => {
@@ -76,7 +75,6 @@ export function UploadQueue({ collection, jobs, onJob }: { collection: string; j
         <label className="button">
           Choose files
           <input
-            ref={input}
             type="file"
             multiple
             className="visually-hidden"
