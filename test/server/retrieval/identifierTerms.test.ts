@@ -20,6 +20,13 @@ describe('identifierTerms', () => {
     assert.deepEqual(identifierTerms('Hold fixing happens after clock tree synthesis.'), []);
   });
 
+  it('takes time linear in the text: long runs of letters, underscores or separators (quadratic before) yield no identifiers', () => {
+    for (const run of ['a'.repeat(200_000), `${'_'.repeat(200_000)}a`, 'a_'.repeat(100_000), 'x.'.repeat(100_000), 'aB1'.repeat(70_000), 'a::'.repeat(70_000)]) {
+      assert.deepEqual(identifierTerms(run), [], run.slice(0, 4));
+    }
+    assert.deepEqual(identifierTerms(`${'q'.repeat(50_000)} then clk_div_en`), ['clk_div_en']);
+  });
+
   it('quotes terms for a tsquery so that no input can change its syntax', () => {
     assert.equal(identifierQuery(["it's", 'a\\b']), "'it''s' | 'a\\\\b'");
   });
