@@ -48,6 +48,7 @@ const chat = new OpenAICompatibleChatModel(client('llm', 'meta/llama-3.1-8b-inst
   extraBodyFormat: 'top-level',
   firstTokenTimeoutMs: 10_000,
   timeoutMs: 60_000,
+  maxTokens: 2048,
 });
 const firstTokenTimes: number[] = [];
 for (let i = 0; i < 30; i++) {

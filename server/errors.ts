@@ -43,3 +43,21 @@ export class ConflictError extends AppError {
     super(409, 'conflict', message);
   }
 }
+
+/** An input past one of the configured limits; the message names the limit. */
+export class LimitExceededError extends AppError {
+  constructor(code: string, message: string, status: 400 | 413 = 413) {
+    super(status, code, message);
+  }
+}
+
+/** A quota or rate limit refused the request; `retryAfterSeconds` says when to try again. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(429, code, message);
+  }
+}

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { AssistantAnswerer } from './answering/AssistantAnswerer.ts';
 import { AssistantService } from './assistants/AssistantService.ts';
 import { CollectionService } from './collections/CollectionService.ts';
@@ -11,6 +12,8 @@ import { createInference, type Inference } from './inference/createInference.ts'
 import type { Embedder } from './inference/embeddings/Embedder.ts';
 import type { ChatModel } from './inference/llm/ChatModel.ts';
 import type { Reranker } from './inference/reranking/Reranker.ts';
+import { ChatQuota } from './limits/ChatQuota.ts';
+import { RateLimiters } from './limits/rateLimiters.ts';
 import type { Logger } from './logging/logger.ts';
 import { createJobQueue } from './queue/createJobQueue.ts';
 import type { JobQueue } from './queue/JobQueue.ts';
@@ -49,6 +52,11 @@ export interface Services {
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
   conversations: ConversationService;
+  /** Per-user limits on answers at once and questions per minute. */
+  chatQuota: ChatQuota;
+  /** Counters for rate limits: in Redis when configured, shared by every instance; else in memory. */
+  limiters: RateLimiters;
+  limitsRedis: Redis | undefined;
   documents: DocumentService;
   /** Parses and chunks files in worker threads, bounded in time and memory. */
   extraction: ExtractionPool;
@@ -67,6 +75,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
   const users = new UserService(db);
+  const limitsRedis = config.redisUrl ? connectLimitsRedis(config.redisUrl, logger) : undefined;
+  const limiters = new RateLimiters(limitsRedis, config.queuePrefix);
+  // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
+  const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {
     config,
     logger,
@@ -89,12 +101,26 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
     conversations: new ConversationService(db),
+    chatQuota: new ChatQuota(limiters, config.chat, answerSlotSeconds),
+    limiters,
+    limitsRedis,
     documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
   };
 }
 
+/**
+ * Rate-limit counters get a connection of their own that fails fast instead of queueing while
+ * Redis is away, so the limiters fall back to memory at once (rate-limiter-flexible's advice).
+ */
+function connectLimitsRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limits) connection error'));
+  return redis;
+}
+
 export async function closeServices(services: Services): Promise<void> {
+  services.limitsRedis?.disconnect();
   await services.queue.close();
   await services.extraction.close();
   await services.inference.sentenceEncoder?.close();

@@ -15,6 +15,7 @@ export interface Citation {
   /** The cited chunk (the best-ranked one when neighbours were merged), for the source viewer. */
   chunkId: string;
   documentId: string;
+  collectionId: string;
   title: string;
   filename: string | null;
   page: number | null;
@@ -27,7 +28,12 @@ export interface PreparedAnswer {
   events: AsyncGenerator<AnswerEvent>;
 }
 
-export const nothingFound = {
+export interface NothingFound {
+  notice: string;
+  text: string;
+}
+
+export const nothingFound: NothingFound = {
   notice: 'No passage that you can access matches this question.',
   text: 'I found nothing about this in the documents you can access.',
 };
@@ -43,7 +49,16 @@ export class AssistantAnswerer {
 
   async prepare(
     principal: Principal,
-    input: { assistant: string; messages: ChatMessage[]; temperature?: number; maxTokens?: number; filter?: RetrievalFilter; signal?: AbortSignal },
+    input: {
+      assistant: string;
+      messages: ChatMessage[];
+      temperature?: number;
+      maxTokens?: number;
+      filter?: RetrievalFilter;
+      /** The answer when nothing readable matches; by default it speaks to the asker. */
+      nothingFound?: NothingFound;
+      signal?: AbortSignal;
+    },
   ): Promise<PreparedAnswer> {
     const assistant = await this.assistants.findForAnswering(input.assistant);
     if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
@@ -60,7 +75,7 @@ export class AssistantAnswerer {
     });
     const passages = packPassages(retrieved);
     const citations = passages.map(toCitation);
-    if (passages.length === 0) return { citations, events: nothingToAnswer() };
+    if (passages.length === 0) return { citations, events: nothingToAnswer(input.nothingFound ?? nothingFound) };
     return {
       citations,
       events: generateAnswer({
@@ -82,6 +97,7 @@ function toCitation(passage: RetrievedPassage, i: number): Citation {
     index: i + 1,
     chunkId: passage.id,
     documentId: passage.documentId,
+    collectionId: passage.collectionId,
     title: passage.title,
     filename: passage.filename,
     page: passage.page,
@@ -90,8 +106,8 @@ function toCitation(passage: RetrievedPassage, i: number): Citation {
   };
 }
 
-async function* nothingToAnswer(): AsyncGenerator<AnswerEvent> {
-  yield { type: 'mode', mode: 'extractive', notice: nothingFound.notice };
-  yield { type: 'token', text: nothingFound.text };
+async function* nothingToAnswer(nothing: NothingFound): AsyncGenerator<AnswerEvent> {
+  yield { type: 'mode', mode: 'extractive', notice: nothing.notice };
+  yield { type: 'token', text: nothing.text };
   yield { type: 'done', finishReason: 'stop' };
 }

@@ -30,11 +30,19 @@ export function buildPrompt(systemPrompt: string, passages: RetrievedPassage[], 
   ];
 }
 
+/**
+ * A message longer than this cannot fit the history budget (text runs at well under six
+ * characters a token), so it ends the history without being counted: counting costs time in
+ * proportion to the text, and history is rebuilt on every turn.
+ */
+const longestCountedMessage = historyTokenBudget * 6;
+
 /** The newest turns that fit the history budget (whole messages only), oldest first. */
 function recentHistory(history: ChatMessage[]): ChatMessage[] {
   const kept: ChatMessage[] = [];
   let tokens = 0;
   for (const message of history.filter((m) => m.role !== 'system').reverse()) {
+    if (message.content.length > longestCountedMessage) break;
     tokens += countTokens(message.content);
     if (tokens > historyTokenBudget) break;
     kept.unshift(message);

@@ -14,7 +14,8 @@ const rewritePrompt = `Rewrite the user's last question as one standalone search
 export async function standaloneQuestion(messages: ChatMessage[], chatModel: ChatModel | undefined, logger: Logger, signal?: AbortSignal): Promise<string> {
   const question = messages.at(-1)!.content.trim();
   const earlier = messages.slice(0, -1).filter((message) => message.role !== 'system');
-  const previousQuestion = earlier.filter((message) => message.role === 'user').at(-1)?.content.trim();
+  // Cut so that a very long earlier question (stored before the question limit) cannot make every later search long.
+  const previousQuestion = earlier.filter((message) => message.role === 'user').at(-1)?.content.slice(0, 2000).trim();
   if (!previousQuestion) return question;
   if (chatModel) {
     try {

@@ -6,6 +6,14 @@ export interface Principal {
   userId: string | null;
   email: string | null;
   role: 'admin' | 'member';
+  /**
+   * Only with `userId` null: reads what every member of this group may read (its grants and
+   * everyone's), for an answer posted where that group reads it (a bound Slack channel).
+   */
+  audienceGroupId?: string;
 }
+
+/** Reads only what is granted to everyone: an unmapped Slack user, or a channel read by anyone. */
+export const everyoneAudience: Principal = { userId: null, email: null, role: 'member' };
 
 export const isAdmin = (principal: Principal): boolean => principal.role === 'admin';

@@ -9,6 +9,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** What one question, one conversation and one user may take of the answering path. */
+export interface ChatLimits {
+  maxQuestionChars: number;
+  /** Messages in one /v1 request. */
+  maxMessages: number;
+  /** Characters of all messages in one /v1 request together. */
+  maxHistoryChars: number;
+  /** Answers one user may have streaming at once. */
+  maxConcurrentAnswers: number;
+  questionsPerMinute: number;
+}
+
 export interface ServiceEndpoint {
   baseUrls: string[];
   model: string;
@@ -21,6 +33,8 @@ export interface Config {
   dataDir: string;
   /** Largest accepted upload, enforced while the file streams in. */
   uploadMaxBytes: number;
+  /** Largest upload request (all its files together), counted as it streams in. */
+  uploadMaxRequestBytes: number;
   ingestion: {
     /** Per file, in the extraction thread. */
     parseTimeoutMs: number;
@@ -34,6 +48,9 @@ export interface Config {
   sessionTtlHours: number;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto, so session cookies are marked Secure. */
   trustProxy: boolean;
+  /** Failed sign-ins allowed per client address in 15 minutes, and per account before its backoff starts. */
+  signIn: { maxFailuresPerIp: number; maxFailuresPerAccount: number };
+  chat: ChatLimits;
   logLevel: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -50,6 +67,8 @@ export interface Config {
     extraBodyFormat: 'top-level' | 'nvext';
     firstTokenTimeoutMs: number;
     timeoutMs: number;
+    /** The most tokens an answer may have: sent as max_tokens, and the ceiling of what a request may ask. */
+    maxTokens: number;
   };
   embeddingOptions: { dimensions: number | undefined; batchSize: number };
   inferenceTimeoutMs: number;
@@ -60,6 +79,8 @@ export interface Config {
     signingSecret: string | undefined;
     apiUrl: string | undefined;
     defaultAssistant: string | undefined;
+    /** Whether Slack guests (single- and multi-channel) are mapped to Tapeout users by email. */
+    allowGuests: boolean;
   };
   seedDemo: boolean;
   /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
@@ -88,10 +109,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadMaxRequestBytes: e.UPLOAD_MAX_REQUEST_BYTES,
     ingestion: { parseTimeoutMs: e.PARSE_TIMEOUT_MS, parseMemoryMb: e.PARSE_MEMORY_MB, stageTimeoutMs: e.INGEST_STAGE_TIMEOUT_MS },
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     trustProxy: e.TRUST_PROXY,
+    signIn: { maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP, maxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT },
+    chat: {
+      maxQuestionChars: e.CHAT_MAX_QUESTION_CHARS,
+      maxMessages: e.CHAT_MAX_MESSAGES,
+      maxHistoryChars: e.CHAT_MAX_HISTORY_CHARS,
+      maxConcurrentAnswers: e.CHAT_MAX_CONCURRENT_ANSWERS,
+      questionsPerMinute: e.CHAT_QUESTIONS_PER_MINUTE,
+    },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -105,6 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       extraBodyFormat: e.LLM_EXTRA_BODY_FORMAT,
       firstTokenTimeoutMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
+      maxTokens: e.LLM_MAX_TOKENS,
     },
     embeddingOptions: { dimensions: e.EMBEDDINGS_DIMENSIONS, batchSize: e.EMBEDDINGS_BATCH_SIZE },
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT_MS,
@@ -115,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       apiUrl: e.SLACK_API_URL,
       defaultAssistant: e.SLACK_DEFAULT_ASSISTANT,
+      allowGuests: e.SLACK_ALLOW_GUESTS,
     },
     seedDemo: e.SEED_DEMO,
     sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,

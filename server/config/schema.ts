@@ -22,6 +22,8 @@ const baseUrls = z
       .min(1, 'must name at least one URL'),
   );
 
+const count = (what: string) => z.coerce.number({ message: `must be a number of ${what}` }).int('must be a whole number');
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), { message: 'must be a postgres:// or postgresql:// URL' });
@@ -36,6 +38,7 @@ export const envSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     UPLOAD_MAX_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
+    UPLOAD_MAX_REQUEST_BYTES: count('bytes').min(1024).default(1024 * 1024 * 1024),
     PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(120_000),
     PARSE_MEMORY_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(128, 'must be at least 128 (a parser thread needs that much to start)').default(512),
     INGEST_STAGE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(600_000),
@@ -48,6 +51,15 @@ export const envSchema = z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('false')
       .transform((value) => value === 'true'),
+    SIGN_IN_MAX_FAILURES_PER_IP: count('attempts').min(1).default(10),
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: count('attempts').min(1).default(5),
+
+    CHAT_MAX_QUESTION_CHARS: count('characters').min(100).max(200_000).default(8000),
+    CHAT_MAX_MESSAGES: count('messages').min(1).max(10_000).default(200),
+    CHAT_MAX_HISTORY_CHARS: count('characters').min(1000).max(1_000_000).default(200_000),
+    CHAT_MAX_CONCURRENT_ANSWERS: count('answers').min(1).default(3),
+    CHAT_QUESTIONS_PER_MINUTE: count('questions').min(1).default(20),
+
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: postgresUrl.optional(),
@@ -73,6 +85,7 @@ export const envSchema = z
       .optional(),
     LLM_EXTRA_BODY_FORMAT: z.enum(['top-level', 'nvext']).default('top-level'),
     LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
+    LLM_MAX_TOKENS: count('tokens').min(16).max(1_000_000).default(2048),
     LLM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(120_000),
     INFERENCE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).default(30_000),
     EMBEDDINGS_BASE_URL: baseUrls.optional(),
@@ -94,6 +107,10 @@ export const envSchema = z
     SLACK_SIGNING_SECRET: z.string().min(1).optional(),
     SLACK_API_URL: z.url().optional(),
     SLACK_DEFAULT_ASSISTANT: z.string().min(1).optional(),
+    SLACK_ALLOW_GUESTS: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
 
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
@@ -103,6 +120,12 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode' });
+    }
+    if (env.CHAT_MAX_QUESTION_CHARS > env.CHAT_MAX_HISTORY_CHARS) {
+      ctx.addIssue({ code: 'custom', path: ['CHAT_MAX_HISTORY_CHARS'], message: 'must be at least CHAT_MAX_QUESTION_CHARS' });
+    }
+    if (env.UPLOAD_MAX_BYTES > env.UPLOAD_MAX_REQUEST_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['UPLOAD_MAX_REQUEST_BYTES'], message: 'must be at least UPLOAD_MAX_BYTES' });
     }
     for (const service of ['LLM', 'EMBEDDINGS', 'RERANKER'] as const) {
       if (env[`${service}_BASE_URL`] && !env[`${service}_MODEL`]) {

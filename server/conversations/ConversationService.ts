@@ -1,6 +1,6 @@
 import type { Citation } from '../answering/AssistantAnswerer.ts';
 import type { Principal } from '../auth/Principal.ts';
-import type { Database } from '../db/Database.ts';
+import type { Database, Queryable } from '../db/Database.ts';
 import { AuthenticationError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ChatMessage } from '../inference/llm/ChatModel.ts';
 
@@ -38,6 +38,9 @@ export interface FinishedAnswer {
   error?: { code: string; message: string } | null;
   usage?: { promptTokens: number; completionTokens: number } | undefined;
 }
+
+/** Earlier messages read for a new turn: far more than the prompt's history budget holds. */
+const historyMessages = 40;
 
 const conversationColumns = `c.id, a.slug AS assistant, c.title, c.channel, c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
@@ -109,30 +112,21 @@ export class ConversationService {
     return this.get(principal, id);
   }
 
+  /** The conversation and question of the latest answer, if it may be regenerated (see withdrawLastTurn). */
+  async lastTurn(principal: Principal, answerId: string): Promise<{ conversationId: string; question: string }> {
+    const turn = await findLastTurn(this.db, ownerOf(principal), answerId, false);
+    return { conversationId: turn.conversationId, question: turn.question };
+  }
+
   /**
    * Takes back the last answer of a conversation and the question before it, for asking again
    * (regenerate): the new answer then replaces the old one instead of following it.
    */
   async withdrawLastTurn(principal: Principal, answerId: string): Promise<{ conversationId: string; question: string }> {
     return this.db.transaction(async (client) => {
-      const { rows } = await client.query<{ conversation_id: string; status: string; is_last: boolean }>(
-        `SELECT m.conversation_id, m.status,
-                NOT EXISTS (SELECT 1 FROM messages later WHERE later.conversation_id = m.conversation_id AND later.created_at > m.created_at) AS is_last
-           FROM messages m JOIN conversations c ON c.id = m.conversation_id
-          WHERE m.id::text = $1 AND m.role = 'assistant' AND c.user_id = $2 FOR UPDATE OF m`,
-        [answerId, ownerOf(principal)],
-      );
-      const answer = rows[0];
-      if (!answer) throw new NotFoundError(`Answer ${answerId}`);
-      if (!answer.is_last) throw new ValidationError('Only the latest answer of a conversation can be regenerated.');
-      if (answer.status === 'streaming') throw new ValidationError('This answer is still streaming; stop it first.');
-      const { rows: question } = await client.query<{ id: string; content: string }>(
-        `SELECT id, content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY created_at DESC LIMIT 1`,
-        [answer.conversation_id],
-      );
-      if (!question[0]) throw new NotFoundError(`The question of answer ${answerId}`);
-      await client.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [[answerId, question[0].id]]);
-      return { conversationId: answer.conversation_id, question: question[0].content };
+      const turn = await findLastTurn(client, ownerOf(principal), answerId, true);
+      await client.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [[answerId, turn.questionId]]);
+      return { conversationId: turn.conversationId, question: turn.question };
     });
   }
 
@@ -157,12 +151,17 @@ export class ConversationService {
     return rows;
   }
 
-  /** The completed turns, oldest first, as the model sees a conversation's history. */
+  /**
+   * The latest completed turns, oldest first, as the model sees a conversation's history: at most
+   * `historyMessages` of them, so a long conversation costs each new turn no more than a short one.
+   */
   async history(conversationId: string): Promise<ChatMessage[]> {
     const { rows } = await this.db.query<ChatMessage>(
-      `SELECT role, content FROM messages WHERE conversation_id = $1 AND content <> '' AND status IN ('complete', 'cancelled')
+      `SELECT role, content FROM (
+         SELECT role, content, created_at FROM messages WHERE conversation_id = $1 AND content <> '' AND status IN ('complete', 'cancelled')
+          ORDER BY created_at DESC, role LIMIT $2) recent
         ORDER BY created_at, role DESC`,
-      [conversationId],
+      [conversationId, historyMessages],
     );
     return rows;
   }
@@ -209,6 +208,26 @@ export class ConversationService {
       [messageId, userId, rating, comment ?? null],
     );
   }
+}
+
+async function findLastTurn(client: Queryable, userId: string, answerId: string, lock: boolean) {
+  const { rows } = await client.query<{ conversation_id: string; status: string; is_last: boolean }>(
+    `SELECT m.conversation_id, m.status,
+            NOT EXISTS (SELECT 1 FROM messages later WHERE later.conversation_id = m.conversation_id AND later.created_at > m.created_at) AS is_last
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.id::text = $1 AND m.role = 'assistant' AND c.user_id = $2 ${lock ? 'FOR UPDATE OF m' : ''}`,
+    [answerId, userId],
+  );
+  const answer = rows[0];
+  if (!answer) throw new NotFoundError(`Answer ${answerId}`);
+  if (!answer.is_last) throw new ValidationError('Only the latest answer of a conversation can be regenerated.');
+  if (answer.status === 'streaming') throw new ValidationError('This answer is still streaming; stop it first.');
+  const { rows: question } = await client.query<{ id: string; content: string }>(
+    `SELECT id, content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY created_at DESC LIMIT 1`,
+    [answer.conversation_id],
+  );
+  if (!question[0]) throw new NotFoundError(`The question of answer ${answerId}`);
+  return { conversationId: answer.conversation_id, questionId: question[0].id, question: question[0].content };
 }
 
 function ownerOf(principal: Principal): string {

@@ -1,4 +1,5 @@
-import type { Citation } from '../answering/AssistantAnswerer.ts';
+import type { Citation, NothingFound } from '../answering/AssistantAnswerer.ts';
+import { assertQuestionFits } from '../answering/chatLimits.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { describeError } from '../http/errorHandler.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
@@ -14,28 +15,85 @@ export interface ChatSink {
   finished(result: { answerId: string; status: FinishedAnswer['status']; error: { code: string; message: string } | null; notice?: string }): void;
 }
 
+export interface ChatTurnRequest {
+  /** Who asks: the conversation must be theirs. */
+  principal: Principal;
+  conversationId: string;
+  question: string;
+  filter?: RetrievalFilter;
+  /**
+   * Whose grants retrieval uses, when narrower than the asker's: an answer posted where others
+   * read it (a Slack channel) uses only what every reader may read.
+   */
+  readAs?: Principal;
+  /** Who the chat quota counts against when the asker has no Tapeout user (an unmapped Slack user). */
+  quotaKey?: string;
+  /** What the answer says when no readable passage matches (a channel's wording differs from a person's). */
+  nothingFound?: NothingFound;
+}
+
+/** A turn that passed its checks and holds a quota slot; `run` streams it and frees the slot. */
+export interface ChatTurn {
+  run(sink: ChatSink, signal: AbortSignal): Promise<void>;
+  /** Frees the slot of a turn that will not be run. */
+  abandon(): Promise<void>;
+}
+
+type Deps = Pick<Services, 'conversations' | 'answerer' | 'chatQuota' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
+
+/**
+ * Checks a question before anything is stored or started: its length, the conversation's owner
+ * and the asker's chat quota. Each refusal is a typed error (413, 404, 429), so an HTTP caller can
+ * still answer it as JSON before its stream opens.
+ */
+export async function beginChatTurn(services: Deps, request: ChatTurnRequest): Promise<ChatTurn> {
+  assertQuestionFits(request.question, services.config.chat);
+  const conversation = await services.conversations.get(request.principal, request.conversationId);
+  const release = await services.chatQuota.acquire(request.principal.userId ?? request.quotaKey ?? 'anonymous');
+  return {
+    run: async (sink, signal) => {
+      try {
+        await streamTurn(services, { ...request, assistant: conversation.assistant }, sink, signal, release);
+      } finally {
+        await release();
+      }
+    },
+    abandon: release,
+  };
+}
+
+/** beginChatTurn and run, for callers whose errors all travel the same way (a socket's ack, a Slack message). */
+export async function runChatTurn(services: Deps, request: ChatTurnRequest, sink: ChatSink, signal: AbortSignal): Promise<void> {
+  await (await beginChatTurn(services, request)).run(sink, signal);
+}
+
 /**
  * One question and its streamed answer in a conversation. The answer is stored whatever
  * happens: complete, cancelled (the asker stopped it; the partial text is kept) or failed (with
  * the error), so the conversation shows exactly what the asker saw.
  */
-export async function runChatTurn(
-  services: Services,
-  principal: Principal,
-  conversationId: string,
-  question: string,
+async function streamTurn(
+  services: Deps,
+  request: ChatTurnRequest & { assistant: string },
   sink: ChatSink,
   signal: AbortSignal,
-  filter?: RetrievalFilter,
+  /** Frees the quota slot; called before `finished`, so an asker told the answer is done may ask again at once. */
+  release: () => Promise<void>,
 ): Promise<void> {
-  const conversation = await services.conversations.get(principal, conversationId);
-  const history = await services.conversations.history(conversation.id);
-  const ids = await services.conversations.startTurn(conversation.id, question);
+  const { conversationId, question } = request;
+  const history = await services.conversations.history(conversationId);
+  const ids = await services.conversations.startTurn(conversationId, question);
   sink.started(ids);
   const answer: FinishedAnswer = { content: '', status: 'complete', citations: [], answerMode: null, error: null };
   let notice: string | undefined;
   try {
-    const prepared = await services.answerer.prepare(principal, { assistant: conversation.assistant, messages: [...history, { role: 'user', content: question }], filter, signal });
+    const prepared = await services.answerer.prepare(request.readAs ?? request.principal, {
+      assistant: request.assistant,
+      messages: [...history, { role: 'user', content: question }],
+      filter: request.filter,
+      nothingFound: request.nothingFound,
+      signal,
+    });
     answer.citations = prepared.citations;
     sink.citations(prepared.citations);
     for await (const event of prepared.events) {
@@ -64,6 +122,7 @@ export async function runChatTurn(
     }
   } finally {
     await services.conversations.finishAnswer(ids.answerId, answer);
+    await release();
   }
   sink.finished({ answerId: ids.answerId, status: answer.status, error: answer.error ?? null, ...(notice ? { notice } : {}) });
 }

@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '../logging/logger.ts';
 import { ZodError } from 'zod';
-import { AppError, NotFoundError } from '../errors.ts';
+import { AppError, NotFoundError, TooManyRequestsError } from '../errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -9,10 +10,21 @@ export interface ErrorBody {
 /** Maps every error to `{"error":{"code","message"}}` with the right status, and logs the cause. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const { status, body } = describeError(error);
-  if (status >= 500) req.log.error({ err: error }, 'request failed');
-  else req.log.warn({ code: body.error.code, reason: body.error.message }, 'request refused');
+  logRefusal(req.log, error, status, body);
+  if (res.headersSent) return void res.end();
+  setRetryAfter(res, error);
   res.status(status).json(body);
 };
+
+/** Failures with their cause; refusals as one line with the code and reason. */
+export function logRefusal(log: Pick<Logger, 'error' | 'warn'>, error: unknown, status: number, body: ErrorBody): void {
+  if (status >= 500) log.error({ err: error }, 'request failed');
+  else log.warn({ code: body.error.code, reason: body.error.message }, 'request refused');
+}
+
+export function setRetryAfter(res: Response, error: unknown): void {
+  if (error instanceof TooManyRequestsError && error.retryAfterSeconds) res.set('retry-after', String(error.retryAfterSeconds));
+}
 
 /** The one mapping from an error to what a client is told, shared by HTTP and socket.io. */
 export function describeError(error: unknown): { status: number; body: ErrorBody } {

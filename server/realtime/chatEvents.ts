@@ -1,14 +1,13 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
-import { runChatTurn, type ChatSink } from '../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatSink, type ChatTurn } from '../conversations/runChatTurn.ts';
 import { describeError } from '../http/errorHandler.ts';
-import { retrievalFilterSchema, type RetrievalFilter } from '../retrieval/retrievalFilter.ts';
+import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 
-const send = z
-  .object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() })
-  .strict();
+// The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
+const send = z.object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty'), filter: retrievalFilterSchema.optional() }).strict();
 const regenerate = z.object({ answerId: z.string().min(1).max(100), filter: retrievalFilterSchema.optional() }).strict();
 const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
 
@@ -20,12 +19,14 @@ type Ack = (answer: object) => void;
  * `chat:token`… and `chat:done`, each carrying the answer's id. `chat:stop {answerId}` cancels
  * an answer (the partial text is kept); a disconnect cancels the socket's answers.
  * `chat:regenerate {answerId}` replaces the latest answer with a new one, with the same events.
+ * A refused question (too long, over quota, not yours) is acknowledged with `{error}` and leaves nothing stored.
  */
 export function registerChatEvents(socket: Socket, services: Services): void {
   const running = new Map<string, AbortController>();
   socket.on('disconnect', () => running.forEach((controller) => controller.abort(new Error('socket disconnected'))));
+  const principal = () => socket.data.principal as Principal;
 
-  const startTurn = (ack: Ack | undefined, parseRequest: () => Promise<{ conversationId: string; content: string; filter?: RetrievalFilter }>) => {
+  const startTurn = (ack: Ack | undefined, begin: () => Promise<ChatTurn>) => {
     void (async () => {
       const controller = new AbortController();
       let acknowledged = false;
@@ -44,8 +45,10 @@ export function registerChatEvents(socket: Socket, services: Services): void {
         finished: (result) => emit('chat:done', result),
       };
       try {
-        const { conversationId, content, filter } = await parseRequest();
-        await runChatTurn(services, socket.data.principal as Principal, conversationId, content, sink, controller.signal, filter);
+        const turn = await begin();
+        // The socket may have been closed (its key revoked, say) while the turn was checked.
+        if (socket.disconnected) return await turn.abandon();
+        await turn.run(sink, controller.signal);
       } catch (error) {
         const { status, body } = describeError(error);
         if (status >= 500) services.logger.error({ err: error }, 'chat turn failed');
@@ -57,14 +60,27 @@ export function registerChatEvents(socket: Socket, services: Services): void {
     })();
   };
 
-  socket.on('chat:send', (request: unknown, ack?: Ack) => startTurn(ack, async () => send.parse(request)));
+  socket.on('chat:send', (request: unknown, ack?: Ack) =>
+    startTurn(ack, async () => {
+      const { conversationId, content, filter } = send.parse(request);
+      return beginChatTurn(services, { principal: principal(), conversationId, question: content, filter });
+    }),
+  );
 
-  // The latest answer is taken back with its question, and the question asked again.
+  // The latest answer is taken back with its question, and the question asked again; it is taken
+  // back only once the new turn has passed its checks, so a refused regenerate loses nothing.
   socket.on('chat:regenerate', (request: unknown, ack?: Ack) =>
     startTurn(ack, async () => {
       const { answerId, filter } = regenerate.parse(request);
-      const { conversationId, question } = await services.conversations.withdrawLastTurn(socket.data.principal as Principal, answerId);
-      return { conversationId, content: question, filter };
+      const { conversationId, question } = await services.conversations.lastTurn(principal(), answerId);
+      const turn = await beginChatTurn(services, { principal: principal(), conversationId, question, filter });
+      try {
+        await services.conversations.withdrawLastTurn(principal(), answerId);
+      } catch (error) {
+        await turn.abandon();
+        throw error;
+      }
+      return turn;
     }),
   );
 

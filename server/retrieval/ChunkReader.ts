@@ -73,7 +73,7 @@ const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collectio
 
 /**
  * The only way chunks are read. Every search takes the asking principal: the collections it may
- * read are resolved in SQL (visible_collection_ids(), never from the caller), narrowed to those
+ * read are resolved in SQL (readable_collection_ids(), never from the caller), narrowed to those
  * requested, and only their chunks are searched; results keep to each document's current
  * version (so a re-ingest swaps atomically) and to each collection's current embedding model.
  * Searches resolve that scope first and rank inside it, because ranking through joins makes
@@ -249,12 +249,12 @@ export class ChunkReader {
     return { ids: rows[0]?.ids ?? [], chunks: rows[0]?.chunks ?? 0 };
   }
 
-  /** The collections the principal may read (decided in SQL), narrowed to `requested`. */
+  /** The collections the principal (or the audience it stands for) may read, decided in SQL, narrowed to `requested`. */
   private async scopeOf(principal: Principal, requested: string[] | undefined): Promise<CollectionInScope[]> {
     const { rows } = await this.db.query<CollectionInScope>(
       `SELECT id, text_search_config::text AS config, embedding_model AS model FROM collections
-        WHERE id IN (SELECT visible_collection_ids($1)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
-      [principal.userId, requested ?? null],
+        WHERE id IN (SELECT readable_collection_ids($1, $3)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+      [principal.userId, requested ?? null, principal.audienceGroupId ?? null],
     );
     return rows;
   }

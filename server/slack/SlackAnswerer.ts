@@ -1,44 +1,63 @@
-import type { Citation } from '../answering/AssistantAnswerer.ts';
-import type { Principal } from '../auth/Principal.ts';
-import { runChatTurn, type ChatSink } from '../conversations/runChatTurn.ts';
-import { describeError } from '../http/errorHandler.ts';
+import type { NothingFound } from '../answering/AssistantAnswerer.ts';
+import { everyoneAudience, type Principal } from '../auth/Principal.ts';
 import type { Services } from '../services.ts';
 import type { SlackApi, SlackQuestion } from './SlackApi.ts';
-import { answerMessage, errorMessage } from './slackMessage.ts';
-import { ThrottledUpdate } from './ThrottledUpdate.ts';
+import type { ChannelSettings } from './SlackChannelBindings.ts';
+import { slackMapping } from './slackIdentity.ts';
+import { errorMessage } from './slackMessage.ts';
+import { streamToSlack, type SlackReplyOptions } from './streamToSlack.ts';
 
 export interface SlackAnswererOptions {
   defaultAssistant: string | undefined;
   webUrl: string;
   /** Least time between two edits of one answer (Slack allows about one chat.update a second). */
   updateIntervalMs: number;
+  /** Whether guest accounts are mapped to Tapeout users (SLACK_ALLOW_GUESTS). */
+  allowGuests: boolean;
 }
 
+const nothingShared: NothingFound = {
+  notice: 'No passage shared with this channel matches this question.',
+  text: 'Nothing shared in this channel covers this.',
+};
+
+export const fullerAnswerNote = 'I sent you a fuller answer in a direct message: it uses documents that not everyone in this channel may read.';
+
 /**
- * Answers Slack questions as the web chat does: the Slack user is mapped to a Tapeout user by the
- * email on their profile (so they get exactly their grants) or, unmapped, to an anonymous
- * principal that reads only what is granted to `everyone`. Each Slack user in a thread (or DM)
+ * Answers Slack questions as the web chat does, under one rule: an answer posted where others
+ * read it (a channel, a private channel, a group DM, a thread in them) uses only what every reader
+ * may read: collections granted to everyone, or to the audience group a channel's binding
+ * declares. When the asker could read more, the fuller answer goes to them in a direct message.
+ * A direct message to the bot is answered with the asker's own grants. A Slack user acts as a
+ * Tapeout user only when slackMapping() trusts the account. Each Slack user in a thread (or DM)
  * has their own conversation, so one person's history never feeds another's answer.
  */
 export class SlackAnswerer {
+  private workspace: Promise<string> | undefined;
+
   constructor(
     private readonly services: Services,
     private readonly options: SlackAnswererOptions,
   ) {}
 
   async principalFor(api: SlackApi, slackUserId: string): Promise<Principal> {
-    const email = await api.userEmail(slackUserId).catch((error: unknown) => {
-      this.services.logger.warn({ err: error, slackUserId }, 'users.info failed; answering as an unmapped user');
-      return undefined;
-    });
-    const user = email ? await this.services.users.findByEmail(email) : undefined;
-    return user ? { userId: user.id, email: user.email, role: user.role } : { userId: null, email: null, role: 'member' };
+    const log = this.services.logger.child({ slackUser: slackUserId });
+    const [user, workspace] = await Promise.all([
+      api.user(slackUserId).catch((error: unknown) => void log.warn({ err: error }, 'users.info failed')),
+      this.workspaceTeamId(api).catch((error: unknown) => void log.warn({ err: error }, 'auth.test failed')),
+    ]);
+    const mapping = slackMapping(user ?? undefined, workspace, this.options.allowGuests);
+    if ('unmapped' in mapping) {
+      log.info({ reason: mapping.unmapped }, 'Slack user answered as unmapped');
+      return everyoneAudience;
+    }
+    const found = await this.services.users.findByEmail(mapping.email);
+    return found ? { userId: found.id, email: found.email, role: found.role } : everyoneAudience;
   }
 
   /** The channel's bound assistant, else one named at the start of the message ("hr-policy: …"), else the default. */
-  async chooseAssistant(principal: Principal, channel: string, text: string): Promise<{ slug: string; question: string } | undefined> {
-    const bound = await this.services.slackBindings.assistantFor(channel);
-    if (bound) return { slug: bound, question: text };
+  async chooseAssistant(principal: Principal, settings: ChannelSettings | undefined, text: string): Promise<{ slug: string; question: string } | undefined> {
+    if (settings) return { slug: settings.assistant, question: text };
     const assistants = await this.services.assistants.list(principal);
     const lower = text.toLowerCase();
     for (const assistant of assistants) {
@@ -56,46 +75,84 @@ export class SlackAnswerer {
     const threadTs = question.kind === 'mention' ? (question.threadTs ?? question.ts) : question.threadTs;
     const where = { channel: question.channel, ...(threadTs ? { threadTs } : {}) };
     const log = this.services.logger.child({ slackChannel: question.channel, slackUser: question.slackUserId });
-    const principal = await this.principalFor(api, question.slackUserId);
-    const choice = await this.chooseAssistant(principal, question.channel, question.text);
+    const [asker, shared, settings] = await Promise.all([
+      this.principalFor(api, question.slackUserId),
+      this.readByOthers(api, question),
+      this.services.slackBindings.settingsFor(question.channel),
+    ]);
+    const choice = await this.chooseAssistant(asker, settings, question.text);
     if (!choice || !choice.question.trim()) {
       await api.post({ ...where, ...errorMessage(choice ? 'Ask a question after the assistant\'s name.' : 'No assistant answers here yet: name one at the start of your message, or ask an admin to set SLACK_DEFAULT_ASSISTANT.') });
       return;
     }
-    const view = { text: '', citations: [] as Citation[], extractive: false, notice: null as string | null, answerId: undefined as string | undefined, webUrl: this.options.webUrl };
-    const placeholder = await api.post({ ...where, ...answerMessage(view) });
-    const edit = () => api.update({ channel: question.channel, ts: placeholder.ts, ...answerMessage(view) });
-    const updates = new ThrottledUpdate(edit, this.options.updateIntervalMs, (error) => log.warn({ err: error }, 'chat.update failed'));
-    const sink: ChatSink = {
-      started: () => undefined,
-      citations: (citations) => (view.citations = citations),
-      mode: (mode, notice) => {
-        view.extractive = mode === 'extractive';
-        view.notice = notice ?? null;
-      },
-      token: (text) => {
-        view.text += text;
-        updates.request();
-      },
-      finished: (result) => {
-        view.answerId = result.answerId;
-        if (result.status === 'failed' && result.error) view.notice = result.error.message;
-      },
+    const reply = { webUrl: this.options.webUrl, updateIntervalMs: this.options.updateIntervalMs, logger: log };
+    const base = { principal: asker, quotaKey: `slack:${question.teamId}:${question.slackUserId}` };
+    const target = {
+      ...where,
+      assistant: choice.slug,
+      question: choice.question,
+      // A slash command's answer starts a thread of its own; a direct message has none.
+      conversationRef: (placeholderTs: string) =>
+        `${question.teamId}:${question.channel}:${question.kind === 'command' ? placeholderTs : (threadTs ?? 'direct')}:${question.slackUserId}`,
     };
-    try {
-      // A slash command's answer starts a thread of its own.
-      const thread = question.kind === 'command' ? placeholder.ts : (threadTs ?? 'direct');
-      const ref = `${question.teamId}:${question.channel}:${thread}:${question.slackUserId}`;
-      const conversation = await this.services.conversations.forExternalThread(principal, choice.slug, 'slack', ref);
-      await runChatTurn(this.services, principal, conversation.id, choice.question, sink, new AbortController().signal);
-      await updates.flush();
-    } catch (error) {
-      const { status, body } = describeError(error);
-      if (status >= 500) log.error({ err: error }, 'Slack question failed');
-      else log.warn({ code: body.error.code, reason: body.error.message }, 'Slack question refused');
-      await updates.flush();
-      await api.update({ channel: question.channel, ts: placeholder.ts, ...errorMessage(body.error.message) });
+    if (!shared) {
+      await streamToSlack(this.services, api, target, base, reply);
+      return;
     }
+    const audience: Principal = settings?.audienceGroupId ? { ...everyoneAudience, audienceGroupId: settings.audienceGroupId } : everyoneAudience;
+    await Promise.all([
+      streamToSlack(this.services, api, target, { ...base, readAs: audience, nothingFound: nothingShared }, reply),
+      this.answerPrivatelyIfMore(api, question, where, { asker, audience, slug: choice.slug, text: choice.question }, reply).catch((error: unknown) =>
+        log.error({ err: error }, 'the private fuller answer failed'),
+      ),
+    ]);
+  }
+
+  /**
+   * The asker's own answer, in a direct message, when it draws on passages the channel's audience
+   * may not read; with an ephemeral note in the channel saying so. Nothing is sent otherwise.
+   */
+  private async answerPrivatelyIfMore(
+    api: SlackApi,
+    question: SlackQuestion,
+    where: { channel: string; threadTs?: string },
+    ask: { asker: Principal; audience: Principal; slug: string; text: string },
+    reply: SlackReplyOptions,
+  ): Promise<void> {
+    if (!ask.asker.userId) return;
+    const assistant = await this.services.assistants.findForAnswering(ask.slug);
+    if (!assistant) return;
+    const scope = { collectionIds: assistant.collectionIds };
+    const [mine, theirs] = await Promise.all([this.services.chunks.scopeFor(ask.asker, scope), this.services.chunks.scopeFor(ask.audience, scope)]);
+    const sharedIds = new Set(theirs.collections.map((collection) => collection.id));
+    if (mine.collections.every((collection) => sharedIds.has(collection.id))) return;
+
+    const channel = await api.openDirectMessage(question.slackUserId);
+    const ref = `${question.teamId}:${channel}:direct:${question.slackUserId}`;
+    const conversation = await this.services.conversations.forExternalThread(ask.asker, ask.slug, 'slack', ref);
+    const history = await this.services.conversations.history(conversation.id);
+    const probe = await this.services.answerer.prepare(ask.asker, { assistant: ask.slug, messages: [...history, { role: 'user', content: ask.text }] });
+    await probe.events.return(undefined);
+    if (probe.citations.every((citation) => sharedIds.has(citation.collectionId))) return;
+
+    await streamToSlack(this.services, api, { channel, assistant: ask.slug, question: ask.text, conversationRef: () => ref }, { principal: ask.asker }, reply);
+    await api.postEphemeral({ ...where, user: question.slackUserId, text: fullerAnswerNote });
+  }
+
+  /** Whether others read where the question was asked: everywhere but the bot's direct messages with the asker. */
+  private async readByOthers(api: SlackApi, question: SlackQuestion): Promise<boolean> {
+    if (question.kind === 'direct') return false;
+    // A slash command or mention in a DM channel: private only when it is the bot's DM with the asker.
+    if (!question.channel.startsWith('D')) return true;
+    return !(await api.isDirectMessageWith(question.channel, question.slackUserId).catch(() => false));
+  }
+
+  private workspaceTeamId(api: SlackApi): Promise<string> {
+    this.workspace ??= api.workspaceTeamId().catch((error: unknown) => {
+      this.workspace = undefined;
+      throw error;
+    });
+    return this.workspace;
   }
 
   /** Feedback from an answer's buttons, stored on the answer when the clicking user asked it. */

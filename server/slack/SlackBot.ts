@@ -38,15 +38,12 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     const receiver = new ExpressReceiver({ signingSecret: signingSecret!, router, endpoints: slackEventsPath, signatureVerification: false, logger });
     app = new App({ token: botToken, receiver, logger, clientOptions });
   }
-  const api: SlackApi = {
-    userEmail: async (user) => (await app.client.users.info({ user })).user?.profile?.email,
-    post: async ({ channel, threadTs, text, blocks }) => ({ ts: (await app.client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: blocks as never })).ts! }),
-    update: async ({ channel, ts, text, blocks }) => void (await app.client.chat.update({ channel, ts, text, blocks: blocks as never })),
-  };
+  const api = slackApiOver(app);
   const answerer = new SlackAnswerer(services, {
     defaultAssistant: services.config.slack.defaultAssistant,
     webUrl: services.config.publicUrl,
     updateIntervalMs: 1000,
+    allowGuests: services.config.slack.allowGuests,
   });
   const answerInBackground = (question: Parameters<SlackAnswerer['answer']>[1], onFailure?: (error: Error) => Promise<unknown>) =>
     void answerer.answer(api, question).catch(async (error: Error) => {
@@ -110,6 +107,41 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     stop: async () => {
       if (appToken) await app.stop();
     },
+  };
+}
+
+/** SlackApi over Bolt's Web API client; the only place that knows Slack's response shapes. */
+function slackApiOver(app: App): SlackApi {
+  const client = app.client;
+  return {
+    workspaceTeamId: async () => (await client.auth.test()).team_id ?? '',
+    user: async (id) => {
+      const user = (await client.users.info({ user: id })).user;
+      if (!user) return undefined;
+      return {
+        id,
+        teamId: user.team_id,
+        deleted: user.deleted === true,
+        isBot: user.is_bot === true || user.is_app_user === true,
+        isGuest: user.is_restricted === true || user.is_ultra_restricted === true,
+        isStranger: (user as { is_stranger?: boolean }).is_stranger === true,
+        email: user.profile?.email,
+        emailConfirmed: user.is_email_confirmed === true,
+      };
+    },
+    openDirectMessage: async (user) => {
+      const channel = (await client.conversations.open({ users: user })).channel?.id;
+      if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
+      return channel;
+    },
+    isDirectMessageWith: async (channel, user) => {
+      // Slack's typings omit `user`, which conversations.info returns for a direct message.
+      const info = (await client.conversations.info({ channel })).channel as { is_im?: boolean; user?: string } | undefined;
+      return info?.is_im === true && info.user === user;
+    },
+    post: async ({ channel, threadTs, text, blocks }) => ({ ts: (await client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: blocks as never })).ts! }),
+    update: async ({ channel, ts, text, blocks }) => void (await client.chat.update({ channel, ts, text, blocks: blocks as never })),
+    postEphemeral: async ({ channel, user, threadTs, text }) => void (await client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) })),
   };
 }
 

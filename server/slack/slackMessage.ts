@@ -10,14 +10,17 @@ const contextElementLimit = 10;
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * The subset of Markdown answers use, in Slack's mrkdwn: bold, links, headings. Text is escaped
- * first, so a document quoting `<!channel>` or `<https://…|…>` cannot ping or link anything.
+ * The subset of Markdown answers use, in Slack's mrkdwn: bold, headings, links. Text is escaped
+ * first, so a document quoting `<!channel>`, `<@U123>` or `<https://…|…>` cannot ping or link
+ * anything. A Markdown link is shown as its label followed by its target, never as a label
+ * alone: the text comes from documents, and a label could disguise where a link goes.
  */
 export function toSlackMrkdwn(markdown: string): string {
   return escape(markdown)
-    .replace(/\*\*(.+?)\*\*/g, '*$1*')
-    .replace(/^#{1,6}\s+(.+)$/gm, '*$1*')
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g, (_match, label: string, url: string) => `<${url}|${label}>`);
+    // Bounded repetitions keep each pattern linear in the answer's length, whatever it holds.
+    .replace(/\*\*([^*\n]{1,500})\*\*/g, '*$1*')
+    .replace(/^#{1,6}[ \t]+(.+)$/gm, '*$1*')
+    .replace(/\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s|]{1,2000})\)/g, (_match, label: string, url: string) => `${label} (<${url}>)`);
 }
 
 function sections(text: string): object[] {
@@ -65,7 +68,8 @@ export function answerMessage(view: AnswerView): SlackMessage {
       ],
     });
   }
-  return { text: view.text || 'Searching the documents you can access…', blocks };
+  // The fallback text notifies and is parsed like the blocks, so it is escaped like them.
+  return { text: escape(view.text) || 'Searching the documents you can access…', blocks };
 }
 
 function citationLabel(citation: Citation): string {
@@ -74,5 +78,5 @@ function citationLabel(citation: Citation): string {
 }
 
 export function errorMessage(message: string): SlackMessage {
-  return { text: message, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escape(message)}` } }] };
+  return { text: escape(message), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escape(message)}` } }] };
 }

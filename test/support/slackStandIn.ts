@@ -7,13 +7,51 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** The ts the stand-in gave a posted message. */
+  ts?: string;
+}
+
+/** A Slack account as the stand-in's users.info describes it; a plain string is a full member of T1 with that confirmed email. */
+export interface StandInUser {
+  email?: string;
+  team?: string;
+  deleted?: boolean;
+  isBot?: boolean;
+  guest?: 'multi-channel' | 'single-channel';
+  stranger?: boolean;
+  emailConfirmed?: boolean;
+}
+
+function parsedOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The stand-in's answer to users.info, shaped as Slack's user object. */
+function slackUserObject(id: string, account: StandInUser | string | undefined) {
+  const user = typeof account === 'string' ? { email: account } : (account ?? {});
+  return {
+    id,
+    team_id: user.team ?? 'T1',
+    deleted: user.deleted ?? false,
+    is_bot: user.isBot ?? false,
+    is_restricted: user.guest !== undefined,
+    is_ultra_restricted: user.guest === 'single-channel',
+    ...(user.stranger ? { is_stranger: true } : {}),
+    is_email_confirmed: user.emailConfirmed ?? true,
+    profile: user.email ? { email: user.email } : {},
+  };
 }
 
 /**
  * A local stand-in for Slack's Web API (what SLACK_API_URL points at): records every call, knows
- * a few users' emails, and can answer the next calls of a method with 429 and Retry-After.
+ * a few users, opens direct-message channels (D_<user>), and can answer the next calls of a
+ * method with 429 and Retry-After.
  */
-export async function startSlackStandIn(emails: Record<string, string>) {
+export async function startSlackStandIn(users: Record<string, StandInUser | string>) {
   const calls: SlackCall[] = [];
   const rateLimited = new Map<string, number>();
   let ts = 1_700_000_000;
@@ -21,20 +59,28 @@ export async function startSlackStandIn(emails: Record<string, string>) {
   app.use(express.urlencoded({ extended: false }), express.json());
   app.post('/api/:method', (req, res) => {
     const method = String(req.params.method);
-    const args = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^[[{]/.test(v) ? JSON.parse(v) : v]));
+    // Form-encoded calls carry blocks as JSON strings; a text that merely starts with [ stays text.
+    const args = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^[[{]/.test(v) ? parsedOr(v) : v]));
     if ((rateLimited.get(method) ?? 0) > 0) {
       rateLimited.set(method, rateLimited.get(method)! - 1);
       calls.push({ method: `${method} (429)`, args, at: Date.now() });
       return void res.status(429).set('retry-after', '1').json({ ok: false, error: 'ratelimited' });
     }
-    calls.push({ method, args, at: Date.now() });
+    const call: SlackCall = { method, args, at: Date.now() };
+    calls.push(call);
     if (method === 'apps.connections.open') return void res.json({ ok: true, url: `${url.replace('http', 'ws')}/socket-mode` });
     if (method === 'auth.test') return void res.json({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'tapeout' });
-    if (method === 'users.info') {
-      const email = emails[String(args.user)];
-      return void res.json({ ok: true, user: { id: args.user, profile: email ? { email } : {} } });
+    if (method === 'users.info') return void res.json({ ok: true, user: slackUserObject(String(args.user), users[String(args.user)]) });
+    if (method === 'conversations.open') return void res.json({ ok: true, channel: { id: `D_${String(args.users)}` } });
+    if (method === 'conversations.info') {
+      const id = String(args.channel);
+      return void res.json({ ok: true, channel: id.startsWith('D_') ? { id, is_im: true, user: id.slice(2) } : { id, is_im: false } });
     }
-    if (method === 'chat.postMessage') return void res.json({ ok: true, channel: args.channel, ts: `${ts++}.000100` });
+    if (method === 'chat.postEphemeral') return void res.json({ ok: true, message_ts: `${ts++}.000200` });
+    if (method === 'chat.postMessage') {
+      call.ts = `${ts++}.000100`;
+      return void res.json({ ok: true, channel: args.channel, ts: call.ts });
+    }
     if (method === 'chat.update') return void res.json({ ok: true, channel: args.channel, ts: args.ts });
     res.json({ ok: true });
   });
@@ -60,6 +106,7 @@ export async function startSlackStandIn(emails: Record<string, string>) {
     apiUrl: `${url}/api/`,
     responseUrl: `${url}/respond`,
     calls,
+    postedTs: (call: SlackCall) => call.ts,
     rateLimitNext: (method: string, times = 1) => rateLimited.set(method, times),
     /** Socket Mode: whether the app connected, and sending it an envelope. */
     socketConnected: () => socket?.readyState === 1,

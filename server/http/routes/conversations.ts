@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { runChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
 import { describeError } from '../errorHandler.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
-const question = z.object({ content: z.string().trim().min(1, 'the question is empty').max(8000), filter: retrievalFilterSchema.optional() }).strict();
+// The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
+const question = z.object({ content: z.string().trim().min(1, 'the question is empty'), filter: retrievalFilterSchema.optional() }).strict();
 const rename = z.object({ title: z.string().trim().min(1, 'the title is empty').max(200) }).strict();
 const listQuery = z.object({ q: z.string().trim().max(200).optional() });
 const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().trim().max(2000).optional() }).strict();
@@ -43,11 +44,11 @@ export function conversationRoutes(services: Services): Router {
   router.post('/conversations/:id/messages', async (req, res) => {
     const principal = principalOf(req);
     const { content, filter } = question.parse(req.body);
-    // Unknown or foreign conversations are refused as JSON, before the stream starts.
-    await services.conversations.get(principal, String(req.params.id));
+    // Unknown or foreign conversations, over-long questions and exhausted quotas are refused as JSON, before the stream starts.
+    const turn = await beginChatTurn(services, { principal, conversationId: String(req.params.id), question: content, filter });
     const controller = new AbortController();
     res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const sink: ChatSink = {
       started: (ids) => send('start', ids),
@@ -57,7 +58,7 @@ export function conversationRoutes(services: Services): Router {
       finished: (result) => send('done', result),
     };
     try {
-      await runChatTurn(services, principal, String(req.params.id), content, sink, controller.signal, filter);
+      await turn.run(sink, controller.signal);
     } catch (error) {
       // The stream has started, so the error travels as an event rather than a status code.
       const { status, body } = describeError(error);

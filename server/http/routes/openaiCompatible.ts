@@ -4,10 +4,12 @@ import express from 'express';
 import { z } from 'zod';
 import type { Citation } from '../../answering/AssistantAnswerer.ts';
 import type { AnswerEvent } from '../../answering/generateAnswer.ts';
-import { AppError } from '../../errors.ts';
+import { assertConversationFits } from '../../answering/chatLimits.ts';
+import { LimitExceededError } from '../../errors.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
+import { describeError, logRefusal, setRetryAfter } from '../errorHandler.ts';
 
 const chatRequest = z.object({
   model: z.string().min(1),
@@ -16,7 +18,7 @@ const chatRequest = z.object({
     .min(1, 'messages must not be empty'),
   stream: z.boolean().optional(),
   temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().min(1).max(32_768).optional(),
+  max_tokens: z.number().int().min(1).optional(),
   /** Tapeout's extension: narrows retrieval (see retrievalFilter.ts). */
   filter: retrievalFilterSchema.optional(),
 });
@@ -50,44 +52,58 @@ export function openaiCompatibleRoutes(services: Services): Router {
 
   router.post('/chat/completions', async (req, res) => {
     const body = chatRequest.parse(req.body);
-    const controller = new AbortController();
-    res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
-    const prepared = await services.answerer.prepare(principalOf(req), {
-      assistant: body.model,
-      messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
-      temperature: body.temperature,
-      maxTokens: body.max_tokens,
-      filter: body.filter,
-      signal: controller.signal,
-    });
-    const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
-    const citations = prepared.citations.map(citationJson);
-    if (body.stream) return streamAnswer(res, meta, prepared.events, citations);
-
-    let content = '';
-    const extra: Record<string, unknown> = {};
-    let finishReason: string | null = 'stop';
-    for await (const event of prepared.events) {
-      if (event.type === 'mode') Object.assign(extra, { answer_mode: event.mode }, event.notice ? { notice: event.notice } : {});
-      else if (event.type === 'token') content += event.text;
-      else if (event.type === 'done') finishReason = event.finishReason;
-      else Object.assign(extra, { interrupted: true, notice: event.notice });
+    const principal = principalOf(req);
+    const messages = body.messages.map((m) => ({ role: m.role, content: m.content }));
+    assertConversationFits(messages, services.config.chat);
+    const ceiling = services.config.llmOptions.maxTokens;
+    if (body.max_tokens !== undefined && body.max_tokens > ceiling) {
+      throw new LimitExceededError('max_tokens_too_large', `max_tokens may be at most ${ceiling} on this server; this request asks for ${body.max_tokens}.`, 400);
     }
-    res.json({
-      ...meta,
-      object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason ?? 'stop' }],
-      citations,
-      ...extra,
-    });
+    const release = await services.chatQuota.acquire(principal.userId ?? 'anonymous');
+    try {
+      const controller = new AbortController();
+      res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
+      const prepared = await services.answerer.prepare(principal, {
+        assistant: body.model,
+        messages,
+        temperature: body.temperature,
+        maxTokens: body.max_tokens,
+        filter: body.filter,
+        signal: controller.signal,
+      });
+      const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
+      const citations = prepared.citations.map(citationJson);
+      await (body.stream ? streamAnswer : sendAnswer)(res, meta, prepared.events, citations);
+    } finally {
+      await release();
+    }
   });
 
   router.use(openaiErrorHandler);
   return router;
 }
 
+async function sendAnswer(res: Response, meta: object, events: AsyncGenerator<AnswerEvent>, citations: object[]): Promise<void> {
+  let content = '';
+  const extra: Record<string, unknown> = {};
+  let finishReason: string | null = 'stop';
+  for await (const event of events) {
+    if (event.type === 'mode') Object.assign(extra, { answer_mode: event.mode }, event.notice ? { notice: event.notice } : {});
+    else if (event.type === 'token') content += event.text;
+    else if (event.type === 'done') finishReason = event.finishReason;
+    else Object.assign(extra, { interrupted: true, notice: event.notice });
+  }
+  res.json({
+    ...meta,
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason ?? 'stop' }],
+    citations,
+    ...extra,
+  });
+}
+
 async function streamAnswer(res: Response, meta: object, events: AsyncGenerator<AnswerEvent>, citations: object[]): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
   const send = (choices: unknown[], extra: object = {}) =>
     res.write(`data: ${JSON.stringify({ ...meta, object: 'chat.completion.chunk', choices, ...extra })}\n\n`);
   let finishReason = 'stop';
@@ -104,21 +120,13 @@ async function streamAnswer(res: Response, meta: object, events: AsyncGenerator<
   res.end('data: [DONE]\n\n');
 }
 
-/** OpenAI clients expect `{"error":{"message","type","code"}}`. */
+/** OpenAI clients expect `{"error":{"message","type","code"}}`; status and message are the API's own (describeError). */
 const openaiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const status = error instanceof AppError ? error.status : error instanceof z.ZodError ? 400 : error?.type === 'entity.parse.failed' ? 400 : 500;
-  const message =
-    error instanceof AppError
-      ? error.message
-      : error instanceof z.ZodError
-        ? error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')
-        : status === 400
-          ? 'The request body is not valid JSON.'
-          : 'Something went wrong on our side; it has been logged.';
-  const code = error instanceof AppError ? error.code : status === 400 ? 'invalid_request' : 'internal_error';
-  if (status >= 500) req.log.error({ err: error }, 'request failed');
-  else req.log.warn({ code, reason: message }, 'request refused');
+  const { status, body } = describeError(error);
+  logRefusal(req.log, error, status, body);
   if (res.headersSent) return void res.end();
-  const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  res.status(status).json({ error: { message, type, code, param: null } });
+  setRetryAfter(res, error);
+  const type =
+    status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  res.status(status).json({ error: { message: body.error.message, type, code: body.error.code, param: null } });
 };

@@ -4,9 +4,16 @@ import type { Services } from '../../services.ts';
 import { requireAdmin } from '../authenticate.ts';
 
 const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
-const binding = z.object({ channelName: z.string().trim().max(100).default(''), assistant: z.string().min(1).max(100) }).strict();
+const binding = z
+  .object({
+    channelName: z.string().trim().max(100).default(''),
+    assistant: z.string().min(1).max(100),
+    /** The group that reads the channel; its answers use only what every member of it may read. */
+    audience: z.string().trim().min(1).max(200).default('everyone'),
+  })
+  .strict();
 
-/** Binding Slack channels to assistants, for admins. */
+/** Binding Slack channels to assistants and their audience, for admins. */
 export function slackBindingRoutes(services: Services): Router {
   const router = Router();
   router.use('/slack/bindings', requireAdmin);
@@ -15,7 +22,7 @@ export function slackBindingRoutes(services: Services): Router {
   });
   router.put('/slack/bindings/:channelId', async (req, res) => {
     const body = binding.parse(req.body);
-    res.json({ binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant) });
+    res.json({ binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant, body.audience) });
   });
   router.delete('/slack/bindings/:channelId', async (req, res) => {
     await services.slackBindings.unbind(channelId.parse(req.params.channelId));

@@ -17,6 +17,7 @@ export function createLangChainChatModel(client: ServiceClient, options: Config[
     apiKey: client.endpoint.apiKey ?? 'not-needed',
     ...(fields.temperature !== undefined ? { temperature: fields.temperature } : {}),
     ...(hasExtra ? { modelKwargs: options.extraBodyFormat === 'nvext' ? { nvext: extra } : extra } : {}),
+    maxTokens: options.maxTokens,
     maxRetries: 1,
     configuration: {
       baseURL: placeholderBase,

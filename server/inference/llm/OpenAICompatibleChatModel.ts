@@ -33,7 +33,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
       messages: request.messages,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      // Every answer is bounded, whatever the caller asked.
+      max_tokens: Math.min(request.maxTokens ?? this.options.maxTokens, this.options.maxTokens),
       ...(request.stop?.length ? { stop: request.stop } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),

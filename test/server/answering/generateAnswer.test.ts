@@ -29,6 +29,7 @@ describe('generateAnswer', () => {
       extraBodyFormat: 'top-level',
       firstTokenTimeoutMs: 1_000,
       timeoutMs: 5_000,
+      maxTokens: 2048,
     });
 
   before(async () => ({ emulator, url } = await startEmulator({ tokensPerSecond: 1000 })));

@@ -7,7 +7,7 @@ import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmula
 import { deadUrl, serviceClient, startEmulator } from '../../support/emulator.ts';
 import { silentLogger } from '../../support/testDatabase.ts';
 
-const llmOptions = { extraBody: {}, extraBodyFormat: 'top-level' as const, firstTokenTimeoutMs: 2000, timeoutMs: 5000 };
+const llmOptions = { extraBody: {}, extraBodyFormat: 'top-level' as const, firstTokenTimeoutMs: 2000, timeoutMs: 5000, maxTokens: 2048 };
 const chatModel = (url: string) => new OpenAICompatibleChatModel(serviceClient('llm', [url], 'meta/llama-3.1-8b-instruct'), llmOptions);
 const turns = (...contents: string[]): ChatMessage[] => contents.map((content, i) => ({ role: i % 2 ? 'assistant' : 'user', content }));
 

@@ -1,22 +1,28 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { Assistant, SlackChannelBinding } from '../api/types.ts';
+import type { Assistant, Group, SlackChannelBinding } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
 
-/** Which assistant answers in which Slack channel (else one named in the message, else SLACK_DEFAULT_ASSISTANT). */
+/**
+ * Which assistant answers in which Slack channel (else one named in the message, else
+ * SLACK_DEFAULT_ASSISTANT), and who reads the channel: its answers use only what that group may read.
+ */
 export function SlackPage() {
   const bindings = useResource<{ bindings: SlackChannelBinding[]; slackConfigured: boolean }>('/slack/bindings');
   const assistants = useResource<{ assistants: Assistant[] }>('/assistants');
+  const groups = useResource<{ groups: Group[] }>('/groups');
   const action = useAction();
-  const [form, setForm] = useState({ channelId: '', channelName: '', assistant: '' });
+  const [form, setForm] = useState({ channelId: '', channelName: '', assistant: '', audience: 'everyone' });
   const change = async (call: () => Promise<unknown>) => (await action.run(call)) && void bindings.reload();
   const bind = async (event: FormEvent) => {
     event.preventDefault();
     const assistant = form.assistant || assistants.data?.assistants[0]?.slug || '';
-    await change(() => api(`/slack/bindings/${encodeURIComponent(form.channelId.trim())}`, { method: 'PUT', body: { channelName: form.channelName, assistant } }));
-    setForm({ channelId: '', channelName: '', assistant: form.assistant });
+    await change(() =>
+      api(`/slack/bindings/${encodeURIComponent(form.channelId.trim())}`, { method: 'PUT', body: { channelName: form.channelName, assistant, audience: form.audience } }),
+    );
+    setForm({ channelId: '', channelName: '', assistant: form.assistant, audience: form.audience });
   };
   return (
     <>
@@ -24,11 +30,15 @@ export function SlackPage() {
       {bindings.data && !bindings.data.slackConfigured && (
         <p className="hint">Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.</p>
       )}
-      <Problem text={bindings.problem ?? assistants.problem ?? action.problem} />
+      <p className="hint">
+        Answers in a channel use only what every reader may read: collections granted to the channel&apos;s audience (everyone, unless a
+        binding names a group). People who may read more get their fuller answer in a direct message.
+      </p>
+      <Problem text={bindings.problem ?? assistants.problem ?? groups.problem ?? action.problem} />
       {!bindings.data && !bindings.problem && <Loading what="channel bindings" />}
       {bindings.data?.bindings.length === 0 && <p className="empty">No channel is bound: answers come from an assistant named in the message, or the default.</p>}
       {bindings.data && bindings.data.bindings.length > 0 && (
-        <DataTable label="Channel bindings" columns={['Channel', 'Assistant', 'Actions']}>
+        <DataTable label="Channel bindings" columns={['Channel', 'Assistant', 'Audience', 'Actions']}>
           {bindings.data.bindings.map((b) => (
             <tr key={b.channelId}>
               <th scope="row">
@@ -36,6 +46,7 @@ export function SlackPage() {
                 <code>{b.channelId}</code>
               </th>
               <td>{b.assistant}</td>
+              <td>{b.audience}</td>
               <td className="actions">
                 <button type="button" aria-label={`Unbind ${b.channelId}`} onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}>
                   Unbind
@@ -61,6 +72,16 @@ export function SlackPage() {
             {assistants.data?.assistants.map((a) => (
               <option key={a.slug} value={a.slug}>
                 {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Audience (who reads the channel)
+          <select value={form.audience} onChange={(e) => setForm({ ...form, audience: e.target.value })}>
+            {(groups.data?.groups ?? [{ name: 'everyone' }]).map((g) => (
+              <option key={g.name} value={g.name}>
+                {g.name}
               </option>
             ))}
           </select>

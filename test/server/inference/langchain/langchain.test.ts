@@ -11,7 +11,7 @@ import { NimReranker } from '../../../../server/inference/reranking/NimReranker.
 import type { NimEmulator } from '../../../../server/inference/nimEmulator/NimEmulator.ts';
 import { deadUrl, serviceClient, startEmulator } from '../../../support/emulator.ts';
 
-const llmOptions = { extraBody: {}, extraBodyFormat: 'top-level' as const, firstTokenTimeoutMs: 5_000, timeoutMs: 10_000 };
+const llmOptions = { extraBody: {}, extraBodyFormat: 'top-level' as const, firstTokenTimeoutMs: 5_000, timeoutMs: 10_000, maxTokens: 2048 };
 
 describe('LangChain JS integration against the NIM emulator', () => {
   let emulator: NimEmulator;

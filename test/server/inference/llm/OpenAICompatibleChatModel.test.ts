@@ -8,7 +8,7 @@ import type { NimEmulator } from '../../../../server/inference/nimEmulator/NimEm
 import { serviceClient, startEmulator } from '../../../support/emulator.ts';
 
 const model = 'meta/llama-3.1-8b-instruct';
-const options: Config['llmOptions'] = { extraBody: {}, extraBodyFormat: 'top-level', firstTokenTimeoutMs: 500, timeoutMs: 5_000 };
+const options: Config['llmOptions'] = { extraBody: {}, extraBodyFormat: 'top-level', firstTokenTimeoutMs: 500, timeoutMs: 5_000, maxTokens: 2048 };
 const question: ChatRequest = {
   messages: [
     { role: 'system', content: 'Answer from the sources.\n[1] Level shifters are required between PD_CORE under DVFS and fixed-voltage domains.' },
