@@ -33,7 +33,7 @@ export function countTokens(text: string): number {
     const start = match.index;
     if (tooLongForOneMerge(piece)) {
       flush();
-      for (const slice of slices(piece)) count += encoder.encode(slice, 'all').length;
+      for (const slice of slices(piece)) count += sliceTokens(slice);
       batchStart = batchEnd = start + piece.length;
     } else {
       if (start + piece.length - batchStart > batchLength) {
@@ -45,6 +45,20 @@ export function countTokens(text: string): number {
   }
   flush();
   return count;
+}
+
+// Slices of long runs repeat (a padded line, a run of one letter); each merge costs about 0.1 ms.
+const sliceCounts = new Map<string, number>();
+const maxCachedSlices = 4096;
+
+function sliceTokens(slice: string): number {
+  let tokens = sliceCounts.get(slice);
+  if (tokens === undefined) {
+    tokens = encoder.encode(slice, 'all').length;
+    if (sliceCounts.size >= maxCachedSlices) sliceCounts.clear();
+    sliceCounts.set(slice, tokens);
+  }
+  return tokens;
 }
 
 /** A long piece in slices of at most maxPieceBytes UTF-8 bytes, cut between code points. */
