@@ -21,6 +21,7 @@ export type ParseErrorCode =
   | 'corrupt_file'
   | 'encrypted_file'
   | 'zip_bomb'
+  | 'archive_too_large'
   | 'parse_timeout'
   | 'parse_memory_exceeded';
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ExtractionPool } from '../../../ingestion/extraction/ExtractionPool.ts';
+import { lyingDocx } from '../../support/officeFixtures.ts';
 
 describe('ExtractionPool', () => {
   let dir: string;
@@ -59,6 +60,24 @@ describe('ExtractionPool', () => {
       assert.equal(result.ok ? 'parsed' : result.code, 'parse_timeout');
       assert.ok(Date.now() - started < 5000, 'answered soon after the timeout');
     } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses an archive that lies about its sizes without the process taking the inflated gigabyte in memory', async () => {
+    // 1.5 MB on disk, 1 GB inflated, 1 KB declared: the parser's own unzip would hold all of it, outside the thread's heap limit.
+    await writeFile(path.join(dir, 'lying.docx'), await lyingDocx(1024 * 1024 * 1024, 1000));
+    const pool = new ExtractionPool({ timeoutMs: 120_000, memoryMb: 256, threads: 1 });
+    const baseline = process.memoryUsage.rss();
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    try {
+      const result = await pool.extract(request('lying.docx'));
+      assert.equal(result.ok ? 'parsed' : result.code, 'archive_too_large');
+      const grewMb = (peak - baseline) / 1024 / 1024;
+      assert.ok(grewMb < 300, `the process grew by ${grewMb.toFixed(0)} MB`);
+    } finally {
+      clearInterval(sampler);
       await pool.close();
     }
   });

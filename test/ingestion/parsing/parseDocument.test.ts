@@ -9,7 +9,7 @@ import { ParseError, type ParseErrorCode, type ParsedDocument } from '../../../i
 import { parseDocument } from '../../../ingestion/parsing/parseDocument.ts';
 import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
 import { writeSampleCollection } from '../../../ingestion/sampleCorpus/writeSampleCorpus.ts';
-import { timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
+import { lyingDocx, timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
 
 function pdf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
   const doc = new PDFDocument(options);
@@ -138,6 +138,12 @@ describe('parseDocument refuses bad files with a stable code', () => {
     const { code, message } = await refusal(await zipBombDocx(), 'handbook.docx');
     assert.equal(code, 'zip_bomb');
     assert.match(message, /expands \d+x/);
+  });
+
+  it('a DOCX whose archive understates its sizes, stopped at the first byte past the size it declares', async () => {
+    const { code, message } = await refusal(await lyingDocx(64 * 1024 * 1024, 1000), 'handbook.docx');
+    assert.equal(code, 'archive_too_large');
+    assert.match(message, /word\/document\.xml inflates to more than the 1000 bytes the archive declares/);
   });
 
   it('random bytes named .pptx', async () => {
