@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
@@ -19,7 +20,9 @@ export interface IngestOptions {
   apiKey?: string;
 }
 
-const batchSize = 20;
+/** Files per upload request, and bytes: well under the server's UPLOAD_MAX_REQUEST_BYTES default (1 GiB). */
+const batchFiles = 20;
+const batchBytes = 256 * 1024 * 1024;
 
 /**
  * `tapeout ingest`: with no server running it opens the database itself and processes the jobs
@@ -40,8 +43,8 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, co
     const results: (SubmittedFile & { finalError?: { code: string; message: string } })[] = [];
     const bar = process.stdout.isTTY ? new SingleBar({ format: '{bar} {value}/{total} files | {percentage}% | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
     bar?.start(files.length, 0);
-    for (let start = 0; start < files.length; start += batchSize) {
-      const submitted = await ingestor.submit(options.collection, files.slice(start, start + batchSize));
+    for (const batch of await batches(files)) {
+      const submitted = await ingestor.submit(options.collection, batch);
       for (const file of submitted) {
         const final = file.jobId ? await waitForJob(ingestor, file.jobId) : undefined;
         results.push({ ...file, ...(final?.error ? { finalError: final.error } : {}) });
@@ -54,6 +57,24 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, co
     await ingestor.close();
     if (services) await closeServices(services);
   }
+}
+
+/** Consecutive groups of at most batchFiles files and batchBytes bytes; a larger file goes alone. */
+async function batches(files: string[]): Promise<string[][]> {
+  const groups: string[][] = [];
+  let bytes = 0;
+  for (const file of files) {
+    const size = (await stat(file)).size;
+    const last = groups.at(-1);
+    if (!last || last.length >= batchFiles || bytes + size > batchBytes) {
+      groups.push([file]);
+      bytes = size;
+    } else {
+      last.push(file);
+      bytes += size;
+    }
+  }
+  return groups;
 }
 
 async function connect(options: IngestOptions, config: Config, logger: Logger): Promise<{ ingestor: Ingestor; services?: Services }> {

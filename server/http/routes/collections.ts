@@ -2,9 +2,9 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
-import { receiveUploads, UploadFormatError } from '../../../ingestion/intake/receiveUploads.ts';
+import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../../../ingestion/intake/receiveUploads.ts';
 import { requestReembedding } from '../../../ingestion/reembedding/requestReembedding.ts';
-import { ConflictError, ValidationError } from '../../errors.ts';
+import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
@@ -82,7 +82,17 @@ export function collectionRoutes(services: Services): Router {
   router.post('/collections/:slug/documents', async (req, res) => {
     // Checked before the body is read, so nobody without edit rights can make us store bytes.
     await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    const received = await receiveUploads(req, { dir: path.join(services.config.dataDir, 'files', 'incoming'), maxBytes: services.config.uploadMaxBytes }).catch((error: unknown) => {
+    const received = await receiveUploads(req, {
+      dir: path.join(services.config.dataDir, 'files', 'incoming'),
+      maxBytes: services.config.uploadMaxBytes,
+      maxRequestBytes: services.config.uploadMaxRequestBytes,
+    }).catch((error: unknown) => {
+      if (error instanceof UploadTooLargeError) {
+        // The client may still be sending; it should stop, not keep the connection.
+        res.set('connection', 'close');
+        throw new LimitExceededError('request_too_large', error.message);
+      }
+      if (error instanceof UploadAbortedError) throw new AppError(400, 'upload_aborted', error.message);
       throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
     });
     let metadata: DocumentMetadata | undefined;
