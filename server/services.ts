@@ -19,6 +19,7 @@ import { createJobQueue } from './queue/createJobQueue.ts';
 import type { JobQueue } from './queue/JobQueue.ts';
 import { ChunkReader } from './retrieval/ChunkReader.ts';
 import { HybridRetriever } from './retrieval/HybridRetriever.ts';
+import { CredentialEvents } from './auth/CredentialEvents.ts';
 import { SessionService } from './auth/SessionService.ts';
 import { SourceService } from './documents/SourceService.ts';
 import { SlackChannelBindings } from './slack/SlackChannelBindings.ts';
@@ -39,6 +40,8 @@ export interface Services {
   chatModel: ChatModel | undefined;
   inference: Inference;
   users: UserService;
+  /** Revoked keys, ended sessions and removed users, for whoever holds long-lived connections. */
+  credentialEvents: CredentialEvents;
   sessions: SessionService;
   groups: GroupService;
   apiKeys: ApiKeyService;
@@ -74,7 +77,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const retriever = new HybridRetriever(db, chunks, { embedders: inference.embedders, sentenceEncoder: inference.sentenceEncoder }, inference.reranker, logger);
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
-  const users = new UserService(db);
+  const credentialEvents = new CredentialEvents();
+  const users = new UserService(db, credentialEvents);
   const limitsRedis = config.redisUrl ? connectLimitsRedis(config.redisUrl, logger) : undefined;
   const limiters = new RateLimiters(limitsRedis, config.queuePrefix);
   // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
@@ -89,9 +93,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     chatModel: inference.chatModel,
     inference,
     users,
-    sessions: new SessionService(db, config.sessionTtlHours),
+    credentialEvents,
+    sessions: new SessionService(db, config.sessionTtlHours, credentialEvents),
     groups: new GroupService(db),
-    apiKeys: new ApiKeyService(db, users),
+    apiKeys: new ApiKeyService(db, users, credentialEvents),
     usage: new UsageService(db),
     slackBindings: new SlackChannelBindings(db),
     sources: new SourceService(db),

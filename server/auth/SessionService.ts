@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/Database.ts';
 import { hashApiKey } from './apiKeys.ts';
+import type { CredentialEvents } from './CredentialEvents.ts';
 import type { Principal } from './Principal.ts';
 
 export const sessionCookieName = 'tapeout_session';
@@ -28,6 +29,7 @@ export class SessionService {
   constructor(
     private readonly db: Database,
     private readonly ttlHours: number,
+    private readonly credentialEvents: CredentialEvents,
   ) {}
 
   async create(userId: string): Promise<IssuedSession> {
@@ -57,8 +59,11 @@ export class SessionService {
     return { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token };
   }
 
+  /** Ends a session (sign-out); sockets it opened are closed at once. */
   async revoke(token: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [hashApiKey(token)]);
+    const tokenHash = hashApiKey(token);
+    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+    this.credentialEvents.ended({ kind: 'session', tokenHash });
   }
 }
 

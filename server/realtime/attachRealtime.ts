@@ -2,6 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import { hashApiKey } from '../auth/apiKeys.ts';
+import type { EndedCredential } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { sessionTokenOf } from '../http/authenticate.ts';
 import { describeError } from '../http/errorHandler.ts';
@@ -27,18 +29,37 @@ export const ingestionRoom = (collectionId: string) => `ingestion:${collectionId
 export async function attachRealtime(server: HttpServer, services: Services): Promise<Realtime> {
   const io = new Server(server, { serveClient: false, cors: { origin: false } });
   io.use(async (socket, next) => {
-    const principal = await principalOf(socket, services).catch(() => undefined);
-    if (!principal) return next(new Error('unauthenticated: sign in, or send your API key as auth.token'));
-    socket.data.principal = principal;
+    const credential = await credentialOf(socket, services).catch(() => undefined);
+    if (!credential) return next(new Error('unauthenticated: sign in, or send your API key as auth.token'));
+    socket.data.principal = credential.principal;
+    socket.data.recheck = credential.recheck;
+    await socket.join(credential.rooms);
     next();
   });
   io.on('connection', (socket) => {
+    // The handshake is not trusted for ever: every event re-checks the key or session behind the
+    // socket (and takes the user's current role); a revoked one closes it.
+    socket.use(([event], next) => {
+      void (socket.data.recheck as () => Promise<Principal | undefined>)()
+        .catch(() => undefined)
+        .then((principal) => {
+          if (principal) {
+            socket.data.principal = principal;
+            return next();
+          }
+          // The event is dropped unanswered; the client sees the disconnect and signs in again.
+          services.logger.info({ event, userId: (socket.data.principal as Principal).userId }, 'socket closed: its credential ended');
+          socket.disconnect(true);
+        });
+    });
     const on = (event: string, handle: (request: unknown) => Promise<void>) =>
       socket.on(event, (request: unknown, ack?: Ack) => void answer(services, event, ack, () => handle(request)));
     on('ingestion:watch', (request) => watch(socket, request, services));
     on('ingestion:unwatch', (request) => unwatch(socket, request, services));
     registerChatEvents(socket, services);
   });
+  // A revoked key, a signed-out session, a user whose sessions ended or who was removed: their sockets close at once.
+  const stopWatchingCredentials = services.credentialEvents.onEnded((ended) => io.in(credentialRoom(ended)).disconnectSockets(true));
   const unsubscribe = await services.queue.onProgress(({ data }) => {
     if (isJobView(data)) io.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);
   });
@@ -46,9 +67,32 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
     io,
     async close() {
       unsubscribe();
+      stopWatchingCredentials();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
     },
   };
+}
+
+/** The socket.io room of everything a credential opened. */
+function credentialRoom(credential: EndedCredential): string {
+  switch (credential.kind) {
+    case 'apiKey':
+      return `api-key:${credential.id}`;
+    case 'session':
+      return `session:${credential.tokenHash}`;
+    case 'userSessions':
+      return `user-sessions:${credential.userId}`;
+    case 'user':
+      return `user:${credential.userId}`;
+  }
+}
+
+interface SocketCredential {
+  principal: Principal;
+  /** The rooms a revocation of this credential closes. */
+  rooms: string[];
+  /** Resolves the credential again: its principal now, or undefined once it ended. */
+  recheck: () => Promise<Principal | undefined>;
 }
 
 /**
@@ -56,15 +100,30 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
  * cookie is accepted only from a page of our own origin: browsers send cookies with cross-site
  * WebSocket handshakes too, and CORS does not apply to them.
  */
-async function principalOf(socket: Socket, services: Services): Promise<Principal | undefined> {
+async function credentialOf(socket: Socket, services: Services): Promise<SocketCredential | undefined> {
   const { headers } = socket.handshake;
   const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
   const fromHeader = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
   const token = typeof fromAuth === 'string' ? fromAuth : fromHeader;
-  if (token) return services.users.principalForApiKey(token);
+  if (token) {
+    const resolved = await services.users.apiKeyCredential(token);
+    if (!resolved) return undefined;
+    return {
+      principal: resolved.principal,
+      rooms: [`api-key:${resolved.keyId}`, `user:${resolved.principal.userId}`],
+      recheck: async () => (await services.users.apiKeyCredential(token))?.principal,
+    };
+  }
   const sessionToken = sessionTokenOf(headers.cookie);
   if (!sessionToken || !sameOrigin(headers.origin, headers.host)) return undefined;
-  return (await services.sessions.resolve(sessionToken))?.principal;
+  const session = await services.sessions.resolve(sessionToken);
+  if (!session) return undefined;
+  const userId = session.principal.userId;
+  return {
+    principal: session.principal,
+    rooms: [`session:${hashApiKey(sessionToken)}`, `user-sessions:${userId}`, `user:${userId}`],
+    recheck: async () => (await services.sessions.resolve(sessionToken))?.principal,
+  };
 }
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {

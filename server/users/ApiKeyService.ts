@@ -1,4 +1,5 @@
 import { generateApiKey } from '../auth/apiKeys.ts';
+import type { CredentialEvents } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { isAdmin } from '../auth/Principal.ts';
 import type { Database } from '../db/Database.ts';
@@ -21,6 +22,7 @@ export class ApiKeyService {
   constructor(
     private readonly db: Database,
     private readonly users: UserService,
+    private readonly credentialEvents: CredentialEvents,
   ) {}
 
   async list(principal: Principal, onlyId?: string): Promise<ApiKeyListing[]> {
@@ -50,11 +52,13 @@ export class ApiKeyService {
     return { key, apiKey: listed! };
   }
 
+  /** Revokes a key; connections it opened (socket.io) are closed at once. */
   async revoke(principal: Principal, id: string): Promise<void> {
-    const { rowCount } = await this.db.query(
-      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id::text = $1 AND ($2 OR user_id = $3)`,
+    const { rows } = await this.db.query<{ id: string }>(
+      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id::text = $1 AND ($2 OR user_id = $3) RETURNING id`,
       [id, isAdmin(principal), principal.userId],
     );
-    if (!rowCount) throw new NotFoundError(`API key ${id}`);
+    if (!rows[0]) throw new NotFoundError(`API key ${id}`);
+    this.credentialEvents.ended({ kind: 'apiKey', id: rows[0].id });
   }
 }

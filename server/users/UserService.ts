@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../db/Database.ts';
 import { displayPrefix, hashApiKey } from '../auth/apiKeys.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { CredentialEvents } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 
 export interface User {
@@ -22,7 +23,10 @@ const userColumns = 'id, email, name, role';
 const decoyHash = hashPassword('decoy password that matches nothing');
 
 export class UserService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly credentialEvents: CredentialEvents,
+  ) {}
 
   async create(
     input: { email: string; name?: string; role: User['role']; password?: string },
@@ -83,9 +87,13 @@ export class UserService {
         [user.id, patch.name ?? null, patch.role ?? null],
       );
       if (patch.password) await this.setPassword(user.id, patch.password, client);
-      // A new password or a lost admin role ends the user's browser sessions.
-      if (patch.password || (patch.role && patch.role !== user.role)) await client.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
-      return updated[0]!;
+      // A new password or a changed role ends the user's browser sessions.
+      const endSessions = Boolean(patch.password || (patch.role && patch.role !== user.role));
+      if (endSessions) await client.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+      return { user: updated[0]!, endSessions };
+    }).then(({ user, endSessions }) => {
+      if (endSessions) this.credentialEvents.ended({ kind: 'userSessions', userId: user.id });
+      return user;
     });
   }
 
@@ -98,6 +106,7 @@ export class UserService {
       if (rows[0].role === 'admin' && (await this.countAdmins(client)) <= 1) throw new ValidationError('This is the only admin.');
       await client.query('DELETE FROM users WHERE id = $1', [rows[0].id]);
     });
+    this.credentialEvents.ended({ kind: 'user', userId: id });
   }
 
   async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {
@@ -117,16 +126,21 @@ export class UserService {
 
   /** The principal behind a valid, unrevoked, unexpired API key, or undefined. */
   async principalForApiKey(key: string): Promise<Principal | undefined> {
-    const { rows } = await this.db.query<{ id: string; email: string; role: User['role'] }>(
+    return (await this.apiKeyCredential(key))?.principal;
+  }
+
+  /** The principal behind a valid API key, with the key's id (long-lived connections watch it). */
+  async apiKeyCredential(key: string): Promise<{ principal: Principal; keyId: string } | undefined> {
+    const { rows } = await this.db.query<{ id: string; email: string; role: User['role']; key_id: string }>(
       `UPDATE api_keys k SET last_used_at = now()
          FROM users u
         WHERE k.key_hash = $1 AND u.id = k.user_id AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
-       RETURNING u.id, u.email, u.role`,
+       RETURNING u.id, u.email, u.role, k.id AS key_id`,
       [hashApiKey(key)],
     );
     const row = rows[0];
-    return row ? { userId: row.id, email: row.email, role: row.role } : undefined;
+    return row ? { principal: { userId: row.id, email: row.email, role: row.role }, keyId: row.key_id } : undefined;
   }
 
   async countAdmins(client: Queryable = this.db): Promise<number> {

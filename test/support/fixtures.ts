@@ -1,3 +1,4 @@
+import { CredentialEvents } from '../../server/auth/CredentialEvents.ts';
 import type { Principal } from '../../server/auth/Principal.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
@@ -8,7 +9,7 @@ export function principalOf(user: User): Principal {
 }
 
 export async function createUser(db: Database, email: string, role: User['role'] = 'member'): Promise<User> {
-  return new UserService(db).create({ email, role });
+  return new UserService(db, new CredentialEvents()).create({ email, role });
 }
 
 export async function createGroup(db: Database, name: string, members: User[]): Promise<string> {

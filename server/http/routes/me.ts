@@ -11,6 +11,8 @@ export async function signedInView(services: Services, principal: Principal, csr
     // The web app keeps this in memory and sends it back on every change.
     ...(csrfToken ? { csrfToken } : {}),
     answerMode: services.chatModel ? 'llm' : 'extractive',
+    // The longest question the server takes, so the message box can say so before sending.
+    maxQuestionChars: services.config.chat.maxQuestionChars,
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CredentialEvents } from '../../../server/auth/CredentialEvents.ts';
 import type { Database } from '../../../server/db/Database.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from '../../../server/users/bootstrapAdmin.ts';
 import { UserService } from '../../../server/users/UserService.ts';
@@ -12,7 +13,7 @@ describe('ensureBootstrapAdmin', () => {
   let users: UserService;
   before(async () => {
     db = await openTestDatabase();
-    users = new UserService(db);
+    users = new UserService(db, new CredentialEvents());
   });
   after(() => db?.close());
 

@@ -1,8 +1,10 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useUser } from '../session/SessionContext.tsx';
 
 /** The message box: Enter sends, Shift+Enter starts a new line; Stop while an answer streams. */
 export function Composer({ disabled, streaming, onSend, onStop }: { disabled?: boolean; streaming: boolean; onSend: (text: string) => void; onStop: () => void }) {
   const [text, setText] = useState('');
+  const { maxQuestionChars } = useUser();
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (!text.trim() || streaming || disabled) return;
@@ -25,7 +27,7 @@ export function Composer({ disabled, streaming, onSend, onStop }: { disabled?: b
         rows={2}
         placeholder="Ask a question (Enter sends, Shift+Enter for a new line)"
         value={text}
-        maxLength={8000}
+        maxLength={maxQuestionChars}
         disabled={disabled}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}

@@ -4,12 +4,14 @@ import { api, errorText, requestsSettled, setCsrfToken } from '../api/client.ts'
 import type { SessionUser } from '../api/types.ts';
 import { closeSocket } from '../realtime/socket.ts';
 
-type SessionResponse = { user: null } | { user: SessionUser; csrfToken: string; answerMode: 'llm' | 'extractive' };
+interface ServerFacts {
+  answerMode: 'llm' | 'extractive';
+  maxQuestionChars: number;
+}
 
-type SessionState =
-  | { kind: 'loading' }
-  | { kind: 'signed-out'; problem?: string }
-  | { kind: 'signed-in'; user: SessionUser; answerMode: 'llm' | 'extractive' };
+type SessionResponse = { user: null } | ({ user: SessionUser; csrfToken: string } & ServerFacts);
+
+type SessionState = { kind: 'loading' } | { kind: 'signed-out'; problem?: string } | ({ kind: 'signed-in'; user: SessionUser } & ServerFacts);
 
 interface Session {
   state: SessionState;
@@ -27,7 +29,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const session = await api<SessionResponse>('/auth/session');
       if (!session.user) return setState({ kind: 'signed-out' });
       setCsrfToken(session.csrfToken);
-      setState({ kind: 'signed-in', user: session.user, answerMode: session.answerMode });
+      setState({ kind: 'signed-in', user: session.user, answerMode: session.answerMode, maxQuestionChars: session.maxQuestionChars });
     } catch (error) {
       setState({ kind: 'signed-out', problem: errorText(error) });
     }
@@ -65,8 +67,8 @@ export function useSession(): Session {
 }
 
 /** The signed-in user; only for components rendered behind the sign-in gate. */
-export function useUser(): SessionUser & { answerMode: 'llm' | 'extractive' } {
+export function useUser(): SessionUser & ServerFacts {
   const { state } = useSession();
   if (state.kind !== 'signed-in') throw new Error('useUser while signed out');
-  return { ...state.user, answerMode: state.answerMode };
+  return { ...state.user, answerMode: state.answerMode, maxQuestionChars: state.maxQuestionChars };
 }
