@@ -42,6 +42,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       const admin = await ensureBootstrapAdmin(services.db, services.users, config.admin);
       const credentials = formatGeneratedCredentials(admin);
       if (credentials) console.log(`\n${credentials}\n`);
+      for (const warning of admin.warnings ?? []) logger.warn(warning);
       await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
       slack = createSlackBot(services);
       server = await listen(createApp(services, { slackRouter: slack?.router }), config);

@@ -88,12 +88,8 @@ export class UserService {
       );
       if (patch.password) await this.setPassword(user.id, patch.password, client);
       // A new password or a changed role ends the user's browser sessions.
-      const endSessions = Boolean(patch.password || (patch.role && patch.role !== user.role));
-      if (endSessions) await client.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
-      return { user: updated[0]!, endSessions };
-    }).then(({ user, endSessions }) => {
-      if (endSessions) this.credentialEvents.ended({ kind: 'userSessions', userId: user.id });
-      return user;
+      if (patch.password || (patch.role && patch.role !== user.role)) await this.endSessions(user.id, client);
+      return updated[0]!;
     });
   }
 
@@ -107,6 +103,34 @@ export class UserService {
       await client.query('DELETE FROM users WHERE id = $1', [rows[0].id]);
     });
     this.credentialEvents.ended({ kind: 'user', userId: id });
+  }
+
+  async hasPassword(userId: string, password: string, client: Queryable = this.db): Promise<boolean> {
+    const { rows } = await client.query<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE id = $1', [userId]);
+    return Boolean(rows[0]?.password_hash && (await verifyPassword(password, rows[0].password_hash)));
+  }
+
+  /** Ends every browser session of the user (and, through the credential events, its sockets). */
+  async endSessions(userId: string, client: Queryable = this.db): Promise<void> {
+    await client.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    this.credentialEvents.ended({ kind: 'userSessions', userId });
+  }
+
+  /**
+   * Makes `key` the bootstrap admin's key: added when new, and every other bootstrap key of the
+   * user (generated at first start, or an earlier ADMIN_API_KEY) revoked. Keys the admin made in
+   * the console are left alone. A configured key that someone revoked stays revoked (it may have
+   * leaked): the answer is false then.
+   */
+  async replaceBootstrapKey(userId: string, key: string, client: Queryable = this.db): Promise<boolean> {
+    await this.addApiKey(userId, key, 'ADMIN_API_KEY', client);
+    const { rows } = await client.query<{ id: string }>(
+      `UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND name IN ('bootstrap', 'ADMIN_API_KEY') AND key_hash <> $2 AND revoked_at IS NULL RETURNING id`,
+      [userId, hashApiKey(key)],
+    );
+    for (const row of rows) this.credentialEvents.ended({ kind: 'apiKey', id: row.id });
+    const { rowCount } = await client.query('SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2 AND revoked_at IS NULL', [hashApiKey(key), userId]);
+    return Boolean(rowCount);
   }
 
   async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {

@@ -11,12 +11,16 @@ export interface BootstrapOutcome {
   created: boolean;
   /** Credentials Tapeout made up because none were configured; shown once, stored only hashed. */
   generated: { password?: string; apiKey?: string };
+  /** Problems with the configured values, for the start-up log. */
+  warnings?: string[];
 }
 
 /**
  * Makes sure the bootstrap admin exists. Configured ADMIN_* values are applied on every start
- * (so rotating ADMIN_PASSWORD or ADMIN_API_KEY takes effect on restart); missing ones are
- * generated only when the admin is first created.
+ * and replace what was there: a new ADMIN_API_KEY revokes the previous bootstrap key (the one
+ * generated at first start, or the ADMIN_API_KEY before it), and a new ADMIN_PASSWORD ends the
+ * sessions signed in with the old one. Missing values are generated only when the admin is first
+ * created.
  */
 export async function ensureBootstrapAdmin(db: Database, users: UserService, admin: Config['admin']): Promise<BootstrapOutcome> {
   const email = admin.email ?? defaultAdminEmail;
@@ -37,8 +41,13 @@ export async function ensureBootstrapAdmin(db: Database, users: UserService, adm
       return { email, created: true, generated };
     }
     if (user.role !== 'admin') await client.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
-    if (admin.password) await users.setPassword(user.id, admin.password, client);
-    if (admin.apiKey) await users.addApiKey(user.id, admin.apiKey, 'ADMIN_API_KEY', client);
+    if (admin.password && !(await users.hasPassword(user.id, admin.password, client))) {
+      await users.setPassword(user.id, admin.password, client);
+      await users.endSessions(user.id, client);
+    }
+    if (admin.apiKey && !(await users.replaceBootstrapKey(user.id, admin.apiKey, client))) {
+      return { email, created: false, generated, warnings: ['ADMIN_API_KEY was revoked in Tapeout and stays revoked: set a new one and restart.'] };
+    }
     return { email, created: false, generated };
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CredentialEvents } from '../../../server/auth/CredentialEvents.ts';
+import { SessionService } from '../../../server/auth/SessionService.ts';
 import type { Database } from '../../../server/db/Database.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from '../../../server/users/bootstrapAdmin.ts';
 import { UserService } from '../../../server/users/UserService.ts';
@@ -46,6 +47,42 @@ describe('ensureBootstrapAdmin', () => {
     const outcome = await ensureBootstrapAdmin(db, users, { ...none, apiKey });
     assert.deepEqual(outcome.generated, {});
     assert.equal((await users.principalForApiKey(apiKey))?.email, 'admin@tapeout.local');
+  });
+
+  it('a new ADMIN_API_KEY replaces the previous bootstrap key: the generated one and the ADMIN_API_KEY before it stop working', async () => {
+    const { rows } = await db.query<{ name: string; revoked: boolean }>(
+      `SELECT k.name, k.revoked_at IS NOT NULL AS revoked FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.email = 'admin@tapeout.local' ORDER BY k.created_at`,
+    );
+    assert.deepEqual(rows, [{ name: 'bootstrap', revoked: true }, { name: 'ADMIN_API_KEY', revoked: false }], 'the generated key went when ADMIN_API_KEY was set');
+    const rotated = 'tap_rotated_again_from_environment_0002';
+    await ensureBootstrapAdmin(db, users, { ...none, apiKey: rotated });
+    assert.equal((await users.principalForApiKey(rotated))?.email, 'admin@tapeout.local');
+    assert.equal(await users.principalForApiKey('tap_rotated_key_from_environment_0001'), undefined);
+    // Keys the admin made by hand are not bootstrap keys.
+    const own = 'tap_made_in_the_console_by_the_admin_03';
+    await users.addApiKey((await users.findByEmail('admin@tapeout.local'))!.id, own, 'laptop');
+    await ensureBootstrapAdmin(db, users, { ...none, apiKey: rotated });
+    assert.ok(await users.principalForApiKey(own));
+  });
+
+  it('keeps a configured key that was revoked in Tapeout revoked, and says so', async () => {
+    const rotated = 'tap_rotated_again_from_environment_0002';
+    await db.query(`UPDATE api_keys SET revoked_at = now() WHERE name = 'ADMIN_API_KEY'`);
+    const outcome = await ensureBootstrapAdmin(db, users, { ...none, apiKey: rotated });
+    assert.equal(await users.principalForApiKey(rotated), undefined);
+    assert.match(outcome.warnings?.join() ?? '', /ADMIN_API_KEY was revoked/);
+  });
+
+  it('a new ADMIN_PASSWORD ends the sessions signed in with the old one; the same password keeps them', async () => {
+    const sessions = new SessionService(db, 24, new CredentialEvents());
+    const admin = (await users.findByEmail('admin@tapeout.local'))!;
+    await ensureBootstrapAdmin(db, users, { ...none, password: 'first password of twelve' });
+    const session = await sessions.create(admin.id);
+    await ensureBootstrapAdmin(db, users, { ...none, password: 'first password of twelve' });
+    assert.ok(await sessions.resolve(session.token), 'a restart with the same password keeps sessions');
+    await ensureBootstrapAdmin(db, users, { ...none, password: 'second password of twelve' });
+    assert.equal(await sessions.resolve(session.token), undefined);
+    assert.ok(await users.verifyCredentials('admin@tapeout.local', 'second password of twelve'));
   });
 
   it('creates the configured admin by email, with the configured password', async () => {
