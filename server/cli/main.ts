@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
-import { DataDirInUseError } from '../db/EmbeddedPostgres.ts';
+import { DataDirInUseError, SocketPathError } from '../db/EmbeddedPostgres.ts';
 import { AppError } from '../errors.ts';
 import { CliError } from './CliError.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -52,7 +52,7 @@ async function runBatchCommand(name: string, command: (config: Config, logger: L
 }
 
 function fail(logger: Logger, error: unknown): never {
-  if (error instanceof DataDirInUseError) logger.fatal(error.message);
+  if (error instanceof DataDirInUseError || error instanceof SocketPathError) logger.fatal(error.message);
   else logger.fatal({ err: error }, 'Tapeout could not start');
   process.exit(1);
 }

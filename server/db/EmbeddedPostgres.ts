@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -30,8 +31,10 @@ export class EmbeddedPostgres {
     private readonly db: PGlite,
     private readonly server: net.Server,
     private readonly releaseLock: () => Promise<void>,
-    /** Where `pg` connects: a socket directory (host starting with /) or loopback TCP. */
+    /** Where `pg` connects: the private directory holding the Unix socket. */
     readonly clientConfig: { host: string; port: number; user: string; database: string },
+    /** A socket directory of our own under the temporary directory, removed on stop. */
+    private readonly privateDir: string | undefined,
   ) {}
 
   // Room for this process's pool and for `tapeout worker` processes that share the embedded database.
@@ -50,15 +53,19 @@ export class EmbeddedPostgres {
         },
       );
     }
+    const server = net.createServer();
+    server.maxConnections = EmbeddedPostgres.maxConnections;
+    let listening: Awaited<ReturnType<typeof listen>> | undefined;
     try {
+      listening = await listen(server, dataDir);
+      const { privateDir, ...address } = listening;
       const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
-      const server = net.createServer();
-      server.maxConnections = EmbeddedPostgres.maxConnections;
-      const address = await listen(server, dataDir);
-      const embedded = new EmbeddedPostgres(db, server, releaseLock, { ...address, user: 'postgres', database: 'postgres' });
+      const embedded = new EmbeddedPostgres(db, server, releaseLock, { ...address, user: 'postgres', database: 'postgres' }, privateDir);
       embedded.serve(new SessionAffineQueryQueue(db));
       return embedded;
     } catch (error) {
+      server.close();
+      if (listening?.privateDir) rmSync(listening.privateDir, { recursive: true, force: true });
       await releaseLock();
       throw error;
     }
@@ -86,15 +93,27 @@ export class EmbeddedPostgres {
     await Promise.all([...this.handlers].map((handler) => handler.detach(true)));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.db.close();
+    if (this.privateDir) rmSync(this.privateDir, { recursive: true, force: true });
     await this.releaseLock();
   }
 }
 
 const socketPort = 5432;
-// Unix socket paths are limited to about 107 bytes; keep a margin.
+const socketName = `.s.PGSQL.${socketPort}`;
+// Unix socket paths are limited to 107 bytes on Linux and 103 on macOS; keep a margin.
 const maxSocketPath = 100;
 
-function listenOn(server: net.Server, target: string | net.ListenOptions): Promise<void> {
+export class SocketPathError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `The embedded database cannot open a private Unix socket: ${dataDir} is too long a path for one, and so is the temporary directory. ` +
+        'Set TMPDIR to a short directory (such as /tmp), use a shorter DATA_DIR, or set DATABASE_URL to an external Postgres.',
+    );
+    this.name = 'SocketPathError';
+  }
+}
+
+function listenOn(server: net.Server, target: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(target, () => {
@@ -105,20 +124,30 @@ function listenOn(server: net.Server, target: string | net.ListenOptions): Promi
 }
 
 /**
- * PGlite accepts every connection without a password, so a persisted database is served on a
- * Unix socket inside its own 0700 directory, where only the owner of the process can reach it.
- * In-memory databases (tests) and data directories too deep for a socket path use loopback TCP.
+ * PGlite accepts every connection without a password, so it is only ever served on a Unix socket
+ * in a 0700 directory, where only the owner of the process can reach it; never on TCP, where any
+ * local user could connect. The socket lives in the data directory itself when its path is short
+ * enough, else (and for in-memory databases) in a private directory of its own under the system's
+ * temporary directory, removed on stop. When neither fits, start-up is refused with a message.
  */
-async function listen(server: net.Server, dataDir: string | undefined): Promise<{ host: string; port: number }> {
-  const socketPath = dataDir && path.join(dataDir, `.s.PGSQL.${socketPort}`);
-  if (dataDir && socketPath && socketPath.length <= maxSocketPath) {
+async function listen(server: net.Server, dataDir: string | undefined): Promise<{ host: string; port: number; privateDir?: string }> {
+  if (dataDir && path.join(dataDir, socketName).length <= maxSocketPath) {
     chmodSync(dataDir, 0o700);
+    const socketPath = path.join(dataDir, socketName);
     // A socket left by a crashed process; the data-directory lock proves nobody else serves it.
     rmSync(socketPath, { force: true });
     await listenOn(server, socketPath);
     chmodSync(socketPath, 0o600);
     return { host: dataDir, port: socketPort };
   }
-  await listenOn(server, { host: '127.0.0.1', port: 0 });
-  return { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+  for (const parent of [os.tmpdir(), '/tmp']) {
+    if (path.join(parent, 'tapeout-pg-XXXXXX', socketName).length > maxSocketPath || !existsSync(parent)) continue;
+    // mkdtemp creates the directory with mode 0700.
+    const privateDir = mkdtempSync(path.join(parent, 'tapeout-pg-'));
+    const socketPath = path.join(privateDir, socketName);
+    await listenOn(server, socketPath);
+    chmodSync(socketPath, 0o600);
+    return { host: privateDir, port: socketPort, privateDir };
+  }
+  throw new SocketPathError(dataDir ?? os.tmpdir());
 }

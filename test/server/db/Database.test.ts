@@ -113,6 +113,24 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
     assert.equal(db.displayUrl, `embedded (${dir})`);
   });
 
+  it('never serves on TCP: a data directory too deep for a socket path, and an in-memory database, get a private socket directory of their own', async () => {
+    const deep = path.join(dir, 'a-directory-name-long-enough-to-push-the-socket-path-past-the-limit', 'and-then-some-more-of-it');
+    for (const embeddedDir of [deep, undefined]) {
+      const other = await openTestDatabase(embeddedDir);
+      const socketDir = other.displayUrl.match(/^embedded \((\/.+)\)$/)?.[1];
+      try {
+        assert.ok(socketDir, `served on a socket: ${other.displayUrl}`);
+        assert.notEqual(socketDir, embeddedDir);
+        assert.equal((await stat(socketDir)).mode & 0o077, 0, 'its directory is private');
+        assert.ok((await stat(path.join(socketDir, '.s.PGSQL.5432'))).isSocket());
+        assert.equal((await other.query<{ n: number }>('SELECT 1 AS n')).rows[0]!.n, 1);
+      } finally {
+        await other.close();
+      }
+      await assert.rejects(stat(socketDir), /ENOENT/, 'removed on stop');
+    }
+  });
+
   it('refuses a second process on the same data directory', async () => {
     await assert.rejects(openTestDatabase(dir), DataDirInUseError);
   });
