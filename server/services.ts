@@ -21,6 +21,9 @@ import { ChunkReader } from './retrieval/ChunkReader.ts';
 import { HybridRetriever } from './retrieval/HybridRetriever.ts';
 import { CredentialEvents } from './auth/CredentialEvents.ts';
 import { SessionService } from './auth/SessionService.ts';
+import { SignInService } from './auth/SignInService.ts';
+import { AuditLog } from './audit/AuditLog.ts';
+import { SignInThrottle } from './limits/SignInThrottle.ts';
 import { SourceService } from './documents/SourceService.ts';
 import { SlackChannelBindings } from './slack/SlackChannelBindings.ts';
 import { UsageService } from './usage/UsageService.ts';
@@ -42,6 +45,10 @@ export interface Services {
   users: UserService;
   /** Revoked keys, ended sessions and removed users, for whoever holds long-lived connections. */
   credentialEvents: CredentialEvents;
+  /** Password sign-in, throttled and audited. */
+  signIn: SignInService;
+  /** The audit trail of security-relevant acts (audit_events). */
+  audit: AuditLog;
   sessions: SessionService;
   groups: GroupService;
   apiKeys: ApiKeyService;
@@ -82,6 +89,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const limitsRedis = config.redisUrl ? connectLimitsRedis(config.redisUrl, logger) : undefined;
   const limiters = new RateLimiters(limitsRedis, config.queuePrefix);
   // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
+  const sessions = new SessionService(db, config.sessionTtlHours, credentialEvents);
+  const audit = new AuditLog(db, logger);
+  const throttle = new SignInThrottle(limiters, config.signIn);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {
     config,
@@ -94,7 +104,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     inference,
     users,
     credentialEvents,
-    sessions: new SessionService(db, config.sessionTtlHours, credentialEvents),
+    sessions,
+    signIn: new SignInService({ users, sessions, throttle, audit, logger }),
+    audit,
     groups: new GroupService(db),
     apiKeys: new ApiKeyService(db, users, credentialEvents),
     usage: new UsageService(db),

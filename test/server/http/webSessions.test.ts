@@ -99,9 +99,36 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     assert.deepEqual([created.status, (await created.json()).error.message], [400, 'collections: name at least one collection']);
   });
 
-  it('limits failed sign-ins per client address', async () => {
+  it('locks an account after five failures in a row, whatever the password tried next, and audits every attempt without the password', async () => {
+    await runtime.services.users.create({ email: 'target@example.com', role: 'member', password: 'the right password' });
+    for (let i = 0; i < 5; i++) assert.equal((await signIn({ email: 'Target@example.com', password: `guess number ${i}` })).status, 401);
+    const locked = await signIn({ email: 'target@example.com', password: 'the right password' });
+    assert.equal(locked.status, 429);
+    const { error } = await locked.json();
+    assert.equal(error.code, 'account_locked');
+    assert.match(error.message, /for this account; try again in \d+ s/);
+    assert.ok(Number(locked.headers.get('retry-after')) >= 50);
+    const { rows } = await runtime.services.db.query<{ outcome: string; actor_email: string; ip: string; reason: string; row: string }>(
+      `SELECT outcome, actor_email, ip, details->>'reason' AS reason, to_jsonb(a)::text AS row FROM audit_events a WHERE action = 'auth.sign_in' AND lower(actor_email) = 'target@example.com' ORDER BY id`,
+    );
+    assert.deepEqual(rows.map((r) => r.reason), [...Array(5).fill('wrong_credentials'), 'throttled']);
+    assert.ok(rows.every((r) => r.outcome === 'failure' && /127\.0\.0\.1/.test(r.ip)));
+    assert.ok(rows.every((r) => !/guess number|the right password/.test(r.row)), 'no password in the audit trail');
+  });
+
+  it('audits sign-ins and sign-outs', async () => {
+    const response = await signIn({ email: 'member@example.com', password: 'member password 2' });
+    const { csrfToken } = await response.json();
+    await fetch(`${runtime.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: cookieOf(response), 'x-csrf-token': csrfToken } });
+    const { rows } = await runtime.services.db.query<{ action: string; outcome: string }>(
+      `SELECT action, outcome FROM audit_events WHERE actor_email = 'member@example.com' ORDER BY id DESC LIMIT 2`,
+    );
+    assert.deepEqual(rows, [{ action: 'auth.sign_out', outcome: 'success' }, { action: 'auth.sign_in', outcome: 'success' }]);
+  });
+
+  it('limits failed sign-ins per client address, across accounts', async () => {
     let last: Response | undefined;
-    for (let i = 0; i < 12; i++) last = await signIn({ email: 'member@example.com', password: `guess ${i}` });
+    for (let i = 0; i < 12; i++) last = await signIn({ email: `someone-${i}@example.com`, password: `guess ${i}` });
     assert.deepEqual([last!.status, (await last!.json()).error.code], [429, 'too_many_attempts']);
   });
 });

@@ -1,0 +1,40 @@
+import type { AuditLog } from '../audit/AuditLog.ts';
+import { AuthenticationError } from '../errors.ts';
+import type { SignInThrottle } from '../limits/SignInThrottle.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { User, UserService } from '../users/UserService.ts';
+import type { IssuedSession, SessionService } from './SessionService.ts';
+
+/**
+ * Password sign-in for the web app: throttled per address and per account, every attempt kept
+ * in the audit trail and failures logged with the email and address tried (never the password).
+ * A wrong password and an unknown email get the same answer, in the same time.
+ */
+export class SignInService {
+  constructor(
+    private readonly deps: { users: UserService; sessions: SessionService; throttle: SignInThrottle; audit: AuditLog; logger: Logger },
+  ) {}
+
+  async signIn(email: string, password: string, ip: string): Promise<{ user: User; session: IssuedSession }> {
+    const { users, sessions, throttle, audit, logger } = this.deps;
+    try {
+      await throttle.assertAllowed(ip, email);
+    } catch (error) {
+      logger.warn({ email, ip }, 'sign-in refused: too many failures');
+      await audit.record({ action: 'auth.sign_in', outcome: 'failure', actorEmail: email, ip, details: { reason: 'throttled' } });
+      throw error;
+    }
+    const user = await users.verifyCredentials(email, password);
+    if (!user) {
+      const failures = await throttle.failed(ip, email);
+      logger.warn({ email, ip, failures }, 'sign-in failed: wrong email or password');
+      await audit.record({ action: 'auth.sign_in', outcome: 'failure', actorEmail: email, ip, details: { reason: 'wrong_credentials', failuresInARow: failures } });
+      throw new AuthenticationError('Wrong email or password.');
+    }
+    await throttle.succeeded(email);
+    const session = await sessions.create(user.id);
+    logger.info({ userId: user.id, ip }, 'signed in');
+    await audit.record({ action: 'auth.sign_in', outcome: 'success', actorUserId: user.id, actorEmail: user.email, ip });
+    return { user, session };
+  }
+}
