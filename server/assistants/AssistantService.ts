@@ -15,7 +15,8 @@ export interface Assistant {
   slug: string;
   name: string;
   description: string;
-  systemPrompt: string;
+  /** Shown to admins and to editors of one of its collections; null for everyone else. */
+  systemPrompt: string | null;
   collections: string[];
   model: string | null;
   temperature: number | null;
@@ -129,11 +130,16 @@ export class AssistantService {
   /**
    * Every assistant is listed to every signed-in user; each one only ever answers from the
    * collections the asker may read, so an assistant over private collections is harmless.
-   * `collections` lists only the slugs visible to the principal.
+   * `collections` lists only the slugs visible to the principal. The system prompt (an admin's
+   * instructions, which may say more than the assistant's description) is given only to admins
+   * and to those who may edit one of its collections.
    */
   async list(principal: Principal): Promise<Assistant[]> {
     const { rows } = await this.db.query<Assistant>(
-      `SELECT a.slug, a.name, a.description, a.system_prompt AS "systemPrompt", a.model, a.temperature, a.retrieval,
+      `SELECT a.slug, a.name, a.description, a.model, a.temperature, a.retrieval,
+              CASE WHEN EXISTS (SELECT 1 FROM assistant_collections mine WHERE mine.assistant_id = a.id AND mine.collection_id IN (SELECT editable_collection_ids($1)))
+                     OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.role = 'admin')
+                   THEN a.system_prompt END AS "systemPrompt",
               a.created_at AS "createdAt", a.updated_at AS "updatedAt",
               COALESCE(array_agg(c.slug ORDER BY c.slug) FILTER (WHERE c.id IN (SELECT visible_collection_ids($1))), '{}') AS collections
          FROM assistants a

@@ -14,6 +14,11 @@ export interface ComponentStatus {
   replicas?: { url: string; ready: boolean; state: string; outstanding: number }[];
 }
 
+/** What /readyz tells anybody; admins get the whole Readiness. */
+export interface PublicReadiness {
+  status: 'ok' | 'degraded';
+}
+
 export interface Readiness {
   status: 'ok' | 'degraded';
   components: {

@@ -50,6 +50,14 @@ export function authenticate(users: UserService, sessions: SessionService): Requ
   };
 }
 
+/** The principal of a request that may come without credentials (a public page): undefined when none or invalid. */
+export async function principalIfAny(req: Request, users: UserService, sessions: SessionService): Promise<Principal | undefined> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (bearer) return users.principalForApiKey(bearer);
+  const token = sessionTokenOf(req.get('cookie'));
+  return token ? (await sessions.resolve(token))?.principal : undefined;
+}
+
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw new AuthenticationError();
   return req.principal;

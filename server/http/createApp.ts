@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Services } from '../services.ts';
 import { authenticate } from './authenticate.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { apiKeyRoutes } from './routes/apiKeys.ts';
 import { assistantRoutes } from './routes/assistants.ts';
@@ -38,6 +39,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
       },
     }),
   );
+  app.use(securityHeaders());
   app.use(healthRoutes(services));
 
   const api = express.Router();
@@ -64,7 +66,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The web app routes on the client; any other GET gets its shell.
-    app.get(/^\/(?!api\/|v1\/|slack\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html')));
+    app.get(/^\/(?!api\/|v1\/|slack\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html'), { cacheControl: false }));
   }
   app.use(errorHandler);
   return app;

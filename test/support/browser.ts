@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = () => existsSync(chromiumPath);
@@ -19,4 +19,11 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** What Chromium reports, as console errors, of Content-Security-Policy violations on a page. */
+export function recordCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (message) => /Content Security Policy/i.test(message.text()) && violations.push(message.text()));
+  return violations;
 }

@@ -24,7 +24,8 @@ export function documentRoutes(services: Services): Router {
     const file = await services.sources.originalFile(principalOf(req), String(req.params.id));
     // Always a download, never rendered: an uploaded HTML or SVG file must not run in our origin.
     res.set({ 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" });
-    res.download(file.path, file.filename, { headers: { 'content-type': 'application/octet-stream' } });
+    // cacheControl off keeps the private, no-store set for every response: a download is nobody else's to cache.
+    res.download(file.path, file.filename, { cacheControl: false, headers: { 'content-type': 'application/octet-stream' } });
   });
 
   router.get('/passages/:id', async (req, res) => {

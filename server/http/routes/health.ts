@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { checkReadiness } from '../../health/readiness.ts';
+import { isAdmin } from '../../auth/Principal.ts';
+import { principalIfAny } from '../authenticate.ts';
 
 export function healthRoutes(services: Services): Router {
   const router = Router();
@@ -8,10 +10,11 @@ export function healthRoutes(services: Services): Router {
     res.json({ status: 'ok' });
   });
   // Degraded inference still serves (extractive answers); only a dead database or queue is unready.
-  router.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(services);
+  // Anybody (a load balancer) learns ok or degraded; which services, where, and their errors are for admins.
+  router.get('/readyz', async (req, res) => {
+    const [readiness, principal] = await Promise.all([checkReadiness(services), principalIfAny(req, services.users, services.sessions).catch(() => undefined)]);
     const serving = readiness.components.database.ok && readiness.components.queue.ok;
-    res.status(serving ? 200 : 503).json(readiness);
+    res.status(serving ? 200 : 503).json(principal && isAdmin(principal) ? readiness : { status: readiness.status });
   });
   return router;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/browser.ts';
+import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } from '../../support/browser.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
@@ -22,6 +22,7 @@ describe('web: chat and admin console in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
+  let cspViolations: string[] = [];
   // Chromium logs every 4xx response as a console error; only the steps that provoke one on purpose allow it.
   let refusalsExpected = false;
   const tokenFrames: string[] = [];
@@ -50,6 +51,7 @@ describe('web: chat and admin console in Chromium', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     page = await context.newPage();
+    cspViolations = recordCspViolations(page);
     page.on('console', (message) => {
       const refusal = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
       if (message.type() === 'error' && !(refusal && refusalsExpected)) consoleErrors.push(message.text());
@@ -296,8 +298,9 @@ describe('web: chat and admin console in Chromium', () => {
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
   });
 
-  it('logs no console errors', (t) => {
+  it('logs no console errors, and no Content-Security-Policy violation in any step', (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/browser.ts';
+import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } from '../../support/browser.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
@@ -22,6 +22,7 @@ describe('web: chat with an LLM in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
+  let cspViolations: string[] = [];
   const dialogs: string[] = [];
   const answer = () => page.getByRole('article', { name: 'Answer' }).last();
   const streamingDone = () => page.waitForFunction(() => [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'));
@@ -40,6 +41,7 @@ describe('web: chat with an LLM in Chromium', () => {
     await runtime.services.users.create({ email: 'member@example.com', role: 'member', password });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    cspViolations = recordCspViolations(page);
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('dialog', (dialog) => (dialogs.push(dialog.message()), void dialog.dismiss()));
@@ -110,8 +112,9 @@ describe('web: chat with an LLM in Chromium', () => {
     await answer().getByText('The language model is unavailable right now').waitFor();
   });
 
-  it('logs no console errors', (t) => {
+  it('logs no console errors, and no Content-Security-Policy violation in any step', (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -18,8 +18,19 @@ describe('HTTP API', () => {
     assert.deepEqual(await response.json(), { status: 'ok' });
   });
 
-  it('GET /readyz reports every component with its mode', async () => {
-    const response = await get('/readyz');
+  it('GET /readyz tells anybody only ok or degraded; services, URLs, models and errors are for admins', async () => {
+    const member = await runtime.services.users.create({ email: 'reader@example.com', role: 'member' });
+    const memberKey = 'tap_member_key_for_readiness_0123456789';
+    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+    for (const headers of [{}, { authorization: `Bearer ${memberKey}` }, { authorization: 'Bearer tap_not_a_key' }] as Record<string, string>[]) {
+      const response = await get('/readyz', headers);
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { status: 'ok' });
+    }
+  });
+
+  it('GET /readyz reports every component with its mode to an admin', async () => {
+    const response = await get('/readyz', asAdmin());
     assert.equal(response.status, 200);
     const body = await response.json();
     assert.equal(body.status, 'ok');

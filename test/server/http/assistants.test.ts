@@ -33,6 +33,27 @@ describe('assistants API', () => {
     assert.equal(read.assistant.name, 'STA helper');
   });
 
+  it('shows the system prompt to admins and to editors of one of its collections, to nobody else', async () => {
+    const { services } = runtime;
+    const editor = await services.users.create({ email: 'sta-editor@example.com', role: 'member' });
+    const editorKey = generateApiKey();
+    await services.users.addApiKey(editor.id, editorKey, 'test');
+    await services.groups.create({ name: 'sta-editors' });
+    await services.groups.addMember((await services.groups.list()).find((g) => g.name === 'sta-editors')!.id, 'sta-editor@example.com');
+    await services.collections.grantToGroup((await services.collections.findBySlug('sta'))!.id, 'sta-editors', 'edit');
+    const prompt = async (key: string) => {
+      const listed = (await (await call('GET', '/assistants', undefined, key)).json()).assistants.find((a: { slug: string }) => a.slug === 'sta-helper');
+      const read = (await (await call('GET', '/assistants/sta-helper', undefined, key)).json()).assistant;
+      assert.equal(listed.systemPrompt, read.systemPrompt);
+      return read.systemPrompt;
+    };
+    assert.equal(await prompt(runtime.apiKey), 'You answer timing questions.');
+    assert.equal(await prompt(editorKey), 'You answer timing questions.');
+    assert.equal(await prompt(memberKey), null);
+    const models = await (await fetch(`${runtime.url}/v1/models`, { headers: { authorization: `Bearer ${memberKey}` } })).text();
+    assert.doesNotMatch(models, /timing questions/);
+  });
+
   it('refuses a taken slug, an unknown collection and bad settings, with the field named', async () => {
     assert.equal((await call('POST', '/assistants', sta)).status, 409);
     const unknown = await call('POST', '/assistants', { ...sta, slug: 'other', collections: ['sta', 'nope'] });

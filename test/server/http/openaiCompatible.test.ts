@@ -82,7 +82,7 @@ describe('OpenAI-compatible API with NIM services (the emulator)', () => {
   });
 
   it('shows the three services as remote and healthy', async () => {
-    const readiness = await (await fetch(`${runtime.url}/readyz`)).json();
+    const readiness = await (await fetch(`${runtime.url}/readyz`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
     for (const name of ['llm', 'embeddings', 'reranker']) {
       assert.match(readiness.components[name].mode, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       assert.equal(readiness.components[name].ok, true);
@@ -106,7 +106,7 @@ describe('OpenAI-compatible API with NIM services (the emulator)', () => {
 
   it('when the LLM dies: /readyz turns it not ok, the server stays healthy, questions get sources and a notice', async () => {
     await emulator.close();
-    const readiness = await (await fetch(`${runtime.url}/readyz`)).json();
+    const readiness = await (await fetch(`${runtime.url}/readyz`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
     assert.equal(readiness.components.llm.ok, false);
     assert.equal(readiness.status, 'degraded');
     assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);

@@ -1,4 +1,4 @@
-import { useReadiness, type ComponentStatus } from './useReadiness.ts';
+import { useReadiness, type ComponentStatus, type Readiness } from './useReadiness.ts';
 
 const componentNames: Record<string, string> = {
   database: 'Database',
@@ -26,6 +26,26 @@ function ComponentRow({ name, status }: { name: string; status: ComponentStatus 
   );
 }
 
+function ComponentTable({ readiness }: { readiness: Readiness }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Component</th>
+          <th scope="col">Mode</th>
+          <th scope="col">State</th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(readiness.components).map(([name, status]) => (
+          <ComponentRow key={name} name={name} status={status} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function StatusPage() {
   const state = useReadiness();
   return (
@@ -43,21 +63,11 @@ export function StatusPage() {
             <p role="status">
               Overall: <strong>{state.readiness.status}</strong>
             </p>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Component</th>
-                  <th scope="col">Mode</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(state.readiness.components).map(([name, status]) => (
-                  <ComponentRow key={name} name={name} status={status} />
-                ))}
-              </tbody>
-            </table>
+            {'components' in state.readiness ? (
+              <ComponentTable readiness={state.readiness} />
+            ) : (
+              <p className="hint">Sign in as an admin to see each service, where it runs and what it reports.</p>
+            )}
           </>
         )}
       </section>

@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
 // The response shape of GET /readyz, shared with the server (a type-only import, erased at build).
-import type { Readiness } from '../../../server/health/readiness.ts';
+import type { PublicReadiness, Readiness } from '../../../server/health/readiness.ts';
 
 export type { ComponentStatus, Readiness } from '../../../server/health/readiness.ts';
 
-export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness };
+export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness | PublicReadiness };
 
-/** Polls /readyz so the page reflects a service going down or coming back. */
+/**
+ * Polls /readyz so the page reflects a service going down or coming back. The browser sends the
+ * session cookie with it, so a signed-in admin gets each component; anybody else the overall state.
+ */
 export function useReadiness(intervalMs = 10_000): ReadinessState {
   const [state, setState] = useState<ReadinessState>({ kind: 'loading' });
   useEffect(() => {
@@ -14,7 +17,7 @@ export function useReadiness(intervalMs = 10_000): ReadinessState {
     const load = async () => {
       try {
         const response = await fetch('/readyz');
-        const readiness = (await response.json()) as Readiness;
+        const readiness = (await response.json()) as Readiness | PublicReadiness;
         if (!cancelled) setState({ kind: 'ready', readiness });
       } catch {
         if (!cancelled) setState({ kind: 'error', message: 'The Tapeout server cannot be reached.' });
