@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-bench-security-'));
 const slack = await startSlackStandIn({});
 const server = await startTapeoutProcess(
-  { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'chip-design-helper' },
+  { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'chip-design-helper' },
   180_000,
 );
 const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
