@@ -194,6 +194,22 @@ describe('Slack bot over the HTTP Events API', () => {
     assert.doesNotMatch(everythingIn('C2'), /BLUEFALCON/);
   });
 
+  it('answers /ask in the bot\'s own DM with the asker\'s grants, and /ask in somebody else\'s DM as a shared place', async () => {
+    const command = (channel: string) =>
+      send(
+        new URLSearchParams({ command: '/ask', text: 'what is the code name of the launch?', team_id: 'T1', channel_id: channel, user_id: 'U_ADMIN', user_name: 'admin', response_url: slack.responseUrl, trigger_id: 't', api_app_id: 'A1', token: 'x' }).toString(),
+        'application/x-www-form-urlencoded',
+      );
+    const before = slack.calls.length;
+    await command('D_U_ADMIN');
+    const own = await finalAnswer({ channel: 'D_U_ADMIN' }, before);
+    assert.match(text(own.last), /BLUEFALCON/);
+    await command('D_U_COLLEAGUE');
+    const theirs = await finalAnswer({ channel: 'D_U_COLLEAGUE' });
+    assert.doesNotMatch(text(theirs.last), /BLUEFALCON/);
+    assert.doesNotMatch(everythingIn('D_U_COLLEAGUE'), /BLUEFALCON/);
+  });
+
   it('binds channels to an assistant and an audience; admins manage bindings, members get 403', async () => {
     const { services } = runtime;
     await services.assistants.createFromInput({ slug: 'open-only', name: 'Open only', systemPrompt: 'Answer from the sources.', collections: ['handbook'] });
@@ -253,6 +269,6 @@ describe('Slack bot over the HTTP Events API', () => {
   });
 
   it('never posted the private fact into a channel read by people who may not read it', () => {
-    for (const channel of ['C1', 'C2', 'C3', 'C6']) assert.doesNotMatch(everythingIn(channel), /BLUEFALCON/, channel);
+    for (const channel of ['C1', 'C2', 'C3', 'C6', 'D_U_COLLEAGUE']) assert.doesNotMatch(everythingIn(channel), /BLUEFALCON/, channel);
   });
 });
