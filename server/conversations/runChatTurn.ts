@@ -4,11 +4,13 @@ import type { Principal } from '../auth/Principal.ts';
 import { describeError } from '../http/errorHandler.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
-import type { FinishedAnswer } from './ConversationService.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Conversation, FinishedAnswer } from './ConversationService.ts';
 
 /** Where a turn's events go: an SSE response or a socket. */
 export interface ChatSink {
-  started(ids: { questionId: string; answerId: string }): void;
+  /** The question is stored; `conversation` is set when the turn created its conversation. */
+  started(ids: { questionId: string; answerId: string; conversation?: Conversation }): void;
   citations(citations: Citation[]): void;
   mode(mode: 'llm' | 'extractive', notice?: string): void;
   token(text: string): void;
@@ -18,7 +20,10 @@ export interface ChatSink {
 export interface ChatTurnRequest {
   /** Who asks: the conversation must be theirs. */
   principal: Principal;
-  conversationId: string;
+  /** The conversation asked in; or, with `newConversationWith`, none yet. */
+  conversationId?: string;
+  /** Starts a conversation with this assistant, created only once the question passed its checks. */
+  newConversationWith?: string;
   question: string;
   filter?: RetrievalFilter;
   /**
@@ -39,21 +44,26 @@ export interface ChatTurn {
   abandon(): Promise<void>;
 }
 
-type Deps = Pick<Services, 'conversations' | 'answerer' | 'chatQuota' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
+type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
 
 /**
  * Checks a question before anything is stored or started: its length, the conversation's owner
- * and the asker's chat quota. Each refusal is a typed error (413, 404, 429), so an HTTP caller can
+ * (or the assistant of the conversation it starts) and the asker's chat quota. Each refusal is a typed error (413, 404, 429), so an HTTP caller can
  * still answer it as JSON before its stream opens.
  */
 export async function beginChatTurn(services: Deps, request: ChatTurnRequest): Promise<ChatTurn> {
   assertQuestionFits(request.question, services.config.chat);
-  const conversation = await services.conversations.get(request.principal, request.conversationId);
+  const existing = request.conversationId ? await services.conversations.get(request.principal, request.conversationId) : undefined;
+  const assistant = existing?.assistant ?? request.newConversationWith;
+  if (!assistant) throw new ValidationError('Name the conversation, or the assistant to start one with.');
+  if (!existing && !(await services.assistants.findForAnswering(assistant))) throw new NotFoundError(`Assistant "${assistant}"`);
   const release = await services.chatQuota.acquire(request.principal.userId ?? request.quotaKey ?? 'anonymous');
   return {
     run: async (sink, signal) => {
       try {
-        await streamTurn(services, { ...request, assistant: conversation.assistant }, sink, signal, release);
+        const conversation = existing ?? (await services.conversations.create(request.principal, assistant));
+        const started = existing ? sink : { ...sink, started: (ids: { questionId: string; answerId: string }) => sink.started({ ...ids, conversation }) };
+        await streamTurn(services, { ...request, conversationId: conversation.id, assistant }, started, signal, release);
       } finally {
         await release();
       }
@@ -74,7 +84,7 @@ export async function runChatTurn(services: Deps, request: ChatTurnRequest, sink
  */
 async function streamTurn(
   services: Deps,
-  request: ChatTurnRequest & { assistant: string },
+  request: ChatTurnRequest & { conversationId: string; assistant: string },
   sink: ChatSink,
   signal: AbortSignal,
   /** Frees the quota slot; called before `finished`, so an asker told the answer is done may ask again at once. */

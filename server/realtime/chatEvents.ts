@@ -7,7 +7,16 @@ import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
-const send = z.object({ conversationId: z.string().min(1).max(100), content: z.string().trim().min(1, 'the question is empty'), filter: retrievalFilterSchema.optional() }).strict();
+const send = z
+  .object({
+    conversationId: z.string().min(1).max(100).optional(),
+    /** Instead of conversationId: start a conversation with this assistant, created only if the question is accepted. */
+    assistant: z.string().min(1).max(100).optional(),
+    content: z.string().trim().min(1, 'the question is empty'),
+    filter: retrievalFilterSchema.optional(),
+  })
+  .strict()
+  .refine((request) => Boolean(request.conversationId) !== Boolean(request.assistant), { message: 'send either conversationId or assistant', path: ['conversationId'] });
 const regenerate = z.object({ answerId: z.string().min(1).max(100), filter: retrievalFilterSchema.optional() }).strict();
 const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
 
@@ -15,7 +24,8 @@ type Ack = (answer: object) => void;
 
 /**
  * Chat over socket.io: `chat:send {conversationId, content, filter?}` is acknowledged with the message
- * ids once the question is stored, then the socket receives `chat:citations`, `chat:mode`,
+ * ids once the question is stored (`chat:send {assistant, content}` starts a conversation, created
+ * only if the question is accepted, and the acknowledgement carries it), then the socket receives `chat:citations`, `chat:mode`,
  * `chat:token`… and `chat:done`, each carrying the answer's id. `chat:stop {answerId}` cancels
  * an answer (the partial text is kept); a disconnect cancels the socket's answers.
  * `chat:regenerate {answerId}` replaces the latest answer with a new one, with the same events.
@@ -62,8 +72,8 @@ export function registerChatEvents(socket: Socket, services: Services): void {
 
   socket.on('chat:send', (request: unknown, ack?: Ack) =>
     startTurn(ack, async () => {
-      const { conversationId, content, filter } = send.parse(request);
-      return beginChatTurn(services, { principal: principal(), conversationId, question: content, filter });
+      const { conversationId, assistant, content, filter } = send.parse(request);
+      return beginChatTurn(services, { principal: principal(), conversationId, newConversationWith: assistant, question: content, filter });
     }),
   );
 

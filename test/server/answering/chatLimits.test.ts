@@ -55,6 +55,21 @@ describe('question, conversation and answer limits on every chat surface', () =>
     assert.equal(await storedMessages(conversationId), 0);
   });
 
+  it('a refused first question leaves no empty conversation behind; an accepted one creates it', async () => {
+    const count = async () => (await runtime.services.db.query('SELECT 1 FROM conversations')).rowCount;
+    const before = await count();
+    const refused = await socket.timeout(5000).emitWithAck('chat:send', { assistant: 'notes', content: tooLong });
+    assert.equal(refused.error.code, 'question_too_long');
+    assert.equal(await count(), before);
+    const done = new Promise((resolve) => socket.once('chat:done', resolve));
+    const accepted = await socket.timeout(5000).emitWithAck('chat:send', { assistant: 'notes', content: 'Where are level shifters required?' });
+    assert.equal(accepted.ok, true);
+    assert.equal(accepted.conversation.assistant, 'notes');
+    await done;
+    assert.equal(await count(), before! + 1);
+    assert.equal((await socket.timeout(5000).emitWithAck('chat:send', { assistant: 'no-such-assistant', content: 'hi' })).error.code, 'not_found');
+  });
+
   it('/v1 refuses too many messages (400), too much text (413), an over-long question (413) and max_tokens above the ceiling (400)', async () => {
     const completion = (messages: { role: string; content: string }[], extra: object = {}) => post('/v1/chat/completions', { model: 'notes', messages, ...extra });
     const user = (content: string) => ({ role: 'user', content });

@@ -77,7 +77,7 @@ export function SlackPage() {
           </select>
         </label>
         <label>
-          Audience (who reads the channel)
+          Audience
           <select value={form.audience} onChange={(e) => setForm({ ...form, audience: e.target.value })}>
             {(groups.data?.groups ?? [{ name: 'everyone' }]).map((g) => (
               <option key={g.name} value={g.name}>

@@ -53,7 +53,7 @@ export function ChatPanel({ conversationId, assistant, assistantSlug, onCreated,
             message={message}
             isLast={message === lastAnswer}
             onOpenCitation={setSource}
-            onRegenerate={() => void chat.regenerate(message.id)}
+            onRegenerate={() => void chat.regenerate(message.id, assistantSlug)}
             onRate={(rating, comment) => chat.rate(message.id, rating, comment)}
           />
         ))}

@@ -18,7 +18,7 @@ const localId = () => `local-${++localIds}`;
 /**
  * One conversation's messages and its live answer over socket.io: `chat:send` (or
  * `chat:regenerate`) is acknowledged with the stored ids, then citations, mode, tokens and done
- * arrive for that answer id. A conversation is created on its first question.
+ * arrive for that answer id. A conversation is created by its first question.
  */
 export function useChat(conversationId: string | undefined, onCreated: (conversation: Conversation) => void) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
@@ -26,6 +26,7 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
   const [problem, setProblem] = useState<string>();
   const streamingId = useRef<string | undefined>(undefined);
   const createdHere = useRef<string | undefined>(undefined);
+
 
   useEffect(() => {
     if (!conversationId) return setMessages([]);
@@ -79,7 +80,7 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
   }, []);
 
   /** Adds the question and an empty streaming answer, then swaps in the server's ids once acknowledged. */
-  const stream = useCallback(async (question: string, start: () => Promise<{ questionId: string; answerId: string }>) => {
+  const stream = useCallback(async (question: string, start: () => Promise<{ questionId: string; answerId: string; conversation?: Conversation }>) => {
     const questionId = localId();
     const answerId = localId();
     const blank = { citations: [], answerMode: null, notice: null, error: null, feedback: null };
@@ -91,6 +92,10 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
     try {
       const ids = await start();
       streamingId.current = ids.answerId;
+      if (ids.conversation) {
+        createdHere.current = ids.conversation.id; // its messages are already here
+        onCreated(ids.conversation);
+      }
       setMessages((current) =>
         current.map((m) => (m.id === questionId ? { ...m, id: ids.questionId } : m.id === answerId ? { ...m, id: ids.answerId } : m)),
       );
@@ -99,35 +104,27 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
         current.map((m) => (m.id === answerId ? { ...m, status: 'failed', error: { code: 'not_sent', message: errorText(error) } } : m)),
       );
     }
-  }, []);
+  }, [onCreated]);
 
+  // A new conversation is created by its first question, only if the server accepts it: a refused
+  // question (too long, over quota) leaves no empty conversation behind.
   const send = useCallback(
-    async (content: string, assistant: string) => {
-      let id = conversationId;
-      if (!id) {
-        try {
-          const { conversation } = await api<{ conversation: Conversation }>('/conversations', { method: 'POST', body: { assistant } });
-          id = createdHere.current = conversation.id;
-          onCreated(conversation);
-        } catch (error) {
-          setProblem(errorText(error));
-          return;
-        }
-      }
-      await stream(content, () => request('chat:send', { conversationId: id, content }));
-    },
-    [conversationId, onCreated, stream],
+    (content: string, assistant: string) =>
+      stream(content, () => request('chat:send', conversationId ? { conversationId, content } : { assistant, content })),
+    [conversationId, stream],
   );
 
+  /** Asks the latest question again: the stored answer is replaced; a question the server refused is simply sent again. */
   const regenerate = useCallback(
-    async (answerId: string) => {
+    async (answerId: string, assistant: string) => {
       const index = messages.findIndex((m) => m.id === answerId);
       const question = messages[index - 1];
       if (!question) return;
       setMessages((current) => current.slice(0, index - 1));
-      await stream(question.content, () => request('chat:regenerate', { answerId }));
+      if (answerId.startsWith('local-')) await send(question.content, assistant);
+      else await stream(question.content, () => request('chat:regenerate', { answerId }));
     },
-    [messages, stream],
+    [messages, send, stream],
   );
 
   const stop = useCallback(() => {
