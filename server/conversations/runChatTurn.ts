@@ -7,7 +7,7 @@ import type { Services } from '../services.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Conversation, FinishedAnswer } from './ConversationService.ts';
 
-/** Where a turn's events go: an SSE response or a socket. */
+/** Where a turn's events go: an SSE response, a socket, a Slack message. */
 export interface ChatSink {
   /** The question is stored; `conversation` is set when the turn created its conversation. */
   started(ids: { questionId: string; answerId: string; conversation?: Conversation }): void;
@@ -48,8 +48,9 @@ type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQu
 
 /**
  * Checks a question before anything is stored or started: its length, the conversation's owner
- * (or the assistant of the conversation it starts) and the asker's chat quota. Each refusal is a typed error (413, 404, 429), so an HTTP caller can
- * still answer it as JSON before its stream opens.
+ * (or the assistant of the conversation it starts) and the asker's chat quota. Each refusal is a
+ * typed error (413, 404, 429), so an HTTP caller can still answer it as JSON before its stream
+ * opens.
  */
 export async function beginChatTurn(services: Deps, request: ChatTurnRequest): Promise<ChatTurn> {
   assertQuestionFits(request.question, services.config.chat);
@@ -70,11 +71,6 @@ export async function beginChatTurn(services: Deps, request: ChatTurnRequest): P
     },
     abandon: release,
   };
-}
-
-/** beginChatTurn and run, for callers whose errors all travel the same way (a socket's ack, a Slack message). */
-export async function runChatTurn(services: Deps, request: ChatTurnRequest, sink: ChatSink, signal: AbortSignal): Promise<void> {
-  await (await beginChatTurn(services, request)).run(sink, signal);
 }
 
 /**
