@@ -247,17 +247,21 @@ describe('web: chat and admin console in Chromium', () => {
     await tryIt.getByRole('article', { name: 'Answer' }).getByText('0x1B').first().waitFor();
   });
 
-  it('binds a Slack channel to an assistant', async (t) => {
+  it('binds a Slack channel to an assistant and an audience', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await runtime.services.groups.create({ name: 'rtl-team' });
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slack' }).click();
     await page.getByText('Slack is not connected').waitFor();
     const form = page.getByRole('form', { name: 'Bind a channel' });
     await form.getByLabel('Channel ID').fill('C0123ABCD');
     await form.getByLabel('Channel name (for this list)').fill('rtl-help');
     await form.getByLabel('Assistant').selectOption('chip-design-helper');
+    await form.getByLabel('Audience').selectOption('rtl-team');
     await form.getByRole('button', { name: 'Bind' }).click();
     const row = page.getByRole('table', { name: 'Channel bindings' }).getByRole('row').filter({ hasText: 'C0123ABCD' });
     await row.getByRole('cell', { name: 'chip-design-helper' }).waitFor();
+    await row.getByRole('cell', { name: 'rtl-team' }).waitFor();
+    assert.equal((await runtime.services.slackBindings.settingsFor('C0123ABCD'))?.audienceGroupId !== undefined, true);
     await row.getByRole('button', { name: 'Unbind C0123ABCD' }).click();
     await page.getByText('No channel is bound').waitFor();
   });
