@@ -62,10 +62,9 @@ export interface Services {
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
   conversations: ConversationService;
-  /** Per-user limits on answers at once and questions per minute. */
+  /** Per-user limits on answers at once and questions per minute, counted in Redis when configured. */
   chatQuota: ChatQuota;
-  /** Counters for rate limits: in Redis when configured, shared by every instance; else in memory. */
-  limiters: RateLimiters;
+  /** The rate limits' own Redis connection, closed with the services. */
   limitsRedis: Redis | undefined;
   documents: DocumentService;
   /** Parses and chunks files in worker threads, bounded in time and memory. */
@@ -88,10 +87,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const users = new UserService(db, credentialEvents);
   const limitsRedis = config.redisUrl ? connectLimitsRedis(config.redisUrl, logger) : undefined;
   const limiters = new RateLimiters(limitsRedis, config.queuePrefix);
-  // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
   const sessions = new SessionService(db, config.sessionTtlHours, credentialEvents);
   const audit = new AuditLog(db, logger);
   const throttle = new SignInThrottle(limiters, config.signIn);
+  // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {
     config,
@@ -119,7 +118,6 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
     conversations: new ConversationService(db),
     chatQuota: new ChatQuota(limiters, config.chat, answerSlotSeconds),
-    limiters,
     limitsRedis,
     documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),

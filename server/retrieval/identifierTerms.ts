@@ -3,7 +3,10 @@
 // this pattern consumes characters the next part cannot, so matching never backtracks over a
 // run: linear in the text, whatever the text (a single class with lookaheads, as before, took
 // quadratic time on long runs of letters and stalled the server on one long question).
-const wordPattern = /[\p{L}\p{N}_]+(?:(?:::|[./])[\p{L}\p{N}_]+)*/gu;
+// Han, kana, Hangul and Thai end a word: identifiers are not written in them, and text in those
+// scripts runs on without spaces, so "使用ddr4内存" holds the identifier ddr4, not the whole clause.
+const wordChar = String.raw`[[\p{L}\p{N}_]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]]`;
+const wordPattern = new RegExp(String.raw`${wordChar}+(?:(?:::|[.\/])${wordChar}+)*`, 'gv');
 const maxPerText = 200;
 const maxTermLength = 200;
 

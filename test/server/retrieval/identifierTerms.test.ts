@@ -20,6 +20,12 @@ describe('identifierTerms', () => {
     assert.deepEqual(identifierTerms('Hold fixing happens after clock tree synthesis.'), []);
   });
 
+  it('ends words at Han, kana, Hangul and Thai, which run on without spaces: the identifier, not the clause', () => {
+    assert.deepEqual(identifierTerms('使用ddr4内存和x86_64主机'), ['ddr4', 'x86_64']);
+    assert.deepEqual(identifierTerms('DDR4를 사용하고 clk_div_en을 확인'), ['ddr4', 'clk_div_en']);
+    assert.deepEqual(identifierTerms('1990年成立的公司'), []);
+  });
+
   it('takes time linear in the text: long runs of letters, underscores or separators (quadratic before) yield no identifiers', () => {
     for (const run of ['a'.repeat(200_000), `${'_'.repeat(200_000)}a`, 'a_'.repeat(100_000), 'x.'.repeat(100_000), 'aB1'.repeat(70_000), 'a::'.repeat(70_000)]) {
       assert.deepEqual(identifierTerms(run), [], run.slice(0, 4));
