@@ -3,6 +3,7 @@ import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/see
 import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
 import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
+import { AuditRetention } from './audit/AuditRetention.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';
 import { createApp } from './http/createApp.ts';
@@ -34,6 +35,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let realtime: Realtime | undefined;
   let slack: SlackBot | undefined;
   const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
+  const auditRetention = new AuditRetention(services.audit, config.auditRetentionDays, logger);
   const seeding = { timer: undefined as NodeJS.Timeout | undefined };
   try {
     registerTasks(services);
@@ -49,6 +51,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       realtime = await attachRealtime(server, services);
       await slack?.start();
       watchdog.start();
+      auditRetention.start();
     }
   } catch (error) {
     await closeServices(services);
@@ -62,6 +65,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     async stop() {
       clearTimeout(seeding.timer);
       watchdog.stop();
+      auditRetention.stop();
       await slack?.stop();
       await realtime?.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));

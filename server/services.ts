@@ -30,6 +30,10 @@ import { UsageService } from './usage/UsageService.ts';
 import { ApiKeyService } from './users/ApiKeyService.ts';
 import { GroupService } from './users/GroupService.ts';
 import { UserService } from './users/UserService.ts';
+import { IdentityDirectory } from './identity/IdentityDirectory.ts';
+import { OidcClient } from './identity/oidc/OidcClient.ts';
+import { OidcSignInService } from './identity/OidcSignInService.ts';
+import { ScimService } from './identity/scim/ScimService.ts';
 
 /** Everything a route, task or command needs, built once from the config. */
 export interface Services {
@@ -50,6 +54,10 @@ export interface Services {
   /** The audit trail of security-relevant acts (audit_events). */
   audit: AuditLog;
   sessions: SessionService;
+  /** SSO sign-in through the OpenID provider; undefined when OIDC is not configured. */
+  oidcSignIn: OidcSignInService | undefined;
+  /** Users and groups provisioned by the identity provider (SCIM 2.0). */
+  scim: ScimService;
   groups: GroupService;
   apiKeys: ApiKeyService;
   usage: UsageService;
@@ -90,6 +98,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const sessions = new SessionService(db, config.sessionTtlHours, credentialEvents);
   const audit = new AuditLog(db, logger);
   const throttle = new SignInThrottle(limiters, config.signIn);
+  const identity = new IdentityDirectory(db, logger);
   // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {
@@ -104,8 +113,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     users,
     credentialEvents,
     sessions,
-    signIn: new SignInService({ users, sessions, throttle, audit, logger }),
+    signIn: new SignInService({ users, sessions, throttle, audit, logger, passwordSignIn: config.passwordSignIn }),
     audit,
+    oidcSignIn: config.oidc
+      ? new OidcSignInService({ db, client: new OidcClient(config.oidc, `${config.publicUrl}/api/auth/oidc/callback`), directory: identity, sessions, audit, logger, settings: config.oidc })
+      : undefined,
+    scim: new ScimService({ db, users, directory: identity, audit, adminGroup: config.oidc?.adminGroup }),
     groups: new GroupService(db),
     apiKeys: new ApiKeyService(db, users, credentialEvents),
     usage: new UsageService(db),

@@ -32,13 +32,14 @@ export class SessionService {
     private readonly credentialEvents: CredentialEvents,
   ) {}
 
-  async create(userId: string): Promise<IssuedSession> {
+  /** `idTokenHint`: the provider's ID token of an SSO sign-in, for signing out there too. */
+  async create(userId: string, idTokenHint?: string): Promise<IssuedSession> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const { rows } = await this.db.query<{ expires_at: Date }>(
-      `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))
+      `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, id_token_hint) VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5)
        RETURNING expires_at`,
-      [hashApiKey(token), userId, csrfToken, this.ttlHours],
+      [hashApiKey(token), userId, csrfToken, this.ttlHours, idTokenHint ?? null],
     );
     // Expired sessions of anybody are dropped here, which keeps the table small without a timer.
     await this.db.query('DELETE FROM sessions WHERE expires_at < now()');
@@ -49,7 +50,7 @@ export class SessionService {
     const tokenHash = hashApiKey(token);
     const { rows } = await this.db.query<{ id: string; email: string; role: Principal['role']; csrf_token: string; seen_lately: boolean }>(
       `SELECT u.id, u.email, u.role, s.csrf_token, s.last_seen_at > now() - interval '5 minutes' AS seen_lately
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()`,
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
       [tokenHash],
     );
     const row = rows[0];
@@ -59,11 +60,15 @@ export class SessionService {
     return { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token };
   }
 
-  /** Ends a session (sign-out); sockets it opened are closed at once. */
-  async revoke(token: string): Promise<void> {
+  /**
+   * Ends a session (sign-out); sockets it opened are closed at once. Returns the session's ID
+   * token hint when it was an SSO sign-in, for the provider's end-session endpoint.
+   */
+  async revoke(token: string): Promise<{ idTokenHint: string | undefined }> {
     const tokenHash = hashApiKey(token);
-    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+    const { rows } = await this.db.query<{ id_token_hint: string | null }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token_hint', [tokenHash]);
     this.credentialEvents.ended({ kind: 'session', tokenHash });
+    return { idTokenHint: rows[0]?.id_token_hint ?? undefined };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/AuditLog.ts';
-import { AuthenticationError } from '../errors.ts';
+import { AuthenticationError, ForbiddenError } from '../errors.ts';
 import type { SignInThrottle } from '../limits/SignInThrottle.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { User, UserService } from '../users/UserService.ts';
@@ -12,7 +12,7 @@ import type { IssuedSession, SessionService } from './SessionService.ts';
  */
 export class SignInService {
   constructor(
-    private readonly deps: { users: UserService; sessions: SessionService; throttle: SignInThrottle; audit: AuditLog; logger: Logger },
+    private readonly deps: { users: UserService; sessions: SessionService; throttle: SignInThrottle; audit: AuditLog; logger: Logger; passwordSignIn: boolean },
   ) {}
 
   async signIn(email: string, password: string, ip: string): Promise<{ user: User; session: IssuedSession }> {
@@ -32,9 +32,27 @@ export class SignInService {
       throw new AuthenticationError('Wrong email or password.');
     }
     await throttle.succeeded(email);
+    const refusal = this.refusal(user);
+    if (refusal) {
+      logger.warn({ userId: user.id, ip, reason: refusal.reason }, 'password sign-in refused');
+      await audit.record({ action: 'auth.sign_in', outcome: 'failure', actorUserId: user.id, actorEmail: user.email, ip, details: { reason: refusal.reason } });
+      throw refusal.error;
+    }
     const session = await sessions.create(user.id);
     logger.info({ userId: user.id, ip }, 'signed in');
     await audit.record({ action: 'auth.sign_in', outcome: 'success', actorUserId: user.id, actorEmail: user.email, ip });
     return { user, session };
+  }
+
+  /**
+   * A deactivated account never signs in. With PASSWORD_SIGN_IN=false only admins may use a
+   * password: the break-glass way in when the identity provider is down or misconfigured.
+   */
+  private refusal(user: User): { reason: string; error: Error } | undefined {
+    if (!user.active) return { reason: 'deactivated', error: new AuthenticationError('This account has been deactivated; ask your administrator.') };
+    if (!this.deps.passwordSignIn && user.role !== 'admin') {
+      return { reason: 'password_sign_in_disabled', error: new ForbiddenError('Password sign-in is turned off here; use single sign-on.') };
+    }
+    return undefined;
   }
 }

@@ -82,9 +82,30 @@ export interface Config {
     /** Whether Slack guests (single- and multi-channel) are mapped to Tapeout users by email. */
     allowGuests: boolean;
   };
+  /** OpenID Connect sign-in; undefined when OIDC_ISSUER_URL is not set. */
+  oidc: OidcConfig | undefined;
+  /** Whether people may sign in with a password (admins always may: the break-glass path). */
+  passwordSignIn: boolean;
+  /** The bearer token of the SCIM 2.0 API at /scim/v2; undefined turns the API off. */
+  scimToken: string | undefined;
+  /** Audit events older than this are deleted. */
+  auditRetentionDays: number;
   seedDemo: boolean;
   /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
   sentenceEncoder: boolean;
+}
+
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  groupsClaim: string;
+  /** Lower-case domains an email must be in; undefined allows any. */
+  allowedEmailDomains: string[] | undefined;
+  buttonLabel: string;
+  /** Members of this provider group are admins, everyone else a member; undefined leaves roles to Tapeout. */
+  adminGroup: string | undefined;
 }
 
 function endpoint(baseUrls: string[] | undefined, model: string | undefined, apiKey: string | undefined): ServiceEndpoint | undefined {
@@ -148,6 +169,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       defaultAssistant: e.SLACK_DEFAULT_ASSISTANT,
       allowGuests: e.SLACK_ALLOW_GUESTS,
     },
+    oidc: e.OIDC_ISSUER_URL
+      ? {
+          issuerUrl: e.OIDC_ISSUER_URL,
+          clientId: e.OIDC_CLIENT_ID!,
+          clientSecret: e.OIDC_CLIENT_SECRET!,
+          scopes: e.OIDC_SCOPES,
+          groupsClaim: e.OIDC_GROUPS_CLAIM,
+          allowedEmailDomains: e.OIDC_ALLOWED_EMAIL_DOMAINS?.length ? e.OIDC_ALLOWED_EMAIL_DOMAINS : undefined,
+          buttonLabel: e.OIDC_BUTTON_LABEL,
+          adminGroup: e.OIDC_ADMIN_GROUP,
+        }
+      : undefined,
+    passwordSignIn: e.PASSWORD_SIGN_IN,
+    scimToken: e.SCIM_TOKEN,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     seedDemo: e.SEED_DEMO,
     sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,
   };

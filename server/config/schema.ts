@@ -112,6 +112,28 @@ export const envSchema = z
       .default('false')
       .transform((value) => value === 'true'),
 
+    OIDC_ISSUER_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_SCOPES: z
+      .string()
+      .default('openid email profile')
+      .transform((raw) => raw.split(/[\s,]+/).filter(Boolean))
+      .refine((scopes) => scopes.includes('openid'), { message: 'must include openid' }),
+    OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    OIDC_ALLOWED_EMAIL_DOMAINS: z
+      .string()
+      .transform((raw) => raw.split(',').map((domain) => domain.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))
+      .optional(),
+    OIDC_BUTTON_LABEL: z.string().min(1).max(80).default('Sign in with SSO'),
+    OIDC_ADMIN_GROUP: z.string().min(1).optional(),
+    PASSWORD_SIGN_IN: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+    SCIM_TOKEN: z.string().min(32, 'must be at least 32 characters (a long random secret)').optional(),
+    AUDIT_RETENTION_DAYS: count('days').min(1).max(36_500).default(365),
+
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('true')
@@ -127,6 +149,15 @@ export const envSchema = z
     if (env.UPLOAD_MAX_BYTES > env.UPLOAD_MAX_REQUEST_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['UPLOAD_MAX_REQUEST_BYTES'], message: 'must be at least UPLOAD_MAX_BYTES' });
     }
+    if (env.OIDC_ISSUER_URL && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: [env.OIDC_CLIENT_ID ? 'OIDC_CLIENT_SECRET' : 'OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
+    }
+    if (env.OIDC_ISSUER_URL && !isHttpsOrLoopback(env.OIDC_ISSUER_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be https (plain http only on localhost, for development)' });
+    }
+    if (!env.PASSWORD_SIGN_IN && !env.OIDC_ISSUER_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_SIGN_IN'], message: 'can be false only when OIDC_ISSUER_URL offers another way to sign in' });
+    }
     for (const service of ['LLM', 'EMBEDDINGS', 'RERANKER'] as const) {
       if (env[`${service}_BASE_URL`] && !env[`${service}_MODEL`]) {
         ctx.addIssue({ code: 'custom', path: [`${service}_MODEL`], message: `is required when ${service}_BASE_URL is set` });
@@ -135,3 +166,9 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Whether a URL is https, or plain http on this machine (a provider in development or tests). */
+export function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}

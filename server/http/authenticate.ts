@@ -20,6 +20,11 @@ export function sessionTokenOf(cookieHeader: string | undefined): string | undef
   return cookieHeader ? parseCookie(cookieHeader)[sessionCookieName] : undefined;
 }
 
+export function cookieOf(req: Request, name: string): string | undefined {
+  const header = req.get('cookie');
+  return header ? parseCookie(header)[name] : undefined;
+}
+
 /**
  * Accepts `Authorization: Bearer <api key>` (scripts, /v1 clients) or the web app's session
  * cookie. A cookie-authenticated request that changes anything must carry the session's CSRF

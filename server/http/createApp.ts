@@ -8,6 +8,7 @@ import { authenticate } from './authenticate.ts';
 import { securityHeaders } from './securityHeaders.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { apiKeyRoutes } from './routes/apiKeys.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { assistantRoutes } from './routes/assistants.ts';
 import { signInRoutes, signOutRoutes } from './routes/auth.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -17,6 +18,7 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
+import { scimRoutes } from './routes/scim.ts';
 import { slackBindingRoutes } from './routes/slackBindings.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { userRoutes } from './routes/users.ts';
@@ -58,15 +60,17 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   api.use(apiKeyRoutes(services));
   api.use(usageRoutes(services));
   api.use(slackBindingRoutes(services));
+  api.use(auditRoutes(services));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use('/v1', openaiCompatibleRoutes(services));
+  app.use('/scim/v2', scimRoutes(services));
   if (options.slackRouter) app.use(options.slackRouter);
 
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The web app routes on the client; any other GET gets its shell.
-    app.get(/^\/(?!api\/|v1\/|slack\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html'), { cacheControl: false }));
+    app.get(/^\/(?!api\/|v1\/|slack\/|scim\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html'), { cacheControl: false }));
   }
   app.use(errorHandler);
   return app;

@@ -52,7 +52,8 @@ export class SlackAnswerer {
       return everyoneAudience;
     }
     const found = await this.services.users.findByEmail(mapping.email);
-    return found ? { userId: found.id, email: found.email, role: found.role } : everyoneAudience;
+    if (found && !found.active) log.info('Slack user answered as unmapped: the Tapeout account is deactivated');
+    return found?.active ? { userId: found.id, email: found.email, role: found.role } : everyoneAudience;
   }
 
   /** The channel's bound assistant, else one named at the start of the message ("hr-policy: …"), else the default. */

@@ -10,15 +10,19 @@ export interface User {
   email: string;
   name: string;
   role: 'admin' | 'member';
+  /** False once the identity provider deactivated the account: it reads nothing and cannot authenticate. */
+  active: boolean;
 }
 
 export interface UserListing extends User {
   groups: string[];
   canSignIn: boolean;
+  /** Signs in through the identity provider (OIDC) or was provisioned by it (SCIM). */
+  managedByIdentityProvider: boolean;
   createdAt: string;
 }
 
-const userColumns = 'id, email, name, role';
+export const userColumns = 'id, email, name, role, active';
 // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
 const decoyHash = hashPassword('decoy password that matches nothing');
 
@@ -54,12 +58,13 @@ export class UserService {
     const found = rows[0];
     const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
     if (!found?.password_hash || !matches) return undefined;
-    return { id: found.id, email: found.email, name: found.name, role: found.role };
+    return { id: found.id, email: found.email, name: found.name, role: found.role, active: found.active };
   }
 
   async list(): Promise<UserListing[]> {
     const { rows } = await this.db.query<UserListing>(
-      `SELECT u.id, u.email, u.name, u.role, u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
+      `SELECT u.id, u.email, u.name, u.role, u.active, u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
+              (u.oidc_subject IS NOT NULL OR u.external_id IS NOT NULL) AS "managedByIdentityProvider",
               coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
          FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN groups g ON g.id = m.group_id
         GROUP BY u.id ORDER BY lower(u.email)`,
@@ -103,6 +108,27 @@ export class UserService {
       await client.query('DELETE FROM users WHERE id = $1', [rows[0].id]);
     });
     this.credentialEvents.ended({ kind: 'user', userId: id });
+  }
+
+  /**
+   * Activates or deactivates a user (SCIM's `active`). Deactivation takes effect at once: browser
+   * sessions end, API keys stop working (they are checked against `active` on every request) and
+   * open sockets close. The last active admin cannot be deactivated.
+   */
+  async setActive(id: string, active: boolean, client?: Queryable): Promise<void> {
+    const apply = async (tx: Queryable) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
+      const { rows } = await tx.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1 FOR UPDATE`, [id]);
+      const user = rows[0];
+      if (!user) throw new NotFoundError(`User ${id}`);
+      if (user.active === active) return false;
+      if (!active && user.role === 'admin' && (await this.countAdmins(tx)) <= 1) throw new ValidationError('This is the only admin; it cannot be deactivated.');
+      await tx.query('UPDATE users SET active = $2, updated_at = now() WHERE id = $1', [user.id, active]);
+      if (!active) await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+      return !active;
+    };
+    const deactivated = client ? await apply(client) : await this.db.transaction(apply);
+    if (deactivated) this.credentialEvents.ended({ kind: 'user', userId: id });
   }
 
   async hasPassword(userId: string, password: string, client: Queryable = this.db): Promise<boolean> {
@@ -158,7 +184,7 @@ export class UserService {
     const { rows } = await this.db.query<{ id: string; email: string; role: User['role']; key_id: string }>(
       `UPDATE api_keys k SET last_used_at = now()
          FROM users u
-        WHERE k.key_hash = $1 AND u.id = k.user_id AND k.revoked_at IS NULL
+        WHERE k.key_hash = $1 AND u.id = k.user_id AND u.active AND k.revoked_at IS NULL
           AND (k.expires_at IS NULL OR k.expires_at > now())
        RETURNING u.id, u.email, u.role, k.id AS key_id`,
       [hashApiKey(key)],
@@ -168,7 +194,7 @@ export class UserService {
   }
 
   async countAdmins(client: Queryable = this.db): Promise<number> {
-    const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM users WHERE role = 'admin'`);
+    const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM users WHERE role = 'admin' AND active`);
     return Number(rows[0]!.count);
   }
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
+import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
 
 const newKey = z
@@ -13,11 +14,11 @@ export function apiKeyRoutes(services: Services): Router {
   router.get('/api-keys', async (req, res) => {
     res.json({ apiKeys: await services.apiKeys.list(principalOf(req)) });
   });
-  router.post('/api-keys', async (req, res) => {
+  router.post('/api-keys', audited(services.audit, 'api_key.created', undefined, bodyFields('name', 'owner', 'expiresInDays')), async (req, res) => {
     const body = newKey.parse(req.body);
     res.status(201).json(await services.apiKeys.create(principalOf(req), { name: body.name, ownerEmail: body.owner, expiresInDays: body.expiresInDays }));
   });
-  router.delete('/api-keys/:id', async (req, res) => {
+  router.delete('/api-keys/:id', audited(services.audit, 'api_key.revoked', param('api_key', 'id')), async (req, res) => {
     await services.apiKeys.revoke(principalOf(req), String(req.params.id));
     res.status(204).end();
   });

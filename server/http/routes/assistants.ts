@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
+import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
 
 const retrieval = z
@@ -35,17 +36,17 @@ export function assistantRoutes(services: Services): Router {
   router.get('/assistants/:slug', async (req, res) => {
     res.json({ assistant: await services.assistants.get(principalOf(req), String(req.params.slug)) });
   });
-  router.post('/assistants', requireAdmin, async (req, res) => {
+  router.post('/assistants', requireAdmin, audited(services.audit, 'assistant.created', undefined, bodyFields('slug', 'name', 'collections')), async (req, res) => {
     const body = newAssistant.parse(req.body);
     await services.assistants.createFromInput(body);
     res.status(201).json({ assistant: await services.assistants.get(principalOf(req), body.slug) });
   });
-  router.patch('/assistants/:slug', requireAdmin, async (req, res) => {
+  router.patch('/assistants/:slug', requireAdmin, audited(services.audit, 'assistant.updated', param('assistant', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })), async (req, res) => {
     const slug = String(req.params.slug);
     await services.assistants.update(slug, assistantPatch.parse(req.body));
     res.json({ assistant: await services.assistants.get(principalOf(req), slug) });
   });
-  router.delete('/assistants/:slug', requireAdmin, async (req, res) => {
+  router.delete('/assistants/:slug', requireAdmin, audited(services.audit, 'assistant.deleted', param('assistant', 'slug')), async (req, res) => {
     await services.assistants.delete(String(req.params.slug));
     res.status(204).end();
   });

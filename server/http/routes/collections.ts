@@ -7,6 +7,7 @@ import { requestReembedding } from '../../../ingestion/reembedding/requestReembe
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
+import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
 
 const newCollection = z
@@ -49,7 +50,7 @@ function parseMetadataField(field: string | undefined): DocumentMetadata | undef
 export function collectionRoutes(services: Services): Router {
   const router = Router();
 
-  router.post('/collections', requireAdmin, async (req, res) => {
+  router.post('/collections', requireAdmin, audited(services.audit, 'collection.created', undefined, bodyFields('slug', 'name')), async (req, res) => {
     const body = newCollection.parse(req.body);
     if (await services.collections.findBySlug(body.slug)) throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
     if (body.textSearchConfig) await services.collections.assertTextSearchConfig(body.textSearchConfig);
@@ -66,20 +67,20 @@ export function collectionRoutes(services: Services): Router {
     res.json({ collections: await services.collections.list(principalOf(req)), embeddingModel: services.embedder.model });
   });
 
-  router.patch('/collections/:slug', requireAdmin, async (req, res) => {
+  router.patch('/collections/:slug', requireAdmin, audited(services.audit, 'collection.updated', param('collection', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })), async (req, res) => {
     const patch = collectionPatch.parse(req.body);
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
     await services.collections.update(collection.id, patch);
     res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
   });
 
-  router.post('/collections/:slug/reembed', requireAdmin, async (req, res) => {
+  router.post('/collections/:slug/reembed', requireAdmin, audited(services.audit, 'collection.reembed_requested', param('collection', 'slug')), async (req, res) => {
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
     const requests = await requestReembedding(services, collection.id);
     res.status(202).json({ reembedding: requests[0] ?? null });
   });
 
-  router.post('/collections/:slug/documents', async (req, res) => {
+  router.post('/collections/:slug/documents', audited(services.audit, 'document.uploaded', param('collection', 'slug'), (_req, res) => res.locals.auditDetails), async (req, res) => {
     // Checked before the body is read, so nobody without edit rights can make us store bytes.
     await services.collections.findEditable(principalOf(req), String(req.params.slug));
     const received = await receiveUploads(req, {
@@ -108,6 +109,7 @@ export function collectionRoutes(services: Services): Router {
       const reason = rejected.length ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ') : 'No file was sent in the "files" field.';
       throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
     }
+    res.locals.auditDetails = { files: received.files.map((file) => file.filename), rejected: rejected.length };
     res.status(202).json({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected });
   });
 
@@ -115,14 +117,14 @@ export function collectionRoutes(services: Services): Router {
     res.json({ documents: await services.documents.list(principalOf(req), String(req.params.slug)) });
   });
 
-  router.post('/collections/:slug/grants', requireAdmin, async (req, res) => {
+  router.post('/collections/:slug/grants', requireAdmin, audited(services.audit, 'collection.granted', param('collection', 'slug'), bodyFields('group', 'permission')), async (req, res) => {
     const body = newGrant.parse(req.body);
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
     await services.collections.grantToGroup(collection.id, body.group, body.permission);
     res.status(201).json({ grant: { collection: collection.slug, ...body } });
   });
 
-  router.delete('/collections/:slug/grants/:group', requireAdmin, async (req, res) => {
+  router.delete('/collections/:slug/grants/:group', requireAdmin, audited(services.audit, 'collection.grant_removed', param('collection', 'slug'), (req) => ({ group: req.params.group })), async (req, res) => {
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
     await services.collections.revokeFromGroup(collection.id, String(req.params.group));
     res.status(204).end();

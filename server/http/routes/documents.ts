@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
+import { audited, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
 
 /** Documents and their ingestion jobs; the source viewer's passages and original files. */
@@ -10,13 +11,13 @@ export function documentRoutes(services: Services): Router {
     res.json(await services.documents.job(principalOf(req), String(req.params.id)));
   });
 
-  router.delete('/documents/:id', async (req, res) => {
+  router.delete('/documents/:id', audited(services.audit, 'document.deleted', param('document', 'id')), async (req, res) => {
     await services.documents.delete(principalOf(req), String(req.params.id));
     res.status(204).end();
   });
 
   /** Retry of a failed document, or re-ingestion of a ready one (after its chunking changed). */
-  router.post('/documents/:id/reingest', async (req, res) => {
+  router.post('/documents/:id/reingest', audited(services.audit, 'document.reingested', param('document', 'id')), async (req, res) => {
     res.status(202).json({ job: await services.documents.reingest(principalOf(req), String(req.params.id)) });
   });
 

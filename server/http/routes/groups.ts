@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
+import { audited, bodyFields, param } from '../audited.ts';
 import { requireAdmin } from '../authenticate.ts';
 
 const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
@@ -13,18 +14,18 @@ export function groupRoutes(services: Services): Router {
   router.get('/groups', async (_req, res) => {
     res.json({ groups: await services.groups.list() });
   });
-  router.post('/groups', async (req, res) => {
+  router.post('/groups', audited(services.audit, 'group.created', undefined, bodyFields('name')), async (req, res) => {
     res.status(201).json({ group: await services.groups.create(newGroup.parse(req.body)) });
   });
-  router.delete('/groups/:id', async (req, res) => {
+  router.delete('/groups/:id', audited(services.audit, 'group.deleted', param('group', 'id')), async (req, res) => {
     await services.groups.delete(String(req.params.id));
     res.status(204).end();
   });
-  router.post('/groups/:id/members', async (req, res) => {
+  router.post('/groups/:id/members', audited(services.audit, 'group.member_added', param('group', 'id'), bodyFields('email')), async (req, res) => {
     await services.groups.addMember(String(req.params.id), newMember.parse(req.body).email);
     res.status(204).end();
   });
-  router.delete('/groups/:id/members/:userId', async (req, res) => {
+  router.delete('/groups/:id/members/:userId', audited(services.audit, 'group.member_removed', param('group', 'id'), (req) => ({ userId: req.params.userId })), async (req, res) => {
     await services.groups.removeMember(String(req.params.id), String(req.params.userId));
     res.status(204).end();
   });

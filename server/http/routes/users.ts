@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
+import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(1000);
@@ -20,13 +21,15 @@ export function userRoutes(services: Services): Router {
   router.get('/users', async (_req, res) => {
     res.json({ users: await services.users.list() });
   });
-  router.post('/users', async (req, res) => {
-    res.status(201).json({ user: await services.users.register(newUser.parse(req.body)) });
+  router.post('/users', audited(services.audit, 'user.created', undefined, bodyFields('email', 'role')), async (req, res) => {
+    const user = await services.users.register(newUser.parse(req.body));
+    res.locals.auditTarget = { type: 'user', id: user.id };
+    res.status(201).json({ user });
   });
-  router.patch('/users/:id', async (req, res) => {
+  router.patch('/users/:id', audited(services.audit, 'user.updated', param('user', 'id'), (req, res) => ({ ...bodyFields('name', 'role')(req, res), passwordChanged: Boolean(req.body?.password) })), async (req, res) => {
     res.json({ user: await services.users.update(String(req.params.id), userPatch.parse(req.body)) });
   });
-  router.delete('/users/:id', async (req, res) => {
+  router.delete('/users/:id', audited(services.audit, 'user.deleted', param('user', 'id')), async (req, res) => {
     await services.users.remove(String(req.params.id), principalOf(req).userId);
     res.status(204).end();
   });
