@@ -114,7 +114,8 @@ export class ScimService {
   async patchGroup(id: string, body: unknown, actor: ScimActor, baseUrl: string) {
     const current = groupResource(await this.groupRow(id, true), baseUrl);
     const patched = applyPatch({ ...current, members: current.members ?? [] }, body);
-    await this.storeGroup(id, parse(groupInput, patched), actor);
+    // scim-patch drops an attribute whose last value was removed: no members left means none.
+    await this.storeGroup(id, parse(groupInput, { members: [], ...patched }), actor);
     return this.getGroup(id, baseUrl);
   }
 
@@ -225,11 +226,24 @@ function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T 
 function applyPatch<T extends { schemas: string[]; meta: Record<string, string> }>(resource: T, body: unknown): T {
   const request = parse(patchRequest, body);
   try {
-    return scimPatch(resource as never, request.Operations as ScimPatchOperation[], { mutateDocument: false, treatMissingAsAdd: true }) as T;
+    return scimPatch(resource as never, request.Operations.flatMap(memberRemovalsByFilter) as ScimPatchOperation[], { mutateDocument: false, treatMissingAsAdd: true }) as T;
   } catch (error) {
     if (error instanceof PatchError) throw new ScimError(400, error.message, error.scimCode === 'noTarget' ? 'noTarget' : 'invalidPath');
     throw error;
   }
+}
+
+/**
+ * Entra ID removes members as `{op: "Remove", path: "members", value: [{value: id}]}`; scim-patch
+ * compares such values whole (our members carry a display name too), so each becomes the
+ * equivalent `members[value eq "id"]` removal, as Okta sends it.
+ */
+function memberRemovalsByFilter(operation: { op: string; path?: string; value?: unknown }): object[] {
+  if (operation.op.toLowerCase() !== 'remove' || operation.path?.toLowerCase() !== 'members' || !Array.isArray(operation.value)) return [operation];
+  return operation.value.map((member: { value?: unknown }) => {
+    if (typeof member?.value !== 'string' || member.value.includes('"')) throw new ScimError(400, 'Each member to remove needs a value (a user id).', 'invalidValue');
+    return { op: 'remove', path: `members[value eq "${member.value}"]` };
+  });
 }
 
 /** A unique violation (email or name taken) is SCIM's 409 uniqueness. */
