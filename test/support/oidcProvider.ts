@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import * as jose from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
@@ -161,4 +161,13 @@ export async function signInThroughProvider(tapeoutUrl: string, login: string, o
     url = next;
   }
   throw new Error('too many redirects');
+}
+
+/** A port free right now: Tapeout's redirect URI must be registered at the provider before Tapeout starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

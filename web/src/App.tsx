@@ -19,7 +19,7 @@ function Gate() {
       </p>
     );
   }
-  if (state.kind === 'signed-out') return <SignInPage problem={state.problem} />;
+  if (state.kind === 'signed-out') return <SignInPage problem={state.problem} methods={state.methods} />;
   return (
     <AppShell>
       <Routes>

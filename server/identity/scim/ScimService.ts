@@ -115,7 +115,7 @@ export class ScimService {
     const current = groupResource(await this.groupRow(id, true), baseUrl);
     const patched = applyPatch({ ...current, members: current.members ?? [] }, body);
     // scim-patch drops an attribute whose last value was removed: no members left means none.
-    await this.storeGroup(id, parse(groupInput, { members: [], ...patched }), actor);
+    await this.storeGroup(id, parse(groupInput, Object.assign({ members: [] }, patched)), actor);
     return this.getGroup(id, baseUrl);
   }
 

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startOidcProvider, signInThroughProvider, type TestOidcProvider } from '../../support/oidcProvider.ts';
+import { freePort, startOidcProvider, signInThroughProvider, type TestOidcProvider } from '../../support/oidcProvider.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('SSO sign-in through a real OpenID provider', () => {
   let provider: TestOidcProvider;

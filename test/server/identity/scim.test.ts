@@ -18,6 +18,7 @@ describe('SCIM 2.0 provisioning', () => {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM answers are read as loose JSON here
     return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
   };
   const signIn = async (email: string, password: string) => {

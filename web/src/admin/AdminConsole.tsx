@@ -3,6 +3,7 @@ import { useUser } from '../session/SessionContext.tsx';
 import './admin.css';
 import { ApiKeysPage } from './ApiKeysPage.tsx';
 import { AssistantsPage } from './AssistantsPage.tsx';
+import { AuditLogPage } from './AuditLogPage.tsx';
 import { CollectionsPage } from './CollectionsPage.tsx';
 import { DocumentsPage } from './DocumentsPage.tsx';
 import { GroupsPage } from './GroupsPage.tsx';
@@ -19,6 +20,7 @@ const sections = [
   ['api-keys', 'API keys'],
   ['usage', 'Usage'],
   ['slack', 'Slack'],
+  ['audit', 'Audit log'],
 ] as const;
 
 /** The admin console. Members never see a link here; if they type the address, they are told, and its APIs answer 403. */
@@ -52,6 +54,7 @@ export function AdminConsole() {
           <Route path="api-keys" element={<ApiKeysPage />} />
           <Route path="usage" element={<UsagePage />} />
           <Route path="slack" element={<SlackPage />} />
+          <Route path="audit" element={<AuditLogPage />} />
         </Routes>
       </main>
     </div>

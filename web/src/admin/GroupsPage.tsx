@@ -12,7 +12,8 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
       <div className="row">
         <h2>{group.name}</h2>
         {group.builtin && <span className="badge">built in: every user</span>}
-        {!group.builtin && (
+        {group.managedBy && <span className="badge">managed by the identity provider ({group.managedBy.toUpperCase()})</span>}
+        {!group.builtin && !group.managedBy && (
           <button type="button" aria-label={`Delete group ${group.name}`} onClick={() => window.confirm(`Delete the group ${group.name}?`) && void change(() => api(base, { method: 'DELETE' }))}>
             Delete
           </button>
@@ -20,7 +21,14 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
       </div>
       {group.description && <p>{group.description}</p>}
       <p>Collections: {group.grants.length ? group.grants.map((g) => `${g.collection} (${g.permission})`).join(', ') : 'none'}</p>
-      {!group.builtin && (
+      {group.managedBy && (
+        <ul className="members" aria-label={`Members of ${group.name}`}>
+          {group.members.map((m) => (
+            <li key={m.id}>{m.email}</li>
+          ))}
+        </ul>
+      )}
+      {!group.builtin && !group.managedBy && (
         <>
           <ul className="members" aria-label={`Members of ${group.name}`}>
             {group.members.map((m) => (

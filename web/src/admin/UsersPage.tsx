@@ -42,7 +42,7 @@ export function UsersPage() {
                 </select>
               </td>
               <td>{u.groups.join(', ')}</td>
-              <td>{u.canSignIn ? 'yes' : 'no password'}</td>
+              <td>{!u.active ? 'deactivated' : u.managedByIdentityProvider ? 'SSO' : u.canSignIn ? 'password' : 'no password'}</td>
               <td className="actions">
                 <button
                   type="button"

@@ -11,6 +11,9 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+
+/** Dispatched on window when the server answers 401: the session is over. */
+export const sessionEndedEvent = 'tapeout:session-ended';
 const inFlight = new Set<Promise<unknown>>();
 
 /** Resolves once every request started so far has finished (sign-out waits for cleanups). */
@@ -61,6 +64,8 @@ async function send<T>(path: string, { method = 'GET', body, signal }: RequestOp
   if (response.status === 204) return undefined as T;
   const payload = (await response.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
   if (!response.ok) {
+    // The session ended elsewhere (signed out, deactivated by the identity provider): back to sign-in.
+    if (response.status === 401 && path !== '/auth/sign-in') window.dispatchEvent(new CustomEvent(sessionEndedEvent, { detail: payload?.error?.message }));
     throw new ApiError(response.status, payload?.error?.code ?? 'http_error', payload?.error?.message ?? `The server answered ${response.status}.`);
   }
   return payload as T;

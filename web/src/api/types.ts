@@ -6,6 +6,7 @@ export type { Conversation, StoredMessage } from '../../../server/conversations/
 export type { SourceView, SourcePassage } from '../../../server/documents/SourceService.ts';
 export type { IngestionJobView } from '../../../ingestion/intake/ingestionJobs.ts';
 export type { SlackChannelBinding } from '../../../server/slack/SlackChannelBindings.ts';
+export type { AuditEventRow } from '../../../server/audit/AuditLog.ts';
 export type { UsageReport } from '../../../server/usage/UsageService.ts';
 export type { ApiKeyListing } from '../../../server/users/ApiKeyService.ts';
 export type { Group } from '../../../server/users/GroupService.ts';

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { api, errorText, requestsSettled, setCsrfToken } from '../api/client.ts';
+import { api, errorText, requestsSettled, sessionEndedEvent, setCsrfToken } from '../api/client.ts';
 import type { SessionUser } from '../api/types.ts';
 import { closeSocket } from '../realtime/socket.ts';
 
@@ -9,9 +9,18 @@ interface ServerFacts {
   maxQuestionChars: number;
 }
 
-type SessionResponse = { user: null } | ({ user: SessionUser; csrfToken: string } & ServerFacts);
+/** How people may sign in here: the password form (hidden when PASSWORD_SIGN_IN=false) and the SSO button. */
+export interface SignInMethods {
+  password: boolean;
+  sso: { label: string } | null;
+}
 
-type SessionState = { kind: 'loading' } | { kind: 'signed-out'; problem?: string } | ({ kind: 'signed-in'; user: SessionUser } & ServerFacts);
+type SessionResponse = { user: null; signIn: SignInMethods } | ({ user: SessionUser; csrfToken: string } & ServerFacts);
+
+type SessionState =
+  | { kind: 'loading' }
+  | { kind: 'signed-out'; problem?: string; methods?: SignInMethods }
+  | ({ kind: 'signed-in'; user: SessionUser } & ServerFacts);
 
 interface Session {
   state: SessionState;
@@ -27,7 +36,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const load = useCallback(async () => {
     try {
       const session = await api<SessionResponse>('/auth/session');
-      if (!session.user) return setState({ kind: 'signed-out' });
+      if (!session.user) return setState({ kind: 'signed-out', methods: session.signIn });
       setCsrfToken(session.csrfToken);
       setState({ kind: 'signed-in', user: session.user, answerMode: session.answerMode, maxQuestionChars: session.maxQuestionChars });
     } catch (error) {
@@ -36,6 +45,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => void load(), [load]);
+  useEffect(() => {
+    const ended = async (event: Event) => {
+      closeSocket();
+      setCsrfToken(undefined);
+      const problem = String((event as CustomEvent).detail ?? 'Your session has ended; sign in again.');
+      const session = await api<SessionResponse>('/auth/session').catch(() => undefined);
+      const methods = session && !session.user ? session.signIn : undefined;
+      setState((current) => (current.kind === 'signed-in' ? { kind: 'signed-out', problem, methods } : current));
+    };
+    const listener = (event: Event) => void ended(event);
+    window.addEventListener(sessionEndedEvent, listener);
+    return () => window.removeEventListener(sessionEndedEvent, listener);
+  }, []);
 
   const session = useMemo<Session>(
     () => ({
@@ -49,10 +71,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         // conversation) finish while the session still works.
         flushSync(() => setState({ kind: 'loading' }));
         await requestsSettled();
-        await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+        const answer = await api<{ redirectTo?: string } | undefined>('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
         closeSocket();
         setCsrfToken(undefined);
-        setState({ kind: 'signed-out' });
+        // Signed in through SSO: sign out at the identity provider too, which sends the browser back.
+        if (answer?.redirectTo) return window.location.assign(answer.redirectTo);
+        await load();
       },
     }),
     [state, load],

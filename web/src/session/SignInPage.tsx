@@ -1,13 +1,35 @@
 import { useState, type FormEvent } from 'react';
 import { errorText } from '../api/client.ts';
-import { useSession } from './SessionContext.tsx';
+import { useSession, type SignInMethods } from './SessionContext.tsx';
 
-export function SignInPage({ problem }: { problem?: string }) {
+/** What the sign-in page says when single sign-on came back with ?signInError=<code>. */
+const ssoProblems: Record<string, string> = {
+  sso_attempt_missing: 'That sign-in expired or was already used. Please start again.',
+  sso_state_mismatch: 'That sign-in did not start in this browser. Please start again.',
+  sso_provider_error: 'The identity provider refused the sign-in.',
+  sso_failed: "The identity provider's answer could not be verified. Ask your administrator to check the SSO settings.",
+  sso_email_unverified: 'Your email address is not verified at the identity provider.',
+  sso_domain_not_allowed: "Your account's email domain may not sign in here.",
+  sso_account_deactivated: 'Your account has been deactivated. Ask your administrator.',
+  sso_unavailable: 'The identity provider cannot be reached right now. Try again in a minute.',
+};
+
+function ssoProblemFromAddress(): string | undefined {
+  const code = new URLSearchParams(window.location.search).get('signInError');
+  return code ? (ssoProblems[code] ?? 'Single sign-on failed.') : undefined;
+}
+
+/** `?password` shows the password form even when PASSWORD_SIGN_IN=false: the admins' break-glass way in. */
+const breakGlass = () => new URLSearchParams(window.location.search).has('password');
+
+export function SignInPage({ problem, methods }: { problem?: string; methods?: SignInMethods }) {
   const { signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | undefined>(problem);
+  const [error, setError] = useState<string | undefined>(problem ?? ssoProblemFromAddress());
   const [busy, setBusy] = useState(false);
+  const showPassword = !methods || methods.password || breakGlass();
+  const returnTo = window.location.pathname + window.location.search.replace(/[?&]signInError=[^&]*/, '').replace(/^&/, '?');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -25,23 +47,35 @@ export function SignInPage({ problem }: { problem?: string }) {
     <main className="sign-in">
       <form onSubmit={submit} className="card" aria-labelledby="sign-in-heading">
         <h1 id="sign-in-heading">Sign in to Tapeout</h1>
-        <label>
-          Email
-          <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
-        </label>
-        <label>
-          Password
-          <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
+        {methods?.sso && (
+          <a className="button primary sso" href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`}>
+            {methods.sso.label}
+          </a>
+        )}
+        {showPassword && (
+          <>
+            {methods?.sso && <p className="hint">or with a password</p>}
+            <label>
+              Email
+              <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus={!methods?.sso} />
+            </label>
+            <label>
+              Password
+              <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            </label>
+          </>
+        )}
         {error && (
           <p role="alert" className="error">
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-        <p className="hint">The first admin's password is printed once in the server's console when Tapeout first starts.</p>
+        {showPassword && (
+          <button type="submit" className={methods?.sso ? undefined : 'primary'} disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        )}
+        {showPassword && !methods?.sso && <p className="hint">The first admin's password is printed once in the server's console when Tapeout first starts.</p>}
       </form>
     </main>
   );
