@@ -44,6 +44,12 @@ describe('SSO sign-in through a real OpenID provider', () => {
     await runtime.services.db.query(`INSERT INTO groups (name) VALUES ('soc-team')`);
     await runtime.services.collections.grantToGroup(soc.id, 'soc-team');
     await uploadAndWait(runtime, 'soc-notes', 'orion.md', '# Orion\n\nThe Orion B0 tape-out date is 14 March.');
+    const created = await fetch(`${runtime.url}/api/assistants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'soc-helper', name: 'SoC helper', systemPrompt: 'Answer from the sources.', collections: ['handbook', 'soc-notes'] }),
+    });
+    assert.equal(created.status, 201);
   });
 
   after(async () => {
@@ -91,6 +97,24 @@ describe('SSO sign-in through a real OpenID provider', () => {
     provider.accounts.get('carol')!.groups = [];
     const later = await signInThroughProvider(tapeoutUrl, 'carol');
     assert.equal(((await (await api('/api/me', later.sessionCookie)).json()) as { user: { role: string } }).user.role, 'member');
+  });
+
+  it('lets a member who is in soc-team only through SSO read its collection over /v1, with a key she made in her session, and nobody else', async () => {
+    const askV1 = async (login: string) => {
+      const { sessionCookie } = await signInThroughProvider(tapeoutUrl, login);
+      const { csrfToken } = (await (await api('/api/me', sessionCookie)).json()) as { csrfToken: string };
+      const made = await api('/api/api-keys', sessionCookie, { method: 'POST', headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'script' }) });
+      const { key } = (await made.json()) as { key: string };
+      const response = await fetch(`${runtime.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'soc-helper', messages: [{ role: 'user', content: 'When is the Orion B0 tape-out date?' }] }),
+      });
+      assert.equal(response.status, 200);
+      return JSON.stringify(await response.json());
+    };
+    assert.match(await askV1('alice'), /14 March/);
+    assert.doesNotMatch(await askV1('bob'), /14 March/);
   });
 
   it('refuses a callback whose state was not issued to this browser', async () => {
