@@ -116,7 +116,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     signIn: new SignInService({ users, sessions, throttle, audit, logger, passwordSignIn: config.passwordSignIn }),
     audit,
     oidcSignIn: config.oidc
-      ? new OidcSignInService({ db, client: new OidcClient(config.oidc, `${config.publicUrl}/api/auth/oidc/callback`), directory: identity, sessions, audit, logger, settings: config.oidc })
+      ? new OidcSignInService({ db, client: new OidcClient(config.oidc, `${config.publicUrl}/api/auth/oidc/callback`), directory: identity, sessions, audit, throttle, logger, settings: config.oidc })
       : undefined,
     scim: new ScimService({ db, users, directory: identity, audit, adminGroup: config.oidc?.adminGroup }),
     groups: new GroupService(db),

@@ -39,13 +39,12 @@ export class IdentityDirectory {
   }
 
   /**
-   * Makes the user's memberships of groups managed by `manager` exactly `groupNames`: groups seen for
+   * Makes the user's memberships of groups managed by `manager` exactly `names`: groups seen for
    * the first time are created as managed; a hand-made group of the same name is taken over
    * (its members then come from the provider). The built-in `everyone` is never touched.
    * Returns the names added and removed.
    */
-  async replaceManagedMemberships(userId: string, groupNames: string[], manager: GroupManager, client: Queryable): Promise<{ added: string[]; removed: string[] }> {
-    const names = groupNames.filter((name) => name.length <= 200);
+  async replaceManagedMemberships(userId: string, names: string[], manager: GroupManager, client: Queryable): Promise<{ added: string[]; removed: string[] }> {
     if (names.length) {
       await client.query(
         `INSERT INTO groups (name, description, managed_by) SELECT n, 'Managed by the identity provider', $2 FROM unnest($1::text[]) AS n

@@ -4,6 +4,7 @@ import { hashApiKey } from '../auth/apiKeys.ts';
 import type { IssuedSession, SessionService } from '../auth/SessionService.ts';
 import type { OidcConfig } from '../config/index.ts';
 import type { Database } from '../db/Database.ts';
+import type { SignInThrottle } from '../limits/SignInThrottle.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { IdentityDirectory } from './IdentityDirectory.ts';
 import { OidcProtocolError, type OidcClient, type OidcIdentity } from './oidc/OidcClient.ts';
@@ -16,7 +17,8 @@ export type SsoFailure =
   | 'sso_email_unverified'
   | 'sso_domain_not_allowed'
   | 'sso_account_deactivated'
-  | 'sso_unavailable';
+  | 'sso_unavailable'
+  | 'sso_too_many_attempts';
 
 /** Why an SSO sign-in did not happen: `code` for the sign-in page, `message` for people, `reason` for the log. */
 export class SsoError extends Error {
@@ -47,6 +49,7 @@ export class OidcSignInService {
       directory: IdentityDirectory;
       sessions: SessionService;
       audit: AuditLog;
+      throttle: SignInThrottle;
       logger: Logger;
       settings: OidcConfig;
     },
@@ -64,7 +67,11 @@ export class OidcSignInService {
     });
   }
 
-  async begin(returnTo: string | undefined): Promise<{ attemptToken: string; redirectUrl: string }> {
+  async begin(returnTo: string | undefined, ip: string): Promise<{ attemptToken: string; redirectUrl: string }> {
+    await this.deps.throttle.startedSso(ip).catch((error: unknown) => {
+      this.deps.logger.warn({ ip }, 'SSO sign-in start refused: too many from this address');
+      throw new SsoError('sso_too_many_attempts', error instanceof Error ? error.message : 'Too many sign-ins started from here.');
+    });
     let request;
     try {
       request = await this.deps.client.authorizationRequest();

@@ -4,6 +4,8 @@ import { isRefusal, secondsUntil, type RateLimiters } from './rateLimiters.ts';
 const ipWindowSeconds = 15 * 60;
 const firstBackoffSeconds = 60;
 const longestBackoffSeconds = 60 * 60;
+/** SSO sign-ins started per address in 15 minutes: generous for an office behind one address, a bound on stored attempts. */
+const ssoStartsPerIp = 300;
 
 /**
  * Failed sign-ins, limited per client address (a number per 15 minutes) and per account: after
@@ -16,6 +18,7 @@ export class SignInThrottle {
   private readonly perIp;
   private readonly accountFailures;
   private readonly accountLockout;
+  private readonly ssoStarts;
 
   constructor(
     limiters: RateLimiters,
@@ -24,6 +27,15 @@ export class SignInThrottle {
     this.perIp = limiters.create({ keyPrefix: 'sign-in-ip', points: limits.maxFailuresPerIp, duration: ipWindowSeconds });
     this.accountFailures = limiters.create({ keyPrefix: 'sign-in-account-failures', points: Number.MAX_SAFE_INTEGER, duration: 24 * 60 * 60 });
     this.accountLockout = limiters.create({ keyPrefix: 'sign-in-account-lockout', points: 1, duration: 1 });
+    this.ssoStarts = limiters.create({ keyPrefix: 'sso-start-ip', points: ssoStartsPerIp, duration: ipWindowSeconds });
+  }
+
+  /** Counts an SSO sign-in started from this address; refuses (429) past the limit, since each start stores an attempt. */
+  async startedSso(ip: string): Promise<void> {
+    await this.ssoStarts.consume(ip).catch((outcome: unknown) => {
+      if (!isRefusal(outcome)) throw outcome;
+      throw new TooManyRequestsError('too_many_attempts', `Too many sign-ins started from here; try again in ${minutes(secondsUntil(outcome))}.`, secondsUntil(outcome));
+    });
   }
 
   /** Refuses (429) while the address or the account is held back. */

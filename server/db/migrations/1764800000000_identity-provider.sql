@@ -49,10 +49,7 @@ CREATE OR REPLACE FUNCTION visible_collection_ids(p_user_id uuid) RETURNS SETOF 
      ))
 $$;
 
-CREATE INDEX audit_events_actor_idx ON audit_events (lower(actor_email), created_at DESC);
-
 -- Down Migration
-DROP INDEX IF EXISTS audit_events_actor_idx;
 CREATE OR REPLACE FUNCTION visible_collection_ids(p_user_id uuid) RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
   SELECT c.id FROM collections c
   WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = p_user_id AND u.role = 'admin')

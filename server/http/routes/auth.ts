@@ -63,7 +63,7 @@ function oidcRoutes(services: Services): Router {
   router.get('/auth/oidc/start', async (req, res) => {
     const returnTo = typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined;
     try {
-      const { attemptToken, redirectUrl } = await sso().begin(returnTo);
+      const { attemptToken, redirectUrl } = await sso().begin(returnTo, req.ip ?? 'unknown');
       res.cookie(oidcAttemptCookie, attemptToken, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: oidcCookiePath, maxAge: 10 * 60 * 1000 });
       res.redirect(303, redirectUrl);
     } catch (error) {

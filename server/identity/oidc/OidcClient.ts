@@ -95,7 +95,7 @@ export class OidcClient {
       subject: idClaims.sub,
       email: typeof claims.email === 'string' ? claims.email : undefined,
       emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-      name: [claims.name, claims.preferred_username].find((value): value is string => typeof value === 'string') ?? '',
+      name: ([claims.name, claims.preferred_username].find((value): value is string => typeof value === 'string') ?? '').slice(0, 200),
       groups: groupsOf(claims[this.settings.groupsClaim]),
       idToken: tokens.id_token,
     };
@@ -131,11 +131,15 @@ export class OidcClient {
   }
 }
 
-/** A groups claim is a list of names (or ids); some providers send one string. */
+/** More groups than this in one claim are not followed (Entra ID itself stops at 200). */
+const maxGroups = 1000;
+
+/** A groups claim is a list of names (or ids); some providers send one string. Names over 200 characters are dropped. */
 function groupsOf(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
-  return [...new Set(list.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((item) => item.trim()))];
+  const names = list.filter((item): item is string => typeof item === 'string' && item.trim() !== '' && item.length <= 200).map((item) => item.trim());
+  return [...new Set(names)].slice(0, maxGroups);
 }
 
 function describe(error: unknown): string {

@@ -91,8 +91,8 @@ export function groupResource(row: GroupRow, baseUrl: string): ScimGroup {
   };
 }
 
-const emails = z.array(z.object({ value: z.string(), primary: z.union([z.boolean(), z.string()]).optional(), type: z.string().optional() }).loose());
-const name = z.object({ formatted: z.string().optional(), givenName: z.string().optional(), familyName: z.string().optional() }).loose();
+const emails = z.array(z.object({ value: z.string().max(320), primary: z.union([z.boolean(), z.string()]).optional(), type: z.string().max(100).optional() }).loose()).max(100);
+const name = z.object({ formatted: z.string().max(500).optional(), givenName: z.string().max(200).optional(), familyName: z.string().max(200).optional() }).loose();
 /** Entra ID sends booleans as the strings "True" and "False". */
 const scimBoolean = z.union([z.boolean(), z.string().regex(/^(true|false)$/i, 'must be true or false').transform((value) => value.toLowerCase() === 'true')]);
 
@@ -122,7 +122,7 @@ function emailOf(body: { userName: string; emails?: z.infer<typeof emails> }): s
   return (body.userName.includes('@') ? body.userName : (primary?.value ?? body.userName)).trim();
 }
 
-const members = z.array(z.object({ value: z.string().min(1) }).loose());
+const members = z.array(z.object({ value: z.string().min(1).max(100) }).loose());
 
 export const groupInput = z
   .object({ displayName: z.string().trim().min(1, 'displayName is required').max(200), externalId: z.string().max(500).optional().nullable(), members: members.optional() })

@@ -181,6 +181,15 @@ describe('SSO sign-in through a real OpenID provider', () => {
     assert.equal(admin.status, 200);
   });
 
+  it('refuses SSO sign-in to an account the identity provider deactivated', async () => {
+    const { rows } = await runtime.services.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'bob@example.com'`);
+    await runtime.services.users.setActive(rows[0]!.id, false);
+    const outcome = await signInThroughProvider(tapeoutUrl, 'bob');
+    assert.equal(outcome.location, '/?signInError=sso_account_deactivated');
+    assert.equal(outcome.sessionCookie, undefined);
+    await runtime.services.users.setActive(rows[0]!.id, true);
+  });
+
   it('signs out at the provider too: sign-out answers with its end-session URL', async () => {
     const outcome = await signInThroughProvider(tapeoutUrl, 'bob');
     const me = (await (await api('/api/me', outcome.sessionCookie)).json()) as { csrfToken: string };
@@ -192,5 +201,13 @@ describe('SSO sign-in through a real OpenID provider', () => {
     assert.equal(target.searchParams.get('post_logout_redirect_uri'), `${tapeoutUrl}/`);
     assert.ok(target.searchParams.get('id_token_hint'));
     assert.equal((await api('/api/me', outcome.sessionCookie)).status, 401);
+  });
+
+  it('bounds the SSO sign-ins started from one address, since each stores an attempt', async () => {
+    const start = () => fetch(`${runtime.url}/api/auth/oidc/start`, { redirect: 'manual' });
+    const locations: string[] = [];
+    for (let i = 0; i < 300; i += 1) locations.push((await start()).headers.get('location') ?? '');
+    assert.ok(locations.slice(0, 200).every((location) => location.startsWith(provider.issuer)));
+    assert.equal((await start()).headers.get('location'), '/?signInError=sso_too_many_attempts');
   });
 });

@@ -12,6 +12,7 @@ const ssoProblems: Record<string, string> = {
   sso_domain_not_allowed: "Your account's email domain may not sign in here.",
   sso_account_deactivated: 'Your account has been deactivated. Ask your administrator.',
   sso_unavailable: 'The identity provider cannot be reached right now. Try again in a minute.',
+  sso_too_many_attempts: 'Too many sign-ins were started from this address. Try again in a few minutes.',
 };
 
 function ssoProblemFromAddress(): string | undefined {
