@@ -3,6 +3,7 @@ import type { Chunk } from './chunking/chunkDocument.ts';
 import type { IngestionJob } from './intake/ingestionJobs.ts';
 import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
 import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
+import { searchText, textAnalyzerVersion } from '../server/language/searchTokens.ts';
 import { identifierTerms } from '../server/retrieval/identifierTerms.ts';
 
 const rowsPerInsert = 200;
@@ -53,26 +54,38 @@ export async function swapInVersion(
 }
 
 /** Where chunks go: a document version of a collection. */
-export type ChunkTarget = Pick<IngestionJob, 'documentId' | 'collectionId' | 'targetVersion' | 'textSearchConfig'>;
+export type ChunkTarget = Pick<IngestionJob, 'documentId' | 'collectionId' | 'targetVersion'>;
 
-/** Writes chunks with one model's vectors, in multi-row inserts. */
+const columnTypes = ['int', 'text', 'text[]', 'int', 'int', 'int', 'text', 'text[]', 'text', 'text'];
+
+/**
+ * Writes chunks with one model's vectors, in multi-row inserts. Each chunk's search vector is
+ * built from its segmented words (searchTokens.ts) with the collection's text-search
+ * configuration as it is now, read under a share lock: a language change waits for this
+ * transaction, and its reindexing then sees these rows.
+ */
 export async function insertChunks(client: pg.PoolClient, job: ChunkTarget, chunks: Chunk[], { model, embeddings }: ChunkVectors): Promise<void> {
-  const fixed = 5; // $1..$5 below: document, collection, version, model, text-search config
+  const fixed = 5; // $1..$5 below: document, collection, version, model, text analyzer
   for (let start = 0; start < chunks.length; start += rowsPerInsert) {
     const values: unknown[] = [];
     const tuples = chunks.slice(start, start + rowsPerInsert).map((chunk, offset) => {
       const ordinal = start + offset;
       const embedding = embeddings[ordinal]!;
-      const p = fixed + values.length; // placeholders $p+1 .. $p+8 are this row's values
+      const p = fixed + values.length; // placeholders $p+1 .. $p+10 are this row's values
       const identifiers = identifierTerms([...chunk.headingPath, chunk.text].join('\n'));
-      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding), identifiers);
-      return `($1, $2, $3, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $4, $${p + 6}, $${p + 7}::vector, $5::regconfig, $${p + 8}::text[])`;
+      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding), identifiers,
+        searchText(chunk.headingPath.join('\n')), searchText(chunk.text));
+      return `(${columnTypes.map((type, i) => `$${p + i + 1}::${type}`).join(', ')})`;
     });
     await client.query(
-      `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
-                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers)
-       VALUES ${tuples.join(', ')}`,
-      [job.documentId, job.collectionId, job.targetVersion, model, job.textSearchConfig, ...values],
+      `WITH collection AS (SELECT text_search_config AS config FROM collections WHERE id = $2 FOR SHARE)
+       INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
+                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers, tsv, text_analyzer)
+       SELECT $1, $2, $3, v.ordinal, v.text, v.heading_path, v.page, v.token_count, $4, v.dimension, v.embedding::vector,
+              collection.config, v.identifiers, chunk_search_vector(collection.config, v.heading_words, v.body_words, v.identifiers), $5
+         FROM collection, (VALUES ${tuples.join(', ')})
+              v(ordinal, text, heading_path, page, token_count, dimension, embedding, identifiers, heading_words, body_words)`,
+      [job.documentId, job.collectionId, job.targetVersion, model, textAnalyzerVersion, ...values],
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
 import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
+import { requestTextReindexing } from '../ingestion/reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';
 import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
 import { AuditRetention } from './audit/AuditRetention.ts';
@@ -83,6 +84,8 @@ async function seedUntilDone(services: Services, seed: boolean, retryMs: number,
     if (seed) await seedDemoContent(services);
     await queueUnfinishedIngestion(services);
     await requestReembedding(services);
+    await services.collectionLanguages.detectUndetermined();
+    await requestTextReindexing(services);
     await requestSentenceVectors(services);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');

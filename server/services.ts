@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { AssistantAnswerer } from './answering/AssistantAnswerer.ts';
 import { AssistantService } from './assistants/AssistantService.ts';
+import { CollectionLanguages } from './collections/CollectionLanguages.ts';
 import { CollectionService } from './collections/CollectionService.ts';
 import type { Config } from './config/index.ts';
 import { Database } from './db/Database.ts';
@@ -65,6 +66,7 @@ export interface Services {
   /** The source viewer: cited passages in context and original files, under the asker's grants. */
   sources: SourceService;
   collections: CollectionService;
+  collectionLanguages: CollectionLanguages;
   assistants: AssistantService;
   chunks: ChunkReader;
   retriever: HybridRetriever;
@@ -125,6 +127,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     slackBindings: new SlackChannelBindings(db),
     sources: new SourceService(db),
     collections,
+    collectionLanguages: new CollectionLanguages(db),
     assistants,
     chunks,
     retriever,

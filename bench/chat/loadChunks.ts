@@ -22,7 +22,7 @@ export async function loadChunks(services: Services, collectionId: string, count
         `INSERT INTO documents (collection_id, external_id, title, filename, content_hash, status, version) VALUES ($1, $2, $3, $2, md5($2), 'ready', 1) RETURNING id`,
         [collectionId, source.file, source.title],
       );
-      await insertChunks(client, { documentId: rows[0]!.id, collectionId, targetVersion: 1, textSearchConfig: 'english' }, chunks, { model: services.embedder.model, embeddings });
+      await insertChunks(client, { documentId: rows[0]!.id, collectionId, targetVersion: 1 }, chunks, { model: services.embedder.model, embeddings });
     });
   }
   await services.db.query(`CREATE INDEX chunks_embedding_hnsw_512 ON chunks USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE embedding_dimension = 512`);

@@ -36,7 +36,8 @@ export async function chunkDocument(document: ParsedDocument, options: ChunkingO
     chunkSize: options.chunkSize,
     chunkOverlap: options.chunkOverlap,
     lengthFunction: countTokens,
-    separators: ['\n\n', '\n', '. ', '; ', ', ', ' ', ''],
+    // Sentence ends first, in the scripts that write them without a space (。！？) too, then clauses.
+    separators: ['\n\n', '\n', '. ', '。', '！', '？', '؟ ', '। ', '; ', '；', ', ', '，', '、', '، ', ' ', ''],
   });
   const chunks: Chunk[] = [];
   const path: { level: number; text: string }[] = [];

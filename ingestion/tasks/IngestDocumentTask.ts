@@ -4,6 +4,7 @@ import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { failJob, loadIngestionJob, markJob, type IngestionJob, type JobUpdate } from '../intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../intake/storedFiles.ts';
+import { requestTextReindexing } from '../reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
@@ -74,6 +75,8 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   if (!embedders.some(Boolean)) {
     throw new IngestFailure('embedding_model_mismatch', `The collection is embedded with ${job.embeddingModel}, but the configured embedder is ${services.embedder.model}.`);
   }
+  // A new collection's language is named from its first document, before that is indexed with it.
+  const languageDetected = !job.languageKnown && (await services.collectionLanguages.detectFromSample(job.collectionId, languageSample(chunks)));
   await report({ stage: 'embedding', progress: 20 });
   const vectorSets: ChunkVectors[] = [];
   for (const embedder of embedders) {
@@ -98,7 +101,19 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
   await requestSentenceVectors(services, { id: job.documentId, version: job.targetVersion, model: job.embeddingModel });
+  // Documents indexed before the language was known (too short to tell) are indexed again with it.
+  if (languageDetected) await requestTextReindexing(services, job.collectionId);
   return { chunks: chunks.length, swapped: true };
+}
+
+/** Enough of a document's text for detectLanguage, which reads no more. */
+function languageSample(chunks: Chunk[]): string {
+  let sample = '';
+  for (const chunk of chunks) {
+    if (sample.length > 6000) break;
+    sample += `${chunk.text}\n`;
+  }
+  return sample;
 }
 
 /** Embeds in steps, reporting progress from 20% to 90% and an ETA from the pace so far. */

@@ -17,7 +17,6 @@ interface Target {
   currentModel: string;
   newModel: string | null;
   newDimension: number | null;
-  textSearchConfig: string;
 }
 
 /**
@@ -62,8 +61,7 @@ export function reembedCollectionTask(services: Services): TaskDefinition<Reembe
 
 async function loadTarget(services: Services, collectionId: string): Promise<Target | undefined> {
   const { rows } = await services.db.query<Target>(
-    `SELECT id, embedding_model AS "currentModel", reembedding_model AS "newModel", reembedding_dimension AS "newDimension",
-            text_search_config::text AS "textSearchConfig"
+    `SELECT id, embedding_model AS "currentModel", reembedding_model AS "newModel", reembedding_dimension AS "newDimension"
        FROM collections WHERE id = $1`,
     [collectionId],
   );
@@ -99,7 +97,7 @@ async function reembedDocument(services: Services, target: Target, document: { i
     const { rows: current } = await client.query<{ version: number }>('SELECT version FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
     if (current[0]?.version !== document.version) return;
     await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2 AND embedding_model = $3', [document.id, document.version, target.newModel]);
-    const chunkTarget = { documentId: document.id, collectionId: target.id, targetVersion: document.version, textSearchConfig: target.textSearchConfig };
+    const chunkTarget = { documentId: document.id, collectionId: target.id, targetVersion: document.version };
     await insertChunks(client, chunkTarget, rows, { model: target.newModel!, embeddings });
   });
 }

@@ -1,6 +1,8 @@
 import type { Principal } from '../auth/Principal.ts';
 import type { Database, Queryable } from '../db/Database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { textSearchConfigFor } from '../language/languages.ts';
+import { textAnalyzerVersion } from '../language/searchTokens.ts';
 
 export interface Collection {
   id: string;
@@ -10,6 +12,9 @@ export interface Collection {
   embeddingModel: string;
   embeddingDimension: number;
   textSearchConfig: string;
+  /** Set by an admin; null while it is detected from the text (detectedLanguage). */
+  language: string | null;
+  detectedLanguage: string | null;
 }
 
 export interface NewCollection {
@@ -18,7 +23,8 @@ export interface NewCollection {
   description?: string;
   embeddingModel: string;
   embeddingDimension: number;
-  textSearchConfig?: string;
+  /** A listed language's code; omitted or null: detected from the first documents. */
+  language?: string | null;
   chunkSize?: number;
   chunkOverlap?: number;
   createdBy?: string | null;
@@ -36,25 +42,30 @@ export interface CollectionListing extends Collection {
 }
 
 const columns = `id, slug, name, description, embedding_model AS "embeddingModel",
-  embedding_dimension AS "embeddingDimension", text_search_config::text AS "textSearchConfig"`;
+  embedding_dimension AS "embeddingDimension", text_search_config::text AS "textSearchConfig",
+  language, detected_language AS "detectedLanguage"`;
 
 export class CollectionService {
   constructor(private readonly db: Database) {}
 
   async create(input: NewCollection, client: Queryable = this.db): Promise<Collection> {
     const { rows } = await client.query<Collection>(
-      `INSERT INTO collections (slug, name, description, embedding_model, embedding_dimension, text_search_config, created_by, chunk_size, chunk_overlap)
-       VALUES ($1, $2, $3, $4, $5, $6::regconfig, $7, $8, $9) RETURNING ${columns}`,
+      // No chunks yet, so nothing is indexed with an older segmentation or configuration.
+      `INSERT INTO collections (slug, name, description, embedding_model, embedding_dimension, text_search_config, created_by, chunk_size, chunk_overlap,
+                               language, text_index_analyzer, text_index_config)
+       VALUES ($1, $2, $3, $4, $5, $6::regconfig, $7, $8, $9, $10, $11, $6::regconfig) RETURNING ${columns}`,
       [
         input.slug,
         input.name,
         input.description ?? '',
         input.embeddingModel,
         input.embeddingDimension,
-        input.textSearchConfig ?? 'english',
+        textSearchConfigFor(input.language ?? null),
         input.createdBy ?? null,
         input.chunkSize ?? 512,
         input.chunkOverlap ?? 77,
+        input.language ?? null,
+        textAnalyzerVersion,
       ],
     );
     return rows[0]!;
@@ -90,14 +101,6 @@ export class CollectionService {
     );
     if (!rows[0]?.visible) throw new NotFoundError(what);
     if (!rows[0].editable) throw new ForbiddenError(`Only admins and the collection's editors can do this.`);
-  }
-
-  /** Refuses a text-search configuration this Postgres does not have, listing the ones it has. */
-  async assertTextSearchConfig(name: string): Promise<void> {
-    const { rows } = await this.db.query<{ cfgname: string }>('SELECT cfgname FROM pg_ts_config ORDER BY cfgname');
-    if (!rows.some((row) => row.cfgname === name)) {
-      throw new ValidationError(`textSearchConfig: unknown configuration "${name}"; available: ${rows.map((row) => row.cfgname).join(', ')}.`);
-    }
   }
 
   async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {

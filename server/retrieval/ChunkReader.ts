@@ -2,6 +2,8 @@ import type { Database } from '../db/Database.ts';
 import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/embeddingIndex.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
+import { suitsSentenceEncoder } from '../language/languages.ts';
+import { searchTokens } from '../language/searchTokens.ts';
 import { identifierQuery, identifierTerms } from './identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
 
@@ -46,6 +48,8 @@ const issuedScopes = new WeakSet<object>();
 interface CollectionInScope {
   id: string;
   config: string;
+  /** Its language, set or detected (null while unknown). */
+  language: string | null;
   /** The model of the collection's current vectors. */
   model: string;
 }
@@ -90,10 +94,11 @@ export class ChunkReader {
    * come from the statistics tables; term counts from weighted_term_frequency(). Words are reduced
    * to letters and digits and lexemes are quoted, so no input breaks the query syntax. One query
    * per text-search configuration in scope, each with a constant tsquery, so the GIN index finds
-   * the candidates.
+   * the candidates. The query is segmented into words as chunks are (searchTokens.ts), so a
+   * Chinese or Thai question matches text indexed in any collection.
    */
   async fullText(who: Principal | ReadScope, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const words = [...new Set(query.match(/[\p{L}\p{N}]+/gu) ?? [])].join(' ');
+    const words = [...new Set(searchTokens(query))].join(' ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
     const { collections: readable, filtered } = await this.resolve(who, options);
@@ -118,14 +123,14 @@ export class ChunkReader {
        candidates AS MATERIALIZED (
          -- tsv || '' detoasts each vector once here, not once per ts_rank call below.
          SELECT c.id, c.tsv || ''::tsvector AS tsv, c.token_count FROM chunks c
-          WHERE c.tsv @@ $5::tsquery AND c.text_search_config = $6::regconfig
+          WHERE c.tsv @@ $5::tsquery
             AND (c.collection_id, c.embedding_model) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
-            AND ($9::uuid[] IS NULL OR c.document_id = ANY($9::uuid[]))),
+            AND ($8::uuid[] IS NULL OR c.document_id = ANY($8::uuid[]))),
        scored AS (
-         SELECT m.id, sum(t.idf * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * m.token_count / $7::float8))) AS score
+         SELECT m.id, sum(t.idf * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * m.token_count / $6::float8))) AS score
            FROM candidates m CROSS JOIN terms t CROSS JOIN LATERAL (SELECT weighted_term_frequency(m.tsv, t.lexeme) AS tf OFFSET 0) f
           WHERE f.tf > 0
-          GROUP BY m.id ORDER BY score DESC, m.id LIMIT $8)
+          GROUP BY m.id ORDER BY score DESC, m.id LIMIT $7)
        SELECT ${hitColumns}, s.score
          FROM scored s
          CROSS JOIN LATERAL (SELECT * FROM chunks WHERE chunks.id = s.id OFFSET 0) c
@@ -134,7 +139,7 @@ export class ChunkReader {
         ORDER BY s.score DESC, c.id`,
       [scope.collectionIds, scope.models, statistics.terms.map((term) => identifierQuery([term.lexeme])),
         statistics.terms.map((term) => inverseDocumentFrequency(term.chunks, statistics.chunks)),
-        identifierQuery(matched.map((term) => term.lexeme)), scope.config, statistics.averageLength, limit, documentIds],
+        identifierQuery(matched.map((term) => term.lexeme)), statistics.averageLength, limit, documentIds],
     );
     return rows;
   }
@@ -165,9 +170,14 @@ export class ChunkReader {
     return hits.map(({ embeddingModel: _, ...hit }) => hit);
   }
 
-  /** Cosine nearest neighbours by the sentence encoder's vectors (chunk_sentence_vectors), of each collection's current chunks. */
+  /**
+   * Cosine nearest neighbours by the sentence encoder's vectors (chunk_sentence_vectors), of each
+   * collection's current chunks; only collections in a language the encoder knows have them.
+   */
   async nearestBySentence(who: Principal | ReadScope, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const { collections: scope, filtered } = await this.resolve(who, options);
+    const resolved = await this.resolve(who, options);
+    const scope = resolved.collections.filter((collection) => suitsSentenceEncoder(collection.language));
+    const filtered = resolved.filtered;
     if (scope.length === 0 || filtered?.ids.length === 0) return [];
     const ranked = searchedExactly(filtered)
       ? `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
@@ -252,7 +262,7 @@ export class ChunkReader {
   /** The collections the principal (or the audience it stands for) may read, decided in SQL, narrowed to `requested`. */
   private async scopeOf(principal: Principal, requested: string[] | undefined): Promise<CollectionInScope[]> {
     const { rows } = await this.db.query<CollectionInScope>(
-      `SELECT id, text_search_config::text AS config, embedding_model AS model FROM collections
+      `SELECT id, text_search_config::text AS config, coalesce(language, detected_language) AS language, embedding_model AS model FROM collections
         WHERE id IN (SELECT readable_collection_ids($1, $3)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [principal.userId, requested ?? null, principal.audienceGroupId ?? null],
     );

@@ -4,6 +4,8 @@ import type { Embedder } from '../inference/embeddings/Embedder.ts';
 import type { Reranker } from '../inference/reranking/Reranker.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ChunkHit, ChunkReader } from './ChunkReader.ts';
+import { suitsSentenceEncoder } from '../language/languages.ts';
+import { isMostlyLatin } from '../language/searchTokens.ts';
 import { withoutNearDuplicates } from './nearDuplicates.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
 
@@ -61,7 +63,9 @@ export class HybridRetriever {
       .filter((embedder) => models.has(embedder.model))
       .map((embedder) => this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(readable, vector, embedder.model, limit), query));
     const encoder = this.vectors.sentenceEncoder;
-    if (encoder) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(readable, vector, encoder.model, limit), query));
+    // The bundled encoder knows English only: on other text its vectors only add noise.
+    const encoderFits = isMostlyLatin(query) && readable.collections.some((collection) => suitsSentenceEncoder(collection.language));
+    if (encoder && encoderFits) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(readable, vector, encoder.model, limit), query));
     const [textHits, ...vectorHits] = await Promise.all([this.chunks.fullText(readable, query, limit), ...searches]);
     const fused = withoutNearDuplicates(fuse([textHits!, ...vectorHits]).slice(0, candidates));
     const ranked = await this.rerank(query, fused, options);

@@ -21,7 +21,7 @@ describe('tapeout eval', () => {
     const scores = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1));
     assert.deepEqual(
       { queries: scores.queries, ndcgAt10: scores.ndcgAt10, recallAt10: scores.recallAt10, embedder: scores.embedder },
-      { queries: 2, ndcgAt10: 1, recallAt10: 1, embedder: 'tapeout-hashing-v2' },
+      { queries: 2, ndcgAt10: 1, recallAt10: 1, embedder: 'tapeout-hashing-v3' },
     );
     const lines = (await readFile(runFile, 'utf8')).trim().split('\n');
     assert.match(lines[0]!, /^q1 Q0 d1 1 \d+\.\d{6} tapeout$/);

@@ -4,11 +4,20 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../../../ingestion/intake/receiveUploads.ts';
 import { requestReembedding } from '../../../ingestion/reembedding/requestReembedding.ts';
+import { requestTextReindexing } from '../../../ingestion/reindexing/requestTextReindexing.ts';
+import { requestSentenceVectors } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
+import { findLanguage, languages } from '../../language/languages.ts';
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, requireAdmin } from '../authenticate.ts';
+
+/** 'auto' (null: detect it) or a listed language's code. */
+const languageChoice = z
+  .string()
+  .refine((choice) => choice === 'auto' || findLanguage(choice) !== undefined, { message: `use "auto" or one of ${languages.map((l) => l.code).join(', ')}` })
+  .transform((choice) => (choice === 'auto' ? null : choice));
 
 const newCollection = z
   .object({
@@ -17,14 +26,15 @@ const newCollection = z
     description: z.string().max(2000).optional(),
     chunkSize: z.number().int().min(64).max(8192).optional(),
     chunkOverlap: z.number().int().min(0).optional(),
-    /** A Postgres text-search configuration: a language's stemmer, or 'simple' for languages without one. */
-    textSearchConfig: z.string().regex(/^[a-z_]{1,63}$/, 'a Postgres text-search configuration name, such as english, german or simple').optional(),
+    /** 'auto' (the default: detected from the first documents) or a language code such as en, zh, ar. */
+    language: languageChoice.optional(),
   })
   .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
 
 const collectionPatch = z
   .object({
     name: z.string().trim().min(1).max(200),
+    language: languageChoice,
     description: z.string().max(2000),
     chunkSize: z.number().int().min(64).max(8192),
     chunkOverlap: z.number().int().min(0),
@@ -53,7 +63,6 @@ export function collectionRoutes(services: Services): Router {
   router.post('/collections', requireAdmin, audited(services.audit, 'collection.created', undefined, bodyFields('slug', 'name')), async (req, res) => {
     const body = newCollection.parse(req.body);
     if (await services.collections.findBySlug(body.slug)) throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
-    if (body.textSearchConfig) await services.collections.assertTextSearchConfig(body.textSearchConfig);
     const collection = await services.collections.create({
       ...body,
         embeddingModel: services.embedder.model,
@@ -64,13 +73,19 @@ export function collectionRoutes(services: Services): Router {
   });
 
   router.get('/collections', async (req, res) => {
-    res.json({ collections: await services.collections.list(principalOf(req)), embeddingModel: services.embedder.model });
+    res.json({ collections: await services.collections.list(principalOf(req)), embeddingModel: services.embedder.model, languages: languages.map((l) => l.code) });
   });
 
   router.patch('/collections/:slug', requireAdmin, audited(services.audit, 'collection.updated', param('collection', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })), async (req, res) => {
     const patch = collectionPatch.parse(req.body);
     const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    await services.collections.update(collection.id, patch);
+    const { language, ...settings } = patch;
+    if (Object.keys(settings).length > 0) await services.collections.update(collection.id, settings);
+    if (language !== undefined) {
+      await services.collectionLanguages.choose(collection.id, language);
+      await requestTextReindexing(services, collection.id);
+      await requestSentenceVectors(services);
+    }
     res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
   });
 

@@ -1,3 +1,5 @@
+import { searchTokens } from '../../language/searchTokens.ts';
+import { identifierTerms } from '../../retrieval/identifierTerms.ts';
 import type { Embedder } from './Embedder.ts';
 
 /**
@@ -9,8 +11,9 @@ import type { Embedder } from './Embedder.ts';
 export class HashingEmbedder implements Embedder {
   // Stored vectors are tagged with this name: any change to the features must bump it, and
   // collections embedded with the old version are then re-embedded (ReembedCollectionTask).
-  // v2: function words no longer hashed alone.
-  readonly model = 'tapeout-hashing-v2';
+  // v2: function words no longer hashed alone. v3: words as search segments them (Chinese,
+  // Japanese and Korean as character bigrams, Thai by dictionary), no longer whole clauses.
+  readonly model = 'tapeout-hashing-v3';
   readonly mode = 'embedded';
 
   constructor(private readonly size = 512) {}
@@ -29,7 +32,7 @@ export class HashingEmbedder implements Embedder {
 
   private embed(text: string): number[] {
     const vector = new Float64Array(this.size);
-    const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+    const words = searchTokens(text.toLowerCase());
     const add = (feature: string, weight: number) => {
       const hash = fnv1a(feature);
       vector[hash % this.size]! += hash & 0x80000000 ? -weight : weight;
@@ -42,6 +45,8 @@ export class HashingEmbedder implements Embedder {
       const padded = `#${word}#`;
       for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.25);
     });
+    // Identifiers whole (clk_div_en), as the full-text index keeps them, beside their parts.
+    for (const identifier of identifierTerms(text)) add(`w:${identifier}`, 1);
     for (let i = 0; i < vector.length; i++) vector[i] = Math.sign(vector[i]!) * Math.log1p(Math.abs(vector[i]!));
     const norm = Math.hypot(...vector) || 1;
     return Array.from(vector, (value) => value / norm);

@@ -44,7 +44,7 @@ describe('HTTP API', () => {
         reranker: ['embedded', true],
       },
     );
-    assert.equal(body.components.embeddings.detail, 'CPU embedder tapeout-hashing-v2, sentence vectors universal-sentence-encoder-lite');
+    assert.equal(body.components.embeddings.detail, 'CPU embedder tapeout-hashing-v3, sentence vectors universal-sentence-encoder-lite');
   });
 
   it('lists the three demo assistants to a bearer API key', async () => {

@@ -45,10 +45,13 @@ describe('collections and documents API', () => {
     assert.deepEqual([duplicate.status, (await duplicate.json()).error.code], [409, 'conflict']);
     const bad = await fetch(`${runtime.url}/api/collections`, json({ slug: '../Timing', name: 'x' }));
     assert.deepEqual([bad.status, (await bad.json()).error.code], [400, 'invalid_request']);
-    const german = await fetch(`${runtime.url}/api/collections`, json({ slug: 'handbuch', name: 'Handbuch', textSearchConfig: 'german' }));
-    assert.equal((await german.json()).collection.textSearchConfig, 'german');
-    const klingon = await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'tlh', name: 'x', textSearchConfig: 'klingon' }))).json();
-    assert.match(klingon.error.message, /unknown configuration "klingon"; available: .*simple/);
+    const german = (await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'handbuch', name: 'Handbuch', language: 'de' }))).json()).collection;
+    assert.deepEqual([german.language, german.textSearchConfig], ['de', 'german']);
+    const automatic = (await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'notes', name: 'Notes' }))).json()).collection;
+    assert.deepEqual([automatic.language, automatic.detectedLanguage, automatic.textSearchConfig], [null, null, 'simple']);
+    const klingon = await fetch(`${runtime.url}/api/collections`, json({ slug: 'tlh', name: 'x', language: 'tlh' }));
+    assert.equal(klingon.status, 400);
+    assert.match((await klingon.json()).error.message, /language: use "auto" or one of en, zh, ja, ko, ar, he, de/);
   });
 
   it('takes a Markdown, a PDF, a DOCX and a PPTX to ready, with chunks', async () => {

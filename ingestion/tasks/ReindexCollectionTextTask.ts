@@ -1,0 +1,80 @@
+import type { Database } from '../../server/db/Database.ts';
+import { searchText, textAnalyzerVersion } from '../../server/language/searchTokens.ts';
+import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
+
+export interface ReindexCollectionTextData {
+  collectionId: string;
+}
+
+export const reindexCollectionTextTaskName = 'ReindexCollectionTextTask';
+const chunksPerBatch = 500;
+
+/**
+ * Rewrites the search vectors of a collection's chunks that were indexed by an older version of
+ * the word segmentation or with another text-search configuration than the collection's (its
+ * language changed), batch by batch in id order; each batch is one UPDATE, whose trigger keeps
+ * the term statistics true. Vectors and text are untouched, and every chunk stays searchable
+ * throughout. Idempotent: a retry only finds what is still stale. Ends by recording what the
+ * collection is indexed with, when nothing stale is left under its current configuration.
+ */
+export function reindexCollectionTextTask(services: { db: Database }): TaskDefinition<ReindexCollectionTextData> {
+  return {
+    name: reindexCollectionTextTaskName,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5000 },
+    async handle({ collectionId }, context) {
+      let rewritten = 0;
+      for (;;) {
+        const pass = await reindexPass(services.db, collectionId, async (done) => {
+          rewritten += done;
+          await context.updateProgress({ collectionId, stage: 'reindexing text', chunks: rewritten });
+        });
+        if (pass === 0 && (await markIndexed(services.db, collectionId))) break;
+      }
+      if (rewritten > 0) services.db.noteWrites();
+      context.logger.info({ collectionId, chunks: rewritten }, 'collection text reindexed');
+      return { chunks: rewritten };
+    },
+  };
+}
+
+/** One walk over the collection's chunks in id order; returns how many it rewrote. */
+async function reindexPass(db: Database, collectionId: string, progress: (done: number) => Promise<void>): Promise<number> {
+  let after = '0';
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.query<{ id: string; text: string; headingPath: string[] }>(
+      `SELECT c.id::text AS id, c.text, c.heading_path AS "headingPath"
+         FROM chunks c JOIN collections col ON col.id = c.collection_id
+        WHERE c.collection_id = $1 AND c.id > $2::bigint AND (c.text_analyzer <> $3 OR c.text_search_config <> col.text_search_config)
+        ORDER BY c.id LIMIT ${chunksPerBatch}`,
+      [collectionId, after, textAnalyzerVersion],
+    );
+    if (rows.length === 0) return total;
+    await db.query(
+      `UPDATE chunks c SET tsv = chunk_search_vector(col.text_search_config, u.heading, u.body, c.identifiers),
+              text_search_config = col.text_search_config, text_analyzer = $4
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) u(id, heading, body), collections col
+        WHERE c.id = u.id AND col.id = c.collection_id`,
+      [rows.map((row) => row.id), rows.map((row) => searchText(row.headingPath.join('\n'))), rows.map((row) => searchText(row.text)), textAnalyzerVersion],
+    );
+    total += rows.length;
+    after = rows.at(-1)!.id;
+    await progress(rows.length);
+  }
+}
+
+/** Records the collection as indexed, unless a chunk is stale again (its language changed meanwhile). */
+async function markIndexed(db: Database, collectionId: string): Promise<boolean> {
+  return db.transaction(async (client) => {
+    await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [collectionId]);
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM chunks c JOIN collections col ON col.id = c.collection_id
+        WHERE c.collection_id = $1 AND (c.text_analyzer <> $2 OR c.text_search_config <> col.text_search_config) LIMIT 1`,
+      [collectionId, textAnalyzerVersion],
+    );
+    if (rowCount) return false;
+    await client.query('UPDATE collections SET text_index_analyzer = $2, text_index_config = text_search_config WHERE id = $1', [collectionId, textAnalyzerVersion]);
+    return true;
+  });
+}
