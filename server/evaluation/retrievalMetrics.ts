@@ -10,20 +10,28 @@ export interface RetrievalScores {
   recallAt10: number;
   recallAt100: number;
   mrrAt10: number;
-  /** Queries with at least one judgment above 0: the only ones scored. */
+  /** Queries with text and at least one judgment above 0: the only ones scored. */
   queries: number;
+  /** Queries judged above 0 that the query file has no text for: not asked, so not scored. */
+  skippedWithoutText: number;
 }
 
 /**
  * The standard BEIR/trec_eval figures: graded nDCG@10 (gain = the judgment, ideal ranking from
- * every judged document of the query), recall@k and MRR@10 over documents judged above 0.
+ * every judged document of the query), recall@k and MRR@10 over documents judged above 0, for
+ * the queries asked (`asked`: those with text), as trec_eval scores only queries in the run.
  */
-export function scoreRun(run: Map<string, RankedDocument[]>, qrels: Qrels): RetrievalScores {
+export function scoreRun(run: Map<string, RankedDocument[]>, qrels: Qrels, asked: ReadonlySet<string>): RetrievalScores {
   const totals = { ndcgAt10: 0, recallAt10: 0, recallAt100: 0, mrrAt10: 0 };
   let queries = 0;
+  let skippedWithoutText = 0;
   for (const [queryId, judgments] of qrels) {
     const relevant = [...judgments].filter(([, grade]) => grade > 0);
     if (relevant.length === 0) continue;
+    if (!asked.has(queryId)) {
+      skippedWithoutText += 1;
+      continue;
+    }
     queries += 1;
     const ranking = (run.get(queryId) ?? []).map((hit) => hit.documentId);
     const gainAt = (rank: number) => judgments.get(ranking[rank]!) ?? 0;
@@ -37,7 +45,7 @@ export function scoreRun(run: Map<string, RankedDocument[]>, qrels: Qrels): Retr
     totals.mrrAt10 += firstRelevant >= 0 ? 1 / (firstRelevant + 1) : 0;
   }
   const mean = (value: number) => (queries ? Math.round((value / queries) * 10_000) / 10_000 : 0);
-  return { ndcgAt10: mean(totals.ndcgAt10), recallAt10: mean(totals.recallAt10), recallAt100: mean(totals.recallAt100), mrrAt10: mean(totals.mrrAt10), queries };
+  return { ndcgAt10: mean(totals.ndcgAt10), recallAt10: mean(totals.recallAt10), recallAt100: mean(totals.recallAt100), mrrAt10: mean(totals.mrrAt10), queries, skippedWithoutText };
 }
 
 /** TREC run format: `qid Q0 docid rank score tag`, one line per ranked document. */

@@ -40,7 +40,8 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
     const ingestSeconds = (performance.now() - started) / 1000;
     const run = await runQueries(services, collectionId, dataset.queries);
     if (options.runFile) await writeFile(options.runFile, formatTrecRun(run));
-    const scores = scoreRun(run, dataset.qrels);
+    const scores = scoreRun(run, dataset.qrels, new Set(dataset.queries.map((query) => query.id)));
+    if (scores.skippedWithoutText > 0) console.error(`Skipped ${scores.skippedWithoutText} judged queries that queries.jsonl has no text for.`);
     console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...scores, embedder: services.embedder.model, sentenceEncoder: services.inference.sentenceEncoder?.model ?? null, reranker: services.config.reranker?.model ?? null, ingestSeconds: Math.round(ingestSeconds) }, null, 2));
     return 0;
   } finally {
