@@ -1,3 +1,6 @@
+import { searchTokens } from '../language/searchTokens.ts';
+import { identifierTerms } from '../retrieval/identifierTerms.ts';
+
 export interface AnswerSource {
   /** The citation number, [n] in the answer. */
   number: number;
@@ -14,28 +17,35 @@ const stopWords = new Set(
   'a an and are as at be by can do does for from how i in is it of on or should that the this to was what when where which who why will with you your'.split(' '),
 );
 
-/** Words, plus the parts of identifiers such as clk_div_en or u_core/u_alu, lower-cased. */
+/**
+ * A text's terms: its words as search segments them (Chinese, Japanese and Korean as character
+ * bigrams, Thai by dictionary, identifiers in parts), lower-cased, plus identifiers whole.
+ */
 function terms(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}_/.-]+/gu) ?? [];
-  return words.flatMap((word) => {
-    const cleaned = word.replace(/^[./-]+|[./-]+$/g, '');
-    const parts = cleaned.split(/[_/.-]+/).filter((part) => part.length > 1);
-    return [cleaned, ...(parts.length > 1 ? parts : [])].filter((term) => term && !stopWords.has(term));
-  });
+  const words = searchTokens(text.toLowerCase()).filter((word) => !stopWords.has(word));
+  return [...words, ...identifierTerms(text)];
 }
+
+// ICU's sentence rules (in Node): they end sentences at 。！？, Arabic ؟ and the Devanagari danda
+// as at . ! ?, and keep "e.g. the" or "top.v" whole.
+const sentenceSegmenter = new Intl.Segmenter('und', { granularity: 'sentence' });
+/** A sentence shorter than this (in search words) is a heading or a fragment, not an answer. */
+const minimumWords = 4;
+/** Sentences scoring below this share of the best one are left out. */
+const weakestShare = 0.35;
 
 function sentencesOf(text: string): string[] {
   return text
     .split(/\n+/)
-    .flatMap((line) => line.replace(/^\s*([-*]|\d+\.)\s+/, '').split(/(?<=[.!?])\s+(?=[A-Z`(])/))
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.split(/\s+/).length >= 4);
+    .flatMap((line) => [...sentenceSegmenter.segment(line.replace(/^\s*([-*]|\d+\.)\s+/, ''))].map((part) => part.segment.trim()))
+    .filter((sentence) => searchTokens(sentence).length >= minimumWords);
 }
 
 /**
  * Answers without a language model: the sentences of the retrieved passages that best match the
  * question (IDF-weighted term overlap, identifiers and their parts included), in source order,
- * each cited. Hand-written because it is small, deterministic and tuned to engineering text.
+ * each cited, in any language. Hand-written because it is small, deterministic and tuned to
+ * engineering text.
  */
 export function extractiveAnswer(question: string, sources: AnswerSource[], maxSentences = 3): ExtractiveAnswer {
   const queryTerms = new Set(terms(question));
@@ -53,9 +63,12 @@ export function extractiveAnswer(question: string, sources: AnswerSource[], maxS
       return { ...candidate, score: score / (1 + Math.log(candidate.terms.size)) };
     })
     .filter((candidate) => candidate.score > 0);
+  const best = Math.max(0, ...scored.map((candidate) => candidate.score));
   const seen = new Set<string>();
   const chosen = scored
     .sort((a, b) => b.score - a.score)
+    // A sentence sharing only a fragment with the question (the "en" of clk_div_en) is not quoted beside one that answers it.
+    .filter((candidate) => candidate.score >= weakestShare * best)
     .filter((candidate) => !seen.has(candidate.text) && seen.add(candidate.text))
     .slice(0, maxSentences)
     .sort((a, b) => a.source - b.source || a.position - b.position);

@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.ts';
 
 const referring = /\b(it|its|this|that|these|those|they|them|their|there|he|she|his|her|same|also|above|previous|instead)\b|^(and|what about|how about)\b/i;
 
-const rewritePrompt = `Rewrite the user's last question as one standalone search query that can be understood without the conversation. Keep every identifier, name and number exactly. Answer with the query only.`;
+const rewritePrompt = `Rewrite the user's last question as one standalone search query that can be understood without the conversation. Write it in the language of the question. Keep every identifier, name and number exactly. Answer with the query only.`;
 
 /**
  * The question to retrieve with. A follow-up ("and at the slow corner?") depends on the turns
