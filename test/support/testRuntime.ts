@@ -42,6 +42,16 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
   }
 }
 
+/** Waits until the demo corpus, ingested in the background at first start, is all ready. */
+export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
+    );
+    return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
+  }, 'the demo corpus', timeoutMs);
+}
+
 /** A collection on the runtime's embedder, readable by everyone. */
 export async function createOpenCollection(runtime: TestRuntime, slug: string): Promise<string> {
   const { services } = runtime;

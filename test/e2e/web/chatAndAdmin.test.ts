@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } from '../../support/browser.ts';
 import { skipOrFail } from '../../support/requireService.ts';
-import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { demoCorpusReady, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
 
 const adminPassword = 'e2e admin password';
 const memberPassword = 'e2e member password';
@@ -42,12 +42,7 @@ describe('web: chat and admin console in Chromium', () => {
     runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword });
     await runtime.services.users.create({ email: 'member@example.com', name: 'Mia Member', role: 'member', password: memberPassword });
     // The demo corpus is ingested in the background at first start; the chat needs it.
-    await waitFor(async () => {
-      const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
-        `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
-      );
-      return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
-    }, 'the demo corpus', 120_000);
+    await demoCorpusReady(runtime);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     page = await context.newPage();

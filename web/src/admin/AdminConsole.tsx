@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useUser } from '../session/SessionContext.tsx';
 import './admin.css';
@@ -26,20 +27,21 @@ const sections = [
 /** The admin console. Members never see a link here; if they type the address, they are told, and its APIs answer 403. */
 export function AdminConsole() {
   const user = useUser();
+  const { t } = useTranslation();
   if (user.role !== 'admin') {
     return (
       <main className="page">
-        <h1>Admins only</h1>
-        <p role="alert">The admin console is for Tapeout admins. Ask an admin if you need a collection, an assistant or access.</p>
+        <h1>{t('Admins only')}</h1>
+        <p role="alert">{t('The admin console is for Tapeout admins. Ask an admin if you need a collection, an assistant or access.')}</p>
       </main>
     );
   }
   return (
     <div className="admin-layout">
-      <nav aria-label="Admin" className="admin-nav">
+      <nav aria-label={t('Admin')} className="admin-nav">
         {sections.map(([path, label]) => (
           <NavLink key={path} to={`/admin/${path}`}>
-            {label}
+            {t(label)}
           </NavLink>
         ))}
       </nav>

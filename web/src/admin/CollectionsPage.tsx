@@ -4,14 +4,17 @@ import { api } from '../api/client.ts';
 import type { CollectionListing, Group } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { Loading, Problem } from '../components/Feedback.tsx';
+import { describeLanguage, LanguageSelect } from './LanguageSelect.tsx';
 
 interface CollectionsResponse {
   collections: CollectionListing[];
   embeddingModel: string;
+  /** The language codes a collection may be set to. */
+  languages: string[];
 }
 
-function CreateCollectionForm({ onCreated }: { onCreated: () => void }) {
-  const [form, setForm] = useState({ name: '', slug: '', description: '', chunkSize: 512, chunkOverlap: 77, textSearchConfig: 'english' });
+function CreateCollectionForm({ languages, onCreated }: { languages: string[]; onCreated: () => void }) {
+  const [form, setForm] = useState({ name: '', slug: '', description: '', chunkSize: 512, chunkOverlap: 77, language: 'auto' });
   const action = useAction();
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: typeof current[field] === 'number' ? Number(event.target.value) : event.target.value }));
@@ -45,14 +48,7 @@ function CreateCollectionForm({ onCreated }: { onCreated: () => void }) {
         Chunk overlap (tokens)
         <input type="number" min={0} value={form.chunkOverlap} onChange={set('chunkOverlap')} />
       </label>
-      <label>
-        Text search language
-        <select value={form.textSearchConfig} onChange={set('textSearchConfig')}>
-          {['english', 'german', 'french', 'spanish', 'italian', 'dutch', 'portuguese', 'simple'].map((name) => (
-            <option key={name}>{name}</option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect label="Language" codes={languages} value={form.language} onChange={(language) => setForm((current) => ({ ...current, language }))} />
       <Problem text={action.problem} />
       <button type="submit" className="primary" disabled={action.busy}>
         Create collection
@@ -61,8 +57,9 @@ function CreateCollectionForm({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-function CollectionSettings({ collection, groups, embeddingModel, onChanged }: { collection: CollectionListing; groups: Group[]; embeddingModel: string; onChanged: () => void }) {
+function CollectionSettings({ collection, groups, embeddingModel, languages, onChanged }: { collection: CollectionListing; groups: Group[]; embeddingModel: string; languages: string[]; onChanged: () => void }) {
   const [chunking, setChunking] = useState({ chunkSize: collection.chunkSize, chunkOverlap: collection.chunkOverlap });
+  const [language, setLanguage] = useState(collection.language ?? 'auto');
   const [grant, setGrant] = useState({ group: groups.find((g) => g.name !== 'everyone')?.name ?? 'everyone', permission: 'read' });
   const action = useAction();
   const change = (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => action.run(() => api(path, { method, body })).then((ok) => ok && onChanged());
@@ -81,6 +78,14 @@ function CollectionSettings({ collection, groups, embeddingModel, onChanged }: {
         <button type="submit">Save chunking</button>
       </form>
       <p className="hint">New chunking applies to files uploaded or re-ingested from now on.</p>
+      <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(base, 'PATCH', { language }))}>
+        <LanguageSelect label="Language" codes={languages} value={language} onChange={setLanguage} />
+        <button type="submit">Save language</button>
+      </form>
+      <p className="hint">
+        The language chooses the stemmer of word search (<code>{collection.textSearchConfig}</code> now). Any script is searchable whatever it is; a change
+        re-indexes the collection's text in the background.
+      </p>
       <p>
         Embedding model: <code>{collection.embeddingModel}</code> ({collection.embeddingDimension} dimensions)
         {collection.reembedding && <> · re-embedding with <code>{collection.reembedding.model}</code>{collection.reembedding.error ? ` failed: ${collection.reembedding.error.message}` : '…'}</>}
@@ -139,24 +144,24 @@ export function CollectionsPage() {
         {collections.data?.collections.map((c) => (
           <li key={c.id} className="card">
             <div className="row">
-              <h2>{c.name}</h2>
+              <h2 dir="auto">{c.name}</h2>
               <code>{c.slug}</code>
               <span>
-                {c.documents.ready} of {c.documents.total} documents ready{c.documents.failed ? `, ${c.documents.failed} failed` : ''} · {c.chunks} chunks
+                {c.documents.ready} of {c.documents.total} documents ready{c.documents.failed ? `, ${c.documents.failed} failed` : ''} · {c.chunks} chunks · {describeLanguage(c)}
               </span>
               <Link to={`/admin/documents?collection=${c.slug}`}>Documents of {c.name}</Link>
               <button type="button" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? undefined : c.id)}>
                 Settings
               </button>
             </div>
-            {c.description && <p>{c.description}</p>}
+            {c.description && <p dir="auto">{c.description}</p>}
             {open === c.id && groups.data && (
-              <CollectionSettings collection={c} groups={groups.data.groups} embeddingModel={collections.data!.embeddingModel} onChanged={() => void collections.reload()} />
+              <CollectionSettings collection={c} groups={groups.data.groups} embeddingModel={collections.data!.embeddingModel} languages={collections.data!.languages} onChanged={() => void collections.reload()} />
             )}
           </li>
         ))}
       </ul>
-      <CreateCollectionForm onCreated={() => void collections.reload()} />
+      {collections.data && <CreateCollectionForm languages={collections.data.languages} onCreated={() => void collections.reload()} />}
     </>
   );
 }

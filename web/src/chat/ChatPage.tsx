@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api, errorText } from '../api/client.ts';
 import type { Assistant, Conversation } from '../api/types.ts';
@@ -9,6 +10,7 @@ import { useConversations } from './useConversations.ts';
 
 /** The employee chat: conversations on the side, the open one (or a new one) in the middle. */
 export function ChatPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const conversationId = params.get('c') ?? undefined;
   const [search, setSearch] = useState('');
@@ -42,7 +44,7 @@ export function ChatPage() {
     <div className="chat-layout">
       <aside className="sidebar">
         <button type="button" className="primary new-chat" onClick={() => open(undefined)}>
-          New chat
+          {t('New chat')}
         </button>
         {listProblem && <p role="alert">{listProblem}</p>}
         <ConversationList
@@ -58,9 +60,9 @@ export function ChatPage() {
           }}
         />
       </aside>
-      <main className="chat-main" aria-label="Chat">
+      <main className="chat-main" aria-label={t('Chat')}>
         {problem && <p role="alert">{problem}</p>}
-        {!assistants && !problem && <p role="status">Loading assistants…</p>}
+        {!assistants && !problem && <p role="status">{t('Loading assistants…')}</p>}
         {assistants && !conversationId && <AssistantPicker assistants={assistants} selected={chosen} onSelect={setChosen} />}
         {assistants && (conversationId || assistantSlug) && (
           <ChatPanel

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Assistant, Citation, Conversation } from '../api/types.ts';
 import 'highlight.js/styles/github.css';
 import './chat.css';
@@ -18,6 +19,7 @@ interface Props {
 
 /** A conversation's messages, the message box and the source viewer; also the admin's "try it" panel. */
 export function ChatPanel({ conversationId, assistant, assistantSlug, onCreated, onAnswered }: Props) {
+  const { t } = useTranslation();
   const chat = useChat(conversationId, onCreated);
   const [source, setSource] = useState<Citation>();
   const end = useRef<HTMLDivElement>(null);
@@ -34,18 +36,18 @@ export function ChatPanel({ conversationId, assistant, assistantSlug, onCreated,
 
   const lastAnswer = chat.messages.findLast((m) => m.role === 'assistant');
   return (
-    <section className="chat-panel" aria-label={assistant ? `Conversation with ${assistant.name}` : 'Conversation'}>
+    <section className="chat-panel" aria-label={assistant ? t('Conversation with {{name}}', { name: assistant.name }) : t('Conversation')}>
       {assistant && conversationId && (
         <header className="chat-header">
-          <h1>{assistant.name}</h1>
-          <p>{assistant.description}</p>
+          <h1 dir="auto">{assistant.name}</h1>
+          <p dir="auto">{assistant.description}</p>
         </header>
       )}
       {chat.problem && <p role="alert">{chat.problem}</p>}
-      {chat.loading && <p role="status">Loading the conversation…</p>}
+      {chat.loading && <p role="status">{t('Loading the conversation…')}</p>}
       <div className="messages" role="log" aria-live="polite" aria-relevant="additions">
         {!chat.loading && chat.messages.length === 0 && (
-          <p className="empty">{assistant ? `Ask ${assistant.name} about your documents.` : 'Ask a question.'}</p>
+          <p className="empty">{assistant ? t('Ask {{name}} about your documents.', { name: assistant.name }) : t('Ask a question.')}</p>
         )}
         {chat.messages.map((message) => (
           <MessageView

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import type { Citation } from '../api/types.ts';
+import { i18n } from '../i18n/i18n.ts';
 
 export function citationPlace(citation: Citation): string {
-  const parts = [citation.headingPath.join(' › '), citation.page ? `page ${citation.page}` : ''].filter(Boolean);
+  const parts = [citation.headingPath.join(' › '), citation.page ? i18n.t('page {{page}}', { page: citation.page }) : ''].filter(Boolean);
   return parts.join(', ');
 }
 
@@ -25,9 +26,9 @@ export function CitationButton({ citation, onOpen }: { citation: Citation; onOpe
       </button>
       {previewing && (
         <span role="tooltip" id={previewId} className="citation-preview">
-          <strong>{citation.title || citation.filename}</strong>
+          <strong dir="auto">{citation.title || citation.filename}</strong>
           {citationPlace(citation) && <span className="place">{citationPlace(citation)}</span>}
-          <span className="snippet">{citation.snippet}</span>
+          <span className="snippet" dir="auto">{citation.snippet}</span>
         </span>
       )}
     </span>

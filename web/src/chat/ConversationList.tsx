@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../api/types.ts';
 
 interface Props {
@@ -12,9 +13,10 @@ interface Props {
 }
 
 function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: { conversation: Conversation; active: boolean } & Pick<Props, 'onOpen' | 'onRename' | 'onDelete'>) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(conversation.title);
-  const title_ = conversation.title || 'Untitled conversation';
+  const title_ = conversation.title || t('Untitled conversation');
   const save = async (event: FormEvent) => {
     event.preventDefault();
     await onRename(conversation.id, title.trim() || title_);
@@ -25,12 +27,12 @@ function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: 
       <li>
         <form onSubmit={save} className="rename">
           <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
-            New title
+            {t('New title')}
           </label>
-          <input id={`rename-${conversation.id}`} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus maxLength={200} />
-          <button type="submit">Save</button>
+          <input id={`rename-${conversation.id}`} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus maxLength={200} dir="auto" />
+          <button type="submit">{t('Save')}</button>
           <button type="button" onClick={() => setEditing(false)}>
-            Cancel
+            {t('Cancel')}
           </button>
         </form>
       </li>
@@ -39,15 +41,15 @@ function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: 
   return (
     <li className={active ? 'active' : undefined}>
       <button type="button" className="conversation-link" aria-current={active ? 'page' : undefined} onClick={() => onOpen(conversation.id)}>
-        <span className="title">{title_}</span>
+        <span className="title" dir="auto">{title_}</span>
         <span className="assistant">{conversation.assistant}</span>
       </button>
       <span className="conversation-actions">
-        <button type="button" onClick={() => setEditing(true)} aria-label={`Rename "${title_}"`}>
-          Rename
+        <button type="button" onClick={() => setEditing(true)} aria-label={t('Rename "{{title}}"', { title: title_ })}>
+          {t('Rename')}
         </button>
-        <button type="button" onClick={() => window.confirm(`Delete "${title_}"?`) && void onDelete(conversation.id)} aria-label={`Delete "${title_}"`}>
-          Delete
+        <button type="button" onClick={() => window.confirm(t('Delete "{{title}}"?', { title: title_ })) && void onDelete(conversation.id)} aria-label={t('Delete "{{title}}"', { title: title_ })}>
+          {t('Delete')}
         </button>
       </span>
     </li>
@@ -55,14 +57,15 @@ function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: 
 }
 
 export function ConversationList({ conversations, activeId, search, onSearch, ...actions }: Props) {
+  const { t } = useTranslation();
   return (
-    <nav aria-label="Conversations" className="conversation-list">
+    <nav aria-label={t('Conversations')} className="conversation-list">
       <label className="visually-hidden" htmlFor="conversation-search">
-        Search conversations
+        {t('Search conversations')}
       </label>
-      <input id="conversation-search" type="search" placeholder="Search conversations" value={search} onChange={(e) => onSearch(e.target.value)} />
-      {!conversations && <p role="status">Loading…</p>}
-      {conversations?.length === 0 && <p className="hint">{search ? 'No conversation matches.' : 'No conversations yet.'}</p>}
+      <input id="conversation-search" type="search" placeholder={t('Search conversations')} value={search} onChange={(e) => onSearch(e.target.value)} />
+      {!conversations && <p role="status">{t('Loading…')}</p>}
+      {conversations?.length === 0 && <p className="hint">{search ? t('No conversation matches.') : t('No conversations yet.')}</p>}
       <ul>
         {conversations?.map((conversation) => (
           <ConversationItem key={conversation.id} conversation={conversation} active={conversation.id === activeId} {...actions} />

@@ -1,10 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/client.ts';
 import { ThumbIcon } from '../components/ThumbIcon.tsx';
 import type { ChatMessage } from './useChat.ts';
 
 /** Helpful / not helpful on an answer, then an optional comment; a second click changes the rating. */
 export function FeedbackControls({ message, onRate }: { message: ChatMessage; onRate: (rating: 1 | -1, comment?: string) => Promise<void> }) {
+  const { t } = useTranslation();
   const [commenting, setCommenting] = useState(false);
   const [comment, setComment] = useState(message.feedback?.comment ?? '');
   const [status, setStatus] = useState<string>();
@@ -15,7 +17,7 @@ export function FeedbackControls({ message, onRate }: { message: ChatMessage; on
     try {
       await onRate(value);
       setCommenting(true);
-      setStatus('Thanks for the feedback.');
+      setStatus(t('Thanks for the feedback.'));
     } catch (error) {
       setStatus(errorText(error));
     }
@@ -25,7 +27,7 @@ export function FeedbackControls({ message, onRate }: { message: ChatMessage; on
     try {
       await onRate(rating ?? -1, comment.trim() || undefined);
       setCommenting(false);
-      setStatus('Comment sent.');
+      setStatus(t('Comment sent.'));
     } catch (error) {
       setStatus(errorText(error));
     }
@@ -33,19 +35,19 @@ export function FeedbackControls({ message, onRate }: { message: ChatMessage; on
 
   return (
     <div className="feedback">
-      <button type="button" aria-pressed={rating === 1} onClick={() => void rate(1)} title="Helpful">
+      <button type="button" aria-pressed={rating === 1} onClick={() => void rate(1)} title={t('Helpful')}>
         <ThumbIcon />
-        <span className="visually-hidden">Helpful</span>
+        <span className="visually-hidden">{t('Helpful')}</span>
       </button>
-      <button type="button" aria-pressed={rating === -1} onClick={() => void rate(-1)} title="Not helpful">
+      <button type="button" aria-pressed={rating === -1} onClick={() => void rate(-1)} title={t('Not helpful')}>
         <ThumbIcon down />
-        <span className="visually-hidden">Not helpful</span>
+        <span className="visually-hidden">{t('Not helpful')}</span>
       </button>
       {commenting && (
         <form onSubmit={submit} className="feedback-comment">
-          <label htmlFor={commentId}>Comment (optional)</label>
-          <textarea id={commentId} rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
-          <button type="submit">Send comment</button>
+          <label htmlFor={commentId}>{t('Comment (optional)')}</label>
+          <textarea id={commentId} rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} dir="auto" />
+          <button type="submit">{t('Send comment')}</button>
         </form>
       )}
       {status && (

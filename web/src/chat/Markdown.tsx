@@ -35,6 +35,16 @@ const components: Components = {
     );
   },
   img: ({ alt }) => <span className="image-placeholder">[image: {alt}]</span>,
+  // Each block takes its direction from its own text: an Arabic or Hebrew paragraph reads right
+  // to left, an English one beside it left to right; code keeps the default.
+  p: ({ node: _node, ...props }) => <p dir="auto" {...props} />,
+  li: ({ node: _node, ...props }) => <li dir="auto" {...props} />,
+  blockquote: ({ node: _node, ...props }) => <blockquote dir="auto" {...props} />,
+  h1: ({ node: _node, ...props }) => <h1 dir="auto" {...props} />,
+  h2: ({ node: _node, ...props }) => <h2 dir="auto" {...props} />,
+  h3: ({ node: _node, ...props }) => <h3 dir="auto" {...props} />,
+  td: ({ node: _node, ...props }) => <td dir="auto" {...props} />,
+  th: ({ node: _node, ...props }) => <th dir="auto" {...props} />,
 };
 // The common languages, plus what chip engineers paste most: (System)Verilog and Tcl (SDC, tool scripts).
 const languages = { ...common, verilog, tcl };

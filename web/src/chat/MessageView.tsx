@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Citation } from '../api/types.ts';
 import { CitationButton } from './CitationButton.tsx';
 import { FeedbackControls } from './FeedbackControls.tsx';
@@ -15,26 +16,29 @@ interface Props {
 
 /** Says plainly when no language model wrote the answer, or why it stopped. */
 function AnswerLabel({ message }: { message: ChatMessage }) {
+  const { t } = useTranslation();
   const extractive = message.answerMode === 'extractive';
   const lines = [
-    extractive ? (message.notice ?? 'These sentences are quoted from your documents; no language model wrote them.') : message.notice,
-    message.status === 'cancelled' ? (message.error?.message ?? 'Stopped before it finished.') : null,
+    // The server's notices are English; the known ones have translations keyed by their text.
+    extractive ? t(message.notice ?? 'These sentences are quoted from your documents; no language model wrote them.') : message.notice && t(message.notice),
+    message.status === 'cancelled' ? (message.error?.message ?? t('Stopped before it finished.')) : null,
     message.status === 'failed' && message.error ? message.error.message : null,
   ].filter((line): line is string => Boolean(line));
   if (!extractive && !lines.length) return null;
   return (
     <p className={`answer-label${message.status === 'failed' ? ' failed' : ''}`}>
-      {extractive && <strong className="badge">Extractive answer</strong>} {lines.join(' ')}
+      {extractive && <strong className="badge">{t('Extractive answer')}</strong>} {lines.join(' ')}
     </p>
   );
 }
 
 export function MessageView({ message, isLast, onOpenCitation, onRegenerate, onRate }: Props) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   if (message.role === 'user') {
     return (
-      <article className="message question" aria-label="Your question">
-        <p>{message.content}</p>
+      <article className="message question" aria-label={t('Your question')}>
+        <p dir="auto">{message.content}</p>
       </article>
     );
   }
@@ -46,7 +50,7 @@ export function MessageView({ message, isLast, onOpenCitation, onRegenerate, onR
     setTimeout(() => setCopied(false), 2000);
   };
   return (
-    <article className="message answer" aria-label="Answer" aria-busy={streaming}>
+    <article className="message answer" aria-label={t('Answer')} aria-busy={streaming}>
       <AnswerLabel message={message} />
       {message.content ? (
         <Markdown
@@ -55,14 +59,14 @@ export function MessageView({ message, isLast, onOpenCitation, onRegenerate, onR
           renderCitation={(n) => <CitationButton citation={byNumber.get(n)!} onOpen={onOpenCitation} />}
         />
       ) : (
-        streaming && <p className="thinking">Searching your documents…</p>
+        streaming && <p className="thinking">{t('Searching your documents…')}</p>
       )}
       {message.citations.length > 0 && (
-        <section className="sources" aria-label="Sources">
-          <h3>Sources</h3>
+        <section className="sources" aria-label={t('Sources')}>
+          <h3>{t('Sources')}</h3>
           <ol>
             {message.citations.map((citation) => (
-              <li key={citation.index}>
+              <li key={citation.index} dir="auto">
                 <CitationButton citation={citation} onOpen={onOpenCitation} /> {citation.title || citation.filename}
               </li>
             ))}
@@ -72,11 +76,11 @@ export function MessageView({ message, isLast, onOpenCitation, onRegenerate, onR
       {!streaming && (
         <div className="message-actions">
           <button type="button" onClick={() => void copy()}>
-            {copied ? 'Copied' : 'Copy'}
+            {copied ? t('Copied') : t('Copy')}
           </button>
           {isLast && (
             <button type="button" onClick={onRegenerate}>
-              Regenerate
+              {t('Regenerate')}
             </button>
           )}
           {!message.id.startsWith('local-') && <FeedbackControls message={message} onRate={onRate} />}

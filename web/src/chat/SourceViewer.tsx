@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client.ts';
 import type { SourceView } from '../api/types.ts';
 
@@ -8,6 +9,7 @@ import type { SourceView } from '../api/types.ts';
  * Escape closes it.
  */
 export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; label?: string; onClose: () => void }) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const cited = useRef<HTMLElement>(null);
   const [view, setView] = useState<SourceView>();
@@ -26,34 +28,34 @@ export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; lab
     void cited.current?.scrollIntoView({ block: 'center' });
   }, [view]);
 
-  const place = view ? [view.passage.headingPath.join(' › '), view.passage.page ? `Page ${view.passage.page}` : ''].filter(Boolean).join(' · ') : '';
+  const place = view ? [view.passage.headingPath.join(' › '), view.passage.page ? t('Page {{page}}', { page: view.passage.page }) : ''].filter(Boolean).join(' · ') : '';
   return (
     <dialog ref={dialog} className="source-viewer" aria-labelledby="source-title" onClose={onClose}>
       <header>
-        <h2 id="source-title">{label ?? view?.document.title ?? 'Source'}</h2>
-        <button type="button" onClick={() => dialog.current?.close()} aria-label="Close source">
+        <h2 id="source-title" dir="auto">{label ?? view?.document.title ?? t('Source')}</h2>
+        <button type="button" onClick={() => dialog.current?.close()} aria-label={t('Close source')}>
           ×
         </button>
       </header>
-      {!view && !problem && <p role="status">Loading the passage…</p>}
+      {!view && !problem && <p role="status">{t('Loading the passage…')}</p>}
       {problem && <p role="alert">{problem}</p>}
       {view && (
         <>
           <p className="source-meta">
-            {view.document.filename ?? view.document.title} · collection {view.document.collection} · version {view.document.version}
+            {view.document.filename ?? view.document.title} · {t('collection')} {view.document.collection} · {t('version')} {view.document.version}
             {place && <> · {place}</>}
           </p>
-          <div className="source-text">
+          <div className="source-text" dir="auto">
             {view.before.map((passage) => (
-              <p key={passage.id} className="context">
+              <p key={passage.id} className="context" dir="auto">
                 {passage.text}
               </p>
             ))}
-            <section ref={cited} className="cited" aria-label="Cited passage">
+            <section ref={cited} className="cited" aria-label={t('Cited passage')} dir="auto">
               <mark>{view.passage.text}</mark>
             </section>
             {view.after.map((passage) => (
-              <p key={passage.id} className="context">
+              <p key={passage.id} className="context" dir="auto">
                 {passage.text}
               </p>
             ))}
@@ -61,10 +63,10 @@ export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; lab
           <footer>
             {view.document.downloadable ? (
               <a className="button" href={`/api/documents/${view.document.id}/file`} download>
-                Download original file
+                {t('Download original file')}
               </a>
             ) : (
-              <span className="hint">No original file is stored for this document (it was imported as text).</span>
+              <span className="hint">{t('No original file is stored for this document (it was imported as text).')}</span>
             )}
           </footer>
         </>

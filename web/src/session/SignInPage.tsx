@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorText } from '../api/client.ts';
+import { i18n } from '../i18n/i18n.ts';
+import { LanguageSwitcher } from '../i18n/LanguageSwitcher.tsx';
 import { useSession, type SignInMethods } from './SessionContext.tsx';
 
 /** What the sign-in page says when single sign-on came back with ?signInError=<code>. */
@@ -17,7 +20,7 @@ const ssoProblems: Record<string, string> = {
 
 function ssoProblemFromAddress(): string | undefined {
   const code = new URLSearchParams(window.location.search).get('signInError');
-  return code ? (ssoProblems[code] ?? 'Single sign-on failed.') : undefined;
+  return code ? i18n.t(ssoProblems[code] ?? 'Single sign-on failed.') : undefined;
 }
 
 /** `?password` shows the password form even when PASSWORD_SIGN_IN=false: the admins' break-glass way in. */
@@ -25,6 +28,7 @@ const breakGlass = () => new URLSearchParams(window.location.search).has('passwo
 
 export function SignInPage({ problem, methods }: { problem?: string; methods?: SignInMethods }) {
   const { signIn } = useSession();
+  const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>(problem ?? ssoProblemFromAddress());
@@ -47,7 +51,7 @@ export function SignInPage({ problem, methods }: { problem?: string; methods?: S
   return (
     <main className="sign-in">
       <form onSubmit={submit} className="card" aria-labelledby="sign-in-heading">
-        <h1 id="sign-in-heading">Sign in to Tapeout</h1>
+        <h1 id="sign-in-heading">{t('Sign in to Tapeout')}</h1>
         {methods?.sso && (
           <a className="button primary sso" href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`}>
             {methods.sso.label}
@@ -55,13 +59,13 @@ export function SignInPage({ problem, methods }: { problem?: string; methods?: S
         )}
         {showPassword && (
           <>
-            {methods?.sso && <p className="hint">or with a password</p>}
+            {methods?.sso && <p className="hint">{t('or with a password')}</p>}
             <label>
-              Email
+              {t('Email')}
               <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus={!methods?.sso} />
             </label>
             <label>
-              Password
+              {t('Password')}
               <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
             </label>
           </>
@@ -73,10 +77,11 @@ export function SignInPage({ problem, methods }: { problem?: string; methods?: S
         )}
         {showPassword && (
           <button type="submit" className={methods?.sso ? undefined : 'primary'} disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('Signing in…') : t('Sign in')}
           </button>
         )}
-        {showPassword && !methods?.sso && <p className="hint">The first admin's password is printed once in the server's console when Tapeout first starts.</p>}
+        {showPassword && !methods?.sso && <p className="hint">{t("The first admin's password is printed once in the server's console when Tapeout first starts.")}</p>}
+        <LanguageSwitcher />
       </form>
     </main>
   );
