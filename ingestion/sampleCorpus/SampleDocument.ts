@@ -25,6 +25,8 @@ export interface SampleDocument {
 export interface SampleCollection {
   slug: string;
   name: string;
+  /** Set, not detected: the first document ingested (any of them) would otherwise decide. */
+  language: string;
   description: string;
   assistant: {
     slug: string;

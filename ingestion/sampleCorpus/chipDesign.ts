@@ -3,6 +3,7 @@ import type { SampleCollection } from './SampleDocument.ts';
 export const chipDesign: SampleCollection = {
   slug: 'chip-design',
   name: 'Chip design handbook',
+  language: 'en',
   description: 'RTL guidelines, CDC, timing closure, DFT, verification, low power and tape-out checklists of the Orion SoC team.',
   assistant: {
     slug: 'chip-design-helper',
@@ -453,6 +454,40 @@ export const chipDesign: SampleCollection = {
           bullets: [
             'Register the read data in the wrapper when the clock exceeds 1.2 GHz; macro access time is then outside the critical path.',
             'Memories in PD_CORE keep their content in retention only when the light-sleep pin is asserted before power-down.',
+          ],
+        },
+      ],
+    },
+    {
+      // The Shanghai team keeps its checklist in Chinese: a Chinese question finds it on the first start.
+      file: 'tapeout-checklist-shanghai.docx',
+      format: 'docx',
+      title: '流片检查清单（上海团队）',
+      summary: '数据库交付代工厂之前必须签核的项目。每一项都有一名负责人，由芯片负责人签署整张清单。',
+      sections: [
+        {
+          heading: '设计签核',
+          bullets: [
+            '所有签核角下的静态时序分析必须通过，并启用 POCV；不允许豁免任何违例。',
+            '时钟域交叉（CDC）和复位域交叉（RDC）检查必须干净，所有豁免在最终评审中逐条复核。',
+            '最终 RTL 与最终网表之间、网表与布线后网表之间的形式等价性检查必须通过。',
+            '外设模块的分频时钟使能 clk_div_en 必须在 SDC 中声明为多周期路径，并由时序负责人确认。',
+          ],
+        },
+        {
+          heading: '物理验证',
+          bullets: [
+            'DRC 使用当前工艺套件版本的代工厂规则文件检查，包括密度和天线规则，必须全部清零。',
+            'LVS 必须干净，不允许通过阱或衬底的软连接。',
+            'IR 压降和电迁移在限值之内；每个焊盘的 ESD 检查均已通过。',
+          ],
+        },
+        {
+          heading: '测试与交付',
+          bullets: [
+            'ATPG 向量已生成并完成带时序的仿真，覆盖率达到或超过 DFT 目标。',
+            '熔丝映射和存储器修复流程已与测试团队共同评审。',
+            '最终 GDS、层映射表和流片表格由两人核对后，通过代工厂门户上传。',
           ],
         },
       ],

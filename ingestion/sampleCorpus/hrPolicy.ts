@@ -3,6 +3,7 @@ import type { SampleCollection } from './SampleDocument.ts';
 export const hrPolicy: SampleCollection = {
   slug: 'hr-policy',
   name: 'HR policies',
+  language: 'en',
   description: 'Time off, travel and expenses, and remote work.',
   assistant: {
     slug: 'hr-policy',

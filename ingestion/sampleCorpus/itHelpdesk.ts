@@ -3,6 +3,7 @@ import type { SampleCollection } from './SampleDocument.ts';
 export const itHelpdesk: SampleCollection = {
   slug: 'it-helpdesk',
   name: 'IT helpdesk',
+  language: 'en',
   description: 'Accounts, VPN, laptops and EDA licences.',
   assistant: {
     slug: 'it-helpdesk',

@@ -27,7 +27,7 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
     if (await getSetting(client, seededKey)) return false;
     for (const sample of sampleCollections) {
       const collection = await services.collections.create(
-        { slug: sample.slug, name: sample.name, description: sample.description, embeddingModel: services.embedder.model, embeddingDimension },
+        { slug: sample.slug, name: sample.name, description: sample.description, language: sample.language, embeddingModel: services.embedder.model, embeddingDimension },
         client,
       );
       await services.collections.grantToGroup(collection.id, 'everyone', 'read', client);
