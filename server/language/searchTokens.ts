@@ -6,6 +6,7 @@
 // breaker (Intl.Segmenter, in Node's ICU) segments them instead.
 const bigramScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30FC\u3005]/u;
 const dictionaryScript = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const spaceless = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 // Letters with their combining marks (Devanagari vowel signs, Hebrew and Arabic points) and digits.
 const wordRun = /[\p{L}\p{M}\p{N}]+/gu;
 // Arabic short vowels, tanwin, shadda and sukun, the dagger alef and the tatweel, and Hebrew
@@ -28,19 +29,43 @@ const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
  */
 export function searchTokens(text: string): string[] {
   const tokens: string[] = [];
-  for (const match of text.normalize('NFKC').replace(optionalMarks, '').matchAll(wordRun)) {
-    for (const [kind, run] of scriptRuns(match[0].slice(0, maxRunLength))) {
-      if (kind === 'word') tokens.push(run);
-      else if (kind === 'bigram') pushBigrams(tokens, run);
-      else for (const segment of wordSegmenter.segment(run)) if (segment.isWordLike) tokens.push(segment.segment);
-    }
-  }
+  for (const match of normalizeForSearch(text).matchAll(wordRun)) segmentRun(match[0], tokens);
   return tokens;
 }
 
-/** The tokens joined by spaces: what Postgres' parser is given, so it splits exactly there. */
+/** Full-width forms, ligatures and presentation forms folded (NFKC); optional vowel marks dropped. */
+export function normalizeForSearch(text: string): string {
+  return text.normalize('NFKC').replace(optionalMarks, '');
+}
+
+/** Adds a run of letters and digits (already normalised) to `tokens`, segmented where its script needs it. */
+export function segmentRun(word: string, tokens: string[]): void {
+  for (const [kind, run] of scriptRuns(word.slice(0, maxRunLength))) {
+    if (kind === 'word') tokens.push(run);
+    else if (kind === 'bigram') pushBigrams(tokens, run);
+    else for (const segment of wordSegmenter.segment(run)) if (segment.isWordLike) tokens.push(segment.segment);
+  }
+}
+
+/**
+ * What Postgres' parser is given, at index and at query time alike: the text normalised, with
+ * every run in a script written without spaces replaced by its words (see above) between spaces.
+ * Everything else is left to the parser, which already knows words, numbers, hyphenated words,
+ * addresses and file names in the scripts that space their words.
+ */
 export function searchText(text: string): string {
-  return searchTokens(text).join(' ');
+  return normalizeForSearch(text).replace(wordRun, (run) => {
+    if (!spaceless.test(run)) return run;
+    const tokens: string[] = [];
+    segmentRun(run, tokens);
+    return ` ${tokens.join(' ')} `;
+  });
+}
+
+/** Whether most of a text's letters are Chinese, Japanese or Korean: their words are character bigrams. */
+export function isMostlyBigramScript(text: string): boolean {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  return letters.filter((letter) => bigramScript.test(letter)).length * 2 > letters.length;
 }
 
 /** The runs of one kind of script in a word; combining marks stay with the letter before them. */

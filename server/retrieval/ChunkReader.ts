@@ -3,7 +3,7 @@ import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/emb
 import type { Principal } from '../auth/Principal.ts';
 import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
 import { suitsSentenceEncoder } from '../language/languages.ts';
-import { searchTokens } from '../language/searchTokens.ts';
+import { searchText } from '../language/searchTokens.ts';
 import { identifierQuery, identifierTerms } from './identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
 
@@ -91,16 +91,16 @@ export class ChunkReader {
    * query's rarer words or identifiers (termsToMatch): Postgres' own ts_rank has no inverse
    * document frequency, so a rare identifier would count no more than a common word. Title and
    * heading words count twice (a light BM25F). Document frequencies, chunk count and mean length
-   * come from the statistics tables; term counts from weighted_term_frequency(). Words are reduced
-   * to letters and digits and lexemes are quoted, so no input breaks the query syntax. One query
+   * come from the statistics tables; term counts from weighted_term_frequency(). Lexemes are
+   * quoted, so no input breaks the query syntax. One query
    * per text-search configuration in scope, each with a constant tsquery, so the GIN index finds
-   * the candidates. The query is segmented into words as chunks are (searchTokens.ts), so a
-   * Chinese or Thai question matches text indexed in any collection.
+   * the candidates. The query goes through the same searchText() as chunks, so a Chinese or
+   * Thai question is cut into the same words as the text it should match.
    */
   async fullText(who: Principal | ReadScope, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const words = [...new Set(searchTokens(query))].join(' ');
+    const words = searchText(query);
     const identifiers = identifierTerms(query);
-    if (!words && identifiers.length === 0) return [];
+    if (!/[\p{L}\p{N}]/u.test(words) && identifiers.length === 0) return [];
     const { collections: readable, filtered } = await this.resolve(who, options);
     if (filtered?.ids.length === 0) return [];
     const byConfig = new Map<string, CollectionInScope[]>();

@@ -1,5 +1,4 @@
-import { searchTokens } from '../../language/searchTokens.ts';
-import { identifierTerms } from '../../retrieval/identifierTerms.ts';
+import { normalizeForSearch, segmentRun } from '../../language/searchTokens.ts';
 import type { Embedder } from './Embedder.ts';
 
 /**
@@ -32,7 +31,10 @@ export class HashingEmbedder implements Embedder {
 
   private embed(text: string): number[] {
     const vector = new Float64Array(this.size);
-    const words = searchTokens(text.toLowerCase());
+    // Words as in v2 (an underscored identifier is one word), with runs of scripts written
+    // without spaces segmented as search segments them.
+    const words: string[] = [];
+    for (const match of normalizeForSearch(text.toLowerCase()).matchAll(/[\p{L}\p{M}\p{N}_]+/gu)) segmentRun(match[0], words);
     const add = (feature: string, weight: number) => {
       const hash = fnv1a(feature);
       vector[hash % this.size]! += hash & 0x80000000 ? -weight : weight;
@@ -45,8 +47,6 @@ export class HashingEmbedder implements Embedder {
       const padded = `#${word}#`;
       for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, 0.25);
     });
-    // Identifiers whole (clk_div_en), as the full-text index keeps them, beside their parts.
-    for (const identifier of identifierTerms(text)) add(`w:${identifier}`, 1);
     for (let i = 0; i < vector.length; i++) vector[i] = Math.sign(vector[i]!) * Math.log1p(Math.abs(vector[i]!));
     const norm = Math.hypot(...vector) || 1;
     return Array.from(vector, (value) => value / norm);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMostlyLatin, searchText, searchTokens } from '../../../server/language/searchTokens.ts';
+import { isMostlyBigramScript, isMostlyLatin, searchText, searchTokens } from '../../../server/language/searchTokens.ts';
 
 describe('searchTokens', () => {
   it('splits Chinese into overlapping character bigrams and keeps identifiers in mixed text apart', () => {
@@ -33,7 +33,20 @@ describe('searchTokens', () => {
   });
 
   it('folds full-width forms (NFKC)', () => {
-    assert.equal(searchText('ＤＤＲ４ ｸﾛｯｸ'), 'DDR4 クロ ロッ ック');
+    assert.deepEqual(searchTokens('ＤＤＲ４ ｸﾛｯｸ'), ['DDR4', 'クロ', 'ロッ', 'ック']);
+  });
+});
+
+describe('searchText', () => {
+  it('hands Postgres the segmented words of spaceless scripts and everything else as written', () => {
+    assert.equal(searchText('使用ddr4内存。See U.S. e-mail').split(/\s+/).filter(Boolean).join(' '), '使用 ddr4 内存 。See U.S. e-mail');
+    assert.equal(searchText('clk_div_en 的约束'), 'clk_div_en  的约 约束 ');
+  });
+});
+
+describe('isMostlyBigramScript', () => {
+  it('tells a Chinese, Japanese or Korean question from others', () => {
+    assert.deepEqual(['保持时间违例怎么修复？', 'ホールド違反の修正', '홀드 위반', 'How is hold fixed?', 'كيف تصلح'].map(isMostlyBigramScript), [true, true, true, false, false]);
   });
 });
 
