@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { ApiKeyListing } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
@@ -12,6 +13,7 @@ export function ApiKeysPage() {
   const action = useAction();
   const [form, setForm] = useState({ name: '', owner: '', expiresInDays: '' });
   const [created, setCreated] = useState<string>();
+  const { t } = useTranslation();
   const create = async (event: FormEvent) => {
     event.preventDefault();
     const body = { name: form.name, ...(form.owner ? { owner: form.owner } : {}), ...(form.expiresInDays ? { expiresInDays: Number(form.expiresInDays) } : {}) };
@@ -24,20 +26,20 @@ export function ApiKeysPage() {
   };
   return (
     <>
-      <h1>API keys</h1>
+      <h1>{t('API keys')}</h1>
       <p className="hint">
-        For scripts, the OpenAI-compatible API at <code>/v1</code> and integrations: <code>Authorization: Bearer &lt;key&gt;</code>.
+        {t('For scripts, the OpenAI-compatible API at /v1 and integrations:')} <code>Authorization: Bearer &lt;key&gt;</code>
       </p>
       <Problem text={keys.problem ?? action.problem} />
       {created && (
         <div role="status" className="card new-key">
-          <p>Copy the new key now; it is not shown again:</p>
+          <p>{t('Copy the new key now; it is not shown again:')}</p>
           <code>{created}</code>
         </div>
       )}
-      {!keys.data && !keys.problem && <Loading what="API keys" />}
+      {!keys.data && !keys.problem && <Loading what={t('API keys')} />}
       {keys.data && (
-        <DataTable label="API keys" columns={['Name', 'Key', 'Owner', 'Last used', 'Expires', 'State']}>
+        <DataTable label={t('API keys')} columns={[t('Name'), t('Key'), t('Owner'), t('Last used'), t('Expires'), t('State')]}>
           {keys.data.apiKeys.map((k) => (
             <tr key={k.id}>
               <th scope="row">{k.name}</th>
@@ -49,10 +51,10 @@ export function ApiKeysPage() {
               <td>{when(k.expiresAt)}</td>
               <td>
                 {k.revokedAt ? (
-                  `revoked ${when(k.revokedAt)}`
+                  t('revoked {{when}}', { when: when(k.revokedAt) })
                 ) : (
-                  <button type="button" aria-label={`Revoke ${k.name}`} onClick={() => void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))}>
-                    Revoke
+                  <button type="button" aria-label={t('Revoke {{name}}', { name: k.name })} onClick={() => void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))}>
+                    {t('Revoke')}
                   </button>
                 )}
               </td>
@@ -61,21 +63,21 @@ export function ApiKeysPage() {
         </DataTable>
       )}
       <form onSubmit={create} className="card form-grid" aria-labelledby="new-key">
-        <h2 id="new-key">New API key</h2>
+        <h2 id="new-key">{t('New API key')}</h2>
         <label>
-          Name
+          {t('Name')}
           <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         </label>
         <label>
-          Owner's email (empty: you)
+          {t("Owner's email (empty: you)")}
           <input type="email" value={form.owner} onChange={(e) => setForm({ ...form, owner: e.target.value })} />
         </label>
         <label>
-          Expires after (days, empty: never)
+          {t('Expires after (days, empty: never)')}
           <input type="number" min={1} max={3650} value={form.expiresInDays} onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })} />
         </label>
         <button type="submit" className="primary" disabled={action.busy}>
-          Create key
+          {t('Create key')}
         </button>
       </form>
     </>

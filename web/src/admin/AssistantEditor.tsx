@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Assistant, CollectionListing } from '../api/types.ts';
 import { useAction } from '../api/useResource.ts';
@@ -24,6 +25,7 @@ const numberOrUndefined = (text: string) => (text.trim() === '' ? undefined : Nu
 /** Creates or edits an assistant: prompt, collections, model and retrieval settings. */
 export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: { assistant?: Assistant; collections: CollectionListing[]; onSaved: (slug: string) => void; onDeleted: () => void }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(assistant));
+  const { t } = useTranslation();
   const action = useAction();
   const set = (field: keyof Draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
   const toggle = (slug: string) =>
@@ -49,31 +51,31 @@ export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: 
     if (ok) onSaved(assistant?.slug ?? draft.slug);
   };
   const remove = async () => {
-    if (assistant && window.confirm(`Delete the assistant ${assistant.name}? Its conversations go with it.`) && (await action.run(() => api(`/assistants/${assistant.slug}`, { method: 'DELETE' })))) onDeleted();
+    if (assistant && window.confirm(t('Delete the assistant {{name}}? Its conversations go with it.', { name: assistant.name })) && (await action.run(() => api(`/assistants/${assistant.slug}`, { method: 'DELETE' })))) onDeleted();
   };
 
   return (
-    <form onSubmit={save} className="card form-grid" aria-label={assistant ? `Edit ${assistant.name}` : 'New assistant'}>
+    <form onSubmit={save} className="card form-grid" aria-label={assistant ? t('Edit {{name}}', { name: assistant.name }) : t('New assistant')}>
       {!assistant && (
         <label>
-          Slug
+          {t('Slug')}
           <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" value={draft.slug} onChange={set('slug')} />
         </label>
       )}
       <label>
-        Name
+        {t('Name')}
         <input required value={draft.name} onChange={set('name')} />
       </label>
       <label className="wide">
-        Description
+        {t('Description')}
         <input value={draft.description} onChange={set('description')} />
       </label>
       <label className="wide">
-        System prompt
+        {t('System prompt')}
         <textarea required rows={6} value={draft.systemPrompt} onChange={set('systemPrompt')} />
       </label>
       <fieldset className="wide">
-        <legend>Collections it answers from</legend>
+        <legend>{t('Collections it answers from')}</legend>
         {collections.map((c) => (
           <label key={c.slug} className="checkbox">
             <input type="checkbox" checked={draft.collections.includes(c.slug)} onChange={() => toggle(c.slug)} /> {c.name}
@@ -81,33 +83,33 @@ export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: 
         ))}
       </fieldset>
       <label>
-        Model (empty: the server's LLM_MODEL)
+        {t("Model (empty: the server's LLM_MODEL)")}
         <input value={draft.model} onChange={set('model')} />
       </label>
       <label>
-        Temperature
+        {t('Temperature')}
         <input type="number" min={0} max={2} step={0.1} value={draft.temperature} onChange={set('temperature')} />
       </label>
       <label>
-        Passages in the prompt (top k)
+        {t('Passages in the prompt (top k)')}
         <input type="number" min={1} max={100} value={draft.topK} onChange={set('topK')} />
       </label>
       <label>
-        Candidates per search
+        {t('Candidates per search')}
         <input type="number" min={1} max={500} value={draft.candidates} onChange={set('candidates')} />
       </label>
       <label>
-        Minimum reranker score (0-1)
+        {t('Minimum reranker score (0-1)')}
         <input type="number" min={0} max={1} step={0.05} value={draft.scoreThreshold} onChange={set('scoreThreshold')} />
       </label>
       <Problem text={action.problem} />
       <div className="wide buttons">
         <button type="submit" className="primary" disabled={action.busy}>
-          {assistant ? 'Save assistant' : 'Create assistant'}
+          {assistant ? t('Save assistant') : t('Create assistant')}
         </button>
         {assistant && (
           <button type="button" className="danger" onClick={() => void remove()}>
-            Delete assistant
+            {t('Delete assistant')}
           </button>
         )}
       </div>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Assistant, CollectionListing, Conversation } from '../api/types.ts';
 import { useResource } from '../api/useResource.ts';
@@ -9,6 +10,7 @@ import { AssistantEditor } from './AssistantEditor.tsx';
 /** Asks the saved assistant in a scratch conversation, deleted when the panel closes or restarts. */
 function TryItPanel({ assistant }: { assistant: Assistant }) {
   const [conversationId, setConversationId] = useState<string>();
+  const { t } = useTranslation();
   const created = useRef<string | undefined>(undefined);
   const onCreated = useCallback((conversation: Conversation) => {
     created.current = conversation.id;
@@ -22,12 +24,12 @@ function TryItPanel({ assistant }: { assistant: Assistant }) {
   return (
     <section className="card try-it" aria-labelledby="try-it-heading">
       <header className="row">
-        <h2 id="try-it-heading">Try it</h2>
+        <h2 id="try-it-heading">{t('Try it')}</h2>
         <button type="button" onClick={() => (discard(), setConversationId(undefined))}>
-          Start over
+          {t('Start over')}
         </button>
       </header>
-      <p className="hint">Answers use the saved settings; save changes before trying them.</p>
+      <p className="hint">{t('Answers use the saved settings; save changes before trying them.')}</p>
       <ChatPanel key={assistant.updatedAt} conversationId={conversationId} assistant={assistant} assistantSlug={assistant.slug} onCreated={onCreated} />
     </section>
   );
@@ -37,15 +39,16 @@ export function AssistantsPage() {
   const assistants = useResource<{ assistants: Assistant[] }>('/assistants');
   const collections = useResource<{ collections: CollectionListing[] }>('/collections');
   const [selected, setSelected] = useState<string | 'new'>();
+  const { t } = useTranslation();
   const list = assistants.data?.assistants;
   const current = list?.find((a) => a.slug === selected) ?? (selected === 'new' ? undefined : list?.[0]);
   return (
     <>
-      <h1>Assistants</h1>
+      <h1>{t('Assistants')}</h1>
       <Problem text={assistants.problem ?? collections.problem} />
-      {!list && !assistants.problem && <Loading what="assistants" />}
+      {!list && !assistants.problem && <Loading what={t('assistants')} />}
       <div className="split">
-        <nav aria-label="Assistants" className="item-list">
+        <nav aria-label={t('Assistants')} className="item-list">
           <ul>
             {list?.map((a) => (
               <li key={a.slug}>
@@ -56,7 +59,7 @@ export function AssistantsPage() {
             ))}
           </ul>
           <button type="button" onClick={() => setSelected('new')}>
-            New assistant
+            {t('New assistant')}
           </button>
         </nav>
         {collections.data && list && (

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AuditEventRow } from '../api/types.ts';
 import { useResource } from '../api/useResource.ts';
 import { DataTable } from '../components/DataTable.tsx';
@@ -31,6 +32,7 @@ function nextDay(date: string): string {
 export function AuditLogPage() {
   const [form, setForm] = useState<Filters>(empty);
   const [applied, setApplied] = useState<Filters>(empty);
+  const { t } = useTranslation();
   const query = queryOf(applied);
   const events = useResource<{ events: AuditEventRow[]; retentionDays: number }>(`/audit-events?limit=200${query ? `&${query}` : ''}`);
   const apply = (event: FormEvent) => {
@@ -40,52 +42,52 @@ export function AuditLogPage() {
   const field = (name: keyof Filters) => ({ value: form[name], onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
   return (
     <>
-      <h1>Audit log</h1>
+      <h1>{t('Audit log')}</h1>
       <p className="hint">
-        Sign-ins, SSO and SCIM changes, keys, roles, groups, grants, collections, documents, assistants and Slack bindings.
-        {events.data && ` Kept for ${events.data.retentionDays} days (AUDIT_RETENTION_DAYS).`}
+        {t('Sign-ins, SSO and SCIM changes, keys, roles, groups, grants, collections, documents, assistants and Slack bindings.')}
+        {events.data && ` ${t('Kept for {{days}} days (AUDIT_RETENTION_DAYS).', { days: events.data.retentionDays })}`}
       </p>
-      <form className="card inline-form" onSubmit={apply} aria-label="Filter the audit log">
+      <form className="card inline-form" onSubmit={apply} aria-label={t('Filter the audit log')}>
         <label>
-          Action
+          {t('Action')}
           <input {...field('action')} placeholder="auth, scim.user_deactivated…" />
         </label>
         <label>
-          Actor
-          <input {...field('actor')} placeholder="email" />
+          {t('Actor')}
+          <input {...field('actor')} placeholder={t('email')} />
         </label>
         <label>
-          Outcome
+          {t('Outcome')}
           <select {...field('outcome')}>
-            <option value="">any</option>
-            <option value="success">success</option>
-            <option value="failure">failure</option>
+            <option value="">{t('any')}</option>
+            <option value="success">{t('success')}</option>
+            <option value="failure">{t('failure')}</option>
           </select>
         </label>
         <label>
-          From
+          {t('From')}
           <input type="date" {...field('from')} />
         </label>
         <label>
-          To
+          {t('To')}
           <input type="date" {...field('to')} />
         </label>
         <button type="submit" className="primary">
-          Filter
+          {t('Filter')}
         </button>
         <a className="button" href={`/api/audit-events.csv${query ? `?${query}` : ''}`} download>
-          Export CSV
+          {t('Export CSV')}
         </a>
       </form>
       <Problem text={events.problem} />
-      {!events.data && !events.problem && <Loading what="audit events" />}
+      {!events.data && !events.problem && <Loading what={t('audit events')} />}
       {events.data && (
-        <DataTable label="Audit events" columns={['Time', 'Action', 'Outcome', 'Actor', 'Target', 'Address', 'Details']}>
+        <DataTable label={t('Audit events')} columns={[t('Time'), t('Action'), t('Outcome'), t('Actor'), t('Target'), t('Address'), t('Details')]}>
           {events.data.events.map((event) => (
             <tr key={event.id}>
               <td>{new Date(event.createdAt).toLocaleString()}</td>
               <th scope="row">{event.action}</th>
-              <td>{event.outcome}</td>
+              <td>{t(event.outcome)}</td>
               <td dir="auto">{event.actorEmail ?? '—'}</td>
               <td>{event.targetType ? `${event.targetType} ${event.targetId ?? ''}` : '—'}</td>
               <td>{event.ip ?? '—'}</td>
@@ -96,7 +98,7 @@ export function AuditLogPage() {
           ))}
         </DataTable>
       )}
-      {events.data?.events.length === 0 && <p>No events match.</p>}
+      {events.data?.events.length === 0 && <p>{t('No events match.')}</p>}
     </>
   );
 }

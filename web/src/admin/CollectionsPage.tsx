@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import type { CollectionListing, Group } from '../api/types.ts';
@@ -15,6 +16,7 @@ interface CollectionsResponse {
 
 function CreateCollectionForm({ languages, onCreated }: { languages: string[]; onCreated: () => void }) {
   const [form, setForm] = useState({ name: '', slug: '', description: '', chunkSize: 512, chunkOverlap: 77, language: 'auto' });
+  const { t } = useTranslation();
   const action = useAction();
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: typeof current[field] === 'number' ? Number(event.target.value) : event.target.value }));
@@ -27,31 +29,31 @@ function CreateCollectionForm({ languages, onCreated }: { languages: string[]; o
   };
   return (
     <form onSubmit={submit} className="card form-grid" aria-labelledby="new-collection">
-      <h2 id="new-collection">New collection</h2>
+      <h2 id="new-collection">{t('New collection')}</h2>
       <label>
-        Name
+        {t('Name')}
         <input required value={form.name} onChange={set('name')} />
       </label>
       <label>
-        Slug
-        <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" title="lower-case letters, digits and dashes" value={form.slug} onChange={set('slug')} />
+        {t('Slug')}
+        <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" title={t('lower-case letters, digits and dashes')} value={form.slug} onChange={set('slug')} />
       </label>
       <label className="wide">
-        Description
+        {t('Description')}
         <input value={form.description} onChange={set('description')} />
       </label>
       <label>
-        Chunk size (tokens)
+        {t('Chunk size (tokens)')}
         <input type="number" min={64} max={8192} value={form.chunkSize} onChange={set('chunkSize')} />
       </label>
       <label>
-        Chunk overlap (tokens)
+        {t('Chunk overlap (tokens)')}
         <input type="number" min={0} value={form.chunkOverlap} onChange={set('chunkOverlap')} />
       </label>
-      <LanguageSelect label="Language" codes={languages} value={form.language} onChange={(language) => setForm((current) => ({ ...current, language }))} />
+      <LanguageSelect label={t('Language')} codes={languages} value={form.language} onChange={(language) => setForm((current) => ({ ...current, language }))} />
       <Problem text={action.problem} />
       <button type="submit" className="primary" disabled={action.busy}>
-        Create collection
+        {t('Create collection')}
       </button>
     </form>
   );
@@ -60,6 +62,7 @@ function CreateCollectionForm({ languages, onCreated }: { languages: string[]; o
 function CollectionSettings({ collection, groups, embeddingModel, languages, onChanged }: { collection: CollectionListing; groups: Group[]; embeddingModel: string; languages: string[]; onChanged: () => void }) {
   const [chunking, setChunking] = useState({ chunkSize: collection.chunkSize, chunkOverlap: collection.chunkOverlap });
   const [language, setLanguage] = useState(collection.language ?? 'auto');
+  const { t } = useTranslation();
   const [grant, setGrant] = useState({ group: groups.find((g) => g.name !== 'everyone')?.name ?? 'everyone', permission: 'read' });
   const action = useAction();
   const change = (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => action.run(() => api(path, { method, body })).then((ok) => ok && onChanged());
@@ -68,48 +71,47 @@ function CollectionSettings({ collection, groups, embeddingModel, languages, onC
     <div className="collection-settings">
       <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(base, 'PATCH', chunking))}>
         <label>
-          Chunk size
+          {t('Chunk size')}
           <input type="number" min={64} max={8192} value={chunking.chunkSize} onChange={(e) => setChunking({ ...chunking, chunkSize: Number(e.target.value) })} />
         </label>
         <label>
-          Overlap
+          {t('Overlap')}
           <input type="number" min={0} value={chunking.chunkOverlap} onChange={(e) => setChunking({ ...chunking, chunkOverlap: Number(e.target.value) })} />
         </label>
-        <button type="submit">Save chunking</button>
+        <button type="submit">{t('Save chunking')}</button>
       </form>
-      <p className="hint">New chunking applies to files uploaded or re-ingested from now on.</p>
+      <p className="hint">{t('New chunking applies to files uploaded or re-ingested from now on.')}</p>
       <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(base, 'PATCH', { language }))}>
-        <LanguageSelect label="Language" codes={languages} value={language} onChange={setLanguage} />
-        <button type="submit">Save language</button>
+        <LanguageSelect label={t('Language')} codes={languages} value={language} onChange={setLanguage} />
+        <button type="submit">{t('Save language')}</button>
       </form>
       <p className="hint">
-        The language chooses the stemmer of word search (<code>{collection.textSearchConfig}</code> now). Any script is searchable whatever it is; a change
-        re-indexes the collection's text in the background.
+        {t("The language chooses the stemmer of word search ({{config}} now). Any script is searchable whatever it is; a change re-indexes the collection's text in the background.", { config: collection.textSearchConfig })}
       </p>
       <p>
-        Embedding model: <code>{collection.embeddingModel}</code> ({collection.embeddingDimension} dimensions)
-        {collection.reembedding && <> · re-embedding with <code>{collection.reembedding.model}</code>{collection.reembedding.error ? ` failed: ${collection.reembedding.error.message}` : '…'}</>}
+        {t('Embedding model:')} <code>{collection.embeddingModel}</code> ({t('{{count}} dimensions', { count: collection.embeddingDimension })})
+        {collection.reembedding && <> · {t('re-embedding with')} <code>{collection.reembedding.model}</code>{collection.reembedding.error ? ` ${t('failed: {{reason}}', { reason: collection.reembedding.error.message })}` : '…'}</>}
         {collection.embeddingModel !== embeddingModel && !collection.reembedding && (
           <button type="button" onClick={() => void change(`${base}/reembed`, 'POST')}>
-            Re-embed with {embeddingModel}
+            {t('Re-embed with {{model}}', { model: embeddingModel })}
           </button>
         )}
       </p>
-      <h3>Access</h3>
+      <h3>{t('Access')}</h3>
       <ul className="grants">
-        {collection.grants.length === 0 && <li className="hint">Admins only: no group is granted this collection.</li>}
+        {collection.grants.length === 0 && <li className="hint">{t('Admins only: no group is granted this collection.')}</li>}
         {collection.grants.map((g) => (
           <li key={g.group}>
-            {g.group}: {g.permission}{' '}
-            <button type="button" aria-label={`Remove access of ${g.group}`} onClick={() => void change(`${base}/grants/${encodeURIComponent(g.group)}`, 'DELETE')}>
-              Remove
+            {g.group}: {t(g.permission)}{' '}
+            <button type="button" aria-label={t('Remove access of {{group}}', { group: g.group })} onClick={() => void change(`${base}/grants/${encodeURIComponent(g.group)}`, 'DELETE')}>
+              {t('Remove')}
             </button>
           </li>
         ))}
       </ul>
       <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(`${base}/grants`, 'POST', grant))}>
         <label>
-          Group
+          {t('Group')}
           <select value={grant.group} onChange={(e) => setGrant({ ...grant, group: e.target.value })}>
             {groups.map((g) => (
               <option key={g.id}>{g.name}</option>
@@ -117,13 +119,13 @@ function CollectionSettings({ collection, groups, embeddingModel, languages, onC
           </select>
         </label>
         <label>
-          Permission
+          {t('Permission')}
           <select value={grant.permission} onChange={(e) => setGrant({ ...grant, permission: e.target.value })}>
-            <option value="read">read</option>
-            <option value="edit">edit (upload and delete documents)</option>
+            <option value="read">{t('read')}</option>
+            <option value="edit">{t('edit (upload and delete documents)')}</option>
           </select>
         </label>
-        <button type="submit">Grant</button>
+        <button type="submit">{t('Grant')}</button>
       </form>
       <Problem text={action.problem} />
     </div>
@@ -134,12 +136,13 @@ export function CollectionsPage() {
   const collections = useResource<CollectionsResponse>('/collections');
   const groups = useResource<{ groups: Group[] }>('/groups');
   const [open, setOpen] = useState<string>();
+  const { t, i18n } = useTranslation();
   return (
     <>
-      <h1>Collections</h1>
+      <h1>{t('Collections')}</h1>
       <Problem text={collections.problem ?? groups.problem} />
-      {!collections.data && !collections.problem && <Loading what="collections" />}
-      {collections.data?.collections.length === 0 && <p className="empty">No collections yet: create the first one below.</p>}
+      {!collections.data && !collections.problem && <Loading what={t('collections')} />}
+      {collections.data?.collections.length === 0 && <p className="empty">{t('No collections yet: create the first one below.')}</p>}
       <ul className="collection-list">
         {collections.data?.collections.map((c) => (
           <li key={c.id} className="card">
@@ -147,11 +150,12 @@ export function CollectionsPage() {
               <h2 dir="auto">{c.name}</h2>
               <code>{c.slug}</code>
               <span>
-                {c.documents.ready} of {c.documents.total} documents ready{c.documents.failed ? `, ${c.documents.failed} failed` : ''} · {c.chunks} chunks · {describeLanguage(c)}
+                {t('{{ready}} of {{total}} documents ready', { ready: c.documents.ready, total: c.documents.total })}
+                {c.documents.failed ? `, ${t('{{count}} failed', { count: c.documents.failed })}` : ''} · {t('{{count}} chunks', { count: c.chunks })} · {describeLanguage(c, t, i18n.resolvedLanguage ?? 'en')}
               </span>
-              <Link to={`/admin/documents?collection=${c.slug}`}>Documents of {c.name}</Link>
+              <Link to={`/admin/documents?collection=${c.slug}`}>{t('Documents of {{name}}', { name: c.name })}</Link>
               <button type="button" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? undefined : c.id)}>
-                Settings
+                {t('Settings')}
               </button>
             </div>
             {c.description && <p dir="auto">{c.description}</p>}

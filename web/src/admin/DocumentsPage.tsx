@@ -1,6 +1,8 @@
 import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { CollectionListing, DocumentListing, IngestionJobView } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { DataTable } from '../components/DataTable.tsx';
@@ -9,13 +11,14 @@ import { UploadQueue } from './UploadQueue.tsx';
 import { useIngestionProgress } from './useIngestionProgress.ts';
 
 function statusInWords(document: DocumentListing): string {
-  if (document.status === 'failed') return `failed: ${document.error?.message ?? 'unknown reason'}`;
-  if (document.status === 'pending') return 'queued';
-  return document.status;
+  if (document.status === 'failed') return i18n.t('failed: {{reason}}', { reason: document.error?.message ?? i18n.t('unknown reason') });
+  if (document.status === 'pending') return i18n.t('queued');
+  return i18n.t(document.status);
 }
 
 export function DocumentsPage() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
   const collections = useResource<{ collections: CollectionListing[] }>('/collections');
   const slug = params.get('collection') ?? collections.data?.collections[0]?.slug;
   const documents = useResource<{ documents: DocumentListing[] }>(slug ? `/collections/${slug}/documents` : undefined);
@@ -35,12 +38,12 @@ export function DocumentsPage() {
 
   return (
     <>
-      <h1>Documents</h1>
+      <h1>{t('Documents')}</h1>
       <Problem text={collections.problem} />
-      {collections.data?.collections.length === 0 && <p className="empty">Create a collection first, under Collections.</p>}
+      {collections.data?.collections.length === 0 && <p className="empty">{t('Create a collection first, under Collections.')}</p>}
       {slug && (
         <label className="collection-select">
-          Collection
+          {t('Collection')}
           <select value={slug} onChange={(e) => setParams({ collection: e.target.value })}>
             {collections.data?.collections.map((c) => (
               <option key={c.slug} value={c.slug}>
@@ -61,32 +64,32 @@ export function DocumentsPage() {
         />
       )}
       <Problem text={documents.problem ?? action.problem} />
-      {slug && !documents.data && !documents.problem && <Loading what="documents" />}
-      {documents.data?.documents.length === 0 && <p className="empty">No documents in this collection yet.</p>}
+      {slug && !documents.data && !documents.problem && <Loading what={t('documents')} />}
+      {documents.data?.documents.length === 0 && <p className="empty">{t('No documents in this collection yet.')}</p>}
       {documents.data && documents.data.documents.length > 0 && (
-        <DataTable label="Documents" columns={['Document', 'Status', 'Version', 'Chunks', 'Updated', 'Actions']}>
+        <DataTable label={t('Documents')} columns={[t('Document'), t('Status'), t('Version'), t('Chunks'), t('Updated'), t('Actions')]}>
           {documents.data.documents.map((d) => {
             const name = d.filename ?? d.title;
             return (
               <tr key={d.id}>
-                <th scope="row">{name}</th>
+                <th scope="row" dir="auto">{name}</th>
                 <td className={`status ${d.status}`}>{statusInWords(d)}</td>
                 <td>{d.version}</td>
                 <td>{d.chunks}</td>
                 <td>{new Date(d.updatedAt).toLocaleString()}</td>
                 <td className="actions">
                   {d.status === 'failed' && (
-                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Retry ${name}`}>
-                      Retry
+                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={t('Retry {{name}}', { name })}>
+                      {t('Retry')}
                     </button>
                   )}
                   {d.status === 'ready' && (
-                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={`Re-ingest ${name}`}>
-                      Re-ingest
+                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={t('Re-ingest {{name}}', { name })}>
+                      {t('Re-ingest')}
                     </button>
                   )}
-                  <button type="button" onClick={() => window.confirm(`Delete ${name}?`) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={`Delete ${name}`}>
-                    Delete
+                  <button type="button" onClick={() => window.confirm(t('Delete {{name}}?', { name })) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={t('Delete {{name}}', { name })}>
+                    {t('Delete')}
                   </button>
                 </td>
               </tr>

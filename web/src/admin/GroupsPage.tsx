@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Group } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
@@ -6,23 +7,26 @@ import { Loading, Problem } from '../components/Feedback.tsx';
 
 function GroupCard({ group, change }: { group: Group; change: (call: () => Promise<unknown>) => Promise<void> }) {
   const [email, setEmail] = useState('');
+  const { t } = useTranslation();
   const base = `/groups/${group.id}`;
   return (
     <li className="card">
       <div className="row">
         <h2>{group.name}</h2>
-        {group.builtin && <span className="badge">built in: every user</span>}
-        {group.managedBy && <span className="badge">managed by the identity provider ({group.managedBy.toUpperCase()})</span>}
+        {group.builtin && <span className="badge">{t('built in: every user')}</span>}
+        {group.managedBy && <span className="badge">{t('managed by the identity provider ({{provider}})', { provider: group.managedBy.toUpperCase() })}</span>}
         {!group.builtin && !group.managedBy && (
-          <button type="button" aria-label={`Delete group ${group.name}`} onClick={() => window.confirm(`Delete the group ${group.name}?`) && void change(() => api(base, { method: 'DELETE' }))}>
-            Delete
+          <button type="button" aria-label={t('Delete group {{name}}', { name: group.name })} onClick={() => window.confirm(t('Delete the group {{name}}?', { name: group.name })) && void change(() => api(base, { method: 'DELETE' }))}>
+            {t('Delete')}
           </button>
         )}
       </div>
       {group.description && <p>{group.description}</p>}
-      <p>Collections: {group.grants.length ? group.grants.map((g) => `${g.collection} (${g.permission})`).join(', ') : 'none'}</p>
+      <p>
+        {t('Collections:')} {group.grants.length ? group.grants.map((g) => `${g.collection} (${t(g.permission)})`).join(', ') : t('none')}
+      </p>
       {group.managedBy && (
-        <ul className="members" aria-label={`Members of ${group.name}`}>
+        <ul className="members" aria-label={t('Members of {{name}}', { name: group.name })}>
           {group.members.map((m) => (
             <li key={m.id}>{m.email}</li>
           ))}
@@ -30,12 +34,12 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
       )}
       {!group.builtin && !group.managedBy && (
         <>
-          <ul className="members" aria-label={`Members of ${group.name}`}>
+          <ul className="members" aria-label={t('Members of {{name}}', { name: group.name })}>
             {group.members.map((m) => (
               <li key={m.id}>
                 {m.email}{' '}
-                <button type="button" aria-label={`Remove ${m.email} from ${group.name}`} onClick={() => void change(() => api(`${base}/members/${m.id}`, { method: 'DELETE' }))}>
-                  Remove
+                <button type="button" aria-label={t('Remove {{email}} from {{name}}', { email: m.email, name: group.name })} onClick={() => void change(() => api(`${base}/members/${m.id}`, { method: 'DELETE' }))}>
+                  {t('Remove')}
                 </button>
               </li>
             ))}
@@ -48,10 +52,10 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
             }}
           >
             <label>
-              Add member by email
+              {t('Add member by email')}
               <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
             </label>
-            <button type="submit">Add</button>
+            <button type="submit">{t('Add')}</button>
           </form>
         </>
       )}
@@ -63,15 +67,16 @@ export function GroupsPage() {
   const groups = useResource<{ groups: Group[] }>('/groups');
   const action = useAction();
   const [name, setName] = useState('');
+  const { t } = useTranslation();
   const change = async (call: () => Promise<unknown>) => {
     if (await action.run(call)) void groups.reload();
   };
   return (
     <>
-      <h1>Groups</h1>
-      <p className="hint">Collections are granted to groups, under Collections › Settings.</p>
+      <h1>{t('Groups')}</h1>
+      <p className="hint">{t('Collections are granted to groups, under Collections › Settings.')}</p>
       <Problem text={groups.problem ?? action.problem} />
-      {!groups.data && !groups.problem && <Loading what="groups" />}
+      {!groups.data && !groups.problem && <Loading what={t('groups')} />}
       <ul className="group-list">
         {groups.data?.groups.map((group) => (
           <GroupCard key={group.id} group={group} change={change} />
@@ -85,11 +90,11 @@ export function GroupsPage() {
         }}
       >
         <label>
-          New group
+          {t('New group')}
           <input required value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <button type="submit" className="primary">
-          Create group
+          {t('Create group')}
         </button>
       </form>
     </>

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** A language's name in the interface's language (Intl.DisplayNames), its code when the browser lacks one. */
 export function languageName(code: string, interfaceLanguage: string): string {
@@ -9,14 +11,16 @@ export function languageName(code: string, interfaceLanguage: string): string {
   }
 }
 
-/** "Detect automatically" or one of the languages the server lists, by name. */
+/** "Detect from the documents" or one of the languages the server lists, by name. */
 export function LanguageSelect({ codes, value, onChange, label }: { codes: string[]; value: string; onChange: (value: string) => void; label: string }) {
-  const options = useMemo(() => codes.map((code) => ({ code, name: languageName(code, 'en') })).sort((a, b) => a.name.localeCompare(b.name)), [codes]);
+  const { t, i18n } = useTranslation();
+  const shownIn = i18n.resolvedLanguage ?? 'en';
+  const options = useMemo(() => codes.map((code) => ({ code, name: languageName(code, shownIn) })).sort((a, b) => a.name.localeCompare(b.name, shownIn)), [codes, shownIn]);
   return (
     <label>
       {label}
       <select value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="auto">Detect from the documents</option>
+        <option value="auto">{t('Detect from the documents')}</option>
         {options.map(({ code, name }) => (
           <option key={code} value={code}>
             {name} ({code})
@@ -28,8 +32,8 @@ export function LanguageSelect({ codes, value, onChange, label }: { codes: strin
 }
 
 /** What a collection's listing says of its language. */
-export function describeLanguage(collection: { language: string | null; detectedLanguage: string | null }): string {
-  if (collection.language) return languageName(collection.language, 'en');
-  if (collection.detectedLanguage) return `${languageName(collection.detectedLanguage, 'en')} (detected)`;
-  return 'not detected yet (from the first document)';
+export function describeLanguage(collection: { language: string | null; detectedLanguage: string | null }, t: TFunction, shownIn: string): string {
+  if (collection.language) return languageName(collection.language, shownIn);
+  if (collection.detectedLanguage) return t('{{language}} (detected)', { language: languageName(collection.detectedLanguage, shownIn) });
+  return t('language not detected yet (from the first document)');
 }

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Assistant, Group, SlackChannelBinding } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
@@ -13,6 +14,7 @@ export function SlackPage() {
   const bindings = useResource<{ bindings: SlackChannelBinding[]; slackConfigured: boolean }>('/slack/bindings');
   const assistants = useResource<{ assistants: Assistant[] }>('/assistants');
   const groups = useResource<{ groups: Group[] }>('/groups');
+  const { t } = useTranslation();
   const action = useAction();
   const [form, setForm] = useState({ channelId: '', channelName: '', assistant: '', audience: 'everyone' });
   const change = async (call: () => Promise<unknown>) => (await action.run(call)) && void bindings.reload();
@@ -26,19 +28,20 @@ export function SlackPage() {
   };
   return (
     <>
-      <h1>Slack</h1>
+      <h1>{t('Slack')}</h1>
       {bindings.data && !bindings.data.slackConfigured && (
-        <p className="hint">Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.</p>
+        <p className="hint">{t('Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.')}</p>
       )}
       <p className="hint">
-        Answers in a channel use only what every reader may read: collections granted to the channel&apos;s audience (everyone, unless a
-        binding names a group). People who may read more get their fuller answer in a direct message.
+        {t(
+          "Answers in a channel use only what every reader may read: collections granted to the channel's audience (everyone, unless a binding names a group). People who may read more get their fuller answer in a direct message.",
+        )}
       </p>
       <Problem text={bindings.problem ?? assistants.problem ?? groups.problem ?? action.problem} />
-      {!bindings.data && !bindings.problem && <Loading what="channel bindings" />}
-      {bindings.data?.bindings.length === 0 && <p className="empty">No channel is bound: answers come from an assistant named in the message, or the default.</p>}
+      {!bindings.data && !bindings.problem && <Loading what={t('channel bindings')} />}
+      {bindings.data?.bindings.length === 0 && <p className="empty">{t('No channel is bound: answers come from an assistant named in the message, or the default.')}</p>}
       {bindings.data && bindings.data.bindings.length > 0 && (
-        <DataTable label="Channel bindings" columns={['Channel', 'Assistant', 'Audience', 'Actions']}>
+        <DataTable label={t('Channel bindings')} columns={[t('Channel'), t('Assistant'), t('Audience'), t('Actions')]}>
           {bindings.data.bindings.map((b) => (
             <tr key={b.channelId}>
               <th scope="row">
@@ -48,8 +51,8 @@ export function SlackPage() {
               <td>{b.assistant}</td>
               <td>{b.audience}</td>
               <td className="actions">
-                <button type="button" aria-label={`Unbind ${b.channelId}`} onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}>
-                  Unbind
+                <button type="button" aria-label={t('Unbind {{channel}}', { channel: b.channelId })} onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}>
+                  {t('Unbind')}
                 </button>
               </td>
             </tr>
@@ -57,17 +60,17 @@ export function SlackPage() {
         </DataTable>
       )}
       <form onSubmit={bind} className="card form-grid" aria-labelledby="bind-channel">
-        <h2 id="bind-channel">Bind a channel</h2>
+        <h2 id="bind-channel">{t('Bind a channel')}</h2>
         <label>
-          Channel ID
+          {t('Channel ID')}
           <input required pattern="[A-Z0-9]{2,30}" placeholder="C0123ABCD" value={form.channelId} onChange={(e) => setForm({ ...form, channelId: e.target.value })} />
         </label>
         <label>
-          Channel name (for this list)
+          {t('Channel name (for this list)')}
           <input value={form.channelName} onChange={(e) => setForm({ ...form, channelName: e.target.value })} />
         </label>
         <label>
-          Assistant
+          {t('Assistant')}
           <select value={form.assistant} onChange={(e) => setForm({ ...form, assistant: e.target.value })}>
             {assistants.data?.assistants.map((a) => (
               <option key={a.slug} value={a.slug}>
@@ -77,7 +80,7 @@ export function SlackPage() {
           </select>
         </label>
         <label>
-          Audience
+          {t('Audience')}
           <select value={form.audience} onChange={(e) => setForm({ ...form, audience: e.target.value })}>
             {(groups.data?.groups ?? [{ name: 'everyone' }]).map((g) => (
               <option key={g.name} value={g.name}>
@@ -87,7 +90,7 @@ export function SlackPage() {
           </select>
         </label>
         <button type="submit" className="primary" disabled={action.busy}>
-          Bind
+          {t('Bind')}
         </button>
       </form>
     </>

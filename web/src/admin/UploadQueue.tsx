@@ -1,4 +1,6 @@
 import { useState, type DragEvent } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { api, errorText } from '../api/client.ts';
 import type { IngestionJobView } from '../api/types.ts';
 import { uploadFile } from './uploadFile.ts';
@@ -14,22 +16,28 @@ interface Upload {
 
 const parallelUploads = 3;
 
-/** What a file is doing, in words: uploading, each ingestion stage, `ready` or `failed: <reason>`. */
-function describe(upload: Upload, job: IngestionJobView | undefined): string {
-  if (upload.failure) return `failed: ${upload.failure}`;
-  if (upload.outcome) return upload.outcome;
-  if (!upload.jobId) return `uploading ${Math.round(upload.sent * 100)}%`;
-  if (!job) return 'queued';
-  if (job.state === 'completed') return 'ready';
-  if (job.state === 'failed') return `failed: ${job.error?.message ?? job.stage}`;
-  const eta = job.etaSeconds ? `, about ${job.etaSeconds} s left` : '';
-  return `${job.stage} ${job.progress}%${eta}`;
+type Outcome = 'failed' | 'ready' | undefined;
+
+/**
+ * What a file is doing, in words (uploading, each ingestion stage, `ready` or `failed: <reason>`),
+ * and how it ended. The stage and the reason are the server's words.
+ */
+function describe(upload: Upload, job: IngestionJobView | undefined, t: TFunction): [string, Outcome] {
+  if (upload.failure) return [t('failed: {{reason}}', { reason: upload.failure }), 'failed'];
+  if (upload.outcome) return [upload.outcome, undefined];
+  if (!upload.jobId) return [t('uploading {{percent}}%', { percent: Math.round(upload.sent * 100) }), undefined];
+  if (!job) return [t('queued'), undefined];
+  if (job.state === 'completed') return [t('ready'), 'ready'];
+  if (job.state === 'failed') return [t('failed: {{reason}}', { reason: job.error?.message ?? job.stage }), 'failed'];
+  const eta = job.etaSeconds ? t(', about {{seconds}} s left', { seconds: job.etaSeconds }) : '';
+  return [`${job.stage} ${job.progress}%${eta}`, undefined];
 }
 
 /** Drag-and-drop (or chosen) files, uploaded a few at a time, each with its own live status. */
 export function UploadQueue({ collection, jobs, onJob }: { collection: string; jobs: Record<string, IngestionJobView>; onJob: (job: IngestionJobView) => void }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
+  const { t } = useTranslation();
   const update = (key: string, change: Partial<Upload>) => setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
   const start = async (files: File[]) => {
@@ -64,16 +72,16 @@ export function UploadQueue({ collection, jobs, onJob }: { collection: string; j
 
   return (
     <section aria-labelledby="upload-heading" className="card">
-      <h2 id="upload-heading">Upload</h2>
+      <h2 id="upload-heading">{t('Upload')}</h2>
       <div
         className={`dropzone${dragging ? ' dragging' : ''}`}
         onDragOver={(event) => (event.preventDefault(), setDragging(true))}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p>Drop files here: PDF, Word, PowerPoint, HTML, Markdown, text or CSV.</p>
+        <p>{t('Drop files here: PDF, Word, PowerPoint, HTML, Markdown, text or CSV.')}</p>
         <label className="button">
-          Choose files
+          {t('Choose files')}
           <input
             type="file"
             multiple
@@ -86,12 +94,12 @@ export function UploadQueue({ collection, jobs, onJob }: { collection: string; j
         </label>
       </div>
       {uploads.length > 0 && (
-        <ul className="upload-list" aria-label="Uploads">
+        <ul className="upload-list" aria-label={t('Uploads')}>
           {uploads.map((upload) => {
-            const status = describe(upload, upload.jobId ? jobs[upload.jobId] : undefined);
+            const [status, outcome] = describe(upload, upload.jobId ? jobs[upload.jobId] : undefined, t);
             return (
-              <li key={upload.key} className={status.startsWith('failed') ? 'failed' : status.startsWith('ready') ? 'ready' : undefined}>
-                <span className="filename">{upload.name}</span>
+              <li key={upload.key} className={outcome}>
+                <span className="filename" dir="auto">{upload.name}</span>
                 <span className="status" role="status">
                   {status}
                 </span>

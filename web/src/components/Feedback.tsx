@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 /** Loading, empty and error states, worded the same everywhere. */
 export function Problem({ text }: { text: string | undefined }) {
   return text ? (
@@ -8,9 +10,10 @@ export function Problem({ text }: { text: string | undefined }) {
 }
 
 export function Loading({ what }: { what: string }) {
+  const { t } = useTranslation();
   return (
     <p role="status" className="loading">
-      Loading {what}…
+      {t('Loading {{what}}…', { what })}
     </p>
   );
 }
