@@ -3,7 +3,7 @@ import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/emb
 import type { Principal } from '../auth/Principal.ts';
 import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
 import { suitsSentenceEncoder } from '../language/languages.ts';
-import { searchText } from '../language/searchTokens.ts';
+import { searchTokens } from '../language/searchTokens.ts';
 import { identifierQuery, identifierTerms } from './identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
 
@@ -94,13 +94,15 @@ export class ChunkReader {
    * come from the statistics tables; term counts from weighted_term_frequency(). Lexemes are
    * quoted, so no input breaks the query syntax. One query
    * per text-search configuration in scope, each with a constant tsquery, so the GIN index finds
-   * the candidates. The query goes through the same searchText() as chunks, so a Chinese or
-   * Thai question is cut into the same words as the text it should match.
+   * the candidates. The query is cut into words by searchTokens(), as chunks' text is by
+   * searchText(): a Chinese or Thai question is segmented exactly as the text it should match.
    */
   async fullText(who: Principal | ReadScope, query: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
-    const words = searchText(query);
+    // The question's words only: an address or a hyphenated compound in a question should match
+    // its parts in the text, which the parser indexes beside the whole.
+    const words = [...new Set(searchTokens(query))].join(' ');
     const identifiers = identifierTerms(query);
-    if (!/[\p{L}\p{N}]/u.test(words) && identifiers.length === 0) return [];
+    if (!words && identifiers.length === 0) return [];
     const { collections: readable, filtered } = await this.resolve(who, options);
     if (filtered?.ids.length === 0) return [];
     const byConfig = new Map<string, CollectionInScope[]>();
