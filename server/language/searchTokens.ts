@@ -21,8 +21,8 @@ type RunKind = 'bigram' | 'dictionary' | 'word';
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 /**
- * The words a text is searched by, identical at index and at query time: NFKC-normalised
- * (full-width forms, ligatures and presentation forms folded), optional vowel marks dropped,
+ * The words a text is searched by, identical at index and at query time: full-width and
+ * presentation forms folded, optional vowel marks dropped,
  * split into runs of letters and digits, and runs of scripts without spaces segmented (see
  * above). Mixed runs ("使用ddr4内存") are split where the script changes. Case is left to the
  * caller (Postgres lower-cases as it stems). Linear in the text.
@@ -33,9 +33,15 @@ export function searchTokens(text: string): string[] {
   return tokens;
 }
 
-/** Full-width forms, ligatures and presentation forms folded (NFKC); optional vowel marks dropped. */
+// Full-width and half-width forms (ＤＤＲ４, ｸﾛｯｸ, common in Chinese and Japanese text) and Arabic
+// presentation forms: folded to the ordinary characters by NFKC, as Lucene's CJK width filter does.
+// Only these: NFKC of a whole text would also rewrite superscripts, fractions or no-break spaces
+// that Postgres' parser already reads as it should.
+const widthAndPresentationForms = /[\uFB50-\uFDFF\uFE70-\uFEFF\uFF00-\uFFEF]+/g;
+
+/** Width and presentation forms folded, optional vowel marks dropped. */
 export function normalizeForSearch(text: string): string {
-  return text.normalize('NFKC').replace(optionalMarks, '');
+  return text.replace(widthAndPresentationForms, (forms) => forms.normalize('NFKC')).replace(optionalMarks, '');
 }
 
 /** Adds a run of letters and digits (already normalised) to `tokens`, segmented where its script needs it. */

@@ -1,4 +1,4 @@
-import { normalizeForSearch, segmentRun } from '../../language/searchTokens.ts';
+import { segmentRun } from '../../language/searchTokens.ts';
 import type { Embedder } from './Embedder.ts';
 
 /**
@@ -31,10 +31,11 @@ export class HashingEmbedder implements Embedder {
 
   private embed(text: string): number[] {
     const vector = new Float64Array(this.size);
-    // Words as in v2 (an underscored identifier is one word), with runs of scripts written
-    // without spaces segmented as search segments them.
+    // Words exactly as in v2 (an underscored identifier is one word), so vectors of spaced
+    // scripts are unchanged, with runs of scripts written without spaces segmented as search
+    // segments them.
     const words: string[] = [];
-    for (const match of normalizeForSearch(text.toLowerCase()).matchAll(/[\p{L}\p{M}\p{N}_]+/gu)) segmentRun(match[0], words);
+    for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) segmentRun(match[0], words);
     const add = (feature: string, weight: number) => {
       const hash = fnv1a(feature);
       vector[hash % this.size]! += hash & 0x80000000 ? -weight : weight;
