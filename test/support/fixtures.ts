@@ -1,7 +1,7 @@
 import { CredentialEvents } from '../../server/auth/CredentialEvents.ts';
 import type { Principal } from '../../server/auth/Principal.ts';
 import type { Database } from '../../server/db/Database.ts';
-import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
+import { insertChunks } from '../../ingestion/swapInVersion.ts';
 import { UserService, type User } from '../../server/users/UserService.ts';
 
 export function principalOf(user: User): Principal {
@@ -32,14 +32,9 @@ export async function insertDocument(
     [collectionId, options.title, options.version ?? 1],
   );
   const documentId = rows[0]!.id;
-  for (const [ordinal, text] of options.texts.entries()) {
-    const embedding = options.embeddings[ordinal]!;
-    await db.query(
-      `INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, token_count,
-                           embedding_model, embedding_dimension, embedding)
-       VALUES ($1, $2, $3, $4, $5, 10, $6, $7, $8::vector)`,
-      [documentId, collectionId, options.chunkVersion ?? options.version ?? 1, ordinal, text, options.model, embedding.length, toVectorLiteral(embedding)],
-    );
-  }
+  // Through the ingestion's own writer, so the search vector and identifiers are as a real upload's.
+  const chunks = options.texts.map((text) => ({ text, headingPath: [], page: null, tokenCount: 10 }));
+  const target = { documentId, collectionId, targetVersion: options.chunkVersion ?? options.version ?? 1 };
+  await db.transaction((client) => insertChunks(client, target, chunks, { model: options.model, embeddings: options.embeddings }));
   return documentId;
 }

@@ -29,9 +29,9 @@ for (const mode of ['inline', 'redis'] as const) {
           `SELECT status, count(*) FROM documents GROUP BY status`,
         );
         const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-        return byStatus.ready === 19 ? byStatus : undefined;
+        return byStatus.ready === 20 ? byStatus : undefined;
       }, 'demo documents to be ready');
-      assert.deepEqual(counts, { ready: 19 });
+      assert.deepEqual(counts, { ready: 20 });
     });
 
     it('spreads the chip-design documents over Markdown, HTML, PDF and DOCX', async (t) => {

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** A language's name in the interface's language (Intl.DisplayNames), its code when the browser lacks one. */
@@ -16,10 +16,12 @@ export function LanguageSelect({ codes, value, onChange, label }: { codes: strin
   const { t, i18n } = useTranslation();
   const shownIn = i18n.resolvedLanguage ?? 'en';
   const options = useMemo(() => codes.map((code) => ({ code, name: languageName(code, shownIn) })).sort((a, b) => a.name.localeCompare(b.name, shownIn)), [codes, shownIn]);
+  const id = useId();
+  // Labelled by reference, not by wrapping: a wrapping label's text would include every option.
   return (
-    <label>
-      {label}
-      <select value={value} onChange={(event) => onChange(event.target.value)}>
+    <span className="labelled-field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
         <option value="auto">{t('Detect from the documents')}</option>
         {options.map(({ code, name }) => (
           <option key={code} value={code}>
@@ -27,7 +29,7 @@ export function LanguageSelect({ codes, value, onChange, label }: { codes: strin
           </option>
         ))}
       </select>
-    </label>
+    </span>
   );
 }
 
