@@ -13,7 +13,8 @@ const wordRun = /[\p{L}\p{M}\p{N}]+/gu;
 // points: optional in writing, so a pointed and an unpointed spelling must match.
 // eslint-disable-next-line no-misleading-character-class -- a list of lone marks to delete, not letters with marks
 const optionalMarks = /[\u064B-\u065F\u0670\u0640\u0591-\u05C7]/gu;
-// A longer run is an encoded blob, not words; it is cut, as Postgres drops words over 2 KB.
+// A longer word is an encoded blob, not a word; it is cut, as Postgres drops words over 2 KB.
+// (Runs of spaceless scripts are whole clauses and are never cut.)
 const maxRunLength = 256;
 
 type RunKind = 'bigram' | 'dictionary' | 'word';
@@ -46,18 +47,19 @@ export function normalizeForSearch(text: string): string {
 
 /** Adds a run of letters and digits (already normalised) to `tokens`, segmented where its script needs it. */
 export function segmentRun(word: string, tokens: string[]): void {
-  for (const [kind, run] of scriptRuns(word.slice(0, maxRunLength))) {
-    if (kind === 'word') tokens.push(run);
+  for (const [kind, run] of scriptRuns(word)) {
+    if (kind === 'word') tokens.push(run.slice(0, maxRunLength));
     else if (kind === 'bigram') pushBigrams(tokens, run);
     else for (const segment of wordSegmenter.segment(run)) if (segment.isWordLike) tokens.push(segment.segment);
   }
 }
 
 /**
- * What Postgres' parser is given, at index and at query time alike: the text normalised, with
- * every run in a script written without spaces replaced by its words (see above) between spaces.
- * Everything else is left to the parser, which already knows words, numbers, hyphenated words,
- * addresses and file names in the scripts that space their words.
+ * What Postgres' parser is given of a chunk: the text normalised, with every run in a script
+ * written without spaces replaced by its words (see above) between spaces. Everything else is
+ * left to the parser, which already knows words, numbers, hyphenated words, addresses and file
+ * names in the scripts that space their words. A question goes through searchTokens(), which cuts
+ * those runs the same way.
  */
 export function searchText(text: string): string {
   return normalizeForSearch(text).replace(wordRun, (run) => {

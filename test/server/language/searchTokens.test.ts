@@ -58,3 +58,11 @@ describe('isMostlyLatin', () => {
     assert.equal(isMostlyLatin('123'), false);
   });
 });
+
+describe('long runs', () => {
+  it('keeps every bigram of a long clause without punctuation, and cuts only a long blob of Latin letters', () => {
+    const clause = '时钟'.repeat(400);
+    assert.equal(searchTokens(clause).length, 799);
+    assert.equal(searchTokens('a'.repeat(1000))[0]!.length, 256);
+  });
+});
