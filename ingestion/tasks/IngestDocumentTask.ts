@@ -101,8 +101,12 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
   await requestSentenceVectors(services, { id: job.documentId, version: job.targetVersion, model: job.embeddingModel });
-  // Documents indexed before the language was known (too short to tell) are indexed again with it.
-  if (languageDetected) await requestTextReindexing(services, job.collectionId);
+  // Documents indexed before the language was known (too short to tell) are indexed again with
+  // it, and get sentence vectors if it is one the encoder knows.
+  if (languageDetected) {
+    await requestTextReindexing(services, job.collectionId);
+    await requestSentenceVectors(services);
+  }
   return { chunks: chunks.length, swapped: true };
 }
 

@@ -8,6 +8,8 @@ export interface ReindexCollectionTextData {
 
 export const reindexCollectionTextTaskName = 'ReindexCollectionTextTask';
 const chunksPerBatch = 500;
+/** SQL: a chunk (c, of collection col) indexed otherwise than now; `version` is the analyzer version's parameter. */
+const stale = (version: string) => `(c.text_analyzer <> ${version} OR c.text_search_config <> col.text_search_config)`;
 
 /**
  * Rewrites the search vectors of a collection's chunks that were indexed by an older version of
@@ -46,7 +48,7 @@ async function reindexPass(db: Database, collectionId: string, progress: (done: 
     const { rows } = await db.query<{ id: string; text: string; headingPath: string[] }>(
       `SELECT c.id::text AS id, c.text, c.heading_path AS "headingPath"
          FROM chunks c JOIN collections col ON col.id = c.collection_id
-        WHERE c.collection_id = $1 AND c.id > $2::bigint AND (c.text_analyzer <> $3 OR c.text_search_config <> col.text_search_config)
+        WHERE c.collection_id = $1 AND c.id > $2::bigint AND ${stale('$3')}
         ORDER BY c.id LIMIT ${chunksPerBatch}`,
       [collectionId, after, textAnalyzerVersion],
     );
@@ -70,7 +72,7 @@ async function markIndexed(db: Database, collectionId: string): Promise<boolean>
     await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [collectionId]);
     const { rowCount } = await client.query(
       `SELECT 1 FROM chunks c JOIN collections col ON col.id = c.collection_id
-        WHERE c.collection_id = $1 AND (c.text_analyzer <> $2 OR c.text_search_config <> col.text_search_config) LIMIT 1`,
+        WHERE c.collection_id = $1 AND ${stale('$2')} LIMIT 1`,
       [collectionId, textAnalyzerVersion],
     );
     if (rowCount) return false;
