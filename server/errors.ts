@@ -61,3 +61,10 @@ export class TooManyRequestsError extends AppError {
     super(429, code, message);
   }
 }
+
+/** The database cannot be reached (restarting, or down); the request changed nothing and may be retried. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(override readonly cause: unknown) {
+    super(503, 'database_unavailable', 'The database is not reachable right now (it may be restarting); nothing was changed. Try again in a few seconds.');
+  }
+}

@@ -85,6 +85,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const db = await Database.open({
     databaseUrl: config.databaseUrl,
     embeddedDir: path.join(config.dataDir, 'pg'),
+    embeddedProcess: config.embeddedDatabase === 'process',
     logger,
   });
   const inference = createInference(config);

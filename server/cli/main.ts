@@ -4,7 +4,7 @@ import { DataDirInUseError, SocketPathError } from '../db/EmbeddedPostgres.ts';
 import { AppError } from '../errors.ts';
 import { CliError } from './CliError.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
-import { startRuntime, type RuntimeOptions } from '../runtime.ts';
+import type { RuntimeOptions } from '../runtime.ts';
 
 function configOrExit(): Config {
   try {
@@ -21,6 +21,8 @@ function configOrExit(): Config {
 async function run(options: RuntimeOptions): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  // Loaded here, not at the top: `tapeout db` and the batch commands need none of the server.
+  const { startRuntime } = await import('../runtime.ts');
   const runtime = await startRuntime(config, logger, options).catch((error: unknown) => fail(logger, error));
   if (runtime.url) logger.info(`Tapeout is serving on ${runtime.url}`);
   else logger.info('Tapeout worker is processing background tasks');
@@ -81,6 +83,17 @@ program
       process.exit(2);
     }
     await run({ web: false, worker: true });
+  });
+
+program
+  .command('db')
+  .description('serve the embedded database alone (PGlite + pgvector on a private Unix socket), for several instances on one machine')
+  .option('--pg-dir <dir>', 'the database directory (default: DATA_DIR/pg)')
+  .option('--socket-dir <dir>', 'serve the socket in this private directory (default: the database directory when its path is short enough)')
+  .action(async (options: { pgDir?: string; socketDir?: string }) => {
+    const config = configOrExit();
+    const { dbCommand } = await import('./dbCommand.ts');
+    await dbCommand(options, config, createLogger(config.logLevel));
   });
 
 program

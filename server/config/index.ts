@@ -53,6 +53,11 @@ export interface Config {
   chat: ChatLimits;
   logLevel: string;
   databaseUrl: string | undefined;
+  /**
+   * Without DATABASE_URL: PGlite in a process of its own, supervised by this one (`process`), so
+   * SQL never holds this process's event loop; or inside this process (`in-process`, tests).
+   */
+  embeddedDatabase: 'process' | 'in-process';
   redisUrl: string | undefined;
   /** Keeps deployments that share one Redis apart. */
   queuePrefix: string;
@@ -145,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    embeddedDatabase: e.EMBEDDED_DATABASE,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     queueStalledMs: e.QUEUE_STALLED_MS,

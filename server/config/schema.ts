@@ -63,6 +63,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: postgresUrl.optional(),
+    EMBEDDED_DATABASE: z.enum(['process', 'in-process'], { message: 'must be process or in-process' }).default('process'),
     REDIS_URL: redisUrl.optional(),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
     QUEUE_STALLED_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(30_000),

@@ -1,6 +1,7 @@
 import type { Citation, NothingFound } from '../answering/AssistantAnswerer.ts';
 import { assertQuestionFits } from '../answering/chatLimits.ts';
 import type { Principal } from '../auth/Principal.ts';
+import { untilAvailable } from '../db/untilAvailable.ts';
 import { describeError } from '../http/errorHandler.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
@@ -127,7 +128,8 @@ async function streamTurn(
       answer.error = { code: body.error.code, message: body.error.message };
     }
   } finally {
-    await services.conversations.finishAnswer(ids.answerId, answer);
+    // The answer the asker saw is stored even across a database restart during its stream.
+    await untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer));
     await release();
   }
   sink.finished({ answerId: ids.answerId, status: answer.status, error: answer.error ?? null, ...(notice ? { notice } : {}) });

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
+import { EmbeddedDatabaseProcess } from './EmbeddedDatabaseProcess.ts';
 import { EmbeddedPostgres } from './EmbeddedPostgres.ts';
 import { runMigrations } from './migrate.ts';
 
@@ -17,11 +19,19 @@ export class Database {
     readonly pool: pg.Pool,
     readonly mode: 'embedded' | 'external',
     readonly displayUrl: string,
-    private readonly embedded: EmbeddedPostgres | undefined,
+    private readonly embedded: EmbeddedPostgres | EmbeddedDatabaseProcess | undefined,
   ) {}
 
-  static async open(options: { databaseUrl?: string; embeddedDir?: string; logger: Logger }): Promise<Database> {
-    const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.embeddedDir);
+  /**
+   * `embeddedProcess` runs the embedded database in a supervised process of its own (a database
+   * in memory always stays in this process).
+   */
+  static async open(options: { databaseUrl?: string; embeddedDir?: string; embeddedProcess?: boolean; logger: Logger }): Promise<Database> {
+    const embedded = options.databaseUrl
+      ? undefined
+      : options.embeddedProcess && options.embeddedDir
+        ? await EmbeddedDatabaseProcess.start(options.embeddedDir, options.logger)
+        : await EmbeddedPostgres.start(options.embeddedDir);
     const pool = embedded
       ? // The embedded server refuses connections beyond its limit instead of queueing them.
         new pg.Pool({ ...embedded.clientConfig, max: 8 })
@@ -38,23 +48,32 @@ export class Database {
     return database;
   }
 
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) {
-    return this.pool.query<R>(text, values);
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
   }
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asUnavailable(error);
+    });
+    let broken: unknown;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      if (isConnectionFailure(error)) broken = error;
+      else await client.query('ROLLBACK').catch(() => {});
+      throw asUnavailable(error);
     } finally {
-      client.release();
+      // A connection that failed is dropped, not handed to the next caller.
+      client.release(broken instanceof Error ? broken : undefined);
     }
   }
 
@@ -89,6 +108,17 @@ export class Database {
     await this.pool.end();
     await this.embedded?.stop();
   }
+}
+
+/** Errors of the connection itself (the server gone or restarting), not of the statement. */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code && ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(code)) return true;
+  return /Connection terminated|Client has encountered a connection error|connection timeout/i.test(message ?? '');
+}
+
+function asUnavailable(error: unknown): unknown {
+  return isConnectionFailure(error) ? new DatabaseUnavailableError(error) : error;
 }
 
 export function redactUrl(url: string): string {

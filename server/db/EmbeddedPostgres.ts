@@ -8,6 +8,16 @@ import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-
 import lockfile from 'proper-lockfile';
 import { SessionAffineQueryQueue } from './SessionAffineQueryQueue.ts';
 
+const socketPort = 5432;
+const socketName = `.s.PGSQL.${socketPort}`;
+// Unix socket paths are limited to 107 bytes on Linux and 103 on macOS; keep a margin.
+const maxSocketPath = 100;
+
+/** The lock (a directory, proper-lockfile's) held by the one process that opened `dataDir`. */
+export function embeddedLockPath(dataDir: string): string {
+  return path.join(dataDir, '.tapeout.lock');
+}
+
 export class DataDirInUseError extends Error {
   constructor(dir: string) {
     super(
@@ -37,16 +47,23 @@ export class EmbeddedPostgres {
     private readonly privateDir: string | undefined,
   ) {}
 
+  static readonly socketName = socketName;
+  static readonly maxSocketPath = maxSocketPath;
+
   // Room for this process's pool and for `tapeout worker` processes that share the embedded database.
   static readonly maxConnections = 32;
 
-  /** `dataDir` undefined keeps the database in memory (tests). */
-  static async start(dataDir?: string): Promise<EmbeddedPostgres> {
+  /**
+   * `dataDir` undefined keeps the database in memory (tests). `socketDir` serves the socket in a
+   * private directory its caller made (0700) and removes: a supervisor restarting the database
+   * keeps one address for its clients.
+   */
+  static async start(dataDir?: string, options: { socketDir?: string } = {}): Promise<EmbeddedPostgres> {
     let releaseLock = async () => {};
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
       // Two processes opening one PGlite directory corrupt it; refuse clearly instead.
-      releaseLock = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, '.tapeout.lock'), stale: 15_000 }).catch(
+      releaseLock = await lockfile.lock(dataDir, { lockfilePath: embeddedLockPath(dataDir), stale: 15_000 }).catch(
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'ELOCKED') throw new DataDirInUseError(dataDir);
           throw error;
@@ -56,14 +73,18 @@ export class EmbeddedPostgres {
     const server = net.createServer();
     server.maxConnections = EmbeddedPostgres.maxConnections;
     let listening: Awaited<ReturnType<typeof listen>> | undefined;
+    let db: PGlite | undefined;
     try {
-      listening = await listen(server, dataDir);
+      // The database opens before the socket does: a client connecting earlier would wait on a
+      // socket nobody serves instead of being refused, and a restart must look like "refused".
+      db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+      listening = options.socketDir ? await listenIn(server, options.socketDir) : await listen(server, dataDir);
       const { privateDir, ...address } = listening;
-      const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
       const embedded = new EmbeddedPostgres(db, server, releaseLock, { ...address, user: 'postgres', database: 'postgres' }, privateDir);
       embedded.serve(new SessionAffineQueryQueue(db));
       return embedded;
     } catch (error) {
+      await db?.close().catch(() => {});
       server.close();
       if (listening?.privateDir) rmSync(listening.privateDir, { recursive: true, force: true });
       await releaseLock();
@@ -92,16 +113,14 @@ export class EmbeddedPostgres {
   async stop(): Promise<void> {
     await Promise.all([...this.handlers].map((handler) => handler.detach(true)));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Written to the data files now, so the next start replays no WAL.
+    await this.db.exec('CHECKPOINT').catch(() => {});
     await this.db.close();
     if (this.privateDir) rmSync(this.privateDir, { recursive: true, force: true });
     await this.releaseLock();
   }
 }
 
-const socketPort = 5432;
-const socketName = `.s.PGSQL.${socketPort}`;
-// Unix socket paths are limited to 107 bytes on Linux and 103 on macOS; keep a margin.
-const maxSocketPath = 100;
 
 export class SocketPathError extends Error {
   constructor(dataDir: string) {
@@ -124,6 +143,21 @@ function listenOn(server: net.Server, target: string): Promise<void> {
 }
 
 /**
+ * Serves the socket in `socketDir` (made 0700 here). A socket file left there by a process that
+ * died is removed first: the data-directory lock, or the supervisor that made the directory,
+ * proves nobody else serves it.
+ */
+async function listenIn(server: net.Server, socketDir: string): Promise<{ host: string; port: number }> {
+  if (path.join(socketDir, socketName).length > maxSocketPath) throw new SocketPathError(socketDir);
+  chmodSync(socketDir, 0o700);
+  const socketPath = path.join(socketDir, socketName);
+  rmSync(socketPath, { force: true });
+  await listenOn(server, socketPath);
+  chmodSync(socketPath, 0o600);
+  return { host: socketDir, port: socketPort };
+}
+
+/**
  * PGlite accepts every connection without a password, so it is only ever served on a Unix socket
  * in a 0700 directory, where only the owner of the process can reach it; never on TCP, where any
  * local user could connect. The socket lives in the data directory itself when its path is short
@@ -131,23 +165,12 @@ function listenOn(server: net.Server, target: string): Promise<void> {
  * temporary directory, removed on stop. When neither fits, start-up is refused with a message.
  */
 async function listen(server: net.Server, dataDir: string | undefined): Promise<{ host: string; port: number; privateDir?: string }> {
-  if (dataDir && path.join(dataDir, socketName).length <= maxSocketPath) {
-    chmodSync(dataDir, 0o700);
-    const socketPath = path.join(dataDir, socketName);
-    // A socket left by a crashed process; the data-directory lock proves nobody else serves it.
-    rmSync(socketPath, { force: true });
-    await listenOn(server, socketPath);
-    chmodSync(socketPath, 0o600);
-    return { host: dataDir, port: socketPort };
-  }
+  if (dataDir && path.join(dataDir, socketName).length <= maxSocketPath) return listenIn(server, dataDir);
   for (const parent of [os.tmpdir(), '/tmp']) {
     if (path.join(parent, 'tapeout-pg-XXXXXX', socketName).length > maxSocketPath || !existsSync(parent)) continue;
     // mkdtemp creates the directory with mode 0700.
     const privateDir = mkdtempSync(path.join(parent, 'tapeout-pg-'));
-    const socketPath = path.join(privateDir, socketName);
-    await listenOn(server, socketPath);
-    chmodSync(socketPath, 0o600);
-    return { host: privateDir, port: socketPort, privateDir };
+    return { ...(await listenIn(server, privateDir)), privateDir };
   }
   throw new SocketPathError(dataDir ?? os.tmpdir());
 }

@@ -18,7 +18,7 @@ export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
 /** The real Tapeout runtime, in-process, on a random port and a fresh data directory. */
 export async function startTestRuntime(env: Record<string, string> = {}, seedRetryMs?: number): Promise<TestRuntime> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, ...env });
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, EMBEDDED_DATABASE: 'in-process', ...env });
   const runtime = await startRuntime(config, silentLogger, { web: true, worker: true, ...(seedRetryMs ? { seedRetryMs } : {}) });
   return {
     ...runtime,
