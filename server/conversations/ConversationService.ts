@@ -172,17 +172,20 @@ export class ConversationService {
   }
 
   /** Stores the question and an empty answer in 'streaming' state; the first question titles the conversation. */
+  /** Stores the question and an empty answer being streamed, in one statement (one round trip, atomic). */
   async startTurn(conversationId: string, question: string): Promise<{ questionId: string; answerId: string }> {
-    return this.db.transaction(async (client) => {
-      const question_ = await client.query<{ id: string }>(`INSERT INTO messages (conversation_id, role, content) VALUES ($1, 'user', $2) RETURNING id`, [conversationId, question]);
-      // A later timestamp than the question's, so the pair always reads in order.
-      const answer = await client.query<{ id: string }>(
-        `INSERT INTO messages (conversation_id, role, status, created_at) VALUES ($1, 'assistant', 'streaming', clock_timestamp()) RETURNING id`,
-        [conversationId],
-      );
-      await client.query(`UPDATE conversations SET title = CASE WHEN title = '' THEN left($2, 80) ELSE title END, updated_at = now() WHERE id = $1`, [conversationId, question]);
-      return { questionId: question_.rows[0]!.id, answerId: answer.rows[0]!.id };
-    });
+    const { rows } = await this.db.query<{ questionId: string; answerId: string }>(
+      `WITH question AS (
+         INSERT INTO messages (conversation_id, role, content) VALUES ($1, 'user', $2) RETURNING id),
+       -- A later timestamp than the question's, so the pair always reads in order.
+       answer AS (
+         INSERT INTO messages (conversation_id, role, status, created_at) VALUES ($1, 'assistant', 'streaming', clock_timestamp()) RETURNING id),
+       titled AS (
+         UPDATE conversations SET title = CASE WHEN title = '' THEN left($2, 80) ELSE title END, updated_at = now() WHERE id = $1)
+       SELECT question.id AS "questionId", answer.id AS "answerId" FROM question, answer`,
+      [conversationId, question],
+    );
+    return rows[0]!;
   }
 
   async finishAnswer(answerId: string, answer: FinishedAnswer): Promise<void> {

@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
+import { EventLoopMonitor } from '../../health/EventLoopMonitor.ts';
 import { checkReadiness } from '../../health/readiness.ts';
 import { isAdmin } from '../../auth/Principal.ts';
 import { principalIfAny } from '../authenticate.ts';
 
 export function healthRoutes(services: Services): Router {
   const router = Router();
+  const eventLoop = new EventLoopMonitor();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -14,7 +16,9 @@ export function healthRoutes(services: Services): Router {
   router.get('/readyz', async (req, res) => {
     const [readiness, principal] = await Promise.all([checkReadiness(services), principalIfAny(req, services.users, services.sessions).catch(() => undefined)]);
     const serving = readiness.components.database.ok && readiness.components.queue.ok;
-    res.status(serving ? 200 : 503).json(principal && isAdmin(principal) ? readiness : { status: readiness.status });
+    if (!(principal && isAdmin(principal))) return void res.status(serving ? 200 : 503).json({ status: readiness.status });
+    const memory = process.memoryUsage();
+    res.status(serving ? 200 : 503).json({ ...readiness, process: { eventLoopDelayMs: eventLoop.report(), rssMb: Math.round(memory.rss / 2 ** 20), heapUsedMb: Math.round(memory.heapUsed / 2 ** 20) } });
   });
   return router;
 }

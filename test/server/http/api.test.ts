@@ -47,6 +47,18 @@ describe('HTTP API', () => {
     assert.equal(body.components.embeddings.detail, 'CPU embedder tapeout-hashing-v3, sentence vectors universal-sentence-encoder-lite');
   });
 
+  it("GET /readyz tells an admin this process's event-loop delay since the previous report, and its memory", async () => {
+    await get('/readyz', asAdmin());
+    // Blocks the event loop for 120 ms (this test runs the server in-process).
+    const blockedUntil = Date.now() + 120;
+    while (Date.now() < blockedUntil);
+    const { process: serverProcess } = await (await get('/readyz', asAdmin())).json();
+    assert.ok(serverProcess.eventLoopDelayMs.max >= 100, `max ${serverProcess.eventLoopDelayMs.max}`);
+    assert.ok(serverProcess.rssMb > 50);
+    const next = (await (await get('/readyz', asAdmin())).json()).process.eventLoopDelayMs;
+    assert.ok(next.max < 100 && next.sinceMs < serverProcess.eventLoopDelayMs.sinceMs + 1000, 'each report covers only its own period');
+  });
+
   it('lists the three demo assistants to a bearer API key', async () => {
     const response = await get('/api/assistants', asAdmin());
     assert.equal(response.status, 200);

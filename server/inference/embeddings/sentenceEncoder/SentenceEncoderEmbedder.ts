@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { Embedder } from '../Embedder.ts';
+import { QueryBatcher } from './QueryBatcher.ts';
 
 /** Characters of a passage the encoder reads: its cost grows with length, and BM25 and the hashed vectors cover the rest. */
 export const sentenceEncoderPassageChars = 1000;
@@ -17,6 +18,7 @@ export class SentenceEncoderEmbedder implements Embedder {
   readonly mode = 'embedded';
   private readonly queries: Piscina<string[], Float32Array[]>;
   private readonly passages: Piscina<string[], Float32Array[]>;
+  private readonly queryBatches: QueryBatcher;
 
   constructor() {
     const options = {
@@ -30,6 +32,7 @@ export class SentenceEncoderEmbedder implements Embedder {
     // add to a question); the passage thread gives its memory back when ingestion is idle.
     this.queries = new Piscina({ ...options, idleTimeout: Number.POSITIVE_INFINITY });
     this.passages = new Piscina({ ...options, idleTimeout: 120_000 });
+    this.queryBatches = new QueryBatcher((texts) => this.queries.run(texts));
   }
 
   async dimension(): Promise<number> {
@@ -42,8 +45,7 @@ export class SentenceEncoderEmbedder implements Embedder {
   }
 
   async embedQuery(text: string, signal?: AbortSignal): Promise<number[]> {
-    const [vector] = await this.queries.run([text.slice(0, sentenceEncoderPassageChars)], { signal });
-    return normalised(vector!);
+    return normalised(await this.queryBatches.embed(text.slice(0, sentenceEncoderPassageChars), signal));
   }
 
   async close(): Promise<void> {

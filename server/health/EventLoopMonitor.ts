@@ -1,0 +1,35 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface EventLoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  /** The window the figures cover: since the previous report, or since start. */
+  sinceMs: number;
+}
+
+/**
+ * How long callbacks waited for this process's event loop (perf_hooks' histogram, 10 ms
+ * resolution): the delay every request, socket event and streamed token shares. Each report
+ * covers the time since the previous one, so an operator or a benchmark reads one period.
+ */
+export class EventLoopMonitor {
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private since = performance.now();
+
+  constructor() {
+    this.histogram.enable();
+  }
+
+  report(): EventLoopDelay {
+    const ms = (nanoseconds: number) => Math.round(nanoseconds / 1e4) / 100;
+    const delay = { p50: ms(this.histogram.percentile(50)), p99: ms(this.histogram.percentile(99)), max: ms(this.histogram.max), sinceMs: Math.round(performance.now() - this.since) };
+    this.histogram.reset();
+    this.since = performance.now();
+    return delay;
+  }
+
+  stop(): void {
+    this.histogram.disable();
+  }
+}
