@@ -19,6 +19,7 @@ import { closeServices, createServices, type Services } from '../server/services
 import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
 import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
 import { loadChunks } from './chat/loadChunks.ts';
+import { peakRssMb } from './ingest/peakRss.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sizes = (process.env.BENCH_CHUNKS ?? '10000,100000').split(',').map(Number);
@@ -123,19 +124,6 @@ async function serverProcessReport(url: string): Promise<{ eventLoopDelayMs: { p
   return (await response.json()).process;
 }
 
-/** Peak resident memory (VmHWM) of the server and of each process it started, in MB. */
-async function peakMemoryMb(pid: number): Promise<Record<string, number>> {
-  const { readFile } = await import('node:fs/promises');
-  const peak = async (id: number) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(await readFile(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean).map(Number);
-  const result: Record<string, number> = { server: await peak(pid) };
-  for (const child of children) {
-    const command = (await readFile(`/proc/${child}/cmdline`, 'utf8')).split('\0');
-    result[command.includes('db') ? 'database' : `child ${child}`] = await peak(child);
-  }
-  return result;
-}
-
 async function timeToFirstToken(url: string, concurrency: number): Promise<{ n: number; p50: number; p99: number }> {
   const turnsEach = Math.max(2, Math.ceil(96 / concurrency));
   const times: number[] = [];
@@ -195,7 +183,7 @@ async function runSize(chunks: number, llmUrl: string) {
         if (concurrency === 64) during64 = { healthzMs, serverEventLoopDelayMs: eventLoopDelayMs };
         console.log(chunks, concurrency, result, 'healthz', healthzMs, 'event loop', eventLoopDelayMs);
       }
-      memoryMb = await peakMemoryMb(server.child.pid!);
+      memoryMb = await peakRssMb(server.child.pid!, 'server');
     } finally {
       await server.stop();
     }

@@ -60,14 +60,14 @@ interface CollectionInScope {
 const minimumMatchBudget = 1000;
 
 /**
- * HNSW's candidate list (hnsw.ef_search), by the chunks searched: measured on the chat
- * benchmark's text with 100 results wanted, the share of the exact top 10 found was 1.000 at
- * ef_search 200 on 3k and 10k chunks (0.995 at 100 on 10k), 0.983 at 400 on 30k, and 0.85 at 100
- * but 0.996 at 1,000 on 100k; each step up costs time on every question (13.6 ms at 1,000 against
- * 7.4 ms at 200 on 10k).
+ * HNSW's candidate list (hnsw.ef_search), by the chunks searched. Measured on the chat
+ * benchmark's text, 100 results wanted: the share of the exact top 10 found was 1.000 at 400 on
+ * 3k and 10k chunks (0.96 to 1.000 at 200 over two index builds, 0.995 at 100), 0.983 at 400 and
+ * 1.000 at 1,000 on 30k, and 0.85 at 100 but 0.996 at 1,000 on 100k. Each step up costs time on
+ * every question: 8.6 ms at 400 and 13.6 ms at 1,000 on 10k chunks.
  */
 export function efSearchFor(chunks: number, wanted: number): number {
-  const bySize = chunks <= 20_000 ? 200 : chunks <= 50_000 ? 400 : 1000;
+  const bySize = chunks <= 20_000 ? 400 : 1000;
   return Math.min(1000, Math.max(wanted, bySize));
 }
 
@@ -145,7 +145,9 @@ export class ChunkReader {
             AND ($8::uuid[] IS NULL OR c.document_id = ANY($8::uuid[]))),
        scored AS (
          SELECT m.id, sum(t.idf * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * m.token_count / $6::float8))) AS score
-           FROM candidates m CROSS JOIN terms t CROSS JOIN LATERAL (SELECT weighted_term_frequency(m.tsv, t.lexeme) AS tf OFFSET 0) f
+           FROM candidates m CROSS JOIN terms t
+           -- @@ (a binary search of the vector) skips the pairs without the term before the costlier count.
+           CROSS JOIN LATERAL (SELECT weighted_term_frequency(m.tsv, t.lexeme) AS tf WHERE m.tsv @@ t.lexeme OFFSET 0) f
           WHERE f.tf > 0
           GROUP BY m.id ORDER BY score DESC, m.id LIMIT $7)
        SELECT ${hitColumns}, s.score
