@@ -56,6 +56,19 @@ export class Database {
     }
   }
 
+  /**
+   * Sends statements as one message (the simple query protocol): one round trip and one implicit
+   * transaction, so a `SET LOCAL` holds for the statements after it and ends with them, and an
+   * error leaves no transaction open. The embedded database serves one session at a time: a
+   * transaction of several round trips holds it while this process's event loop gets round to
+   * each next statement, and under load every other query waits that long. The simple protocol
+   * takes no parameters; write values in with inlineParameters(). Returns the last result.
+   */
+  async queryInOneMessage<R extends pg.QueryResultRow = pg.QueryResultRow>(statements: string[]): Promise<pg.QueryResult<R>> {
+    const results = (await this.query<R>(statements.join(';\n'))) as pg.QueryResult<R> | pg.QueryResult<R>[];
+    return Array.isArray(results) ? results.at(-1)! : results;
+  }
+
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import type { Database } from '../db/Database.ts';
 import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/embeddingIndex.ts';
+import { inlineParameters } from '../db/inlineParameters.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
 import { suitsSentenceEncoder } from '../language/languages.ts';
@@ -136,7 +137,7 @@ export class ChunkReader {
     if (statistics.terms.length === 0) return [];
     const matched = termsToMatch(statistics.terms, Math.max(minimumMatchBudget, 10 * limit), limit);
     const { rows } = await this.db.query<ChunkHit>(
-      `WITH terms AS (SELECT * FROM unnest($3::tsquery[], $4::float8[]) t(lexeme, idf)),
+      `WITH terms AS MATERIALIZED (SELECT * FROM unnest($3::tsquery[], $4::float8[]) t(lexeme, idf)),
        candidates AS MATERIALIZED (
          -- tsv || '' detoasts each vector once here, not once per ts_rank call below.
          SELECT c.id, c.tsv || ''::tsvector AS tsv, c.token_count FROM chunks c
@@ -226,12 +227,14 @@ export class ChunkReader {
    * candidates; and ef_search grows with the chunks searched (efSearchFor).
    */
   private async annSearch(ranked: string, params: unknown[], search: 'exact' | number): Promise<(ChunkHit & { embeddingModel: string })[]> {
-    return this.db.transaction(async (client) => {
-      if (search !== 'exact') await client.query(`SET LOCAL enable_sort = off; SET LOCAL hnsw.ef_search = ${Math.floor(search)}; SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      const { rows } = await client.query<ChunkHit & { embeddingModel: string }>(
-        // The lateral lookups (OFFSET 0 keeps the planner from flattening them) hold the plan to
-        // "index scan, then primary-key reads" even with stale table statistics: the embedded
-        // database has no autovacuum to refresh them.
+    const settings = search === 'exact' ? [] : ['SET LOCAL enable_sort = off', `SET LOCAL hnsw.ef_search = ${Math.floor(search)}`, 'SET LOCAL hnsw.iterative_scan = relaxed_order'];
+    // One message, not a transaction of four round trips (see Database.queryInOneMessage).
+    const { rows } = await this.db.queryInOneMessage<ChunkHit & { embeddingModel: string }>([
+      ...settings,
+      // The lateral lookups (OFFSET 0 keeps the planner from flattening them) hold the plan to
+      // "index scan, then primary-key reads" even with stale table statistics: the embedded
+      // database has no autovacuum to refresh them.
+      inlineParameters(
         `WITH n AS MATERIALIZED (${ranked})
          SELECT ${hitColumns}, c.embedding_model AS "embeddingModel", 1 - n.distance AS score
            FROM n
@@ -240,9 +243,9 @@ export class ChunkReader {
                                 WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
           ORDER BY n.distance, c.id`,
         params,
-      );
-      return rows;
-    });
+      ),
+    ]);
+    return rows;
   }
 
   /** Resolves what the principal's searches may read (see ReadScope). */
