@@ -90,10 +90,11 @@ program
   .description('serve the embedded database alone (PGlite + pgvector on a private Unix socket), for several instances on one machine')
   .option('--pg-dir <dir>', 'the database directory (default: DATA_DIR/pg)')
   .option('--socket-dir <dir>', 'serve the socket in this private directory (default: the database directory when its path is short enough)')
-  .action(async (options: { pgDir?: string; socketDir?: string }) => {
+  .option('--log-level <level>', 'log level (default: LOG_LEVEL)')
+  .action(async (options: { pgDir?: string; socketDir?: string; logLevel?: string }) => {
     const config = configOrExit();
     const { dbCommand } = await import('./dbCommand.ts');
-    await dbCommand(options, config, createLogger(config.logLevel));
+    await dbCommand(options, config, createLogger(options.logLevel ?? config.logLevel));
   });
 
 program

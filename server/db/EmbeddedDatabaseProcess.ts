@@ -55,7 +55,12 @@ export class EmbeddedDatabaseProcess {
   }
 
   private spawn(): Promise<void> {
-    const child = fork(cli, ['db', '--pg-dir', this.dataDir, '--socket-dir', this.socketDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // It logs as its supervisor does (a batch command keeps its info lines quiet).
+    const child = fork(cli, ['db', '--pg-dir', this.dataDir, '--socket-dir', this.socketDir, '--log-level', this.logger.level], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // A debugger attached to the server would otherwise make the child fail to bind its port.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--inspect')),
+    });
     this.child = child;
     let served = false;
     return new Promise((resolve, reject) => {
