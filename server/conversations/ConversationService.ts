@@ -171,8 +171,10 @@ export class ConversationService {
     if (!rowCount) throw new NotFoundError(`Conversation ${id}`);
   }
 
-  /** Stores the question and an empty answer in 'streaming' state; the first question titles the conversation. */
-  /** Stores the question and an empty answer being streamed, in one statement (one round trip, atomic). */
+  /**
+   * Stores the question and an empty answer in 'streaming' state; the first question titles the
+   * conversation. One statement: one round trip, atomic.
+   */
   async startTurn(conversationId: string, question: string): Promise<{ questionId: string; answerId: string }> {
     const { rows } = await this.db.query<{ questionId: string; answerId: string }>(
       `WITH question AS (

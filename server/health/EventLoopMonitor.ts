@@ -14,7 +14,8 @@ const resolutionMs = 5;
  * How long callbacks waited for this process's event loop: the delay every request, socket event
  * and streamed token shares. perf_hooks samples it with a timer every 5 ms and records each
  * interval whole, so the timer's own 5 ms are taken off. Each report covers the time since the
- * previous one, so an operator or a benchmark reads one period.
+ * previous one, so an operator or a benchmark reads one period (perf_hooks skips the first
+ * interval after the reset, at most a few milliseconds).
  */
 export class EventLoopMonitor {
   private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
