@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { DataDirInUseError, SocketPathError } from '../db/EmbeddedPostgres.ts';
 import { AppError } from '../errors.ts';
@@ -90,7 +90,7 @@ program
   .description('serve the embedded database alone (PGlite + pgvector on a private Unix socket), for several instances on one machine')
   .option('--pg-dir <dir>', 'the database directory (default: DATA_DIR/pg)')
   .option('--socket-dir <dir>', 'serve the socket in this private directory (default: the database directory when its path is short enough)')
-  .option('--log-level <level>', 'log level (default: LOG_LEVEL)')
+  .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (options: { pgDir?: string; socketDir?: string; logLevel?: string }) => {
     const config = configOrExit();
     const { dbCommand } = await import('./dbCommand.ts');
