@@ -39,8 +39,9 @@ export async function swapInVersion(
   const current = rows[0];
   if (!current) return { swapped: false };
   if (current.status === 'ready' && current.version > job.targetVersion) return { swapped: false };
+  const vectorsNow = await vectorsOfCurrentModels(client, job.collectionId, vectorSets);
   await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2', [job.documentId, job.targetVersion]);
-  for (const vectors of vectorSets) await insertChunks(client, job, chunks, vectors);
+  for (const vectors of vectorsNow) await insertChunks(client, job, chunks, vectors);
   await client.query(
     `UPDATE documents SET version = $2, content_hash = $3, storage_path = $4, byte_size = $5, mime_type = $6, title = $7,
             status = 'ready', error = NULL, updated_at = now()
@@ -51,6 +52,31 @@ export async function swapInVersion(
   const view = await markJob(client, job.id, { state: 'completed', stage: 'done', progress: 100, error: null });
   const supersededPath = current.storage_path && current.storage_path !== job.storagePath ? current.storage_path : null;
   return { swapped: true, job: view, supersededPath };
+}
+
+/** The collection switched embedding models after the job read them: its vectors would not be searched. */
+export class EmbeddingModelChangedError extends Error {
+  constructor(collectionModel: string, embeddedWith: string[]) {
+    super(`The collection's embedding model became ${collectionModel} while this document was embedded with ${embeddedWith.join(' and ')}; embedding it again.`);
+  }
+}
+
+/**
+ * The vector sets of the models the collection uses now (its model, and the one it is being
+ * re-embedded with), read under a share lock that a model switch (ReembedCollectionTask) waits
+ * for: a job that read the models before the switch must not write chunks of the old model after
+ * it, where nothing would search them and the switch's clean-up has passed. With none left it
+ * throws, and the retry embeds with the models read afresh.
+ */
+async function vectorsOfCurrentModels(client: pg.PoolClient, collectionId: string, vectorSets: ChunkVectors[]): Promise<ChunkVectors[]> {
+  const { rows } = await client.query<{ current: string; next: string | null }>(
+    'SELECT embedding_model AS current, reembedding_model AS next FROM collections WHERE id = $1 FOR SHARE',
+    [collectionId],
+  );
+  const models = rows[0];
+  const kept = vectorSets.filter((vectors) => vectors.model === models?.current || vectors.model === models?.next);
+  if (kept.length === 0) throw new EmbeddingModelChangedError(models?.current ?? '(none: the collection is gone)', vectorSets.map((vectors) => vectors.model));
+  return kept;
 }
 
 /** Where chunks go: a document version of a collection. */

@@ -90,7 +90,12 @@ export interface JobUpdate {
   etaSeconds?: number | null;
 }
 
-/** Updates a job (which also serves as its heartbeat) and returns what admins see of it. */
+/**
+ * Updates a job (which also serves as its heartbeat) and returns what admins see of it. A finished
+ * job (completed or failed) stays finished: a task that fails after its swap committed (say the
+ * queue closed under it at shutdown), or a stalled worker waking up, must not send it back to the
+ * queue, where the next start would ingest the document again. Returns undefined for it.
+ */
 export async function markJob(client: Queryable, id: string, fields: JobUpdate): Promise<IngestionJobView | undefined> {
   const { rows } = await client.query<IngestionJobView>(
     `UPDATE ingestion_jobs SET state = COALESCE($2, state), stage = COALESCE($3, stage), progress = COALESCE($4, progress),
@@ -100,7 +105,7 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
                                        WHEN $7::text = 'set' THEN now() + make_interval(secs => $8::double precision)
                                        ELSE estimated_finish_at END,
             finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE finished_at END, updated_at = now()
-      WHERE id = $1
+      WHERE id = $1 AND state NOT IN ('completed', 'failed')
       RETURNING ${jobViewColumns}`,
     [id, fields.state ?? null, fields.stage ?? null, fields.progress ?? null, fields.error !== undefined, fields.error ? JSON.stringify(fields.error) : null,
       fields.etaSeconds === undefined ? 'keep' : fields.etaSeconds === null ? 'clear' : 'set', fields.etaSeconds ?? null],
@@ -115,6 +120,7 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
  */
 export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }, { keepFile = false } = {}): Promise<IngestionJobView | undefined> {
   const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
+  if (!view) return undefined; // finished already (see markJob): its document is not touched either
   await client.query(
     `UPDATE documents SET status = 'failed', error = $2, storage_path = CASE WHEN $3 THEN storage_path END, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
     [job.documentId, JSON.stringify(error), keepFile],

@@ -100,6 +100,19 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   services.db.noteWrites();
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
+  try {
+    await queueFollowUps(services, job, languageDetected);
+  } catch (error) {
+    // The document is served and its job completed; a retry would find nothing to do. What is
+    // left is found from the database at the next start (requestSentenceVectors and
+    // requestTextReindexing look for it there), so the job is not failed for it.
+    context.logger.warn({ err: error, ingestionJobId: job.id }, 'follow-up work after ingestion not queued; the next start queues it');
+  }
+  return { chunks: chunks.length, swapped: true };
+}
+
+/** The work the new chunks need after the swap. */
+async function queueFollowUps(services: Services, job: IngestionJob, languageDetected: boolean) {
   await requestSentenceVectors(services, { id: job.documentId, version: job.targetVersion, model: job.embeddingModel });
   // Documents indexed before the language was known (too short to tell) are indexed again with
   // it, and get sentence vectors if it is one the encoder knows.
@@ -107,7 +120,6 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
     await requestTextReindexing(services, job.collectionId);
     await requestSentenceVectors(services);
   }
-  return { chunks: chunks.length, swapped: true };
 }
 
 /** Enough of a document's text for detectLanguage, which reads no more. */
