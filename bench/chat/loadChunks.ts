@@ -25,14 +25,27 @@ export async function loadChunks(services: Services, collectionId: string, count
       await insertChunks(client, { documentId: rows[0]!.id, collectionId, targetVersion: 1 }, chunks, { model: services.embedder.model, embeddings });
     });
   }
-  await services.db.query(`CREATE INDEX chunks_embedding_hnsw_512 ON chunks USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE embedding_dimension = 512`);
+  await buildInMemory(services, `CREATE INDEX chunks_embedding_hnsw_512 ON chunks USING hnsw ((embedding::vector(512)) vector_cosine_ops) WITH (ef_construction = 200) WHERE embedding_dimension = 512`);
   // Sentence vectors: encoding 100k chunks on this CPU takes hours (about 15 a second), so the
   // index is filled with stand-ins of the same size (the hashed vectors) to measure its search.
   const encoder = services.inference.sentenceEncoder;
   if (encoder) {
     await services.db.query('DROP INDEX chunk_sentence_vectors_hnsw');
     await services.db.query(`INSERT INTO chunk_sentence_vectors (chunk_id, model, collection_id, embedding) SELECT id, $1, collection_id, embedding::vector(512) FROM chunks`, [encoder.model]);
-    await services.db.query('CREATE INDEX chunk_sentence_vectors_hnsw ON chunk_sentence_vectors USING hnsw (embedding vector_cosine_ops)');
+    await buildInMemory(services, 'CREATE INDEX chunk_sentence_vectors_hnsw ON chunk_sentence_vectors USING hnsw (embedding vector_cosine_ops) WITH (ef_construction = 200)');
   }
   await services.db.query('ANALYZE');
+}
+
+/**
+ * Builds an index as the schema defines it (ef_construction as in the 1765000000000 migration),
+ * with the graph in memory: with the default 64 MB pgvector writes a 100k-vector graph to pages
+ * as it builds, several times slower (measured on 100k chunks: 91 s with 1 GB for one index; the
+ * two builds took about 26 of the 29 minutes that loading took with the default).
+ */
+async function buildInMemory(services: Services, createIndex: string): Promise<void> {
+  await services.db.transaction(async (client) => {
+    await client.query(`SET LOCAL maintenance_work_mem = '1GB'`);
+    await client.query(createIndex);
+  });
 }

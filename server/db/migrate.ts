@@ -12,6 +12,11 @@ const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'm
  */
 export async function runMigrations(pool: pg.Pool, logger: Logger): Promise<string[]> {
   const client = await pool.connect();
+  // A migration's RAISE WARNING is advice for the operator (an index to rebuild by hand): log it.
+  const logNotice = (notice: { severity?: string; message?: string }) => {
+    if (notice.severity === 'WARNING') logger.warn({ migrationNotice: notice.message }, 'database migration: %s', notice.message);
+  };
+  client.on('notice', logNotice);
   try {
     const applied = await runner({
       dbClient: client,
@@ -26,6 +31,7 @@ export async function runMigrations(pool: pg.Pool, logger: Logger): Promise<stri
     if (names.length > 0) logger.info({ migrations: names }, 'applied database migrations');
     return names;
   } finally {
+    client.off('notice', logNotice);
     client.release();
   }
 }

@@ -41,6 +41,14 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
     assert.match(definitions, /USING gin \(tsv\)/);
   });
 
+  it('builds every HNSW graph with ef_construction 200, for recall at 100k chunks', async () => {
+    const { rows } = await db.query<{ name: string; options: string[] | null }>(
+      `SELECT c.relname AS name, c.reloptions AS options FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'hnsw' ORDER BY 1`,
+    );
+    assert.equal(rows.length, 7, 'six chunk dimensions and the sentence vectors');
+    for (const row of rows) assert.deepEqual(row.options, ['ef_construction=200'], row.name);
+  });
+
   it('uses the HNSW index for a nearest-neighbour query of an indexed dimension', async () => {
     await db.query('SET enable_seqscan = off');
     const vector = `[${Array.from({ length: 1024 }, () => 0.1).join(',')}]`;
