@@ -55,7 +55,7 @@ export async function swapInVersion(
 }
 
 /** The collection switched embedding models after the job read them: its vectors would not be searched. */
-export class EmbeddingModelChangedError extends Error {
+class EmbeddingModelChangedError extends Error {
   constructor(collectionModel: string, embeddedWith: string[]) {
     super(`The collection's embedding model became ${collectionModel} while this document was embedded with ${embeddedWith.join(' and ')}; embedding it again.`);
   }
