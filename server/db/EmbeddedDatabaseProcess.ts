@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logging/logger.ts';
-import { DataDirInUseError, EmbeddedPostgres, embeddedLockPath, SocketPathError } from './EmbeddedPostgres.ts';
+import { DataDirInUseError, EmbeddedPostgres, SocketPathError } from './EmbeddedPostgres.ts';
 
 /** What the database process tells its supervisor over the IPC channel. */
 export type DatabaseProcessMessage = { type: 'ready'; host: string; port: number } | { type: 'failed'; error: string; code?: 'in-use' | 'socket-path' };
@@ -99,8 +99,7 @@ export class EmbeddedDatabaseProcess {
 
   private async restart(): Promise<void> {
     if (this.stopping) return;
-    // The process that held the data directory is dead: its lock is stale, whatever its age.
-    rmSync(embeddedLockPath(this.dataDir), { recursive: true, force: true });
+    // The dead process's lock on the data directory is taken over by the new one (dataDirLock.ts).
     try {
       await this.spawn();
       this.consecutiveFailures = 0;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from './dataDirLock.ts';
 import { SessionAffineQueryQueue } from './SessionAffineQueryQueue.ts';
 
 const socketPort = 5432;
@@ -13,20 +13,7 @@ const socketName = `.s.PGSQL.${socketPort}`;
 // Unix socket paths are limited to 107 bytes on Linux and 103 on macOS; keep a margin.
 const maxSocketPath = 100;
 
-/** The lock (a directory, proper-lockfile's) held by the one process that opened `dataDir`. */
-export function embeddedLockPath(dataDir: string): string {
-  return path.join(dataDir, '.tapeout.lock');
-}
-
-export class DataDirInUseError extends Error {
-  constructor(dir: string) {
-    super(
-      `The embedded database in ${dir} is in use by another Tapeout process. ` +
-        'Stop it first, or set DATABASE_URL to share an external Postgres.',
-    );
-    this.name = 'DataDirInUseError';
-  }
-}
+export { DataDirInUseError, embeddedLockPath } from './dataDirLock.ts';
 
 /**
  * Postgres in-process: PGlite (the real Postgres engine compiled to WASM) with pgvector,
@@ -62,13 +49,7 @@ export class EmbeddedPostgres {
     let releaseLock = async () => {};
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
-      // Two processes opening one PGlite directory corrupt it; refuse clearly instead.
-      releaseLock = await lockfile.lock(dataDir, { lockfilePath: embeddedLockPath(dataDir), stale: 15_000 }).catch(
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ELOCKED') throw new DataDirInUseError(dataDir);
-          throw error;
-        },
-      );
+      releaseLock = await lockDataDir(dataDir);
     }
     const server = net.createServer();
     server.maxConnections = EmbeddedPostgres.maxConnections;
