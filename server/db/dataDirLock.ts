@@ -15,6 +15,8 @@ const takeoverPath = (dataDir: string) => path.join(dataDir, '.tapeout.lock.take
 
 // proper-lockfile refreshes the lock's mtime; one untouched this long is taken over anyway.
 const staleMs = 15_000;
+/** Data directories this process holds, so that an owner with our own PID can be told apart. */
+const heldHere = new Set<string>();
 
 interface Owner {
   pid: number;
@@ -43,11 +45,13 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   } catch (error) {
     if (!(error instanceof DataDirInUseError)) throw error;
     const owner = readOwner(dataDir);
-    if (!owner || isAlive(owner)) throw new DataDirInUseError(dataDir, owner?.pid);
+    if (!owner || heldHere.has(path.resolve(dataDir)) || isAlive(owner)) throw new DataDirInUseError(dataDir, owner?.pid);
     release = await takeOver(dataDir, owner);
   }
   writeFileSync(ownerPath(dataDir), JSON.stringify({ pid: process.pid, host: os.hostname() } satisfies Owner));
+  heldHere.add(path.resolve(dataDir));
   return async () => {
+    heldHere.delete(path.resolve(dataDir));
     rmSync(ownerPath(dataDir), { force: true });
     await release();
   };
@@ -90,9 +94,14 @@ function readOwner(dataDir: string): Owner | undefined {
   }
 }
 
-/** Whether the holder may still run. A process on another machine (a shared volume) cannot be checked: assumed alive. */
+/**
+ * Whether the holder may still run. A process on another machine (a shared volume) cannot be
+ * checked: assumed alive. Our own PID is a previous process's (a container restarted hands out
+ * the same low PIDs again): this one does not hold the directory (see heldHere).
+ */
 function isAlive(owner: Owner): boolean {
   if (owner.host !== os.hostname()) return true;
+  if (owner.pid === process.pid) return false;
   try {
     process.kill(owner.pid, 0);
     return true;

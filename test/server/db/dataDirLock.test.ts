@@ -60,6 +60,15 @@ describe('the embedded database directory lock', () => {
     assert.equal(existsSync(path.join(dir, '.tapeout.lock.owner')), false);
   });
 
+  it('takes over a lock recorded with its own PID by a previous process (a restarted container), but never one it holds', async () => {
+    const dir = await freshDir();
+    await killed(await holderOf(dir));
+    writeFileSync(path.join(dir, '.tapeout.lock.owner'), JSON.stringify({ pid: process.pid, host: os.hostname() }));
+    const release = await lockDataDir(dir);
+    await assert.rejects(lockDataDir(dir), DataDirInUseError, 'a second open in this process');
+    await release();
+  });
+
   it('never assumes a holder on another host dead (a shared volume)', async () => {
     const dir = await freshDir();
     const holder = await holderOf(dir);
