@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
 import type { SlackApi } from './SlackApi.ts';
 import { SlackAnswerer } from './SlackAnswerer.ts';
+import { SlackEventReceipts } from './SlackEventReceipts.ts';
 import { feedbackActionIds } from './slackMessage.ts';
 import { verifySlackSignature } from './verifySlackSignature.ts';
 
@@ -38,6 +39,20 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     const receiver = new ExpressReceiver({ signingSecret: signingSecret!, router, endpoints: slackEventsPath, signatureVerification: false, logger });
     app = new App({ token: botToken, receiver, logger, clientOptions });
   }
+  const receipts = new SlackEventReceipts(services.db);
+  // A retried or twice-delivered event (another instance may have it) is answered once. Events
+  // are acknowledged before this runs; a database that cannot say lets the event through.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') {
+      const first = await receipts.firstDelivery(eventId).catch((error: unknown) => {
+        services.logger.warn({ err: error, eventId }, 'Slack event not checked for a repeat delivery');
+        return true;
+      });
+      if (!first) return void services.logger.info({ eventId }, 'Slack event delivered again; answered already');
+    }
+    await next();
+  });
   const api = slackApiOver(app);
   const answerer = new SlackAnswerer(services, {
     defaultAssistant: services.config.slack.defaultAssistant,

@@ -114,6 +114,22 @@ describe('Slack bot over the HTTP Events API', () => {
     assert.doesNotMatch(everythingIn('C1'), /BLUEFALCON/);
   });
 
+  it('answers an event once when Slack delivers it again, to this instance or to another sharing the database', async () => {
+    const envelope = JSON.stringify({
+      type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvRepeated1', event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_mention', user: 'U_ADMIN', text: '<@UBOT> When is the launch review?', ts: '1700000250.000100', channel: 'C1', event_ts: '1700000250.000100' },
+    });
+    const before = slack.calls.length;
+    assert.equal((await send(envelope)).status, 200);
+    assert.equal((await send(envelope)).status, 200, 'the repeat is acknowledged too, so Slack stops retrying');
+    await finalAnswer({ channel: 'C1', threadTs: '1700000250.000100' }, before);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const posts = slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C1' && c.args.thread_ts === '1700000250.000100');
+    assert.equal(posts.length, 1, 'one answer in the thread');
+    const { rows } = await runtime.services.db.query(`SELECT 1 FROM slack_event_receipts WHERE event_id = 'EvRepeated1'`);
+    assert.equal(rows.length, 1);
+  });
+
   it('ignores a reply in a thread Tapeout is not part of', async () => {
     const before = slack.calls.length;
     await event({ type: 'message', channel_type: 'channel', user: 'U_ADMIN', text: 'lunch?', ts: '1700000301.000100', thread_ts: '1700000300.000100', channel: 'C1' });
