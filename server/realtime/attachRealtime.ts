@@ -8,6 +8,7 @@ import type { Principal } from '../auth/Principal.ts';
 import { sessionTokenOf } from '../http/authenticate.ts';
 import { describeError } from '../http/errorHandler.ts';
 import { registerChatEvents } from './chatEvents.ts';
+import { useRedisAdapter } from './redisAdapter.ts';
 import type { Services } from '../services.ts';
 
 export interface Realtime {
@@ -25,9 +26,12 @@ export const ingestionRoom = (collectionId: string) => `ingestion:${collectionId
  * collection's ingestion room and receive `ingestion:progress` (the job as GET /api/jobs/:id
  * shows it) for every job of that collection, whichever process runs it: progress comes through
  * the job queue, which with Redis carries it from worker processes to every server instance.
+ * With Redis, the instances share rooms too (redisAdapter.ts).
  */
 export async function attachRealtime(server: HttpServer, services: Services): Promise<Realtime> {
   const io = new Server(server, { serveClient: false, cors: { origin: false } });
+  const { redisUrl, queuePrefix } = services.config;
+  const closeAdapter = redisUrl ? useRedisAdapter(io, redisUrl, queuePrefix, services.logger) : undefined;
   io.use(async (socket, next) => {
     const credential = await credentialOf(socket, services).catch(() => undefined);
     if (!credential) return next(new Error('unauthenticated: sign in, or send your API key as auth.token'));
@@ -60,8 +64,9 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
   });
   // A revoked key, a signed-out session, a user whose sessions ended or who was removed: their sockets close at once.
   const stopWatchingCredentials = services.credentialEvents.onEnded((ended) => io.in(credentialRoom(ended)).disconnectSockets(true));
+  // Every instance hears every job's progress from the queue, so each tells only its own clients.
   const unsubscribe = await services.queue.onProgress(({ data }) => {
-    if (isJobView(data)) io.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);
+    if (isJobView(data)) io.local.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);
   });
   return {
     io,
@@ -69,6 +74,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
       unsubscribe();
       stopWatchingCredentials();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      closeAdapter?.();
     },
   };
 }
