@@ -10,6 +10,7 @@ import type { Config } from './config/index.ts';
 import { createApp } from './http/createApp.ts';
 import type { Logger } from './logging/logger.ts';
 import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
+import { SchedulerLeases } from './scheduling/SchedulerLeases.ts';
 import { closeServices, createServices, type Services } from './services.ts';
 import { createSlackBot, type SlackBot } from './slack/SlackBot.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
@@ -51,8 +52,9 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       server = await listen(createApp(services, { slackRouter: slack?.router }), config);
       realtime = await attachRealtime(server, services);
       await slack?.start();
-      watchdog.start();
-      auditRetention.start();
+      const leases = new SchedulerLeases(services.db);
+      watchdog.start(leases);
+      auditRetention.start(leases);
     }
   } catch (error) {
     await closeServices(services);

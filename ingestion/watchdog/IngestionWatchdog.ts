@@ -1,6 +1,7 @@
 import type { Database } from '../../server/db/Database.ts';
 import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
+import { everyOnOneInstance, type SchedulerLeases } from '../../server/scheduling/SchedulerLeases.ts';
 import { markJob } from '../intake/ingestionJobs.ts';
 import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 
@@ -11,7 +12,7 @@ import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTas
  * left to it (BullMQ hands a dead worker's job to another) but says why it is waiting.
  */
 export class IngestionWatchdog {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking: (() => void) | undefined;
   /** Queue ids this watchdog gave re-queued jobs, so they are recognised while they wait. */
   private readonly retries = new Map<string, string>();
 
@@ -22,14 +23,19 @@ export class IngestionWatchdog {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  /**
+   * Sweeps periodically on one instance of several (the lease's holder): two would each queue a
+   * stalled job again, since the ids a watchdog gave its retries live in its own memory.
+   */
+  start(leases: SchedulerLeases): void {
     const every = Math.min(60_000, Math.max(1000, this.stalledAfterMs / 2));
-    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'ingestion watchdog sweep failed')), every);
-    this.timer.unref();
+    this.stopTicking = everyOnOneInstance(leases, 'ingestion-watchdog', every, () => this.sweep(), (error) =>
+      this.logger.warn({ err: error }, 'ingestion watchdog sweep failed'),
+    );
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopTicking?.();
   }
 
   /** One pass; returns the ids of the jobs it queued again. */

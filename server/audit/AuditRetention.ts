@@ -1,14 +1,15 @@
 import type { Logger } from '../logging/logger.ts';
+import { everyOnOneInstance, type SchedulerLeases } from '../scheduling/SchedulerLeases.ts';
 import type { AuditLog } from './AuditLog.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
- * Deletes audit events older than AUDIT_RETENTION_DAYS at start and then daily. Several server
- * instances may each run it: the DELETE is idempotent.
+ * Deletes audit events older than AUDIT_RETENTION_DAYS at start and then daily, daily on one
+ * instance of several (the lease's holder; the DELETE at start is idempotent, so any may run it).
  */
 export class AuditRetention {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking: (() => void) | undefined;
 
   constructor(
     private readonly audit: AuditLog,
@@ -16,14 +17,15 @@ export class AuditRetention {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  start(leases: SchedulerLeases): void {
     void this.purge();
-    this.timer = setInterval(() => void this.purge(), dayMs);
-    this.timer.unref();
+    this.stopTicking = everyOnOneInstance(leases, 'audit-retention', dayMs, () => this.purge(), (error) =>
+      this.logger.warn({ err: error }, 'old audit events could not be deleted'),
+    );
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopTicking?.();
   }
 
   private async purge(): Promise<void> {
