@@ -52,6 +52,17 @@ describe('several server instances on one Redis and one database', () => {
     assert.equal(outcome, 'closed', 'without sending anything: the revocation reached B through the Redis adapter');
   });
 
+  it('continues on instance B a conversation started on instance A, with its history', async (t) => {
+    if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+    await api(a, '/assistants', { method: 'POST', body: JSON.stringify({ slug: 'sta-helper', name: 'STA helper', systemPrompt: 'Answer from the sources.', collections: ['sta'] }) });
+    const { conversation } = await (await api(a, '/conversations', { method: 'POST', body: JSON.stringify({ assistant: 'sta-helper' }) })).json();
+    const ask = (runtime: TestRuntime, content: string) => api(runtime, `/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ content }) }).then((r) => r.text());
+    assert.match(await ask(a, 'How are hold violations fixed?'), /event: done\ndata: \{[^\n]*"status":"complete"/);
+    assert.match(await ask(b, 'And on the scan path?'), /event: done\ndata: \{[^\n]*"status":"complete"/);
+    const { messages } = await (await api(a, `/conversations/${conversation.id}`)).json();
+    assert.deepEqual(messages.map((message: { role: string }) => message.role), ['user', 'assistant', 'user', 'assistant']);
+  });
+
   it('shows the progress of an upload on instance A to a watcher on instance B, each update once', async (t) => {
     if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
     const watcher = await connectTo(b, testAdminKey);
