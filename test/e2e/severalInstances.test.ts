@@ -38,7 +38,7 @@ describe('several server instances on one Redis and one database', () => {
   });
   after(async () => {
     for (const socket of sockets) socket.close();
-    await b?.stop();
+    await b?.dispose();
     await a?.dispose();
   });
 
