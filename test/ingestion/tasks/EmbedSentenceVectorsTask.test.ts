@@ -27,7 +27,7 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
   };
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestRuntime({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
     assert.ok(runtime.services.inference.sentenceEncoder, 'on by default without an embedding service');
     await createOpenCollection(runtime, 'handbook');
     await runtime.services.collections.create({ slug: 'private', name: 'private', embeddingModel: runtime.services.embedder.model, embeddingDimension: 512 });

@@ -48,7 +48,7 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
   before(async () => {
     slack = await startSlackStandIn({});
     // As `npm start` runs it: the database's statements in their own process, not on this event loop.
-    runtime = await startTestRuntime({ EMBEDDED_DATABASE: 'process', SEED_DEMO: 'false', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'notes' });
+    runtime = await startTestRuntime({ EMBEDDED_DATABASE: 'process', SENTENCE_ENCODER: 'auto', SEED_DEMO: 'false', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'notes' });
     await createOpenCollection(runtime, 'notes');
     await runtime.services.assistants.createFromInput({ slug: 'notes', name: 'Notes', systemPrompt: 'Answer from the sources.', collections: ['notes'] });
     await uploadAndWait(runtime, 'notes', 'power.md', '# Power\n\nLevel shifters are required on every signal that crosses from VDD_AON into a switchable domain.\n\n## Isolation\n\nIsolation cells clamp the outputs of a powered-down domain to a known value.\n');

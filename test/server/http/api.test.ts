@@ -8,7 +8,7 @@ describe('HTTP API', () => {
   const asAdmin = () => ({ authorization: `Bearer ${runtime.apiKey}` });
 
   before(async () => {
-    runtime = await startTestRuntime();
+    runtime = await startTestRuntime({ SENTENCE_ENCODER: 'auto' }); // /readyz names the sentence encoder too
   });
   after(() => runtime?.dispose());
 

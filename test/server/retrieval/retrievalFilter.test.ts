@@ -44,7 +44,7 @@ describe('metadata filters, from upload to answer', () => {
   let dvId: string;
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestRuntime({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
     collectionId = await createOpenCollection(runtime, 'gating');
     await ingest('pd.md', { team: 'pd', year: 2026 });
     dvId = await ingest('dv.md', { team: 'dv' });
