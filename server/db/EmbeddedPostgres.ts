@@ -13,7 +13,7 @@ const socketName = `.s.PGSQL.${socketPort}`;
 // Unix socket paths are limited to 107 bytes on Linux and 103 on macOS; keep a margin.
 const maxSocketPath = 100;
 
-export { DataDirInUseError, embeddedLockPath } from './dataDirLock.ts';
+export { DataDirInUseError } from './dataDirLock.ts';
 
 /**
  * Postgres in-process: PGlite (the real Postgres engine compiled to WASM) with pgvector,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /** The lock (a directory, proper-lockfile's) held by the one process that opened `dataDir`. */
-export function embeddedLockPath(dataDir: string): string {
+function embeddedLockPath(dataDir: string): string {
   return path.join(dataDir, '.tapeout.lock');
 }
 
