@@ -40,8 +40,8 @@ export async function loadChunks(services: Services, collectionId: string, count
 /**
  * Builds an index as the schema defines it (ef_construction as in the 1765000000000 migration),
  * with the graph in memory: with the default 64 MB pgvector writes a 100k-vector graph to pages
- * as it builds, several times slower (measured on 100k chunks: 91 s with 1 GB for one index; the
- * two builds took about 26 of the 29 minutes that loading took with the default).
+ * as it builds. Measured on 100k chunks: 91 s for one index with 1 GB; the whole load took 29
+ * minutes with the default (on another machine; the rows themselves take about 2) and 461 s with 1 GB.
  */
 async function buildInMemory(services: Services, createIndex: string): Promise<void> {
   await services.db.transaction(async (client) => {

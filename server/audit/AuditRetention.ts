@@ -5,8 +5,8 @@ import type { AuditLog } from './AuditLog.ts';
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
- * Deletes audit events older than AUDIT_RETENTION_DAYS at start and then daily, daily on one
- * instance of several (the lease's holder; the DELETE at start is idempotent, so any may run it).
+ * Deletes audit events older than AUDIT_RETENTION_DAYS at start (on every instance: the DELETE is
+ * idempotent) and then daily on one instance of several, the lease's holder.
  */
 export class AuditRetention {
   private stopTicking: (() => void) | undefined;

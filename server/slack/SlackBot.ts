@@ -40,19 +40,17 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     app = new App({ token: botToken, receiver, logger, clientOptions });
   }
   const receipts = new SlackEventReceipts(services.db);
-  // A retried or twice-delivered event (another instance may have it) is answered once. Events
-  // are acknowledged before this runs; a database that cannot say lets the event through.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      const first = await receipts.firstDelivery(eventId).catch((error: unknown) => {
-        services.logger.warn({ err: error, eventId }, 'Slack event not checked for a repeat delivery');
-        return true;
-      });
-      if (!first) return void services.logger.info({ eventId }, 'Slack event delivered again; answered already');
-    }
-    await next();
-  });
+  // Checked only for events Tapeout answers (not every message in its channels): a retried or
+  // twice-delivered event (another instance may have it) is answered once; a database that
+  // cannot say lets the event through.
+  const firstDelivery = async (eventId: string) => {
+    const first = await receipts.firstDelivery(eventId).catch((error: unknown) => {
+      services.logger.warn({ err: error, eventId }, 'Slack event not checked for a repeat delivery');
+      return true;
+    });
+    if (!first) services.logger.info({ eventId }, 'Slack event delivered again; answered already');
+    return first;
+  };
   const api = slackApiOver(app);
   const answerer = new SlackAnswerer(services, {
     defaultAssistant: services.config.slack.defaultAssistant,
@@ -76,8 +74,8 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     );
   });
 
-  app.event('app_mention', async ({ event, context }) => {
-    if (!event.user) return;
+  app.event('app_mention', async ({ event, context, body }) => {
+    if (!event.user || !(await firstDelivery(body.event_id))) return;
     answerInBackground({
       teamId: context.teamId ?? '',
       channel: event.channel,
@@ -89,15 +87,18 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     });
   });
 
-  app.message(async ({ message, context }) => {
+  app.message(async ({ message, context, body }) => {
     if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message)) return;
     const text = message.text ?? '';
     const question = { teamId: context.teamId ?? '', channel: message.channel, slackUserId: message.user, text: stripMentions(text), ts: message.ts, threadTs: message.thread_ts };
-    if (message.channel_type === 'im') return answerInBackground({ ...question, kind: 'direct' });
+    if (message.channel_type === 'im') {
+      if (await firstDelivery(body.event_id)) answerInBackground({ ...question, kind: 'direct' });
+      return;
+    }
     // In channels, a mention arrives as app_mention too; plain replies continue a thread Tapeout is already in.
     if (!message.thread_ts || (context.botUserId && text.includes(`<@${context.botUserId}>`))) return;
     if (await services.conversations.externalThreadExists('slack', `${context.teamId ?? ''}:${message.channel}:${message.thread_ts}:`)) {
-      answerInBackground({ ...question, kind: 'mention' });
+      if (await firstDelivery(body.event_id)) answerInBackground({ ...question, kind: 'mention' });
     }
   });
 
