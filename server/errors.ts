@@ -68,3 +68,10 @@ export class DatabaseUnavailableError extends AppError {
     super(503, 'database_unavailable', 'The database is not reachable right now (it may be restarting); nothing was changed. Try again in a few seconds.');
   }
 }
+
+/** This instance is draining for a restart: it finishes what it has but takes no new answers. */
+export class ShuttingDownError extends AppError {
+  constructor() {
+    super(503, 'server_shutting_down', 'This server is restarting and takes no new questions; ask again in a moment.');
+  }
+}

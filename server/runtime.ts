@@ -8,6 +8,8 @@ import { AuditRetention } from './audit/AuditRetention.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';
 import { createApp } from './http/createApp.ts';
+import { createOpsApp } from './http/createOpsApp.ts';
+import { collectProcessMetrics, reportQueue } from './observability/metrics.ts';
 import type { Logger } from './logging/logger.ts';
 import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { SchedulerLeases } from './scheduling/SchedulerLeases.ts';
@@ -39,6 +41,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
   const auditRetention = new AuditRetention(services.audit, config.auditRetentionDays, logger);
   const seeding = { timer: undefined as NodeJS.Timeout | undefined };
+  collectProcessMetrics();
+  const stopReportingQueue = reportQueue(services.queue);
   try {
     registerTasks(services);
     if (options.worker || services.queue.mode === 'inline') await services.queue.startWorker();
@@ -49,14 +53,17 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       for (const warning of admin.warnings ?? []) logger.warn(warning);
       await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
       slack = createSlackBot(services);
-      server = await listen(createApp(services, { slackRouter: slack?.router }), config);
+      server = await listen(createApp(services, { slackRouter: slack?.router }), config.port, config.host);
       realtime = await attachRealtime(server, services);
       await slack?.start();
       const leases = new SchedulerLeases(services.db);
       watchdog.start(leases);
       auditRetention.start(leases);
+    } else if (config.metricsPort !== undefined) {
+      server = await listen(createOpsApp(services), config.metricsPort, config.host);
     }
   } catch (error) {
+    stopReportingQueue();
     await closeServices(services);
     throw error;
   }
@@ -66,12 +73,18 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     services,
     url,
     async stop() {
+      // Drain: no new connections or answers; those in flight get the grace period, then end with a notice.
+      const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      const drained = await services.answersInFlight.drain(config.shutdownGraceMs);
+      if (drained.finished + drained.cutOff > 0) logger.info(drained, 'answers in flight drained');
+      stopReportingQueue();
       clearTimeout(seeding.timer);
       watchdog.stop();
       auditRetention.stop();
       await slack?.stop();
       await realtime?.close();
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      server?.closeAllConnections();
+      await closed;
       await closeServices(services);
     },
   };
@@ -96,9 +109,9 @@ async function seedUntilDone(services: Services, seed: boolean, retryMs: number,
   }
 }
 
-function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, () => resolve(server));
+    const server = app.listen(port, host, () => resolve(server));
     server.once('error', reject);
   });
 }

@@ -31,6 +31,7 @@ import { UsageService } from './usage/UsageService.ts';
 import { ApiKeyService } from './users/ApiKeyService.ts';
 import { GroupService } from './users/GroupService.ts';
 import { UserService } from './users/UserService.ts';
+import { AnswersInFlight } from './lifecycle/AnswersInFlight.ts';
 import { IdentityDirectory } from './identity/IdentityDirectory.ts';
 import { OidcClient } from './identity/oidc/OidcClient.ts';
 import { OidcSignInService } from './identity/OidcSignInService.ts';
@@ -79,6 +80,8 @@ export interface Services {
   documents: DocumentService;
   /** Parses and chunks files in worker threads, bounded in time and memory. */
   extraction: ExtractionPool;
+  /** The answers being streamed, drained on SIGTERM. */
+  answersInFlight: AnswersInFlight;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -138,6 +141,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     limitsRedis,
     documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
+    answersInFlight: new AnswersInFlight(),
   };
 }
 

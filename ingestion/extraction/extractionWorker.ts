@@ -16,7 +16,16 @@ export interface ExtractionFailure {
   message: string;
 }
 
-export type ExtractionResult = { ok: true; title: string; mimeType: string; chunks: Chunk[] } | ExtractionFailure;
+/** When parsing and chunking ran, in epoch milliseconds, for the job's trace (spans cannot cross the thread). */
+export interface ExtractionTimings {
+  parseStart: number;
+  parseEnd: number;
+  chunkEnd: number;
+}
+
+export type ExtractionResult = { ok: true; title: string; mimeType: string; chunks: Chunk[]; timings: ExtractionTimings } | ExtractionFailure;
+
+const epochMs = () => performance.timeOrigin + performance.now();
 
 /**
  * Runs inside a pool thread: reads the stored file, parses it and chunks it. Failures come back
@@ -30,9 +39,11 @@ export default async function extract(request: ExtractionRequest): Promise<Extra
     return { ok: false, code: 'file_missing', message: `The stored file for ${request.filename} is missing.` };
   }
   try {
+    const parseStart = epochMs();
     const parsed = await parseDocument(bytes, request.filename);
+    const parseEnd = epochMs();
     const chunks = await chunkDocument(parsed, { chunkSize: request.chunkSize, chunkOverlap: request.chunkOverlap });
-    return { ok: true, title: parsed.title, mimeType: parsed.mimeType, chunks };
+    return { ok: true, title: parsed.title, mimeType: parsed.mimeType, chunks, timings: { parseStart, parseEnd, chunkEnd: epochMs() } };
   } catch (error) {
     if (error instanceof ParseError) return { ok: false, code: error.code, message: error.message };
     return { ok: false, code: 'corrupt_file', message: `${request.filename} cannot be parsed: ${(error as Error).message}` };

@@ -8,6 +8,8 @@ import { requestTextReindexing } from '../reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
+import { ingestedChunks, ingestionFailures } from '../../server/observability/metrics.ts';
+import { inSpan, recordSpan } from '../../server/observability/tracing.ts';
 
 export interface IngestDocumentData {
   ingestionJobId: string;
@@ -31,45 +33,53 @@ export function ingestDocumentTask(services: Services): TaskDefinition<IngestDoc
     name: ingestDocumentTaskName,
     attempts,
     backoff: { type: 'exponential', delay: 2000 },
-    async handle({ ingestionJobId }, context) {
-      const job = await loadIngestionJob(services.db, ingestionJobId);
-      if (!job || job.state === 'completed' || job.state === 'failed') return { skipped: job?.state ?? 'deleted' };
-      const report = async (update: JobUpdate) => {
-        const view = await markJob(services.db, job.id, update);
-        if (view) await context.updateProgress(view);
-      };
-      // A job found running was interrupted (its worker stopped or stalled): say so, then redo it.
-      const resumed = job.state === 'running' ? ' (resumed: the previous attempt stopped before finishing)' : '';
-      if (resumed) context.logger.warn({ ingestionJobId }, 'resuming an interrupted ingestion job');
-      await report({ state: 'running', stage: `parsing${resumed}`, progress: 5, error: null });
-      try {
-        return await ingest(services, job, context, report);
-      } catch (error) {
-        if (error instanceof IngestFailure) {
-          const view = await failJob(services.db, job, { code: error.code, message: error.message });
-          if (view) await context.updateProgress(view);
-          await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
-          throw new PermanentTaskError(`${error.code}: ${error.message}`);
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        if (context.attempt >= attempts) {
-          // Not the file's fault: it is kept (unless nothing refers to it) so the document can be retried.
-          const view = await failJob(services.db, job, { code: 'ingestion_failed', message }, { keepFile: true });
-          if (view) await context.updateProgress(view);
-          await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
-        } else {
-          await report({ state: 'queued', stage: `retrying after: ${message}`, error: { code: 'transient_error', message } });
-        }
-        throw error;
-      }
-    },
+    handle: ({ ingestionJobId }, context) =>
+      inSpan('ingestion.document', { 'tapeout.ingestion_job': ingestionJobId, 'tapeout.attempt': context.attempt }, () => ingestOrFail(services, ingestionJobId, context)),
   };
+}
+
+/** Runs one attempt; a failure is recorded on the job (for good when retrying cannot help) and rethrown to the queue. */
+async function ingestOrFail(services: Services, ingestionJobId: string, context: TaskContext) {
+  const job = await loadIngestionJob(services.db, ingestionJobId);
+  if (!job || job.state === 'completed' || job.state === 'failed') return { skipped: job?.state ?? 'deleted' };
+  const report = async (update: JobUpdate) => {
+    const view = await markJob(services.db, job.id, update);
+    if (view) await context.updateProgress(view);
+  };
+  // A job found running was interrupted (its worker stopped or stalled): say so, then redo it.
+  const resumed = job.state === 'running' ? ' (resumed: the previous attempt stopped before finishing)' : '';
+  if (resumed) context.logger.warn({ ingestionJobId }, 'resuming an interrupted ingestion job');
+  await report({ state: 'running', stage: `parsing${resumed}`, progress: 5, error: null });
+  try {
+    return await ingest(services, job, context, report);
+  } catch (error) {
+    if (error instanceof IngestFailure) {
+      ingestionFailures.inc({ code: error.code });
+      const view = await failJob(services.db, job, { code: error.code, message: error.message });
+      if (view) await context.updateProgress(view);
+      await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
+      throw new PermanentTaskError(`${error.code}: ${error.message}`);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (context.attempt >= attempts) {
+      // Not the file's fault: it is kept (unless nothing refers to it) so the document can be retried.
+      ingestionFailures.inc({ code: 'ingestion_failed' });
+      const view = await failJob(services.db, job, { code: 'ingestion_failed', message }, { keepFile: true });
+      if (view) await context.updateProgress(view);
+      await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
+    } else {
+      await report({ state: 'queued', stage: `retrying after: ${message}`, error: { code: 'transient_error', message } });
+    }
+    throw error;
+  }
 }
 
 async function ingest(services: Services, job: IngestionJob, context: TaskContext, report: (update: JobUpdate) => Promise<void>) {
   const extracted = await services.extraction.extract({ storagePath: job.storagePath, filename: job.filename, chunkSize: job.chunkSize, chunkOverlap: job.chunkOverlap });
   if (!extracted.ok) throw new IngestFailure(extracted.code, extracted.message);
-  const { chunks } = extracted;
+  const { chunks, timings } = extracted;
+  recordSpan('ingestion.parse', timings.parseStart, timings.parseEnd, { 'tapeout.filename': job.filename });
+  recordSpan('ingestion.chunk', timings.parseEnd, timings.chunkEnd, { 'tapeout.chunks': chunks.length });
   const models = [job.embeddingModel, ...(job.reembeddingModel ? [job.reembeddingModel] : [])];
   const embedders = models.map((model) => services.inference.embedders.find((embedder) => embedder.model === model));
   if (!embedders.some(Boolean)) {
@@ -81,23 +91,26 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
   const vectorSets: ChunkVectors[] = [];
   for (const embedder of embedders) {
     if (!embedder) continue;
-    const embeddings = await withStageDeadline('embedding', services.config.ingestion.stageTimeoutMs, (signal) =>
-      embedInSteps(chunks, (texts) => embedder.embedPassages(texts, signal), report),
+    const embeddings = await inSpan('ingestion.embed', { 'tapeout.model': embedder.model, 'tapeout.chunks': chunks.length }, () =>
+      withStageDeadline('embedding', services.config.ingestion.stageTimeoutMs, (signal) => embedInSteps(chunks, (texts) => embedder.embedPassages(texts, signal), report)),
     );
     vectorSets.push({ model: embedder.model, embeddings });
   }
   await report({ stage: 'storing', progress: 90, etaSeconds: null });
-  const result = await services.db.transaction(async (client) => {
-    // A real deadline: Postgres cancels the statement, and the transaction rolls back whole.
-    await client.query(`SET LOCAL statement_timeout = ${Math.floor(services.config.ingestion.stageTimeoutMs)}`);
-    return swapInVersion(client, job, extracted, chunks, vectorSets);
-  });
+  const result = await inSpan('ingestion.store', { 'tapeout.chunks': chunks.length }, () =>
+    services.db.transaction(async (client) => {
+      // A real deadline: Postgres cancels the statement, and the transaction rolls back whole.
+      await client.query(`SET LOCAL statement_timeout = ${Math.floor(services.config.ingestion.stageTimeoutMs)}`);
+      return swapInVersion(client, job, extracted, chunks, vectorSets);
+    }),
+  );
   if (!result.swapped) {
     await report({ state: 'completed', stage: 'superseded by a newer version', progress: 100 });
     await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
     return { chunks: chunks.length, swapped: false };
   }
   services.db.noteWrites();
+  ingestedChunks.inc(chunks.length);
   if (result.job) await context.updateProgress(result.job);
   await removeUnreferencedFile(services.db, services.documents.filesDir, result.supersededPath ?? undefined);
   try {

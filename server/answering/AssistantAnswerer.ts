@@ -8,7 +8,8 @@ import { combineFilters, type RetrievalFilter } from '../retrieval/retrievalFilt
 import { buildPrompt } from './buildPrompt.ts';
 import { packPassages } from './packPassages.ts';
 import { standaloneQuestion } from './standaloneQuestion.ts';
-import { generateAnswer, type AnswerEvent } from './generateAnswer.ts';
+import { generateAnswer, type AnswerEvent, type AnswerMode } from './generateAnswer.ts';
+import { answerDuration, secondsSince } from '../observability/metrics.ts';
 
 export interface Citation {
   index: number;
@@ -60,6 +61,12 @@ export class AssistantAnswerer {
       signal?: AbortSignal;
     },
   ): Promise<PreparedAnswer> {
+    const startedAt = performance.now();
+    const prepared = await this.prepareAnswer(principal, input);
+    return { ...prepared, events: timed(prepared.events, startedAt) };
+  }
+
+  private async prepareAnswer(principal: Principal, input: Parameters<AssistantAnswerer['prepare']>[1]): Promise<PreparedAnswer> {
     const assistant = await this.assistants.findForAnswering(input.assistant);
     if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
     const last = input.messages.at(-1);
@@ -104,6 +111,16 @@ function toCitation(passage: RetrievedPassage, i: number): Citation {
     headingPath: passage.headingPath,
     snippet: passage.text.length > 240 ? `${passage.text.slice(0, 240)}…` : passage.text,
   };
+}
+
+/** Observes how long the answer took, from the question to its end, by how it was produced. */
+async function* timed(events: AsyncGenerator<AnswerEvent>, startedAt: number): AsyncGenerator<AnswerEvent> {
+  let mode: AnswerMode | undefined;
+  for await (const event of events) {
+    if (event.type === 'mode') mode = event.mode;
+    if ((event.type === 'done' || event.type === 'interrupted') && mode) answerDuration.observe({ mode }, secondsSince(startedAt));
+    yield event;
+  }
 }
 
 async function* nothingToAnswer(nothing: NothingFound): AsyncGenerator<AnswerEvent> {

@@ -1,6 +1,8 @@
 import type { Logger } from '../logging/logger.ts';
 import type { ChatMessage, ChatModel, ChatUsage } from '../inference/llm/ChatModel.ts';
 import { extractiveAnswer, type AnswerSource } from './extractiveAnswer.ts';
+import { llmTimeToFirstToken, secondsSince } from '../observability/metrics.ts';
+import { markFailed, startSpan } from '../observability/tracing.ts';
 
 export type AnswerMode = 'llm' | 'extractive';
 
@@ -40,6 +42,9 @@ export async function* generateAnswer(input: AnswerInput): AsyncGenerator<Answer
     yield* extractive(input, notices.noLlm);
     return;
   }
+  const span = startSpan('llm.generate', { 'gen_ai.request.model': input.chatModel.model });
+  const firstToken = startSpan('llm.first_token', {}, span);
+  const sentAt = performance.now();
   let started = false;
   try {
     for await (const event of input.chatModel.stream({
@@ -50,20 +55,32 @@ export async function* generateAnswer(input: AnswerInput): AsyncGenerator<Answer
     })) {
       if (!started) {
         started = true;
+        llmTimeToFirstToken.observe(secondsSince(sentAt));
+        firstToken.end();
         yield { type: 'mode', mode: 'llm' };
       }
+      if (event.type === 'done' && event.usage) span.setAttributes({ 'gen_ai.usage.input_tokens': event.usage.promptTokens, 'gen_ai.usage.output_tokens': event.usage.completionTokens });
       yield event.type === 'token' ? event : { type: 'done', finishReason: event.finishReason, usage: event.usage };
     }
   } catch (error) {
+    markFailed(span, error);
     if (input.signal?.aborted) throw error;
     input.logger.warn({ err: error, started }, 'LLM failed while answering');
     if (started) yield { type: 'interrupted', notice: notices.interrupted };
     else yield* extractive(input, notices.llmDown);
+  } finally {
+    if (!started) firstToken.end();
+    span.end();
   }
 }
 
 function* extractive(input: AnswerInput, notice: string): Generator<AnswerEvent> {
-  yield { type: 'mode', mode: 'extractive', notice };
-  yield { type: 'token', text: extractiveAnswer(input.question, input.sources).text };
-  yield { type: 'done', finishReason: 'stop' };
+  const span = startSpan('answer.extractive', { 'tapeout.sources': input.sources.length });
+  try {
+    yield { type: 'mode', mode: 'extractive', notice };
+    yield { type: 'token', text: extractiveAnswer(input.question, input.sources).text };
+    yield { type: 'done', finishReason: 'stop' };
+  } finally {
+    span.end();
+  }
 }

@@ -23,19 +23,30 @@ async function run(options: RuntimeOptions): Promise<void> {
   const logger = createLogger(config.logLevel);
   // Loaded here, not at the top: `tapeout db` and the batch commands need none of the server.
   const { startRuntime } = await import('../runtime.ts');
+  const tracing = config.tracing.enabled ? await startOtlpTracing(config.tracing.serviceName) : undefined;
   const runtime = await startRuntime(config, logger, options).catch((error: unknown) => fail(logger, error));
-  if (runtime.url) logger.info(`Tapeout is serving on ${runtime.url}`);
-  else logger.info('Tapeout worker is processing background tasks');
+  if (options.web) logger.info(`Tapeout is serving on ${runtime.url}`);
+  else logger.info(runtime.url ? `Tapeout worker is processing background tasks; /metrics and /healthz on ${runtime.url}` : 'Tapeout worker is processing background tasks');
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C (or SIGTERM) does not wait for the drain.
+      logger.warn({ signal }, 'stopping at once: answers in flight are cut off without their notice');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new questions; answers in flight may finish');
     await runtime.stop();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function startOtlpTracing(serviceName: string) {
+  const { otlpExporter, startTracing } = await import('../observability/startTracing.ts');
+  return startTracing({ serviceName, exporter: await otlpExporter() });
 }
 
 /**

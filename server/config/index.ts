@@ -95,6 +95,14 @@ export interface Config {
   scimToken: string | undefined;
   /** Audit events older than this are deleted. */
   auditRetentionDays: number;
+  /** Who may read /metrics besides admins' API keys: a bearer token for Prometheus; undefined allows admins only. */
+  metricsToken: string | undefined;
+  /** Where `tapeout worker` serves /metrics and /healthz; undefined serves nothing (the server uses PORT). */
+  metricsPort: number | undefined;
+  /** On SIGTERM, how long answers in flight may still run before they are cut off with a notice. */
+  shutdownGraceMs: number;
+  /** OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set. */
+  tracing: { enabled: boolean; serviceName: string };
   seedDemo: boolean;
   /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
   sentenceEncoder: boolean;
@@ -190,6 +198,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     passwordSignIn: e.PASSWORD_SIGN_IN,
     scimToken: e.SCIM_TOKEN,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    tracing: {
+      enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     seedDemo: e.SEED_DEMO,
     sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,
   };

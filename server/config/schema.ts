@@ -135,6 +135,18 @@ export const envSchema = z
     SCIM_TOKEN: z.string().min(32, 'must be at least 32 characters (a long random secret)').optional(),
     AUDIT_RETENTION_DAYS: count('days').min(1).max(36_500).default(365),
 
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (a long random secret)').optional(),
+    METRICS_PORT: port.optional(),
+    SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(20_000),
+    // OpenTelemetry's standard variables; the exporter reads the rest of OTEL_EXPORTER_OTLP_* itself.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('tapeout'),
+    OTEL_SDK_DISABLED: z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('true')

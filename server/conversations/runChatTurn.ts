@@ -7,6 +7,8 @@ import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Conversation, FinishedAnswer } from './ConversationService.ts';
+import { inSpan } from '../observability/tracing.ts';
+import { shutdownNotice, type AnswerInFlight } from '../lifecycle/AnswersInFlight.ts';
 
 /** Where a turn's events go: an SSE response, a socket, a Slack message. */
 export interface ChatSink {
@@ -45,7 +47,7 @@ export interface ChatTurn {
   abandon(): Promise<void>;
 }
 
-type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
+type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'answersInFlight' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
 
 /**
  * Checks a question before anything is stored or started: its length, the conversation's owner
@@ -59,18 +61,29 @@ export async function beginChatTurn(services: Deps, request: ChatTurnRequest): P
   const assistant = existing?.assistant ?? request.newConversationWith;
   if (!assistant) throw new ValidationError('Name the conversation, or the assistant to start one with.');
   if (!existing && !(await services.assistants.findForAnswering(assistant))) throw new NotFoundError(`Assistant "${assistant}"`);
-  const release = await services.chatQuota.acquire(request.principal.userId ?? request.quotaKey ?? 'anonymous');
+  const inFlight = services.answersInFlight.begin();
+  const release = await services.chatQuota.acquire(request.principal.userId ?? request.quotaKey ?? 'anonymous').catch((error: unknown) => {
+    inFlight.end();
+    throw error;
+  });
   return {
     run: async (sink, signal) => {
       try {
         const conversation = existing ?? (await services.conversations.create(request.principal, assistant));
         const started = existing ? sink : { ...sink, started: (ids: { questionId: string; answerId: string }) => sink.started({ ...ids, conversation }) };
-        await streamTurn(services, { ...request, conversationId: conversation.id, assistant }, started, signal, release);
+        await inSpan('chat.turn', { 'tapeout.assistant': assistant, 'tapeout.conversation': conversation.id }, () =>
+          streamTurn(services, { ...request, conversationId: conversation.id, assistant }, started, { signal, inFlight }, release),
+        );
       } finally {
         await release();
+        // Last, so a drain waits until the asker has been told how the answer ended.
+        inFlight.end();
       }
     },
-    abandon: release,
+    abandon: async () => {
+      inFlight.end();
+      await release();
+    },
   };
 }
 
@@ -83,13 +96,15 @@ async function streamTurn(
   services: Deps,
   request: ChatTurnRequest & { conversationId: string; assistant: string },
   sink: ChatSink,
-  signal: AbortSignal,
+  /** The asker's signal, and the answer's registration for a drain at shutdown. */
+  stop: { signal: AbortSignal; inFlight: AnswerInFlight },
   /** Frees the quota slot; called before `finished`, so an asker told the answer is done may ask again at once. */
   release: () => Promise<void>,
 ): Promise<void> {
   const { conversationId, question } = request;
+  const signal = AbortSignal.any([stop.signal, stop.inFlight.signal]);
   const history = await services.conversations.history(conversationId);
-  const ids = await services.conversations.startTurn(conversationId, question);
+  const ids = await inSpan('conversation.store_question', {}, () => services.conversations.startTurn(conversationId, question));
   sink.started(ids);
   const answer: FinishedAnswer = { content: '', status: 'complete', citations: [], answerMode: null, error: null };
   let notice: string | undefined;
@@ -128,8 +143,12 @@ async function streamTurn(
       answer.error = { code: body.error.code, message: body.error.message };
     }
   } finally {
+    if (stop.inFlight.cutOffByShutdown()) {
+      answer.status = 'failed';
+      answer.error = { code: 'server_shutting_down', message: shutdownNotice };
+    }
     // The answer the asker saw is stored even across a database restart during its stream.
-    await untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer));
+    await inSpan('conversation.store_answer', { 'tapeout.answer_status': answer.status }, () => untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer)));
     await release();
   }
   sink.finished({ answerId: ids.answerId, status: answer.status, error: answer.error ?? null, ...(notice ? { notice } : {}) });

@@ -5,6 +5,7 @@ import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Services } from '../services.ts';
 import { authenticate } from './authenticate.ts';
+import { rememberMountPath, requestMetrics } from './requestMetrics.ts';
 import { securityHeaders } from './securityHeaders.ts';
 import { apiNotFound, errorHandler } from './errorHandler.ts';
 import { apiKeyRoutes } from './routes/apiKeys.ts';
@@ -17,6 +18,7 @@ import { documentRoutes } from './routes/documents.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
 import { scimRoutes } from './routes/scim.ts';
 import { slackBindingRoutes } from './routes/slackBindings.ts';
@@ -41,8 +43,10 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
       },
     }),
   );
+  app.use(requestMetrics());
   app.use(securityHeaders());
   app.use(healthRoutes(services));
+  app.use(metricsRoutes(services));
 
   const api = express.Router();
   api.use(signInRoutes(services));
@@ -62,9 +66,9 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   api.use(slackBindingRoutes(services));
   api.use(auditRoutes(services));
   api.use(apiNotFound);
-  app.use('/api', api);
-  app.use('/v1', openaiCompatibleRoutes(services));
-  app.use('/scim/v2', scimRoutes(services));
+  app.use('/api', rememberMountPath, api);
+  app.use('/v1', rememberMountPath, openaiCompatibleRoutes(services));
+  app.use('/scim/v2', rememberMountPath, scimRoutes(services));
   if (options.slackRouter) app.use(options.slackRouter);
 
   if (existsSync(webDist)) {

@@ -125,6 +125,17 @@ export class BullMQJobQueue implements JobQueue {
     return () => void this.events?.off('progress', handler);
   }
 
+  async jobCounts(): Promise<Record<JobState, number>> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed');
+    return {
+      queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0),
+      delayed: counts.delayed ?? 0,
+      running: counts.active ?? 0,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.connection.ping()) === 'PONG';

@@ -9,6 +9,7 @@ import {
   type EnqueueOptions,
   type JobQueue,
   type JobSnapshot,
+  type JobState,
   type ProgressEvent,
   type TaskDefinition,
 } from './JobQueue.ts';
@@ -30,6 +31,7 @@ interface InlineJob extends JobSnapshot {
 export class InlineJobQueue implements JobQueue {
   readonly mode = 'inline' as const;
   readonly displayUrl = 'inline';
+  readonly queueName = 'tasks';
   private readonly tasks = new Map<string, TaskDefinition<never>>();
   private readonly jobs = new Map<string, InlineJob>();
   private readonly ready: string[] = [];
@@ -74,6 +76,12 @@ export class InlineJobQueue implements JobQueue {
   async startWorker(concurrency = 2): Promise<void> {
     this.concurrency = concurrency;
     this.pump();
+  }
+
+  async jobCounts(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = { queued: 0, delayed: 0, running: 0, completed: 0, failed: 0 };
+    for (const job of this.jobs.values()) counts[job.state] += 1;
+    return counts;
   }
 
   async ping(): Promise<boolean> {

@@ -55,6 +55,8 @@ export interface JobQueue {
   readonly mode: 'inline' | 'redis';
   /** Where the queue lives, safe to show (no password). */
   readonly displayUrl: string;
+  /** The queue's name (BullMQ's queue under QUEUE_PREFIX), for metrics. */
+  readonly queueName: string;
   register<Data>(task: TaskDefinition<Data>): void;
   enqueue<Data>(taskName: string, data: Data, options?: EnqueueOptions): Promise<string>;
   getJob(id: string): Promise<JobSnapshot | undefined>;
@@ -62,6 +64,8 @@ export interface JobQueue {
   onProgress(listener: (event: ProgressEvent) => void): Promise<() => void>;
   /** Starts processing registered tasks in this process. */
   startWorker(concurrency?: number): Promise<void>;
+  /** How many jobs are in each state now; finished ones as far as the queue keeps them. */
+  jobCounts(): Promise<Record<JobState, number>>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

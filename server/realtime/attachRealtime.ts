@@ -9,6 +9,7 @@ import { sessionTokenOf } from '../http/authenticate.ts';
 import { describeError } from '../http/errorHandler.ts';
 import { registerChatEvents } from './chatEvents.ts';
 import { useRedisAdapter } from './redisAdapter.ts';
+import { reportSocketConnections } from '../observability/metrics.ts';
 import type { Services } from '../services.ts';
 
 export interface Realtime {
@@ -62,6 +63,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
     on('ingestion:unwatch', (request) => unwatch(socket, request, services));
     registerChatEvents(socket, services);
   });
+  const stopReportingSockets = reportSocketConnections(() => io.engine.clientsCount);
   // A revoked key, a signed-out session, a user whose sessions ended or who was removed: their sockets close at once.
   const stopWatchingCredentials = services.credentialEvents.onEnded((ended) => io.in(credentialRoom(ended)).disconnectSockets(true));
   // Every instance hears every job's progress from the queue, so each tells only its own clients.
@@ -73,6 +75,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
     async close() {
       unsubscribe();
       stopWatchingCredentials();
+      stopReportingSockets();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       closeAdapter?.();
     },

@@ -9,6 +9,8 @@ import { isMostlyBigramScript, isMostlyLatin } from '../language/searchTokens.ts
 import { HashingEmbedder } from '../inference/embeddings/HashingEmbedder.ts';
 import { withoutNearDuplicates } from './nearDuplicates.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
+import { retrievalDuration, secondsSince } from '../observability/metrics.ts';
+import { inSpan } from '../observability/tracing.ts';
 
 export interface RetrievedPassage extends ChunkHit {
   title: string;
@@ -54,6 +56,17 @@ export class HybridRetriever {
   ) {}
 
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
+    const startedAt = performance.now();
+    const passages = await inSpan('retrieval', { 'tapeout.collections': options.collectionIds.length }, async (span) => {
+      const retrieved = await this.search(principal, query, options);
+      span.setAttribute('tapeout.passages', retrieved.length);
+      return retrieved;
+    });
+    retrievalDuration.observe(secondsSince(startedAt));
+    return passages;
+  }
+
+  private async search(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const candidates = options.candidates ?? 100;
     // Grants and filter resolved once, for all three kinds of search.
     const readable = await this.chunks.scopeFor(principal, { collectionIds: options.collectionIds, filter: options.filter });
@@ -65,15 +78,26 @@ export class HybridRetriever {
       // The CPU hashed vectors of a Chinese, Japanese or Korean question hash the very bigrams
       // BM25 scores, without their rarity: on a Chinese set they cost 0.03 nDCG@10 (docs/quality.md).
       .filter((embedder) => !(embedder instanceof HashingEmbedder && isMostlyBigramScript(query)))
-      .map((embedder) => this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(readable, vector, embedder.model, limit), query));
+      .map((embedder) =>
+        inSpan('retrieval.vector_search', { 'tapeout.model': embedder.model }, () =>
+          this.vectorSearch(embedder, options, (vector) => this.chunks.nearest(readable, vector, embedder.model, limit), query),
+        ),
+      );
     const encoder = this.vectors.sentenceEncoder;
     // The bundled encoder knows English only: on other text its vectors only add noise.
     const encoderFits = isMostlyLatin(query) && readable.collections.some((collection) => suitsSentenceEncoder(collection.language));
-    if (encoder && encoderFits) searches.push(this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(readable, vector, encoder.model, limit), query));
-    const [textHits, ...vectorHits] = await Promise.all([this.chunks.fullText(readable, query, limit), ...searches]);
+    if (encoder && encoderFits) {
+      searches.push(
+        inSpan('retrieval.sentence_vector_search', { 'tapeout.model': encoder.model }, () =>
+          this.vectorSearch(encoder, options, (vector) => this.chunks.nearestBySentence(readable, vector, encoder.model, limit), query),
+        ),
+      );
+    }
+    const fullText = inSpan('retrieval.full_text_search', {}, () => this.chunks.fullText(readable, query, limit));
+    const [textHits, ...vectorHits] = await Promise.all([fullText, ...searches]);
     const fused = withoutNearDuplicates(fuse([textHits!, ...vectorHits]).slice(0, candidates));
-    const ranked = await this.rerank(query, fused, options);
-    return this.withDocuments(ranked);
+    const ranked = await inSpan('retrieval.rerank', { 'tapeout.candidates': fused.length }, () => this.rerank(query, fused, options));
+    return inSpan('retrieval.read_documents', {}, () => this.withDocuments(ranked));
   }
 
   /** Embeds the query and searches its vectors; a failure costs this list only. */

@@ -19,11 +19,12 @@ export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
  * The real Tapeout runtime, in-process, on a random port and a fresh data directory. The CPU
  * sentence encoder is off unless a test turns it on (`SENTENCE_ENCODER: 'auto'`): it encodes
  * every English chunk in the background at about 15 a second, CPU that specs which do not look at
- * sentence vectors would spend for nothing on a 2-core machine.
+ * sentence vectors would spend for nothing on a 2-core machine. Answers still streaming when a
+ * spec stops its runtime get 2 s to finish, not the 20 s of a deployment.
  */
 export async function startTestRuntime(env: Record<string, string> = {}, seedRetryMs?: number): Promise<TestRuntime> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, EMBEDDED_DATABASE: 'in-process', SENTENCE_ENCODER: 'off', ...env });
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, EMBEDDED_DATABASE: 'in-process', SENTENCE_ENCODER: 'off', SHUTDOWN_GRACE_MS: '2000', ...env });
   const runtime = await startRuntime(config, silentLogger, { web: true, worker: true, ...(seedRetryMs ? { seedRetryMs } : {}) });
   return {
     ...runtime,

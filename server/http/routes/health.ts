@@ -14,6 +14,8 @@ export function healthRoutes(services: Services): Router {
   // Degraded inference still serves (extractive answers); only a dead database or queue is unready.
   // Anybody (a load balancer) learns ok or degraded; which services, where, and their errors are for admins.
   router.get('/readyz', async (req, res) => {
+    // A draining instance is taken out of the load balancer's rotation before it stops.
+    if (services.answersInFlight.draining) return void res.status(503).json({ status: 'shutting down' });
     const [readiness, principal] = await Promise.all([checkReadiness(services), principalIfAny(req, services.users, services.sessions).catch(() => undefined)]);
     const serving = readiness.components.database.ok && readiness.components.queue.ok;
     if (!(principal && isAdmin(principal))) return void res.status(serving ? 200 : 503).json({ status: readiness.status });

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { Citation } from '../../answering/AssistantAnswerer.ts';
 import type { AnswerEvent } from '../../answering/generateAnswer.ts';
 import { assertConversationFits } from '../../answering/chatLimits.ts';
-import { LimitExceededError } from '../../errors.ts';
+import { LimitExceededError, ShuttingDownError } from '../../errors.ts';
+import { shutdownNotice } from '../../lifecycle/AnswersInFlight.ts';
+import { inSpan } from '../../observability/tracing.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
@@ -59,23 +61,37 @@ export function openaiCompatibleRoutes(services: Services): Router {
     if (body.max_tokens !== undefined && body.max_tokens > ceiling) {
       throw new LimitExceededError('max_tokens_too_large', `max_tokens may be at most ${ceiling} on this server; this request asks for ${body.max_tokens}.`, 400);
     }
-    const release = await services.chatQuota.acquire(principal.userId ?? 'anonymous');
+    const inFlight = services.answersInFlight.begin();
+    const release = await services.chatQuota.acquire(principal.userId ?? 'anonymous').catch((error: unknown) => {
+      inFlight.end();
+      throw error;
+    });
+    const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
+    let citations: object[] = [];
     try {
       const controller = new AbortController();
       res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
-      const prepared = await services.answerer.prepare(principal, {
-        assistant: body.model,
-        messages,
-        temperature: body.temperature,
-        maxTokens: body.max_tokens,
-        filter: body.filter,
-        signal: controller.signal,
+      await inSpan('chat.completion', { 'tapeout.assistant': body.model, 'tapeout.stream': body.stream ?? false }, async () => {
+        const prepared = await services.answerer.prepare(principal, {
+          assistant: body.model,
+          messages,
+          temperature: body.temperature,
+          maxTokens: body.max_tokens,
+          filter: body.filter,
+          signal: AbortSignal.any([controller.signal, inFlight.signal]),
+        });
+        citations = prepared.citations.map(citationJson);
+        await (body.stream ? streamAnswer : sendAnswer)(res, meta, prepared.events, citations);
       });
-      const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model };
-      const citations = prepared.citations.map(citationJson);
-      await (body.stream ? streamAnswer : sendAnswer)(res, meta, prepared.events, citations);
+    } catch (error) {
+      if (!inFlight.cutOffByShutdown()) throw error;
+      // A stream already under way ends with the notice; an answer not yet sent is refused (503).
+      if (!res.headersSent) throw new ShuttingDownError();
+      const closing = { ...meta, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], citations, interrupted: true, notice: shutdownNotice };
+      res.end(`data: ${JSON.stringify(closing)}\n\ndata: [DONE]\n\n`);
     } finally {
       await release();
+      inFlight.end();
     }
   });
 

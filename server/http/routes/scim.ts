@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerTokenOf, matchesSharedSecret } from '../../auth/sharedSecret.ts';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ScimError } from '../../identity/scim/scimResources.ts';
 import { resourceTypes, schemaDefinitions, serviceProviderConfig } from '../../identity/scim/scimSchemas.ts';
@@ -53,17 +53,11 @@ export function scimRoutes(services: Services): Router {
 }
 
 function requireScimToken(token: string | undefined): RequestHandler {
-  const expected = token ? digest(token) : undefined;
   return (req, _res, next) => {
-    if (!expected) return next(new ScimError(404, 'SCIM provisioning is not enabled here: set SCIM_TOKEN.'));
-    const sent = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (!sent || !timingSafeEqual(digest(sent), expected)) return next(new ScimError(401, 'Missing or wrong bearer token.'));
+    if (!token) return next(new ScimError(404, 'SCIM provisioning is not enabled here: set SCIM_TOKEN.'));
+    if (!matchesSharedSecret(bearerTokenOf(req.get('authorization')), token)) return next(new ScimError(401, 'Missing or wrong bearer token.'));
     next();
   };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function listQuery(req: Request) {

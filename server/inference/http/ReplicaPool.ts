@@ -1,8 +1,11 @@
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { InferenceError } from './InferenceError.ts';
+import { inferenceRequests } from '../../observability/metrics.ts';
 
 export interface Replica {
   baseUrl: string;
+  /** The replica in metrics: host and path, never credentials in the URL. */
+  label: string;
   outstanding: number;
   breaker: CircuitBreakerPolicy;
   openedAt: number;
@@ -47,7 +50,8 @@ export class ReplicaPool {
         handleWhen((error) => error instanceof InferenceError && error.retryable),
         { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failureThreshold) },
       );
-      const replica: Replica = { baseUrl, outstanding: 0, breaker, openedAt: 0 };
+      const { host, pathname } = new URL(baseUrl);
+      const replica: Replica = { baseUrl, label: `${host}${pathname}`, outstanding: 0, breaker, openedAt: 0 };
       breaker.onBreak(() => (replica.openedAt = Date.now()));
       return replica;
     });
@@ -83,11 +87,14 @@ export class ReplicaPool {
       };
     };
     try {
-      return await replica.breaker.execute(() => call(replica.baseUrl, keep));
+      const result = await replica.breaker.execute(() => call(replica.baseUrl, keep));
+      inferenceRequests.inc({ service: this.service, replica: replica.label, outcome: 'ok' });
+      return result;
     } catch (error) {
+      inferenceRequests.inc({ service: this.service, replica: replica.label, outcome: error instanceof InferenceError || isBrokenCircuit(error) ? 'error' : 'cancelled' });
       if (error instanceof InferenceError) throw error;
       // BrokenCircuitError: the replica was ejected while we waited; another attempt picks another.
-      if (error instanceof Error && error.name === 'BrokenCircuitError') {
+      if (isBrokenCircuit(error)) {
         throw new InferenceError(this.service, `${replica.baseUrl} is ejected`, undefined, 'unavailable', true);
       }
       throw error;
@@ -104,4 +111,8 @@ export class ReplicaPool {
   available(): boolean {
     return this.replicas.some((replica) => this.mayTry(replica));
   }
+}
+
+function isBrokenCircuit(error: unknown): boolean {
+  return error instanceof Error && error.name === 'BrokenCircuitError';
 }

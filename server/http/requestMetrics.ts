@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import { httpRequestDuration, secondsSince } from '../observability/metrics.ts';
+
+/**
+ * Times every request until its response ends (a streamed answer included), labelled by the
+ * route pattern that handled it (`/api/conversations/:id`), never the raw path, so ids and typos
+ * cannot multiply the series. Requests no route handled (static files, 404s, refusals before
+ * routing) share one label.
+ */
+export function requestMetrics(): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = performance.now();
+    res.once('close', () => {
+      const pattern = req.route?.path;
+      const route = typeof pattern === 'string' ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}` : pattern ? 'web app' : 'unrouted';
+      httpRequestDuration.observe({ route, method: req.method, status: String(res.statusCode) }, secondsSince(startedAt));
+    });
+    next();
+  };
+}
+
+/**
+ * Remembers where a router is mounted (`/api`): Express restores `req.baseUrl` as a request
+ * leaves the router, so by the time an error handler has answered it is gone.
+ */
+export const rememberMountPath: RequestHandler = (req, res, next) => {
+  res.locals.mountPath ??= req.baseUrl;
+  next();
+};

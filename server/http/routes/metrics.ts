@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { isAdmin } from '../../auth/Principal.ts';
+import { bearerTokenOf, matchesSharedSecret } from '../../auth/sharedSecret.ts';
+import { AuthenticationError, ForbiddenError } from '../../errors.ts';
+import { metricsRegistry } from '../../observability/metrics.ts';
+import type { Services } from '../../services.ts';
+import { principalIfAny } from '../authenticate.ts';
+
+/**
+ * Prometheus' scrape endpoint. Never anonymous: the METRICS_TOKEN bearer (a scraper's secret,
+ * checked before anything touches the database) or an admin's API key or session. Series names
+ * carry route patterns and service names, not users or question text.
+ */
+export function metricsRoutes(services: Pick<Services, 'config' | 'users' | 'sessions'>): Router {
+  const router = Router();
+  router.get('/metrics', async (req, res, next) => {
+    try {
+      const { metricsToken } = services.config;
+      const sent = bearerTokenOf(req.get('authorization'));
+      if (!(metricsToken && matchesSharedSecret(sent, metricsToken))) {
+        const principal = await principalIfAny(req, services.users, services.sessions);
+        if (!principal) throw new AuthenticationError('Metrics need Authorization: Bearer <METRICS_TOKEN or an admin API key>.');
+        if (!isAdmin(principal)) throw new ForbiddenError('Only admins (or the METRICS_TOKEN) can read metrics.');
+      }
+      res.set('content-type', metricsRegistry.contentType).set('cache-control', 'no-store').send(await metricsRegistry.metrics());
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}
