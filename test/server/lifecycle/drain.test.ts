@@ -7,7 +7,7 @@ import { shutdownNotice } from '../../../server/lifecycle/AnswersInFlight.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
 import { openTestDatabase } from '../../support/testDatabase.ts';
-import { startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Events = Awaited<ReturnType<typeof readEvents>>;
@@ -16,10 +16,7 @@ type Events = Awaited<ReturnType<typeof readEvents>>;
 async function start(tokensPerSecond: number, graceMs: number): Promise<{ runtime: TestRuntime; emulator: Emulator; conversation: string }> {
   const emulator = await startEmulator({ tokensPerSecond });
   const runtime = await startTestRuntime({ SEED_DEMO: 'false', SHUTDOWN_GRACE_MS: String(graceMs), LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
-  const { services } = runtime;
-  const handbook = await services.collections.create({ slug: 'handbook', name: 'Handbook', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
-  await services.collections.grantToGroup(handbook.id, 'everyone');
-  await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [handbook.id] });
+  await runtime.services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
   await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager. It lasts one hour and ends with a go or no-go decision.\n');
   const created = await fetch(`${runtime.url}/api/conversations`, { method: 'POST', headers: headers(runtime), body: JSON.stringify({ assistant: 'launch' }) });
   return { runtime, emulator, conversation: ((await created.json()) as { conversation: { id: string } }).conversation.id };

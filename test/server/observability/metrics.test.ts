@@ -5,7 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmulator.ts';
 import { startEmulator } from '../../support/emulator.ts';
-import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 type Family = ReturnType<typeof parsePrometheusTextFormat>[number];
 
@@ -64,9 +64,7 @@ describe('/metrics', () => {
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
     const { services } = runtime;
-    const handbook = await services.collections.create({ slug: 'handbook', name: 'Handbook', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
-    await services.collections.grantToGroup(handbook.id, 'everyone');
-    await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [handbook.id] });
+    await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
     await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
     const member = await services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();

@@ -5,7 +5,7 @@ import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmula
 import { startTracing, type Tracing } from '../../../server/observability/startTracing.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
-import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 /** The spans of one trace as `name` lines indented under their parents, children in start order. */
 function tree(spans: ReadableSpan[], root: ReadableSpan): string[] {
@@ -32,10 +32,7 @@ describe('OpenTelemetry traces', () => {
       RERANKER_BASE_URL: url,
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
-    const { services } = runtime;
-    const handbook = await services.collections.create({ slug: 'handbook', name: 'Handbook', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
-    await services.collections.grantToGroup(handbook.id, 'everyone');
-    await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [handbook.id] });
+    await runtime.services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
   });
   after(async () => {
     await runtime?.dispose();
