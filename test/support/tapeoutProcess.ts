@@ -5,7 +5,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 export interface TapeoutProcess {
   child: ChildProcess;
-  /** Where it serves; empty for a worker. */
+  /** Where it serves: the web address, or `tapeout db`'s DATABASE_URL; empty for a worker. */
   url: string;
   output: () => string;
   /** SIGTERM, and the exit code. */
@@ -13,7 +13,7 @@ export interface TapeoutProcess {
 }
 
 /**
- * Runs `tapeout start` (or another long-running command, such as `worker`) as a separate
+ * Runs `tapeout start` (or another long-running command: `worker`, `db`) as a separate
  * process, as `npm start` does, and waits until it serves or processes tasks.
  */
 export function startTapeoutProcess(env: Record<string, string>, timeoutMs = 60_000, args = ['start']): Promise<TapeoutProcess> {
@@ -34,12 +34,13 @@ export function startTapeoutProcess(env: Record<string, string>, timeoutMs = 60_
     const onData = () => {
       const match = /Tapeout is serving on (http:\/\/\S+?)"/.exec(output) ?? /Tapeout is serving on (http:\/\/\S+)/.exec(output);
       const worker = /Tapeout worker is processing background tasks/.test(output);
-      if (!match && !worker) return;
+      const database = /DATABASE_URL=(\S+)/.exec(output);
+      if (!match && !worker && !database) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       resolve({
         child,
-        url: match?.[1] ?? '',
+        url: match?.[1] ?? database?.[1] ?? '',
         output: () => output,
         stop: async () => {
           child.kill('SIGTERM');
