@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { io, type Socket } from 'socket.io-client';
@@ -128,5 +130,11 @@ describe('/metrics', () => {
     for (const processMetric of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {
       assert.ok(scraped.has(processMetric), processMetric);
     }
+
+    // The Grafana dashboard charts only series this scrape has, so none of its panels stays empty for a misspelled name.
+    const dashboard = JSON.parse(await readFile(path.join(import.meta.dirname, '../../../deploy/grafana/tapeout.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const charted = dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => target.expr.match(/\b(tapeout|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    assert.ok(charted.length >= 15);
+    for (const name of new Set(charted)) assert.ok(scraped.has(name), `${name} is charted but not exported`);
   });
 });
