@@ -74,8 +74,10 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     url,
     async stop() {
       // Drain: no new connections or answers; those in flight get the grace period, then end with a notice.
+      // Background jobs stop being taken at once; those running finish (a kill past the grace is
+      // survived too: the job is redone from its file elsewhere or at the next start).
       const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
-      const drained = await services.answersInFlight.drain(config.shutdownGraceMs);
+      const [drained] = await Promise.all([services.answersInFlight.drain(config.shutdownGraceMs), services.queue.stopWorker()]);
       if (drained.finished + drained.cutOff > 0) logger.info(drained, 'answers in flight drained');
       stopReportingQueue();
       clearTimeout(seeding.timer);

@@ -144,6 +144,11 @@ export class BullMQJobQueue implements JobQueue {
     }
   }
 
+  async stopWorker(): Promise<void> {
+    // BullMQ's close takes no new job and waits for the active ones, which complete normally.
+    await this.worker?.close();
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.events?.close();

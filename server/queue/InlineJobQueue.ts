@@ -84,6 +84,11 @@ export class InlineJobQueue implements JobQueue {
     return counts;
   }
 
+  async stopWorker(): Promise<void> {
+    this.concurrency = 0;
+    await Promise.allSettled([...this.running]);
+  }
+
   async ping(): Promise<boolean> {
     return !this.closed;
   }

@@ -64,6 +64,8 @@ export interface JobQueue {
   onProgress(listener: (event: ProgressEvent) => void): Promise<() => void>;
   /** Starts processing registered tasks in this process. */
   startWorker(concurrency?: number): Promise<void>;
+  /** Takes no new job in this process and waits for the running ones to finish (a stop's first step). */
+  stopWorker(): Promise<void>;
   /** How many jobs are in each state now; finished ones as far as the queue keeps them. */
   jobCounts(): Promise<Record<JobState, number>>;
   ping(): Promise<boolean>;

@@ -206,4 +206,33 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
       await queue.close();
     }
   });
+
+  it('stops taking jobs when its worker stops, and lets the running one finish', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = await makeQueue((q) =>
+      q.register<{ n: number }>({
+        name: 'Slow',
+        attempts: 1,
+        backoff: { type: 'fixed', delay: 10 },
+        async handle({ n }) {
+          await gate;
+          return n;
+        },
+      }),
+    );
+    try {
+      const running = await queue.enqueue('Slow', { n: 1 });
+      await waitForState(queue, running, ['running']);
+      const stopped = queue.stopWorker();
+      release();
+      await stopped;
+      assert.equal((await queue.getJob(running))?.state, 'completed');
+      const later = await queue.enqueue('Slow', { n: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await queue.getJob(later))?.state, 'queued', 'left for another worker, or the next start');
+    } finally {
+      await queue.close();
+    }
+  });
 }
