@@ -9,7 +9,8 @@ import { runTapeout, startTapeoutProcess } from '../support/tapeoutProcess.ts';
 describe('tapeout ingest', () => {
   let dir: string;
   const apiKey = 'tap_ingest_cli_spec_0123456789abcdef';
-  const env = () => ({ DATA_DIR: path.join(dir, 'data'), ADMIN_API_KEY: apiKey });
+  // The CPU sentence encoder would encode the demo corpus in the background: not what this spec is about.
+  const env = () => ({ DATA_DIR: path.join(dir, 'data'), ADMIN_API_KEY: apiKey, SENTENCE_ENCODER: 'off' });
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-ingest-'));

@@ -44,7 +44,7 @@ describe('a server killed (SIGKILL) during ingestion, started again at once', ()
     processes.push(first);
     const api = (url: string, route: string, init: RequestInit = {}) => fetch(`${url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, ...init.headers } });
     await api(first.url, '/collections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }) });
-    const sections = Array.from({ length: 300 }, (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`);
+    const sections = Array.from({ length: 150 }, (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`);
     const form = new FormData();
     form.append('files', new Blob([`# Timing paths\n\n${sections.join('\n\n')}`]), 'paths.md');
     const jobId: string = (await (await api(first.url, '/collections/sta/documents', { method: 'POST', body: form })).json()).jobs[0].id;
