@@ -1,6 +1,9 @@
+import { ZodError } from 'zod';
+
 /**
- * Typed errors that services throw; the HTTP layer maps them to status codes in one place
- * (http/errorHandler.ts), so every entry point answers `{"error":{"code","message"}}`.
+ * Typed errors that services throw, and describeError, the one mapping from an error to what a
+ * client is told (a status and `{"error":{"code","message"}}`), used by every entry point: HTTP
+ * (http/errorHandler.ts), socket.io, Slack and the chat turn itself.
  */
 export class AppError extends Error {
   constructor(
@@ -74,4 +77,20 @@ export class ShuttingDownError extends AppError {
   constructor() {
     super(503, 'server_shutting_down', 'This server is restarting and takes no new questions; ask again in a moment.');
   }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** What a client is told about an error: typed errors as they say, invalid input as 400, anything else as 500 without details. */
+export function describeError(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return { status: error.status, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } };
+  }
+  if (error instanceof ZodError) {
+    const message = error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+    return { status: 400, body: { error: { code: 'invalid_request', message } } };
+  }
+  return { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' } } };
 }

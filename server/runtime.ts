@@ -3,7 +3,7 @@ import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/see
 import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
 import { requestTextReindexing } from '../ingestion/reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';
-import { registerTasks } from '../ingestion/tasks/registerTasks.ts';
+import { registerTasks } from './registerTasks.ts';
 import { AuditRetention } from './audit/AuditRetention.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';
 import type { Config } from './config/index.ts';

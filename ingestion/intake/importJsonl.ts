@@ -4,12 +4,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { Services } from '../../server/services.ts';
+import type { CollectionService } from '../../server/collections/CollectionService.ts';
+import type { Config } from '../../server/config/index.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { NotFoundError } from '../../server/errors.ts';
 import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 import { registerDocument } from './registerDocument.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
 import { safeFilename } from './safeFilename.ts';
+
+type ImportDeps = { db: Database; queue: JobQueue; collections: CollectionService; config: Pick<Config, 'dataDir'> };
 
 const record = z.object({ _id: z.union([z.string().min(1), z.number()]).transform(String), title: z.string().default(''), text: z.string(), metadata: documentMetadataSchema.optional() });
 
@@ -38,7 +43,7 @@ interface ImportItem {
  * straight onto documents. Records go through the ordinary ingestion jobs; bad lines are
  * reported by number and skipped.
  */
-export async function importJsonl(services: Services, collectionSlug: string, file: string): Promise<ImportSummary> {
+export async function importJsonl(services: ImportDeps, collectionSlug: string, file: string): Promise<ImportSummary> {
   const collection = await services.collections.findBySlug(collectionSlug);
   if (!collection) throw new NotFoundError(`Collection "${collectionSlug}"`);
   const dir = path.join(services.config.dataDir, 'files', collection.id, 'import');
@@ -70,7 +75,7 @@ export async function importJsonl(services: Services, collectionSlug: string, fi
   return summary;
 }
 
-async function flush(services: Services, collectionId: string, batch: ImportItem[], summary: ImportSummary) {
+async function flush(services: ImportDeps, collectionId: string, batch: ImportItem[], summary: ImportSummary) {
   if (batch.length === 0) return;
   const results = await services.db.transaction(async (client) => {
     const outcomes = [];

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Services } from '../../server/services.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
+import type { Logger } from '../../server/logging/logger.ts';
+import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { reembedCollectionTaskName } from '../tasks/ReembedCollectionTask.ts';
+
+type ReembeddingRequestDeps = { db: Database; embedder: Embedder; logger: Logger; queue: JobQueue };
 
 export interface ReembeddingRequest {
   collectionId: string;
@@ -14,7 +19,7 @@ export interface ReembeddingRequest {
  * (all of them, or one), and queues the task for every collection so marked, including those a
  * stopped process left half done. Their current vectors keep serving until the task swaps.
  */
-export async function requestReembedding(services: Services, collectionId?: string): Promise<ReembeddingRequest[]> {
+export async function requestReembedding(services: ReembeddingRequestDeps, collectionId?: string): Promise<ReembeddingRequest[]> {
   const model = services.embedder.model;
   const dimension = await services.embedder.dimension();
   await services.db.query(

@@ -1,10 +1,27 @@
 import path from 'node:path';
-import type { Services } from '../../server/services.ts';
+import type { AssistantService } from '../../server/assistants/AssistantService.ts';
+import type { CollectionService } from '../../server/collections/CollectionService.ts';
+import type { Config } from '../../server/config/index.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
+import type { Logger } from '../../server/logging/logger.ts';
+import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { getSetting, setSetting } from '../../server/settings/InstanceSettings.ts';
 import { registerDocument } from '../intake/registerDocument.ts';
 import { sampleCollections } from '../sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
 import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
+
+/** What seeding the demo needs: the repositories it writes and the queue its documents go through. */
+type SeedDeps = {
+  db: Database;
+  queue: JobQueue;
+  embedder: Embedder;
+  logger: Logger;
+  assistants: AssistantService;
+  collections: CollectionService;
+  config: Pick<Config, 'dataDir'>;
+};
 
 const seededKey = 'demo_content_seeded';
 
@@ -14,7 +31,7 @@ const seededKey = 'demo_content_seeded';
  * an ingestion job per file; the files then go through the ingestion pipeline like any upload.
  * Later starts find the marker and seed nothing, even if an admin has since deleted the demo.
  */
-export async function seedDemoContent(services: Services): Promise<boolean> {
+export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
   if (await getSetting(services.db, seededKey)) return false;
   const corpusDir = path.join(services.config.dataDir, 'sample-corpus');
   const written = new Map<string, WrittenSample[]>();
@@ -54,7 +71,7 @@ export async function seedDemoContent(services: Services): Promise<boolean> {
  * Queues every ingestion job not finished yet. Run at each start, so work lost with the
  * in-process queue (a stop mid-ingestion) resumes; the job id prevents duplicates on BullMQ.
  */
-export async function queueUnfinishedIngestion(services: Services): Promise<number> {
+export async function queueUnfinishedIngestion(services: SeedDeps): Promise<number> {
   const { rows } = await services.db.query<{ id: string }>(`SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`);
   for (const { id } of rows) {
     await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: queueJobIdOf(id) });

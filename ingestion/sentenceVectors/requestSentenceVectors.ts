@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Services } from '../../server/services.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Inference } from '../../server/inference/createInference.ts';
+import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { embedSentenceVectorsTaskName } from '../tasks/EmbedSentenceVectorsTask.ts';
 import { chunksLackingSentenceVectors } from './chunksLackingSentenceVectors.ts';
+
+type SentenceVectorRequestDeps = { db: Database; queue: JobQueue; inference: Pick<Inference, 'sentenceEncoder'> };
 
 /** A document's served chunks: its served version, embedded with its collection's current model. */
 export interface ServedChunks {
@@ -15,7 +19,7 @@ export interface ServedChunks {
  * without a document, for every served document still lacking sentence vectors (at start-up:
  * work a stopped process left, or a collection re-embedded since). No-op when the encoder is off.
  */
-export async function requestSentenceVectors(services: Services, document?: ServedChunks): Promise<number> {
+export async function requestSentenceVectors(services: SentenceVectorRequestDeps, document?: ServedChunks): Promise<number> {
   const encoder = services.inference.sentenceEncoder;
   if (!encoder) return 0;
   const documents = document
@@ -35,7 +39,7 @@ export async function requestSentenceVectors(services: Services, document?: Serv
 }
 
 /** How many served chunks of a collection still lack a sentence vector (0 when the encoder is off). */
-export async function sentenceVectorBacklog(services: Services, collectionId: string): Promise<number> {
+export async function sentenceVectorBacklog(services: SentenceVectorRequestDeps, collectionId: string): Promise<number> {
   const encoder = services.inference.sentenceEncoder;
   if (!encoder) return 0;
   const { rows } = await services.db.query<{ n: number }>(

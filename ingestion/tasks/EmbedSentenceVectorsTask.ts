@@ -1,8 +1,12 @@
-import type { Services } from '../../server/services.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Inference } from '../../server/inference/createInference.ts';
 import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { chunksLackingSentenceVectors } from '../sentenceVectors/chunksLackingSentenceVectors.ts';
+
+/** What encoding sentence vectors needs. */
+type SentenceVectorDeps = { db: Database; inference: Pick<Inference, 'sentenceEncoder'> };
 
 export interface EmbedSentenceVectorsData {
   documentId: string;
@@ -18,7 +22,7 @@ const chunksPerBatch = 8;
  * the document's text and hashed vectors. Idempotent: each pass takes chunks still lacking a
  * vector, so a retry or a second job for the same document only finishes what is left.
  */
-export function embedSentenceVectorsTask(services: Services): TaskDefinition<EmbedSentenceVectorsData> {
+export function embedSentenceVectorsTask(services: SentenceVectorDeps): TaskDefinition<EmbedSentenceVectorsData> {
   return {
     name: embedSentenceVectorsTaskName,
     attempts: 3,
@@ -46,7 +50,7 @@ export function embedSentenceVectorsTask(services: Services): TaskDefinition<Emb
 }
 
 /** Chunks of the document's served version and its collection's current model without a vector of `model`. */
-async function chunksLacking(services: Services, documentId: string, model: string) {
+async function chunksLacking(services: SentenceVectorDeps, documentId: string, model: string) {
   const { rows } = await services.db.query<{ id: string; collectionId: string; text: string; headingPath: string[] }>(
     `SELECT c.id::text AS id, c.collection_id AS "collectionId", c.text, c.heading_path AS "headingPath"
        FROM ${chunksLackingSentenceVectors('$2')} AND c.document_id = $1

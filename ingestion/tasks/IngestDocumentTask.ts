@@ -1,4 +1,10 @@
-import type { Services } from '../../server/services.ts';
+import type { CollectionLanguages } from '../../server/collections/CollectionLanguages.ts';
+import type { Config } from '../../server/config/index.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Inference } from '../../server/inference/createInference.ts';
+import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
+import type { JobQueue } from '../../server/queue/JobQueue.ts';
+import type { ExtractionPool } from '../extraction/ExtractionPool.ts';
 import { PermanentTaskError, type TaskContext, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
@@ -10,6 +16,19 @@ import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
 import { ingestedChunks, ingestionFailures } from '../../server/observability/metrics.ts';
 import { inSpan, recordSpan } from '../../server/observability/tracing.ts';
+
+/** What ingesting a document needs (the composition root's services satisfy it). */
+export type IngestDeps = {
+  db: Database;
+  queue: JobQueue;
+  embedder: Embedder;
+  inference: Pick<Inference, 'embedders' | 'sentenceEncoder'>;
+  extraction: Pick<ExtractionPool, 'extract'>;
+  collectionLanguages: Pick<CollectionLanguages, 'detectFromSample'>;
+  /** Where stored files live (the documents service's folder). */
+  documents: { filesDir: string };
+  config: { ingestion: Pick<Config['ingestion'], 'stageTimeoutMs'> };
+};
 
 export interface IngestDocumentData {
   ingestionJobId: string;
@@ -28,7 +47,7 @@ const embeddingStep = 128;
  * is visible until the swap commits, and a completed job is not redone. Bad files fail at once
  * with a stable code; each stage has a deadline, so a job never hangs silently.
  */
-export function ingestDocumentTask(services: Services): TaskDefinition<IngestDocumentData> {
+export function ingestDocumentTask(services: IngestDeps): TaskDefinition<IngestDocumentData> {
   return {
     name: ingestDocumentTaskName,
     attempts,
@@ -39,7 +58,7 @@ export function ingestDocumentTask(services: Services): TaskDefinition<IngestDoc
 }
 
 /** Runs one attempt; a failure is recorded on the job (for good when retrying cannot help) and rethrown to the queue. */
-async function ingestOrFail(services: Services, ingestionJobId: string, context: TaskContext) {
+async function ingestOrFail(services: IngestDeps, ingestionJobId: string, context: TaskContext) {
   const job = await loadIngestionJob(services.db, ingestionJobId);
   if (!job || job.state === 'completed' || job.state === 'failed') return { skipped: job?.state ?? 'deleted' };
   const report = async (update: JobUpdate) => {
@@ -74,7 +93,7 @@ async function ingestOrFail(services: Services, ingestionJobId: string, context:
   }
 }
 
-async function ingest(services: Services, job: IngestionJob, context: TaskContext, report: (update: JobUpdate) => Promise<void>) {
+async function ingest(services: IngestDeps, job: IngestionJob, context: TaskContext, report: (update: JobUpdate) => Promise<void>) {
   const extracted = await services.extraction.extract({ storagePath: job.storagePath, filename: job.filename, chunkSize: job.chunkSize, chunkOverlap: job.chunkOverlap });
   if (!extracted.ok) throw new IngestFailure(extracted.code, extracted.message);
   const { chunks, timings } = extracted;
@@ -125,7 +144,7 @@ async function ingest(services: Services, job: IngestionJob, context: TaskContex
 }
 
 /** The work the new chunks need after the swap. */
-async function queueFollowUps(services: Services, job: IngestionJob, languageDetected: boolean) {
+async function queueFollowUps(services: IngestDeps, job: IngestionJob, languageDetected: boolean) {
   await requestSentenceVectors(services, { id: job.documentId, version: job.targetVersion, model: job.embeddingModel });
   // Documents indexed before the language was known (too short to tell) are indexed again with
   // it, and get sentence vectors if it is one the encoder knows.

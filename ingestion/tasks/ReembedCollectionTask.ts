@@ -1,9 +1,14 @@
-import type { Services } from '../../server/services.ts';
-import { PermanentTaskError, type TaskDefinition } from '../../server/queue/JobQueue.ts';
+import type { Database } from '../../server/db/Database.ts';
+import type { Inference } from '../../server/inference/createInference.ts';
+import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
+import { PermanentTaskError, type JobQueue, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { insertChunks } from '../swapInVersion.ts';
+
+/** What re-embedding needs: the database, the embedders this process can run, and the queue for the follow-up sentence vectors. */
+type ReembedDeps = { db: Database; queue: JobQueue; embedder: Embedder; inference: Pick<Inference, 'embedders' | 'sentenceEncoder'> };
 
 export interface ReembedCollectionData {
   collectionId: string;
@@ -25,7 +30,7 @@ interface Target {
  * then switches the collection to the new model and drops the old vectors in one transaction.
  * Resumable and idempotent: a retry skips documents that already have the new vectors.
  */
-export function reembedCollectionTask(services: Services): TaskDefinition<ReembedCollectionData> {
+export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<ReembedCollectionData> {
   return {
     name: reembedCollectionTaskName,
     attempts: 5,
@@ -59,7 +64,7 @@ export function reembedCollectionTask(services: Services): TaskDefinition<Reembe
   };
 }
 
-async function loadTarget(services: Services, collectionId: string): Promise<Target | undefined> {
+async function loadTarget(services: ReembedDeps, collectionId: string): Promise<Target | undefined> {
   const { rows } = await services.db.query<Target>(
     `SELECT id, embedding_model AS "currentModel", reembedding_model AS "newModel", reembedding_dimension AS "newDimension"
        FROM collections WHERE id = $1`,
@@ -68,13 +73,13 @@ async function loadTarget(services: Services, collectionId: string): Promise<Tar
   return rows[0];
 }
 
-async function countReady(services: Services, collectionId: string): Promise<number> {
+async function countReady(services: ReembedDeps, collectionId: string): Promise<number> {
   const { rows } = await services.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE collection_id = $1 AND status = 'ready'`, [collectionId]);
   return rows[0]!.n;
 }
 
 /** Served documents whose served version has no vectors of the new model yet. */
-async function documentsLacking(services: Services, target: Target): Promise<{ id: string; version: number }[]> {
+async function documentsLacking(services: ReembedDeps, target: Target): Promise<{ id: string; version: number }[]> {
   const { rows } = await services.db.query<{ id: string; version: number }>(
     `SELECT d.id, d.version FROM documents d
       WHERE d.collection_id = $1 AND d.status = 'ready'
@@ -85,7 +90,7 @@ async function documentsLacking(services: Services, target: Target): Promise<{ i
   return rows;
 }
 
-async function reembedDocument(services: Services, target: Target, document: { id: string; version: number }, embed: (texts: string[]) => Promise<number[][]>) {
+async function reembedDocument(services: ReembedDeps, target: Target, document: { id: string; version: number }, embed: (texts: string[]) => Promise<number[][]>) {
   const { rows } = await services.db.query<Chunk & { ordinal: number }>(
     `SELECT DISTINCT ON (ordinal) ordinal, text, heading_path AS "headingPath", page, token_count AS "tokenCount"
        FROM chunks WHERE document_id = $1 AND document_version = $2 ORDER BY ordinal, embedding_model = $3 DESC`,
@@ -103,7 +108,7 @@ async function reembedDocument(services: Services, target: Target, document: { i
 }
 
 /** The swap: only when no served document still lacks new vectors, checked under the collection's lock. */
-async function switchModel(services: Services, target: Target): Promise<boolean> {
+async function switchModel(services: ReembedDeps, target: Target): Promise<boolean> {
   return services.db.transaction(async (client) => {
     await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [target.id]);
     const { rowCount } = await client.query(

@@ -6,7 +6,7 @@ import { hashApiKey } from '../auth/apiKeys.ts';
 import type { EndedCredential } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { sessionTokenOf } from '../http/authenticate.ts';
-import { describeError } from '../http/errorHandler.ts';
+import { describeError } from '../errors.ts';
 import { registerChatEvents } from './chatEvents.ts';
 import { useRedisAdapter } from './redisAdapter.ts';
 import { reportSocketConnections } from '../observability/metrics.ts';

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
 import { beginChatTurn, type ChatSink, type ChatTurn } from '../conversations/runChatTurn.ts';
-import { describeError } from '../http/errorHandler.ts';
+import { describeError } from '../errors.ts';
 import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 

@@ -1,6 +1,6 @@
 import type { Citation } from '../answering/AssistantAnswerer.ts';
 import { beginChatTurn, type ChatSink, type ChatTurnRequest } from '../conversations/runChatTurn.ts';
-import { describeError } from '../http/errorHandler.ts';
+import { describeError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
 import type { SlackApi } from './SlackApi.ts';

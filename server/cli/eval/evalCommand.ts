@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
 import { sentenceVectorBacklog } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
-import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
+import { registerTasks } from '../../registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';
 import { loadBeirDataset } from '../../evaluation/beirDataset.ts';

@@ -1,6 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
-import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
+import { registerTasks } from '../../registerTasks.ts';
 import type { Config } from '../../config/index.ts';
 import { DataDirInUseError } from '../../db/EmbeddedPostgres.ts';
 import type { Logger } from '../../logging/logger.ts';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { registerTasks } from '../../../ingestion/tasks/registerTasks.ts';
+import { registerTasks } from '../../registerTasks.ts';
 import type { Config } from '../../config/index.ts';
 import { DataDirInUseError } from '../../db/EmbeddedPostgres.ts';
 import type { Logger } from '../../logging/logger.ts';

@@ -4,7 +4,7 @@ import { beginChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
-import { describeError } from '../errorHandler.ts';
+import { describeError } from '../../errors.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import type { Citation } from '../../answering/AssistantAnswerer.ts';
 import type { AnswerEvent } from '../../answering/generateAnswer.ts';
 import { assertConversationFits } from '../../answering/chatLimits.ts';
-import { LimitExceededError, ShuttingDownError } from '../../errors.ts';
+import { describeError, LimitExceededError, ShuttingDownError } from '../../errors.ts';
 import { shutdownNotice } from '../../lifecycle/AnswersInFlight.ts';
 import { inSpan } from '../../observability/tracing.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
-import { describeError, logRefusal, setRetryAfter } from '../errorHandler.ts';
+import { logRefusal, setRetryAfter } from '../errorHandler.ts';
 
 const chatRequest = z.object({
   model: z.string().min(1),

@@ -1,0 +1,38 @@
+/**
+ * Tapeout's layering, checked by `npm run lint` (dependency-cruiser): no import cycle; the core
+ * (everything but the delivery layers and the composition root) never imports HTTP, Slack or
+ * socket.io code; ingestion never imports the composition root. Type-only imports count: a cycle
+ * of types is still a cycle for a reader.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make modules impossible to read, test or load alone.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-not-delivery',
+      severity: 'error',
+      comment: 'The core describes errors and results; only http/, slack/ and realtime/ speak their protocols.',
+      from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services)\\.ts$' },
+      to: { path: '^server/(http|slack|realtime)/' },
+    },
+    {
+      name: 'ingestion-not-composition-root',
+      severity: 'error',
+      comment: 'Tasks declare the few dependencies they use; the composition root (services.ts, runtime.ts) builds them.',
+      from: { path: '^ingestion/' },
+      to: { path: '^server/(services|runtime)\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
+  },
+};

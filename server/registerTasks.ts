@@ -1,0 +1,16 @@
+import type { Services } from './services.ts';
+import { embedSentenceVectorsTask } from '../ingestion/tasks/EmbedSentenceVectorsTask.ts';
+import { ingestDocumentTask } from '../ingestion/tasks/IngestDocumentTask.ts';
+import { reembedCollectionTask } from '../ingestion/tasks/ReembedCollectionTask.ts';
+import { reindexCollectionTextTask } from '../ingestion/tasks/ReindexCollectionTextTask.ts';
+
+/**
+ * Every background task, registered on whichever queue runs (BullMQ or inline). Part of the
+ * composition root: each task takes only the few services it declares.
+ */
+export function registerTasks(services: Services): void {
+  services.queue.register(ingestDocumentTask(services));
+  services.queue.register(reembedCollectionTask(services));
+  services.queue.register(embedSentenceVectorsTask(services));
+  services.queue.register(reindexCollectionTextTask(services));
+}
