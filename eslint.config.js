@@ -20,7 +20,10 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'ingestion/**/*.ts'],
     ignores: ['server/config/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration from the typed Config object (server/config).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration from the typed Config object (server/config).' },
+      ],
     },
   },
   {

@@ -25,15 +25,26 @@ const root = path.resolve(import.meta.dirname, '..');
 const sizes = (process.env.BENCH_CHUNKS ?? '10000,100000').split(',').map(Number);
 const adminKey = 'tap_bench_chat_0123456789abcdef0123';
 const everyone = { userId: null, email: null, role: 'member' as const };
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-const summary = (values: number[]) => ({ n: values.length, p50: Math.round(percentile(values, 50) * 10) / 10, p99: Math.round(percentile(values, 99) * 10) / 10 });
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const summary = (values: number[]) => ({
+  n: values.length,
+  p50: Math.round(percentile(values, 50) * 10) / 10,
+  p99: Math.round(percentile(values, 99) * 10) / 10,
+});
 
 // Questions in the corpus's own words: the first sentence of each authored section.
-const questions = sampleCollections.flatMap((c) => c.documents.flatMap((d) => d.sections.map((s) => (s.paragraphs?.[0] ?? s.heading).split('. ')[0]!.slice(0, 160))));
+const questions = sampleCollections.flatMap((c) =>
+  c.documents.flatMap((d) => d.sections.map((s) => (s.paragraphs?.[0] ?? s.heading).split('. ')[0]!.slice(0, 160))),
+);
 
 async function startEmulator(): Promise<{ child: ChildProcess; url: string }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), 'nim-emulator', '--port', String(port), '--tokens-per-second', '100000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/tapeout.js'), 'nim-emulator', '--port', String(port), '--tokens-per-second', '100000'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('serving on') && resolve()));
   return { child, url: `http://127.0.0.1:${port}/v1` };
 }
@@ -53,14 +64,21 @@ async function retrievalLatency(services: Services, collectionId: string): Promi
  * (no full text, no second vector list, no writes) against the same database. The embedded
  * database runs every query on one thread, so this is what 16 conversations cost at the least.
  */
-async function concurrentVectorFloor(services: Services, collectionId: string, clients: number): Promise<{ n: number; p50: number; p99: number }> {
+async function concurrentVectorFloor(
+  services: Services,
+  collectionId: string,
+  clients: number,
+): Promise<{ n: number; p50: number; p99: number }> {
   const vectors = await Promise.all(questions.slice(0, 32).map((question) => services.embedder.embedQuery(question)));
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       for (let i = 0; i < 6; i++) {
         const started = performance.now();
-        await services.chunks.nearest(everyone, vectors[(client * 5 + i) % vectors.length]!, services.embedder.model, { collectionIds: [collectionId], limit: 100 });
+        await services.chunks.nearest(everyone, vectors[(client * 5 + i) % vectors.length]!, services.embedder.model, {
+          collectionIds: [collectionId],
+          limit: 100,
+        });
         times.push(performance.now() - started);
       }
     }),
@@ -99,7 +117,10 @@ async function bareVectorQuery(services: Services, collectionId: string): Promis
 }
 
 /** Polls `/healthz` every 50 ms while `work` runs: what a load balancer's probe waits meanwhile. */
-async function healthzDuring<T>(url: string, work: () => Promise<T>): Promise<{ result: T; healthzMs: { n: number; p50: number; p99: number } }> {
+async function healthzDuring<T>(
+  url: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; healthzMs: { n: number; p50: number; p99: number } }> {
   const times: number[] = [];
   let running = true;
   const poll = (async () => {
@@ -119,7 +140,9 @@ async function healthzDuring<T>(url: string, work: () => Promise<T>): Promise<{ 
 }
 
 /** The server's own report of its event-loop delay since the previous one (admin `/readyz`). */
-async function serverProcessReport(url: string): Promise<{ eventLoopDelayMs: { p50: number; p99: number; max: number; sinceMs: number }; rssMb: number }> {
+async function serverProcessReport(
+  url: string,
+): Promise<{ eventLoopDelayMs: { p50: number; p99: number; max: number; sinceMs: number }; rssMb: number }> {
   const response = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${adminKey}` } });
   return (await response.json()).process;
 }
@@ -132,13 +155,20 @@ async function timeToFirstToken(url: string, concurrency: number): Promise<{ n: 
     Array.from({ length: concurrency }, async (_, worker) => {
       const socket = io(url, { auth: { token: adminKey }, transports: ['websocket'], reconnection: false });
       sockets.push(socket);
-      const response = await fetch(`${url}/api/conversations`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ assistant: 'bench' }) });
+      const response = await fetch(`${url}/api/conversations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ assistant: 'bench' }),
+      });
       const { conversation } = await response.json();
       for (let turn = 0; turn < turnsEach; turn++) {
         const started = performance.now();
         const first = new Promise<void>((resolve) => socket.once('chat:token', () => resolve()));
         const done = new Promise<void>((resolve) => socket.once('chat:done', () => resolve()));
-        const ack = await socket.emitWithAck('chat:send', { conversationId: conversation.id, content: questions[(worker * 7 + turn) % questions.length] });
+        const ack = await socket.emitWithAck('chat:send', {
+          conversationId: conversation.id,
+          content: questions[(worker * 7 + turn) % questions.length],
+        });
         if (!ack.ok) throw new Error(`chat:send refused: ${JSON.stringify(ack)}`);
         await first;
         times.push(performance.now() - started);
@@ -155,9 +185,20 @@ async function runSize(chunks: number, llmUrl: string) {
   try {
     const services = await createServices(parseConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false' }), createLogger('warn'));
     // English, like the demo collections: questions also search the sentence encoder's vectors.
-    const collection = await services.collections.create({ slug: 'bench', name: 'Bench', embeddingModel: services.embedder.model, embeddingDimension: 512, language: 'en' });
+    const collection = await services.collections.create({
+      slug: 'bench',
+      name: 'Bench',
+      embeddingModel: services.embedder.model,
+      embeddingDimension: 512,
+      language: 'en',
+    });
     await services.collections.grantToGroup(collection.id, 'everyone');
-    await services.assistants.create({ slug: 'bench', name: 'Bench', systemPrompt: 'Answer from the sources.', collectionIds: [collection.id] });
+    await services.assistants.create({
+      slug: 'bench',
+      name: 'Bench',
+      systemPrompt: 'Answer from the sources.',
+      collectionIds: [collection.id],
+    });
     const loadStarted = performance.now();
     await loadChunks(services, collection.id, chunks);
     const loadSeconds = Math.round((performance.now() - loadStarted) / 1000);
@@ -166,11 +207,32 @@ async function runSize(chunks: number, llmUrl: string) {
     const recallAt10 = await hnswRecall(services, collection.id);
     const vectorQueryAt16 = await concurrentVectorFloor(services, collection.id, 16);
     const vectorQuery = await bareVectorQuery(services, collection.id);
-    console.log(chunks, 'retrieval ms', retrieval, 'HNSW recall@10', recallAt10, 'vector query alone', vectorQuery, 'at 16 clients', vectorQueryAt16);
+    console.log(
+      chunks,
+      'retrieval ms',
+      retrieval,
+      'HNSW recall@10',
+      recallAt10,
+      'vector query alone',
+      vectorQuery,
+      'at 16 clients',
+      vectorQueryAt16,
+    );
     await closeServices(services);
     // One key stands in for 64 people here, so the per-user chat quotas are lifted.
     const quotas = { CHAT_MAX_CONCURRENT_ANSWERS: '1000', CHAT_QUESTIONS_PER_MINUTE: '1000000' };
-    const server = await startTapeoutProcess({ DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_API_KEY: adminKey, LLM_BASE_URL: llmUrl, LLM_MODEL: 'meta/llama-3.1-8b-instruct', LOG_LEVEL: 'info', ...quotas }, 120_000);
+    const server = await startTapeoutProcess(
+      {
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'false',
+        ADMIN_API_KEY: adminKey,
+        LLM_BASE_URL: llmUrl,
+        LLM_MODEL: 'meta/llama-3.1-8b-instruct',
+        LOG_LEVEL: 'info',
+        ...quotas,
+      },
+      120_000,
+    );
     const firstToken: Record<string, { n: number; p50: number; p99: number }> = {};
     let during64: Record<string, unknown> = {};
     let memoryMb: Record<string, number> = {};
@@ -220,7 +282,12 @@ try {
 const report = {
   benchmark: 'chat',
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+  },
   commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
   setup:
     'embedded database in its own process, CPU embedders (hashing; sentence encoder for English queries, its index filled with stand-in vectors), no reranker; an English collection; NIM emulator in its own process streaming instantly; socket.io clients in the benchmark process',

@@ -16,7 +16,8 @@ import { NimReranker } from '../server/inference/reranking/NimReranker.ts';
 import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
 import { sectionText } from '../ingestion/sampleCorpus/sectionText.ts';
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 const passages = sampleCollections.flatMap((c) => c.documents.flatMap((d) => d.sections.map(sectionText)));
@@ -41,7 +42,8 @@ const [, nimMs] = await time(() => nim.embedPassages(corpus));
 
 const reranker = new NimReranker(client('reranker', 'nvidia/llama-3.2-nv-rerankqa-1b-v2'));
 const rerankTimes: number[] = [];
-for (let i = 0; i < 50; i++) rerankTimes.push((await time(() => reranker.rank('scan enable timing of clock gating', corpus.slice(i, i + 100), { topK: 10 })))[1]);
+for (let i = 0; i < 50; i++)
+  rerankTimes.push((await time(() => reranker.rank('scan enable timing of clock gating', corpus.slice(i, i + 100), { topK: 10 })))[1]);
 
 const chat = new OpenAICompatibleChatModel(client('llm', 'meta/llama-3.1-8b-instruct'), {
   extraBody: {},
@@ -55,7 +57,13 @@ for (let i = 0; i < 30; i++) {
   const started = performance.now();
   for await (const event of chat.stream({
     messages: [
-      { role: 'system', content: passages.slice(i, i + 10).map((p, n) => `[${n + 1}] ${p}`).join('\n') },
+      {
+        role: 'system',
+        content: passages
+          .slice(i, i + 10)
+          .map((p, n) => `[${n + 1}] ${p}`)
+          .join('\n'),
+      },
       { role: 'user', content: 'Which signals need synchronizers and why?' },
     ],
   })) {
@@ -80,8 +88,17 @@ const report = {
   note: 'Client plus NIM emulator in one process over loopback HTTP (emulator work included); not GPU model speed.',
   cpuHashingEmbedder: { passages: corpus.length, passagesPerSecond: round(corpus.length / (hashingMs / 1000), 0) },
   nimEmbedderViaHttp: { passages: corpus.length, batchSize: 32, passagesPerSecond: round(corpus.length / (nimMs / 1000), 0) },
-  rerankerViaHttp: { passagesPerCall: 100, calls: rerankTimes.length, p50Ms: round(percentile(rerankTimes, 50)), p95Ms: round(percentile(rerankTimes, 95)) },
-  chatFirstTokenViaHttp: { calls: firstTokenTimes.length, p50Ms: round(percentile(firstTokenTimes, 50)), p95Ms: round(percentile(firstTokenTimes, 95)) },
+  rerankerViaHttp: {
+    passagesPerCall: 100,
+    calls: rerankTimes.length,
+    p50Ms: round(percentile(rerankTimes, 50)),
+    p95Ms: round(percentile(rerankTimes, 95)),
+  },
+  chatFirstTokenViaHttp: {
+    calls: firstTokenTimes.length,
+    p50Ms: round(percentile(firstTokenTimes, 50)),
+    p95Ms: round(percentile(firstTokenTimes, 95)),
+  },
   extractiveAnswer: { sources: sources.length, msPerAnswer: round(extractiveMs / 500, 3) },
 };
 await mkdir('bench/results', { recursive: true });

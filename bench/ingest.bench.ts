@@ -39,8 +39,16 @@ interface RunResult {
   initdbPeakRssMb?: number;
 }
 
-function runCli(args: string[], env: Record<string, string>, monitorNames: Record<string, number | undefined>): Promise<{ code: number | null; pid: number }> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  monitorNames: Record<string, number | undefined>,
+): Promise<{ code: number | null; pid: number }> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   monitorNames.cli = child.pid;
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, pid: child.pid! })));
 }
@@ -60,7 +68,13 @@ async function countResults(socketDir: string): Promise<{ documents: number; fai
   }
 }
 
-function summarise(mode: string, started: number, counts: { documents: number; failed: number; chunks: number }, corpus: CorpusManifest, peakRssMb: Record<string, number>): RunResult {
+function summarise(
+  mode: string,
+  started: number,
+  counts: { documents: number; failed: number; chunks: number },
+  corpus: CorpusManifest,
+  peakRssMb: Record<string, number>,
+): RunResult {
   const seconds = (performance.now() - started) / 1000;
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
@@ -92,7 +106,11 @@ async function embeddedRun(files: string, corpus: CorpusManifest): Promise<RunRe
   const pids: Record<string, number | undefined> = {};
   const monitor = new PeakRssMonitor(() => pids);
   const started = performance.now();
-  const { code } = await runCli(['ingest', files, '-c', 'bench', '--create'], { DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...sentenceEncoder }, pids);
+  const { code } = await runCli(
+    ['ingest', files, '-c', 'bench', '--create'],
+    { DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...sentenceEncoder },
+    pids,
+  );
   const peaks = monitor.stop();
   if (code !== 0) throw new Error(`tapeout ingest exited with ${code}`);
   // The CLI has exited; a server opens the database to count what landed (not timed).
@@ -106,14 +124,30 @@ async function embeddedRun(files: string, corpus: CorpusManifest): Promise<RunRe
 async function redisRun(files: string, corpus: CorpusManifest): Promise<RunResult> {
   const { dataDir, initdbPeakRssMb } = await initialisedDataDir();
   const prefix = `tapeout-bench-${randomUUID().slice(0, 8)}`;
-  const env = { DATA_DIR: dataDir, SEED_DEMO: 'false', REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn', ...sentenceEncoder };
+  const env = {
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'false',
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    ADMIN_API_KEY: adminKey,
+    LOG_LEVEL: 'warn',
+    ...sentenceEncoder,
+  };
   const processes: TapeoutProcess[] = [];
   try {
     const server = await startTapeoutProcess({ ...env, LOG_LEVEL: 'info' }, 60_000, ['start', '--no-worker']);
     processes.push(server);
-    const workerEnv = { ...env, LOG_LEVEL: 'info', DATABASE_URL: `postgresql://postgres@localhost/postgres?host=${path.join(dataDir, 'pg')}` };
+    const workerEnv = {
+      ...env,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: `postgresql://postgres@localhost/postgres?host=${path.join(dataDir, 'pg')}`,
+    };
     for (let i = 0; i < 2; i++) processes.push(await startTapeoutProcess(workerEnv, 60_000, ['worker']));
-    const pids: Record<string, number | undefined> = { server: server.child.pid, worker1: processes[1]!.child.pid, worker2: processes[2]!.child.pid };
+    const pids: Record<string, number | undefined> = {
+      server: server.child.pid,
+      worker1: processes[1]!.child.pid,
+      worker2: processes[2]!.child.pid,
+    };
     const monitor = new PeakRssMonitor(() => pids);
     const started = performance.now();
     const { code } = await runCli(['ingest', files, '-c', 'bench', '--create', '--server', server.url, '--api-key', adminKey], env, pids);
@@ -121,7 +155,10 @@ async function redisRun(files: string, corpus: CorpusManifest): Promise<RunResul
     const peaks = monitor.stop();
     if (code !== 0) throw new Error(`tapeout ingest --server exited with ${code}`);
     const counts = await countResults(path.join(dataDir, 'pg'));
-    return { ...summarise('redis (server --no-worker, 2 tapeout workers, ingest --server)', started, counts, corpus, peaks), initdbPeakRssMb };
+    return {
+      ...summarise('redis (server --no-worker, 2 tapeout workers, ingest --server)', started, counts, corpus, peaks),
+      initdbPeakRssMb,
+    };
   } finally {
     for (const child of processes.reverse()) await child.stop();
     const redis = new Redis(redisUrl);
@@ -146,7 +183,12 @@ const report = {
   benchmark: 'ingest',
   date: new Date().toISOString(),
   commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+  },
   corpus: { documents: corpus.documents, megabytes: Math.round((corpus.bytes / 1024 / 1024) * 10) / 10, formats: corpus.formats },
   targets: { chunksPerSecond: 600, peakRssMbPerProcess: 600 },
   settings: sentenceEncoder,

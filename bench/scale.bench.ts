@@ -23,8 +23,15 @@ const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const adminKey = 'tap_bench_scale_0123456789abcdef0123';
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
-const summary = (values: number[]) => ({ n: values.length, p50: Math.round(percentile(values, 50)), p95: Math.round(percentile(values, 95)), p99: Math.round(percentile(values, 99)), max: Math.round(Math.max(...values)) });
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+const summary = (values: number[]) => ({
+  n: values.length,
+  p50: Math.round(percentile(values, 50)),
+  p95: Math.round(percentile(values, 95)),
+  p99: Math.round(percentile(values, 99)),
+  max: Math.round(Math.max(...values)),
+});
 const questions = [
   ['What must be checked before tape-out?', 'Which of those checks is run last?'],
   ['How are hold violations fixed after clock tree synthesis?', 'And on the scan path?'],
@@ -34,7 +41,11 @@ const questions = [
 
 async function startEmulator(): Promise<{ child: ChildProcess; url: string }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const child = spawn(process.execPath, [path.join(root, 'bin/tapeout.js'), 'nim-emulator', '--port', String(port), '--tokens-per-second', '50'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/tapeout.js'), 'nim-emulator', '--port', String(port), '--tokens-per-second', '50'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('serving on') && resolve()));
   return { child, url: `http://127.0.0.1:${port}/v1` };
 }
@@ -89,10 +100,17 @@ async function main() {
     const a = await start(env, ['start', '--no-worker']);
     const [b, worker] = await Promise.all([start(env, ['start', '--no-worker']), start(env, ['worker'])]);
     const instances = { a, b };
-    const memory = new PeakRssMonitor(() => ({ database: database.child.pid, 'server a': a.child.pid, 'server b': b.child.pid, worker: worker.child.pid }));
+    const memory = new PeakRssMonitor(() => ({
+      database: database.child.pid,
+      'server a': a.child.pid,
+      'server b': b.child.pid,
+      worker: worker.child.pid,
+    }));
     // The demo corpus is ingested by the worker before the load starts.
     for (;;) {
-      const { documents } = (await (await fetch(`${a.url}/api/collections/chip-design/documents`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as { documents?: { status: string }[] };
+      const { documents } = (await (
+        await fetch(`${a.url}/api/collections/chip-design/documents`, { headers: { authorization: `Bearer ${adminKey}` } })
+      ).json()) as { documents?: { status: string }[] };
       if (documents?.length && documents.every((document) => document.status === 'ready')) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -142,9 +160,15 @@ async function main() {
     await memory.sample();
     const report = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+        node: process.version,
+      },
       setup: {
-        processes: 'tapeout db, two tapeout start --no-worker, one tapeout worker, NIM emulator (LLM, 50 tokens/s), Redis; all on this machine',
+        processes:
+          'tapeout db, two tapeout start --no-worker, one tapeout worker, NIM emulator (LLM, 50 tokens/s), Redis; all on this machine',
         conversations,
         inFlight,
         turnsPerConversation: 2,
@@ -154,7 +178,10 @@ async function main() {
       errors: { count: errors.length, first: errors.slice(0, 5) },
       elapsedSeconds: Math.round(elapsedS * 10) / 10,
       turnsPerSecond: Math.round((turns.length / elapsedS) * 100) / 100,
-      turnsPerInstance: { a: turns.filter((turn) => turn.instance === 'a').length, b: turns.filter((turn) => turn.instance === 'b').length },
+      turnsPerInstance: {
+        a: turns.filter((turn) => turn.instance === 'a').length,
+        b: turns.filter((turn) => turn.instance === 'b').length,
+      },
       firstTokenMs: summary(turns.map((turn) => turn.firstTokenMs)),
       answerMs: summary(turns.map((turn) => turn.totalMs)),
       healthzMs: { a: summary(health.a), b: summary(health.b) },

@@ -20,7 +20,8 @@ const adminKey = `tap_bench_${randomUUID().replace(/-/g, '')}`;
 const secret = 'bench-signing-secret';
 const limit = 8000;
 let seed = 7;
-const randomLetters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26))).join('');
+const randomLetters = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26))).join('');
 const questions: Record<string, string> = {
   'one letter': 'a'.repeat(limit),
   'Han characters': '北'.repeat(limit),
@@ -33,16 +34,35 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-bench-security-'));
 const slack = await startSlackStandIn({});
 const server = await startTapeoutProcess(
-  { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'chip-design-helper' },
+  {
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: adminKey,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_DEFAULT_ASSISTANT: 'chip-design-helper',
+  },
   180_000,
 );
 const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-const post = (route: string, body: unknown) => fetch(`${server.url}${route}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+const post = (route: string, body: unknown) =>
+  fetch(`${server.url}${route}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
 
 async function demoIngested(): Promise<void> {
   for (;;) {
-    const { collections } = (await (await fetch(`${server.url}/api/collections`, { headers: auth })).json()) as { collections: { slug: string }[] };
-    const lists = await Promise.all(collections.map(async (c) => ((await (await fetch(`${server.url}/api/collections/${c.slug}/documents`, { headers: auth })).json()) as { documents: { status: string }[] }).documents));
+    const { collections } = (await (await fetch(`${server.url}/api/collections`, { headers: auth })).json()) as {
+      collections: { slug: string }[];
+    };
+    const lists = await Promise.all(
+      collections.map(
+        async (c) =>
+          (
+            (await (await fetch(`${server.url}/api/collections/${c.slug}/documents`, { headers: auth })).json()) as {
+              documents: { status: string }[];
+            }
+          ).documents,
+      ),
+    );
     const documents = lists.flat();
     if (documents.length > 0 && documents.every((d) => d.status === 'ready' || d.status === 'failed')) return;
     await sleep(1000);
@@ -64,16 +84,24 @@ async function healthDuring(work: () => Promise<void>): Promise<{ worstMs: numbe
   running = false;
   await poll;
   times.sort((a, b) => a - b);
-  return { worstMs: Math.round(times.at(-1)! * 10) / 10, medianMs: Math.round(times[Math.floor(times.length / 2)]! * 10) / 10, samples: times.length };
+  return {
+    worstMs: Math.round(times.at(-1)! * 10) / 10,
+    medianMs: Math.round(times[Math.floor(times.length / 2)]! * 10) / 10,
+    samples: times.length,
+  };
 }
 
 const surfaces: Record<string, (question: string, i: number) => Promise<void>> = {
   rest: async (question) => {
-    const { conversation } = (await (await post('/api/conversations', { assistant: 'chip-design-helper' })).json()) as { conversation: { id: string } };
+    const { conversation } = (await (await post('/api/conversations', { assistant: 'chip-design-helper' })).json()) as {
+      conversation: { id: string };
+    };
     await readEvents(await post(`/api/conversations/${conversation.id}/messages`, { content: question }));
   },
   socketio: async (question) => {
-    const { conversation } = (await (await post('/api/conversations', { assistant: 'chip-design-helper' })).json()) as { conversation: { id: string } };
+    const { conversation } = (await (await post('/api/conversations', { assistant: 'chip-design-helper' })).json()) as {
+      conversation: { id: string };
+    };
     const socket = io(server.url, { auth: { token: adminKey }, transports: ['websocket'], reconnection: false });
     const done = new Promise((resolve) => socket.once('chat:done', resolve));
     await socket.timeout(60_000).emitWithAck('chat:send', { conversationId: conversation.id, content: question });
@@ -82,13 +110,28 @@ const surfaces: Record<string, (question: string, i: number) => Promise<void>> =
   },
   v1: async (question) => {
     const history = Array.from({ length: 199 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: question.slice(0, 960) }));
-    await (await post('/v1/chat/completions', { model: 'chip-design-helper', messages: [...history, { role: 'user', content: question }] })).json();
+    await (
+      await post('/v1/chat/completions', { model: 'chip-design-helper', messages: [...history, { role: 'user', content: question }] })
+    ).json();
   },
   slack: async (question, i) => {
-    const before = slack.calls.filter((c) => c.method === 'chat.update' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks))).length;
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${i}`, event_time: Math.floor(Date.now() / 1000), event: { type: 'message', channel_type: 'im', user: 'U1', text: question, ts: `1700000${100 + i}.000100`, channel: 'D1' } });
+    const before = slack.calls.filter(
+      (c) => c.method === 'chat.update' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks)),
+    ).length;
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: `Ev${i}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'message', channel_type: 'im', user: 'U1', text: question, ts: `1700000${100 + i}.000100`, channel: 'D1' },
+    });
     await fetch(`${server.url}/slack/events`, signedSlackRequest(secret, body));
-    while (slack.calls.filter((c) => c.method === 'chat.update' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks))).length <= before) await sleep(20);
+    while (
+      slack.calls.filter((c) => c.method === 'chat.update' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks))).length <=
+      before
+    )
+      await sleep(20);
   },
 };
 
@@ -116,10 +159,22 @@ try {
   await post('/api/collections', { slug: 'bench-archives', name: 'Bench archives' });
   const before = await rssMb(pid);
   let peakDuring = before.rss;
-  const sampler = setInterval(() => void rssMb(pid).then((m) => (peakDuring = Math.max(peakDuring, m.rss))).catch(() => undefined), 10);
+  const sampler = setInterval(
+    () =>
+      void rssMb(pid)
+        .then((m) => (peakDuring = Math.max(peakDuring, m.rss)))
+        .catch(() => undefined),
+    10,
+  );
   const form = new FormData();
   form.append('files', new Blob([await readFile(file)]), 'lying.docx');
-  const { jobs } = (await (await fetch(`${server.url}/api/collections/bench-archives/documents`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` }, body: form })).json()) as { jobs: { id: string }[] };
+  const { jobs } = (await (
+    await fetch(`${server.url}/api/collections/bench-archives/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}` },
+      body: form,
+    })
+  ).json()) as { jobs: { id: string }[] };
   let job: { state: string; error?: { code: string } } = { state: 'queued' };
   while (job.state !== 'failed' && job.state !== 'completed') {
     await sleep(100);
@@ -131,7 +186,8 @@ try {
   const report = {
     measuredAt: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
-    setup: 'tapeout start as its own process, embedded database, demo corpus, no LLM (extractive answers); /healthz polled back to back from the bench process',
+    setup:
+      'tapeout start as its own process, embedded database, demo corpus, no LLM (extractive answers); /healthz polled back to back from the bench process',
     questionCharacters: limit,
     healthzDuringLargestQuestions: health,
     lyingArchive: {

@@ -14,9 +14,7 @@ export interface ChunkVectors {
   embeddings: number[][];
 }
 
-export type SwapResult =
-  | { swapped: true; job: IngestionJobView | undefined; supersededPath: string | null }
-  | { swapped: false };
+export type SwapResult = { swapped: true; job: IngestionJobView | undefined; supersededPath: string | null } | { swapped: false };
 
 /**
  * In one transaction: writes the job's chunks as the target version, makes that version the
@@ -57,7 +55,9 @@ export async function swapInVersion(
 /** The collection switched embedding models after the job read them: its vectors would not be searched. */
 class EmbeddingModelChangedError extends Error {
   constructor(collectionModel: string, embeddedWith: string[]) {
-    super(`The collection's embedding model became ${collectionModel} while this document was embedded with ${embeddedWith.join(' and ')}; embedding it again.`);
+    super(
+      `The collection's embedding model became ${collectionModel} while this document was embedded with ${embeddedWith.join(' and ')}; embedding it again.`,
+    );
   }
 }
 
@@ -75,7 +75,11 @@ async function vectorsOfCurrentModels(client: pg.PoolClient, collectionId: strin
   );
   const models = rows[0];
   const kept = vectorSets.filter((vectors) => vectors.model === models?.current || vectors.model === models?.next);
-  if (kept.length === 0) throw new EmbeddingModelChangedError(models?.current ?? '(none: the collection is gone)', vectorSets.map((vectors) => vectors.model));
+  if (kept.length === 0)
+    throw new EmbeddingModelChangedError(
+      models?.current ?? '(none: the collection is gone)',
+      vectorSets.map((vectors) => vectors.model),
+    );
   return kept;
 }
 
@@ -90,7 +94,12 @@ const columnTypes = ['int', 'text', 'text[]', 'int', 'int', 'int', 'text', 'text
  * configuration as it is now, read under a share lock: a language change waits for this
  * transaction, and its reindexing then sees these rows.
  */
-export async function insertChunks(client: pg.PoolClient, job: ChunkTarget, chunks: Chunk[], { model, embeddings }: ChunkVectors): Promise<void> {
+export async function insertChunks(
+  client: pg.PoolClient,
+  job: ChunkTarget,
+  chunks: Chunk[],
+  { model, embeddings }: ChunkVectors,
+): Promise<void> {
   const fixed = 5; // $1..$5 below: document, collection, version, model, text analyzer
   for (let start = 0; start < chunks.length; start += rowsPerInsert) {
     const values: unknown[] = [];
@@ -99,8 +108,18 @@ export async function insertChunks(client: pg.PoolClient, job: ChunkTarget, chun
       const embedding = embeddings[ordinal]!;
       const p = fixed + values.length; // placeholders $p+1 .. $p+10 are this row's values
       const identifiers = identifierTerms([...chunk.headingPath, chunk.text].join('\n'));
-      values.push(ordinal, chunk.text, chunk.headingPath, chunk.page, chunk.tokenCount, embedding.length, toVectorLiteral(embedding), identifiers,
-        searchText(chunk.headingPath.join('\n')), searchText(chunk.text));
+      values.push(
+        ordinal,
+        chunk.text,
+        chunk.headingPath,
+        chunk.page,
+        chunk.tokenCount,
+        embedding.length,
+        toVectorLiteral(embedding),
+        identifiers,
+        searchText(chunk.headingPath.join('\n')),
+        searchText(chunk.text),
+      );
       return `(${columnTypes.map((type, i) => `$${p + i + 1}::${type}`).join(', ')})`;
     });
     await client.query(

@@ -68,7 +68,11 @@ export class TooManyRequestsError extends AppError {
 /** The database cannot be reached (restarting, or down); the request changed nothing and may be retried. */
 export class DatabaseUnavailableError extends AppError {
   constructor(override readonly cause: unknown) {
-    super(503, 'database_unavailable', 'The database is not reachable right now (it may be restarting); nothing was changed. Try again in a few seconds.');
+    super(
+      503,
+      'database_unavailable',
+      'The database is not reachable right now (it may be restarting); nothing was changed. Try again in a few seconds.',
+    );
   }
 }
 
@@ -86,7 +90,10 @@ export interface ErrorBody {
 /** What a client is told about an error: typed errors as they say, invalid input as 400, anything else as 500 without details. */
 export function describeError(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+    };
   }
   if (error instanceof ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');

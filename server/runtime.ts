@@ -96,7 +96,12 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
  * Seeds the demo content, retrying in the background when it cannot yet (a NIM embedder still
  * loading its model answers 503 for many minutes), so start-up never fails on it.
  */
-async function seedUntilDone(services: Services, seed: boolean, retryMs: number, handle: { timer: NodeJS.Timeout | undefined }): Promise<void> {
+async function seedUntilDone(
+  services: Services,
+  seed: boolean,
+  retryMs: number,
+  handle: { timer: NodeJS.Timeout | undefined },
+): Promise<void> {
   try {
     if (seed) await seedDemoContent(services);
     await queueUnfinishedIngestion(services);

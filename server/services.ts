@@ -94,7 +94,13 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const inference = createInference(config);
   const chunks = new ChunkReader(db);
   const assistants = new AssistantService(db);
-  const retriever = new HybridRetriever(db, chunks, { embedders: inference.embedders, sentenceEncoder: inference.sentenceEncoder }, inference.reranker, logger);
+  const retriever = new HybridRetriever(
+    db,
+    chunks,
+    { embedders: inference.embedders, sentenceEncoder: inference.sentenceEncoder },
+    inference.reranker,
+    logger,
+  );
   const queue = createJobQueue(config.redisUrl, config.queuePrefix, config.queueStalledMs, logger);
   const collections = new CollectionService(db);
   const credentialEvents = new CredentialEvents();
@@ -122,7 +128,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     signIn: new SignInService({ users, sessions, throttle, audit, logger, passwordSignIn: config.passwordSignIn }),
     audit,
     oidcSignIn: config.oidc
-      ? new OidcSignInService({ db, client: new OidcClient(config.oidc, `${config.publicUrl}/api/auth/oidc/callback`), directory: identity, sessions, audit, throttle, logger, settings: config.oidc })
+      ? new OidcSignInService({
+          db,
+          client: new OidcClient(config.oidc, `${config.publicUrl}/api/auth/oidc/callback`),
+          directory: identity,
+          sessions,
+          audit,
+          throttle,
+          logger,
+          settings: config.oidc,
+        })
       : undefined,
     scim: new ScimService({ db, users, directory: identity, audit, adminGroup: config.oidc?.adminGroup }),
     groups: new GroupService(db),

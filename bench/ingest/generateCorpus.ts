@@ -28,7 +28,15 @@ export interface CorpusManifest extends CorpusSpec {
 }
 
 /** Share of each format, in a cycle of 100 documents. */
-const formatCycle: [string, number][] = [['md', 55], ['html', 15], ['txt', 10], ['csv', 5], ['docx', 7], ['pdf', 6], ['pptx', 2]];
+const formatCycle: [string, number][] = [
+  ['md', 55],
+  ['html', 15],
+  ['txt', 10],
+  ['csv', 5],
+  ['docx', 7],
+  ['pdf', 6],
+  ['pptx', 2],
+];
 const cycle = formatCycle.flatMap(([format, share]) => Array.from({ length: share }, () => format));
 const sections = sampleCollections.flatMap((c) => c.documents.flatMap((d) => d.sections));
 
@@ -57,7 +65,13 @@ export function benchDocument(doc: number, spec: CorpusSpec): SampleDocument {
   const next = random(doc + 1);
   const picked = Array.from({ length: spec.sectionsPerDocument }, (_, i) => vary(sections[Math.floor(next() * sections.length)]!, doc, i));
   const format = cycle[doc % cycle.length]!;
-  return { file: `doc-${String(doc).padStart(5, '0')}.${format}`, format: format as SampleDocument['format'], title: `Engineering note ${doc}`, summary: `Notes for project ${doc}.`, sections: picked };
+  return {
+    file: `doc-${String(doc).padStart(5, '0')}.${format}`,
+    format: format as SampleDocument['format'],
+    title: `Engineering note ${doc}`,
+    summary: `Notes for project ${doc}.`,
+    sections: picked,
+  };
 }
 
 async function render(doc: SampleDocument): Promise<string | Buffer> {
@@ -69,7 +83,12 @@ async function render(doc: SampleDocument): Promise<string | Buffer> {
     case 'txt':
       return [doc.title, doc.summary, ...doc.sections.map(sectionText)].join('\n\n');
     case 'csv':
-      return ['block,check,owner,status', ...doc.sections.flatMap((s, i) => (s.paragraphs ?? [s.heading]).map((p) => `u_blk${i},"${p.replace(/"/g, '""')}",team-${i % 5},open`))].join('\n');
+      return [
+        'block,check,owner,status',
+        ...doc.sections.flatMap((s, i) =>
+          (s.paragraphs ?? [s.heading]).map((p) => `u_blk${i},"${p.replace(/"/g, '""')}",team-${i % 5},open`),
+        ),
+      ].join('\n');
     case 'docx':
       return renderDocx(doc);
     case 'pdf':
@@ -93,7 +112,9 @@ async function renderPptx(doc: SampleDocument): Promise<Buffer> {
 /** Writes the corpus to `dir` unless a corpus of the same spec is already there. */
 export async function generateCorpus(dir: string, spec: CorpusSpec): Promise<CorpusManifest> {
   const manifestPath = path.join(dir, 'manifest.json');
-  const existing = await readFile(manifestPath, 'utf8').then((text) => JSON.parse(text) as CorpusManifest).catch(() => undefined);
+  const existing = await readFile(manifestPath, 'utf8')
+    .then((text) => JSON.parse(text) as CorpusManifest)
+    .catch(() => undefined);
   if (existing && existing.documents === spec.documents && existing.sectionsPerDocument === spec.sectionsPerDocument) return existing;
   await mkdir(path.join(dir, 'files'), { recursive: true });
   const manifest: CorpusManifest = { ...spec, bytes: 0, formats: {} };

@@ -16,7 +16,10 @@ export class PeakRssMonitor {
     for (const [name, pid] of Object.entries(this.pids())) {
       if (!pid) continue;
       // A process started by a measured one (the embedded database's) is reported beside it.
-      for (const [process, id] of [[name, pid], ...(await childProcesses(pid)).map(({ pid: child, role }) => [`${name}: ${role}`, child] as const)] as const) {
+      for (const [process, id] of [
+        [name, pid],
+        ...(await childProcesses(pid)).map(({ pid: child, role }) => [`${name}: ${role}`, child] as const),
+      ] as const) {
         const kb = await peakKb(id);
         if (kb) this.peaks.set(process, Math.max(this.peaks.get(process) ?? 0, kb));
       }

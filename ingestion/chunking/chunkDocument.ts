@@ -60,7 +60,11 @@ export async function chunkDocument(document: ParsedDocument, options: ChunkingO
   return chunks;
 }
 
-async function unitsOf(block: Exclude<Block, { kind: 'heading' }>, chunkSize: number, splitter: RecursiveCharacterTextSplitter): Promise<Unit[]> {
+async function unitsOf(
+  block: Exclude<Block, { kind: 'heading' }>,
+  chunkSize: number,
+  splitter: RecursiveCharacterTextSplitter,
+): Promise<Unit[]> {
   const page = block.page ?? null;
   const unit = (text: string, header?: string): Unit => ({ text, tokens: countTokens(text), page, ...(header ? { header } : {}) });
   switch (block.kind) {

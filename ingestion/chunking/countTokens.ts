@@ -65,7 +65,7 @@ function sliceTokens(slice: string): number {
 function* slices(piece: string): Generator<string> {
   let start = 0;
   let bytes = 0;
-  for (let i = 0; i < piece.length; ) {
+  for (let i = 0; i < piece.length;) {
     const code = piece.codePointAt(i)!;
     const units = code > 0xffff ? 2 : 1;
     const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
@@ -82,4 +82,5 @@ function* slices(piece: string): Generator<string> {
 
 const utf8 = new TextEncoder();
 // A UTF-16 unit is at least one UTF-8 byte and at most three (a pair of them, four).
-const tooLongForOneMerge = (piece: string) => piece.length > maxPieceBytes || (piece.length * 3 > maxPieceBytes && utf8.encode(piece).length > maxPieceBytes);
+const tooLongForOneMerge = (piece: string) =>
+  piece.length > maxPieceBytes || (piece.length * 3 > maxPieceBytes && utf8.encode(piece).length > maxPieceBytes);

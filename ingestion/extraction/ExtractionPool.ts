@@ -42,10 +42,18 @@ export class ExtractionPool {
     } catch (error) {
       const failure = error as Error & { code?: string };
       if (failure.name === 'AbortError' || failure.name === 'TimeoutError') {
-        return { ok: false, code: 'parse_timeout', message: `${request.filename} took longer than ${Math.round(this.limits.timeoutMs / 1000)} s to parse and was given up.` };
+        return {
+          ok: false,
+          code: 'parse_timeout',
+          message: `${request.filename} took longer than ${Math.round(this.limits.timeoutMs / 1000)} s to parse and was given up.`,
+        };
       }
       if (failure.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        return { ok: false, code: 'parse_memory_exceeded', message: `${request.filename} needs more than ${this.limits.memoryMb} MB of memory to parse and was refused.` };
+        return {
+          ok: false,
+          code: 'parse_memory_exceeded',
+          message: `${request.filename} needs more than ${this.limits.memoryMb} MB of memory to parse and was refused.`,
+        };
       }
       throw error;
     }

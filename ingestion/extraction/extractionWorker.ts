@@ -23,7 +23,8 @@ export interface ExtractionTimings {
   chunkEnd: number;
 }
 
-export type ExtractionResult = { ok: true; title: string; mimeType: string; chunks: Chunk[]; timings: ExtractionTimings } | ExtractionFailure;
+export type ExtractionResult =
+  { ok: true; title: string; mimeType: string; chunks: Chunk[]; timings: ExtractionTimings } | ExtractionFailure;
 
 const epochMs = () => performance.timeOrigin + performance.now();
 

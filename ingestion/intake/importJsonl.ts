@@ -16,7 +16,12 @@ import { safeFilename } from './safeFilename.ts';
 
 type ImportDeps = { db: Database; queue: JobQueue; collections: CollectionService; config: Pick<Config, 'dataDir'> };
 
-const record = z.object({ _id: z.union([z.string().min(1), z.number()]).transform(String), title: z.string().default(''), text: z.string(), metadata: documentMetadataSchema.optional() });
+const record = z.object({
+  _id: z.union([z.string().min(1), z.number()]).transform(String),
+  title: z.string().default(''),
+  text: z.string(),
+  metadata: documentMetadataSchema.optional(),
+});
 
 export interface ImportSummary {
   added: number;
@@ -58,14 +63,24 @@ export async function importJsonl(services: ImportDeps, collectionSlug: string, 
     try {
       parsed = record.parse(JSON.parse(line));
     } catch (error) {
-      summary.invalid.push({ line: lineNumber, message: error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not valid JSON' });
+      summary.invalid.push({
+        line: lineNumber,
+        message: error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'not valid JSON',
+      });
       continue;
     }
     const content = parsed.title ? `# ${parsed.title}\n\n${parsed.text}\n` : `${parsed.text}\n`;
     const hash = createHash('sha256').update(content).digest('hex');
     const storagePath = path.join(dir, `${hash}.md`);
     await writeFile(storagePath, content);
-    batch.push({ id: parsed._id, filename: `${safeFilename(parsed.title || parsed._id)}.md`, storagePath, hash, size: Buffer.byteLength(content), metadata: parsed.metadata });
+    batch.push({
+      id: parsed._id,
+      filename: `${safeFilename(parsed.title || parsed._id)}.md`,
+      storagePath,
+      hash,
+      size: Buffer.byteLength(content),
+      metadata: parsed.metadata,
+    });
     if (batch.length >= batchSize) {
       await flush(services, collection.id, batch, summary);
       batch = [];
@@ -81,7 +96,16 @@ async function flush(services: ImportDeps, collectionId: string, batch: ImportIt
     const outcomes = [];
     for (const item of batch) {
       outcomes.push(
-        await registerDocument(client, { collectionId, filename: item.filename, externalId: item.id, source: 'import', storagePath: item.storagePath, contentHash: item.hash, byteSize: item.size, metadata: item.metadata }),
+        await registerDocument(client, {
+          collectionId,
+          filename: item.filename,
+          externalId: item.id,
+          source: 'import',
+          storagePath: item.storagePath,
+          contentHash: item.hash,
+          byteSize: item.size,
+          metadata: item.metadata,
+        }),
       );
     }
     return outcomes;
@@ -90,6 +114,10 @@ async function flush(services: ImportDeps, collectionId: string, batch: ImportIt
     summary[result.outcome] += 1;
     if (result.outcome === 'unchanged') continue;
     summary.jobIds.push(result.ingestionJobId);
-    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: queueJobIdOf(result.ingestionJobId) });
+    await services.queue.enqueue(
+      ingestDocumentTaskName,
+      { ingestionJobId: result.ingestionJobId },
+      { jobId: queueJobIdOf(result.ingestionJobId) },
+    );
   }
 }

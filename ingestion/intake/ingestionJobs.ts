@@ -63,7 +63,17 @@ export async function insertIngestionJob(client: Queryable, job: NewIngestionJob
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO ingestion_jobs (collection_id, document_id, filename, source, storage_path, content_hash, byte_size, target_version, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [job.collectionId, job.documentId, job.filename, job.source, job.storagePath, job.contentHash, job.byteSize, job.targetVersion, job.createdBy],
+    [
+      job.collectionId,
+      job.documentId,
+      job.filename,
+      job.source,
+      job.storagePath,
+      job.contentHash,
+      job.byteSize,
+      job.targetVersion,
+      job.createdBy,
+    ],
   );
   return rows[0]!.id;
 }
@@ -107,8 +117,16 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
             finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE finished_at END, updated_at = now()
       WHERE id = $1 AND state NOT IN ('completed', 'failed')
       RETURNING ${jobViewColumns}`,
-    [id, fields.state ?? null, fields.stage ?? null, fields.progress ?? null, fields.error !== undefined, fields.error ? JSON.stringify(fields.error) : null,
-      fields.etaSeconds === undefined ? 'keep' : fields.etaSeconds === null ? 'clear' : 'set', fields.etaSeconds ?? null],
+    [
+      id,
+      fields.state ?? null,
+      fields.stage ?? null,
+      fields.progress ?? null,
+      fields.error !== undefined,
+      fields.error ? JSON.stringify(fields.error) : null,
+      fields.etaSeconds === undefined ? 'keep' : fields.etaSeconds === null ? 'clear' : 'set',
+      fields.etaSeconds ?? null,
+    ],
   );
   return rows[0];
 }
@@ -118,7 +136,12 @@ export async function markJob(client: Queryable, id: string, fields: JobUpdate):
  * `keepFile` leaves the document pointing at its file, so an admin can retry once the cause
  * (an embedding service that stayed down) is gone; a file that is itself bad is not kept.
  */
-export async function failJob(client: Queryable, job: IngestionJob, error: { code: string; message: string }, { keepFile = false } = {}): Promise<IngestionJobView | undefined> {
+export async function failJob(
+  client: Queryable,
+  job: IngestionJob,
+  error: { code: string; message: string },
+  { keepFile = false } = {},
+): Promise<IngestionJobView | undefined> {
   const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
   if (!view) return undefined; // finished already (see markJob): its document is not touched either
   await client.query(

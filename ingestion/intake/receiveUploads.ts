@@ -49,7 +49,8 @@ export async function receiveUploads(
   limits: UploadLimits,
 ): Promise<{ files: ReceivedFile[]; rejected: UploadRejection[]; fields: Record<string, string> }> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxRequestBytes) throw new UploadTooLargeError(`The upload is ${mb(declared)}; a request may carry at most ${mb(limits.maxRequestBytes)}.`);
+  if (declared > limits.maxRequestBytes)
+    throw new UploadTooLargeError(`The upload is ${mb(declared)}; a request may carry at most ${mb(limits.maxRequestBytes)}.`);
   await mkdir(limits.dir, { recursive: true });
   let parser: busboy.Busboy;
   try {
@@ -91,7 +92,10 @@ export async function receiveUploads(
         streaming.delete(stream);
         if ((stream as { truncated?: boolean }).truncated) {
           await rm(tempPath, { force: true });
-          rejected.push({ filename, error: { code: 'file_too_large', message: `${filename} is larger than the ${mb(limits.maxBytes)} limit.` } });
+          rejected.push({
+            filename,
+            error: { code: 'file_too_large', message: `${filename} is larger than the ${mb(limits.maxBytes)} limit.` },
+          });
         } else files.push({ filename, tempPath, ...counter.result() });
       }),
     );
@@ -99,7 +103,8 @@ export async function receiveUploads(
   let received = 0;
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
-    if (received > limits.maxRequestBytes) fail(new UploadTooLargeError(`The upload is larger than the ${mb(limits.maxRequestBytes)} a request may carry.`));
+    if (received > limits.maxRequestBytes)
+      fail(new UploadTooLargeError(`The upload is larger than the ${mb(limits.maxRequestBytes)} a request may carry.`));
   });
   req.once('close', () => {
     if (!req.complete) fail(new UploadAbortedError('The upload was interrupted before it finished.'));

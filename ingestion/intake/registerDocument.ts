@@ -17,8 +17,7 @@ export interface IntakeRequest {
 }
 
 export type IntakeResult =
-  | { outcome: 'unchanged'; documentId: string }
-  | { outcome: 'added' | 'updated'; documentId: string; ingestionJobId: string };
+  { outcome: 'unchanged'; documentId: string } | { outcome: 'added' | 'updated'; documentId: string; ingestionJobId: string };
 
 /**
  * Records a file for ingestion, inside the caller's transaction. The same content again is a
@@ -35,7 +34,10 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
   const existing = rows[0];
   // Metadata belongs to the document, not a version: it changes at once, even for the same bytes.
   if (existing && request.metadata) {
-    await client.query('UPDATE documents SET metadata = $2, updated_at = now() WHERE id = $1', [existing.id, JSON.stringify(request.metadata)]);
+    await client.query('UPDATE documents SET metadata = $2, updated_at = now() WHERE id = $1', [
+      existing.id,
+      JSON.stringify(request.metadata),
+    ]);
   }
   if (existing) {
     const { rows: pending } = await client.query<{ content_hash: string }>(
@@ -52,7 +54,17 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO documents (collection_id, external_id, source, filename, title, content_hash, byte_size, storage_path, status, created_by, metadata)
        VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'pending', $8, $9) RETURNING id`,
-      [request.collectionId, externalId, request.source, request.filename, request.contentHash, request.byteSize, request.storagePath, request.createdBy ?? null, JSON.stringify(request.metadata ?? {})],
+      [
+        request.collectionId,
+        externalId,
+        request.source,
+        request.filename,
+        request.contentHash,
+        request.byteSize,
+        request.storagePath,
+        request.createdBy ?? null,
+        JSON.stringify(request.metadata ?? {}),
+      ],
     );
     documentId = inserted.rows[0]!.id;
   }

@@ -20,14 +20,20 @@ const parsers: Record<DocumentFormat, (bytes: Uint8Array) => ParsedDocument | Pr
   text: (bytes) => ({
     title: '',
     mimeType: 'text/plain',
-    blocks: decodeText(bytes).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => ({ kind: 'paragraph' as const, text: p })),
+    blocks: decodeText(bytes)
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => ({ kind: 'paragraph' as const, text: p })),
   }),
 };
 
 /** Sniffs, parses and checks that something indexable came out. Run it through the extraction pool, which bounds its time and memory. */
 export async function parseDocument(bytes: Uint8Array, filename: string): Promise<ParsedDocument> {
   const parsed = await parsers[await sniffFormat(bytes, filename)](bytes);
-  const hasText = parsed.blocks.some((block) => (block.kind === 'list' ? block.items.join('') : block.kind === 'table' ? block.rows.flat().join('') : block.text).trim());
+  const hasText = parsed.blocks.some((block) =>
+    (block.kind === 'list' ? block.items.join('') : block.kind === 'table' ? block.rows.flat().join('') : block.text).trim(),
+  );
   if (!hasText) throw new ParseError('empty_document', `${filename} contains no text to index.`);
   return { ...parsed, title: parsed.title || filename.replace(/\.[^.]+$/, '') };
 }

@@ -24,7 +24,10 @@ export function parseHtml(html: string, mimeType = 'text/html'): ParsedDocument 
       else if (tag === 'p' || tag === 'blockquote' || tag === 'dd' || tag === 'dt') pushText(blocks, child.text);
       else if (tag === 'pre') blocks.push({ kind: 'code', text: child.text.replace(/\n+$/, '') });
       else if (tag === 'ul' || tag === 'ol') {
-        const items = child.querySelectorAll('li').map((li) => clean(li.text)).filter(Boolean);
+        const items = child
+          .querySelectorAll('li')
+          .map((li) => clean(li.text))
+          .filter(Boolean);
         if (items.length) blocks.push({ kind: 'list', items });
       } else if (tag === 'table') {
         const rows = child.querySelectorAll('tr').map((tr) => tr.querySelectorAll('th,td').map((cell) => clean(cell.text)));
@@ -33,7 +36,10 @@ export function parseHtml(html: string, mimeType = 'text/html'): ParsedDocument 
     }
   };
   visit(root.querySelector('main') ?? root.querySelector('body') ?? root);
-  const title = clean(root.querySelector('title')?.text ?? '') || (blocks.find((b) => b.kind === 'heading') as { text: string } | undefined)?.text || '';
+  const title =
+    clean(root.querySelector('title')?.text ?? '') ||
+    (blocks.find((b) => b.kind === 'heading') as { text: string } | undefined)?.text ||
+    '';
   return { title, mimeType, blocks };
 }
 
@@ -43,5 +49,10 @@ function pushText(blocks: Block[], text: string) {
 }
 
 function decode(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }

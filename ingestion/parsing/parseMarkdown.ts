@@ -33,7 +33,10 @@ export function parseMarkdown(source: string): ParsedDocument {
           const table = token as Tokens.Table;
           blocks.push({
             kind: 'table',
-            rows: [table.header.map((cell) => plain(cell.tokens, cell.text)), ...table.rows.map((row) => row.map((cell) => plain(cell.tokens, cell.text)))],
+            rows: [
+              table.header.map((cell) => plain(cell.tokens, cell.text)),
+              ...table.rows.map((row) => row.map((cell) => plain(cell.tokens, cell.text))),
+            ],
           });
           break;
         }

@@ -33,7 +33,8 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
       const content = await page.getTextContent();
-      for (const paragraph of toParagraphs(toLines(content.items as TextItem[]))) blocks.push({ kind: 'paragraph', text: paragraph, page: pageNumber });
+      for (const paragraph of toParagraphs(toLines(content.items as TextItem[])))
+        blocks.push({ kind: 'paragraph', text: paragraph, page: pageNumber });
       page.cleanup();
     }
     if (blocks.length === 0) throw new ParseError('no_text_layer', 'The PDF has no text layer (it looks scanned); run OCR on it first.');

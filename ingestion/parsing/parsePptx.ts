@@ -87,7 +87,13 @@ async function relationships(zip: JSZip, part: string): Promise<Map<string, stri
 
 function paragraphsOf(element: Element): string[] {
   return Array.from(element.getElementsByTagName('a:p'))
-    .map((p) => clean(Array.from(p.getElementsByTagName('a:t')).map((t) => t.textContent ?? '').join('')))
+    .map((p) =>
+      clean(
+        Array.from(p.getElementsByTagName('a:t'))
+          .map((t) => t.textContent ?? '')
+          .join(''),
+      ),
+    )
     .filter(Boolean);
 }
 
@@ -98,7 +104,9 @@ function readShapes(slide: Element): Shape[] {
     shapes.push({ isTitle: placeholder === 'title' || placeholder === 'ctrTitle', paragraphs: paragraphsOf(sp) });
   }
   for (const table of Array.from(slide.getElementsByTagName('a:tbl'))) {
-    const rows = Array.from(table.getElementsByTagName('a:tr')).map((tr) => Array.from(tr.getElementsByTagName('a:tc')).map((tc) => paragraphsOf(tc).join(' ')));
+    const rows = Array.from(table.getElementsByTagName('a:tr')).map((tr) =>
+      Array.from(tr.getElementsByTagName('a:tc')).map((tc) => paragraphsOf(tc).join(' ')),
+    );
     if (rows.length) shapes.push({ isTitle: false, paragraphs: [], table: rows });
   }
   return shapes;
@@ -108,6 +116,8 @@ async function speakerNotes(zip: JSZip, slidePath: string): Promise<string> {
   const notesPath = (await relationships(zip, slidePath)).get('type:notesSlide');
   const notes = notesPath ? await readXml(zip, notesPath) : undefined;
   if (!notes) return '';
-  const body = Array.from(notes.getElementsByTagName('p:sp')).filter((sp) => sp.getElementsByTagName('p:ph')[0]?.getAttribute('type') === 'body');
+  const body = Array.from(notes.getElementsByTagName('p:sp')).filter(
+    (sp) => sp.getElementsByTagName('p:ph')[0]?.getAttribute('type') === 'body',
+  );
   return clean(body.flatMap(paragraphsOf).join(' '));
 }

@@ -39,7 +39,10 @@ export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<
   if (detected) throw new ParseError('unsupported_type', `${filename} is a ${detected.mime} file, which Tapeout cannot index.`);
   const claimed = path.extname(filename).toLowerCase();
   if (claimed === '.pdf' || claimed === '.docx' || claimed === '.pptx') {
-    throw new ParseError('corrupt_file', `${filename} is named ${claimed} but its content is not a ${claimed.slice(1).toUpperCase()} file.`);
+    throw new ParseError(
+      'corrupt_file',
+      `${filename} is named ${claimed} but its content is not a ${claimed.slice(1).toUpperCase()} file.`,
+    );
   }
   const head = Buffer.from(bytes.subarray(0, 64 * 1024));
   if (head.includes(0) || !isUtf8(head)) {

@@ -40,7 +40,11 @@ export async function assertSafeZip(bytes: Uint8Array, limits: ZipLimits = offic
 function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise<yauzl.ZipFile>((resolve, reject) =>
     // validateEntrySizes (yauzl's default) makes a read stream fail at the first byte past the declared size.
-    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true }, (error, file) => (error ? reject(error) : resolve(file))),
+    yauzl.fromBuffer(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      { lazyEntries: true, validateEntrySizes: true },
+      (error, file) => (error ? reject(error) : resolve(file)),
+    ),
   ).catch((error: Error) => {
     throw new ParseError('corrupt_file', `The archive cannot be read: ${error.message}`);
   });
@@ -73,10 +77,16 @@ function assertDeclaredSizes(entries: yauzl.Entry[], limits: ZipLimits): void {
   const compressed = entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
   if (entries.length > limits.maxEntries) throw new ParseError('zip_bomb', `The archive holds more than ${limits.maxEntries} entries.`);
   if (uncompressed > limits.maxUncompressedBytes) {
-    throw new ParseError('zip_bomb', `The archive expands to more than ${mb(limits.maxUncompressedBytes)}; refused as a possible zip bomb.`);
+    throw new ParseError(
+      'zip_bomb',
+      `The archive expands to more than ${mb(limits.maxUncompressedBytes)}; refused as a possible zip bomb.`,
+    );
   }
   if (compressed > 0 && uncompressed / compressed > limits.maxRatio) {
-    throw new ParseError('zip_bomb', `The archive expands ${Math.round(uncompressed / compressed)}x (limit ${limits.maxRatio}x); refused as a possible zip bomb.`);
+    throw new ParseError(
+      'zip_bomb',
+      `The archive expands ${Math.round(uncompressed / compressed)}x (limit ${limits.maxRatio}x); refused as a possible zip bomb.`,
+    );
   }
 }
 
@@ -85,13 +95,19 @@ async function countInflatedBytes(zip: yauzl.ZipFile, entries: yauzl.Entry[], li
   let total = 0;
   for (const entry of entries) {
     if (entry.fileName.endsWith('/')) continue;
-    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened)))).catch((error: Error) => {
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened))),
+    ).catch((error: Error) => {
       throw new ParseError('corrupt_file', `The archive cannot be read: ${entry.fileName}: ${error.message}`);
     });
     const counter = new Writable({
       write(chunk: Buffer, _encoding, done) {
         total += chunk.length;
-        done(total > limits.maxUncompressedBytes ? new ParseError('archive_too_large', `The archive inflates to more than ${mb(limits.maxUncompressedBytes)}; refused.`) : undefined);
+        done(
+          total > limits.maxUncompressedBytes
+            ? new ParseError('archive_too_large', `The archive inflates to more than ${mb(limits.maxUncompressedBytes)}; refused.`)
+            : undefined,
+        );
       },
     });
     try {
@@ -100,7 +116,10 @@ async function countInflatedBytes(zip: yauzl.ZipFile, entries: yauzl.Entry[], li
       if (error instanceof ParseError) throw error;
       const message = (error as Error).message;
       if (/too many bytes/i.test(message)) {
-        throw new ParseError('archive_too_large', `${entry.fileName} inflates to more than the ${entry.uncompressedSize} bytes the archive declares for it; refused as a zip bomb.`);
+        throw new ParseError(
+          'archive_too_large',
+          `${entry.fileName} inflates to more than the ${entry.uncompressedSize} bytes the archive declares for it; refused as a zip bomb.`,
+        );
       }
       throw new ParseError('corrupt_file', `The archive cannot be read: ${entry.fileName}: ${message}`);
     }

@@ -34,7 +34,11 @@ export async function requestReembedding(services: ReembeddingRequestDeps, colle
   );
   const modelKey = createHash('sha256').update(model).digest('hex').slice(0, 12);
   for (const request of rows) {
-    await services.queue.enqueue(reembedCollectionTaskName, { collectionId: request.collectionId }, { jobId: `reembed-${request.collectionId}-${modelKey}` });
+    await services.queue.enqueue(
+      reembedCollectionTaskName,
+      { collectionId: request.collectionId },
+      { jobId: `reembed-${request.collectionId}-${modelKey}` },
+    );
     services.logger.info(request, 'collection queued for re-embedding with the configured model');
   }
   return rows;

@@ -17,7 +17,11 @@ export async function requestTextReindexing(services: { db: Database; queue: Job
   );
   for (const { id, config } of rows) {
     const key = createHash('sha256').update(`${textAnalyzerVersion}:${config}`).digest('hex').slice(0, 12);
-    await services.queue.enqueue(reindexCollectionTextTaskName, { collectionId: id }, { jobId: `reindex-text-${id}-${key}`, background: true });
+    await services.queue.enqueue(
+      reindexCollectionTextTaskName,
+      { collectionId: id },
+      { jobId: `reindex-text-${id}-${key}`, background: true },
+    );
   }
   return rows.map((row) => row.id);
 }

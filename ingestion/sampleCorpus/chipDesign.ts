@@ -8,7 +8,8 @@ export const chipDesign: SampleCollection = {
   assistant: {
     slug: 'chip-design-helper',
     name: 'Chip-design helper',
-    description: 'Answers from the team handbook: RTL coding rules, clock-domain crossing, STA and timing closure, DFT, verification, UPF and tape-out sign-off.',
+    description:
+      'Answers from the team handbook: RTL coding rules, clock-domain crossing, STA and timing closure, DFT, verification, UPF and tape-out sign-off.',
     systemPrompt:
       'You are the chip-design helper of the Orion SoC team. Answer from the handbook passages provided, cite them as [n], ' +
       'quote signal, constraint and command names exactly, and say plainly when the handbook does not cover a question.',
@@ -18,7 +19,8 @@ export const chipDesign: SampleCollection = {
       file: 'rtl-coding-guidelines.md',
       format: 'md',
       title: 'RTL Coding Guidelines',
-      summary: 'Rules every synthesizable SystemVerilog module in the Orion SoC must follow. Lint enforces most of them; reviewers enforce the rest.',
+      summary:
+        'Rules every synthesizable SystemVerilog module in the Orion SoC must follow. Lint enforces most of them; reviewers enforce the rest.',
       sections: [
         {
           heading: 'Naming',
@@ -34,7 +36,7 @@ export const chipDesign: SampleCollection = {
             'Use `always_ff` for flops and `always_comb` for combinational logic; plain `always` blocks are rejected by lint. Assign flops with non-blocking assignments only, and combinational signals with blocking assignments only.',
             'Every `always_comb` block assigns a default to every output at its top. A missing default infers a latch, and latches are not allowed outside the approved clock-gating cell.',
           ],
-          code: 'always_ff @(posedge clk or negedge rst_n) begin\n  if (!rst_n) count_q <= \'0;\n  else if (clk_div_en) count_q <= count_d;\nend',
+          code: "always_ff @(posedge clk or negedge rst_n) begin\n  if (!rst_n) count_q <= '0;\n  else if (clk_div_en) count_q <= count_d;\nend",
         },
         {
           heading: 'Resets',
@@ -109,7 +111,9 @@ export const chipDesign: SampleCollection = {
             ['ff_0p88v_m40c', 'fast-fast, 0.88 V, -40 C', 'hold'],
             ['tt_0p80v_25c', 'typical, 0.80 V, 25 C', 'power and reporting'],
           ],
-          paragraphs: ['On-chip variation is modelled with POCV tables from the foundry kit; flat derates are no longer accepted at sign-off.'],
+          paragraphs: [
+            'On-chip variation is modelled with POCV tables from the foundry kit; flat derates are no longer accepted at sign-off.',
+          ],
         },
         {
           heading: 'Timing exceptions',
@@ -402,7 +406,8 @@ export const chipDesign: SampleCollection = {
       file: 'tapeout-checklist.docx',
       format: 'docx',
       title: 'Tape-out Checklist',
-      summary: 'Items that must be signed before the database is released to the foundry. The chip lead signs the list; each line has one owner.',
+      summary:
+        'Items that must be signed before the database is released to the foundry. The chip lead signs the list; each line has one owner.',
       sections: [
         {
           heading: 'Design sign-off',

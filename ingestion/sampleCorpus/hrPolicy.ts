@@ -35,7 +35,7 @@ export const hrPolicy: SampleCollection = {
         {
           heading: 'Tape-out periods',
           paragraphs: [
-            'Teams may declare a blackout of at most two weeks before a tape-out, during which new time-off requests need the chip lead\'s approval. Time off approved before the blackout was declared is always honoured.',
+            "Teams may declare a blackout of at most two weeks before a tape-out, during which new time-off requests need the chip lead's approval. Time off approved before the blackout was declared is always honoured.",
           ],
         },
       ],
@@ -82,7 +82,9 @@ export const hrPolicy: SampleCollection = {
         },
         {
           heading: 'Equipment',
-          paragraphs: ['A home-office allowance of 500 is paid once for a monitor, chair or desk. Company laptops must use the VPN on home networks.'],
+          paragraphs: [
+            'A home-office allowance of 500 is paid once for a monitor, chair or desk. Company laptops must use the VPN on home networks.',
+          ],
         },
       ],
     },

@@ -56,7 +56,9 @@ export const itHelpdesk: SampleCollection = {
         },
         {
           heading: 'Laptop replacement',
-          paragraphs: ['Laptops are replaced every four years or when broken. Back up local files to your home directory before the swap; the helpdesk wipes returned laptops.'],
+          paragraphs: [
+            'Laptops are replaced every four years or when broken. Back up local files to your home directory before the swap; the helpdesk wipes returned laptops.',
+          ],
         },
       ],
     },

@@ -44,7 +44,14 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
     if (await getSetting(client, seededKey)) return false;
     for (const sample of sampleCollections) {
       const collection = await services.collections.create(
-        { slug: sample.slug, name: sample.name, description: sample.description, language: sample.language, embeddingModel: services.embedder.model, embeddingDimension },
+        {
+          slug: sample.slug,
+          name: sample.name,
+          description: sample.description,
+          language: sample.language,
+          embeddingModel: services.embedder.model,
+          embeddingDimension,
+        },
         client,
       );
       await services.collections.grantToGroup(collection.id, 'everyone', 'read', client);
@@ -72,7 +79,9 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
  * in-process queue (a stop mid-ingestion) resumes; the job id prevents duplicates on BullMQ.
  */
 export async function queueUnfinishedIngestion(services: SeedDeps): Promise<number> {
-  const { rows } = await services.db.query<{ id: string }>(`SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`);
+  const { rows } = await services.db.query<{ id: string }>(
+    `SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
+  );
   for (const { id } of rows) {
     await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: queueJobIdOf(id) });
   }

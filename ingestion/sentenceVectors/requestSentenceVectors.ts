@@ -33,7 +33,11 @@ export async function requestSentenceVectors(services: SentenceVectorRequestDeps
   for (const { id, version, model } of documents) {
     // One job per set of chunks: a new version, or new chunks after a re-embedding, gets its own.
     const chunksKey = createHash('sha256').update(`${version}:${model}`).digest('hex').slice(0, 12);
-    await services.queue.enqueue(embedSentenceVectorsTaskName, { documentId: id }, { jobId: `sentence-vectors-${id}-${chunksKey}`, background: true });
+    await services.queue.enqueue(
+      embedSentenceVectorsTaskName,
+      { documentId: id },
+      { jobId: `sentence-vectors-${id}-${chunksKey}`, background: true },
+    );
   }
   return documents.length;
 }

@@ -39,7 +39,12 @@ export function embedSentenceVectorsTask(services: SentenceVectorDeps): TaskDefi
           `INSERT INTO chunk_sentence_vectors (chunk_id, model, collection_id, embedding)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::uuid[], $4::vector[])
            ON CONFLICT DO NOTHING`,
-          [chunks.map((chunk) => chunk.id), chunks.map(() => encoder.model), chunks.map((chunk) => chunk.collectionId), vectors.map(toVectorLiteral)],
+          [
+            chunks.map((chunk) => chunk.id),
+            chunks.map(() => encoder.model),
+            chunks.map((chunk) => chunk.collectionId),
+            vectors.map(toVectorLiteral),
+          ],
         );
         embedded += chunks.length;
       }

@@ -53,7 +53,9 @@ export function ingestDocumentTask(services: IngestDeps): TaskDefinition<IngestD
     attempts,
     backoff: { type: 'exponential', delay: 2000 },
     handle: ({ ingestionJobId }, context) =>
-      inSpan('ingestion.document', { 'tapeout.ingestion_job': ingestionJobId, 'tapeout.attempt': context.attempt }, () => ingestOrFail(services, ingestionJobId, context)),
+      inSpan('ingestion.document', { 'tapeout.ingestion_job': ingestionJobId, 'tapeout.attempt': context.attempt }, () =>
+        ingestOrFail(services, ingestionJobId, context),
+      ),
   };
 }
 
@@ -94,7 +96,12 @@ async function ingestOrFail(services: IngestDeps, ingestionJobId: string, contex
 }
 
 async function ingest(services: IngestDeps, job: IngestionJob, context: TaskContext, report: (update: JobUpdate) => Promise<void>) {
-  const extracted = await services.extraction.extract({ storagePath: job.storagePath, filename: job.filename, chunkSize: job.chunkSize, chunkOverlap: job.chunkOverlap });
+  const extracted = await services.extraction.extract({
+    storagePath: job.storagePath,
+    filename: job.filename,
+    chunkSize: job.chunkSize,
+    chunkOverlap: job.chunkOverlap,
+  });
   if (!extracted.ok) throw new IngestFailure(extracted.code, extracted.message);
   const { chunks, timings } = extracted;
   recordSpan('ingestion.parse', timings.parseStart, timings.parseEnd, { 'tapeout.filename': job.filename });
@@ -102,16 +109,22 @@ async function ingest(services: IngestDeps, job: IngestionJob, context: TaskCont
   const models = [job.embeddingModel, ...(job.reembeddingModel ? [job.reembeddingModel] : [])];
   const embedders = models.map((model) => services.inference.embedders.find((embedder) => embedder.model === model));
   if (!embedders.some(Boolean)) {
-    throw new IngestFailure('embedding_model_mismatch', `The collection is embedded with ${job.embeddingModel}, but the configured embedder is ${services.embedder.model}.`);
+    throw new IngestFailure(
+      'embedding_model_mismatch',
+      `The collection is embedded with ${job.embeddingModel}, but the configured embedder is ${services.embedder.model}.`,
+    );
   }
   // A new collection's language is named from its first document, before that is indexed with it.
-  const languageDetected = !job.languageKnown && (await services.collectionLanguages.detectFromSample(job.collectionId, languageSample(chunks)));
+  const languageDetected =
+    !job.languageKnown && (await services.collectionLanguages.detectFromSample(job.collectionId, languageSample(chunks)));
   await report({ stage: 'embedding', progress: 20 });
   const vectorSets: ChunkVectors[] = [];
   for (const embedder of embedders) {
     if (!embedder) continue;
     const embeddings = await inSpan('ingestion.embed', { 'tapeout.model': embedder.model, 'tapeout.chunks': chunks.length }, () =>
-      withStageDeadline('embedding', services.config.ingestion.stageTimeoutMs, (signal) => embedInSteps(chunks, (texts) => embedder.embedPassages(texts, signal), report)),
+      withStageDeadline('embedding', services.config.ingestion.stageTimeoutMs, (signal) =>
+        embedInSteps(chunks, (texts) => embedder.embedPassages(texts, signal), report),
+      ),
     );
     vectorSets.push({ model: embedder.model, embeddings });
   }
@@ -165,7 +178,11 @@ function languageSample(chunks: Chunk[]): string {
 }
 
 /** Embeds in steps, reporting progress from 20% to 90% and an ETA from the pace so far. */
-async function embedInSteps(chunks: Chunk[], embed: (texts: string[]) => Promise<number[][]>, report: (update: JobUpdate) => Promise<void>): Promise<number[][]> {
+async function embedInSteps(
+  chunks: Chunk[],
+  embed: (texts: string[]) => Promise<number[][]>,
+  report: (update: JobUpdate) => Promise<void>,
+): Promise<number[][]> {
   const started = Date.now();
   const embeddings: number[][] = [];
   let lastReport = started;

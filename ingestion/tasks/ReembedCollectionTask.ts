@@ -41,7 +41,10 @@ export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<Ree
       const embedder = services.inference.embedders.find((candidate) => candidate.model === target.newModel);
       if (!embedder) {
         const message = `The embedding model ${target.newModel} is not configured in this process (EMBEDDINGS_MODEL is ${services.embedder.model}).`;
-        await services.db.query(`UPDATE collections SET reembedding_error = $2 WHERE id = $1`, [collectionId, JSON.stringify({ code: 'embedding_model_unavailable', message })]);
+        await services.db.query(`UPDATE collections SET reembedding_error = $2 WHERE id = $1`, [
+          collectionId,
+          JSON.stringify({ code: 'embedding_model_unavailable', message }),
+        ]);
         throw new PermanentTaskError(message);
       }
       const total = await countReady(services, collectionId);
@@ -52,7 +55,11 @@ export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<Ree
         for (const document of pending) {
           await reembedDocument(services, target, document, (texts) => embedder.embedPassages(texts));
           done += 1;
-          await context.updateProgress({ collectionId, stage: 're-embedding', progress: Math.min(99, Math.floor((100 * done) / Math.max(1, total))) });
+          await context.updateProgress({
+            collectionId,
+            stage: 're-embedding',
+            progress: Math.min(99, Math.floor((100 * done) / Math.max(1, total))),
+          });
         }
       }
       services.db.noteWrites();
@@ -74,7 +81,10 @@ async function loadTarget(services: ReembedDeps, collectionId: string): Promise<
 }
 
 async function countReady(services: ReembedDeps, collectionId: string): Promise<number> {
-  const { rows } = await services.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE collection_id = $1 AND status = 'ready'`, [collectionId]);
+  const { rows } = await services.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM documents WHERE collection_id = $1 AND status = 'ready'`,
+    [collectionId],
+  );
   return rows[0]!.n;
 }
 
@@ -90,7 +100,12 @@ async function documentsLacking(services: ReembedDeps, target: Target): Promise<
   return rows;
 }
 
-async function reembedDocument(services: ReembedDeps, target: Target, document: { id: string; version: number }, embed: (texts: string[]) => Promise<number[][]>) {
+async function reembedDocument(
+  services: ReembedDeps,
+  target: Target,
+  document: { id: string; version: number },
+  embed: (texts: string[]) => Promise<number[][]>,
+) {
   const { rows } = await services.db.query<Chunk & { ordinal: number }>(
     `SELECT DISTINCT ON (ordinal) ordinal, text, heading_path AS "headingPath", page, token_count AS "tokenCount"
        FROM chunks WHERE document_id = $1 AND document_version = $2 ORDER BY ordinal, embedding_model = $3 DESC`,
@@ -99,9 +114,15 @@ async function reembedDocument(services: ReembedDeps, target: Target, document: 
   const embeddings = await embed(rows.map(embeddingText));
   await services.db.transaction(async (client) => {
     // The document's lock orders this with a new version being swapped in: a replaced version is skipped.
-    const { rows: current } = await client.query<{ version: number }>('SELECT version FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
+    const { rows: current } = await client.query<{ version: number }>('SELECT version FROM documents WHERE id = $1 FOR UPDATE', [
+      document.id,
+    ]);
     if (current[0]?.version !== document.version) return;
-    await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2 AND embedding_model = $3', [document.id, document.version, target.newModel]);
+    await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2 AND embedding_model = $3', [
+      document.id,
+      document.version,
+      target.newModel,
+    ]);
     const chunkTarget = { documentId: document.id, collectionId: target.id, targetVersion: document.version };
     await insertChunks(client, chunkTarget, rows, { model: target.newModel!, embeddings });
   });

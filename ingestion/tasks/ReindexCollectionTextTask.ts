@@ -58,7 +58,12 @@ async function reindexPass(db: Database, collectionId: string, progress: (done: 
               text_search_config = col.text_search_config, text_analyzer = $4
          FROM unnest($1::bigint[], $2::text[], $3::text[]) u(id, heading, body), collections col
         WHERE c.id = u.id AND col.id = c.collection_id`,
-      [rows.map((row) => row.id), rows.map((row) => searchText(row.headingPath.join('\n'))), rows.map((row) => searchText(row.text)), textAnalyzerVersion],
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => searchText(row.headingPath.join('\n'))),
+        rows.map((row) => searchText(row.text)),
+        textAnalyzerVersion,
+      ],
     );
     total += rows.length;
     after = rows.at(-1)!.id;
@@ -76,7 +81,10 @@ async function markIndexed(db: Database, collectionId: string): Promise<boolean>
       [collectionId, textAnalyzerVersion],
     );
     if (rowCount) return false;
-    await client.query('UPDATE collections SET text_index_analyzer = $2, text_index_config = text_search_config WHERE id = $1', [collectionId, textAnalyzerVersion]);
+    await client.query('UPDATE collections SET text_index_analyzer = $2, text_index_config = text_search_config WHERE id = $1', [
+      collectionId,
+      textAnalyzerVersion,
+    ]);
     return true;
   });
 }

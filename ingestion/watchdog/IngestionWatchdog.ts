@@ -29,8 +29,12 @@ export class IngestionWatchdog {
    */
   start(leases: SchedulerLeases): void {
     const every = Math.min(60_000, Math.max(1000, this.stalledAfterMs / 2));
-    this.stopTicking = everyOnOneInstance(leases, 'ingestion-watchdog', every, () => this.sweep(), (error) =>
-      this.logger.warn({ err: error }, 'ingestion watchdog sweep failed'),
+    this.stopTicking = everyOnOneInstance(
+      leases,
+      'ingestion-watchdog',
+      every,
+      () => this.sweep(),
+      (error) => this.logger.warn({ err: error }, 'ingestion watchdog sweep failed'),
     );
   }
 

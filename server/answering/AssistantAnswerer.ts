@@ -70,7 +70,8 @@ export class AssistantAnswerer {
     const assistant = await this.assistants.findForAnswering(input.assistant);
     if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
     const last = input.messages.at(-1);
-    if (!last || last.role !== 'user' || !last.content.trim()) throw new ValidationError('The last message must be a non-empty user message.');
+    if (!last || last.role !== 'user' || !last.content.trim())
+      throw new ValidationError('The last message must be a non-empty user message.');
     const query = await standaloneQuestion(input.messages, this.chatModel, this.logger, input.signal);
     const retrieved = await this.retriever.retrieve(principal, query, {
       collectionIds: assistant.collectionIds,

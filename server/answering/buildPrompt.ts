@@ -20,7 +20,10 @@ const attribute = (text: string) => text.replace(/["<>&\n]/g, ' ');
 export function buildPrompt(systemPrompt: string, passages: RetrievedPassage[], history: ChatMessage[], question: string): ChatMessage[] {
   const sources = passages
     .map((passage, i) => {
-      const where = [passage.page ? ` page="${passage.page}"` : '', passage.headingPath.length ? ` section="${attribute(passage.headingPath.join(' > '))}"` : ''].join('');
+      const where = [
+        passage.page ? ` page="${passage.page}"` : '',
+        passage.headingPath.length ? ` section="${attribute(passage.headingPath.join(' > '))}"` : '',
+      ].join('');
       return `<source id="${i + 1}" title="${attribute(passage.title)}"${where}>\n${fenceSafe(passage.text)}\n</source>`;
     })
     .join('\n');

@@ -21,7 +21,11 @@ export function assertQuestionFits(question: string, limits: ChatLimits): void {
 /** A stateless conversation (/v1): its message count, its total size, and its last question. */
 export function assertConversationFits(messages: ChatMessage[], limits: ChatLimits): void {
   if (messages.length > limits.maxMessages) {
-    throw new LimitExceededError('too_many_messages', `A request may carry at most ${formatted(limits.maxMessages)} messages; this one has ${formatted(messages.length)}.`, 400);
+    throw new LimitExceededError(
+      'too_many_messages',
+      `A request may carry at most ${formatted(limits.maxMessages)} messages; this one has ${formatted(messages.length)}.`,
+      400,
+    );
   }
   const total = messages.reduce((sum, message) => sum + message.content.length, 0);
   if (total > limits.maxHistoryChars) {

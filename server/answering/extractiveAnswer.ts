@@ -14,7 +14,9 @@ export interface ExtractiveAnswer {
 }
 
 const stopWords = new Set(
-  'a an and are as at be by can do does for from how i in is it of on or should that the this to was what when where which who why will with you your'.split(' '),
+  'a an and are as at be by can do does for from how i in is it of on or should that the this to was what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -53,7 +55,8 @@ export function extractiveAnswer(question: string, sources: AnswerSource[], maxS
     sentencesOf(source.text).map((text, position) => ({ text, source: source.number, position, terms: new Set(terms(text)) })),
   );
   const documentFrequency = new Map<string, number>();
-  for (const candidate of candidates) for (const term of candidate.terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  for (const candidate of candidates)
+    for (const term of candidate.terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   const idf = (term: string) => Math.log(1 + candidates.length / (1 + (documentFrequency.get(term) ?? 0)));
 
   const scored = candidates

@@ -59,7 +59,11 @@ export async function* generateAnswer(input: AnswerInput): AsyncGenerator<Answer
         firstToken.end();
         yield { type: 'mode', mode: 'llm' };
       }
-      if (event.type === 'done' && event.usage) span.setAttributes({ 'gen_ai.usage.input_tokens': event.usage.promptTokens, 'gen_ai.usage.output_tokens': event.usage.completionTokens });
+      if (event.type === 'done' && event.usage)
+        span.setAttributes({
+          'gen_ai.usage.input_tokens': event.usage.promptTokens,
+          'gen_ai.usage.output_tokens': event.usage.completionTokens,
+        });
       yield event.type === 'token' ? event : { type: 'done', finishReason: event.finishReason, usage: event.usage };
     }
   } catch (error) {

@@ -18,7 +18,9 @@ export function packPassages(passages: RetrievedPassage[], budget = sourceTokenB
     // A smaller passage further down may still fit, so keep looking rather than stop.
     if (used + tokens > budget) continue;
     used += tokens;
-    const neighbour = packed.find((kept) => kept.documentId === passage.documentId && (passage.ordinal === kept.last + 1 || passage.ordinal === kept.first - 1));
+    const neighbour = packed.find(
+      (kept) => kept.documentId === passage.documentId && (passage.ordinal === kept.last + 1 || passage.ordinal === kept.first - 1),
+    );
     if (!neighbour) {
       packed.push({ ...passage, first: passage.ordinal, last: passage.ordinal });
     } else if (passage.ordinal === neighbour.last + 1) {

@@ -75,13 +75,21 @@ export class AssistantService {
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO assistants (slug, name, description, system_prompt, model, temperature, retrieval)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [input.slug, input.name, input.description ?? '', input.systemPrompt, input.model ?? null, input.temperature ?? null, input.retrieval ?? {}],
+      [
+        input.slug,
+        input.name,
+        input.description ?? '',
+        input.systemPrompt,
+        input.model ?? null,
+        input.temperature ?? null,
+        input.retrieval ?? {},
+      ],
     );
     const id = rows[0]!.id;
-    await client.query(
-      `INSERT INTO assistant_collections (assistant_id, collection_id) SELECT $1, unnest($2::uuid[])`,
-      [id, input.collectionIds],
-    );
+    await client.query(`INSERT INTO assistant_collections (assistant_id, collection_id) SELECT $1, unnest($2::uuid[])`, [
+      id,
+      input.collectionIds,
+    ]);
     return id;
   }
 
@@ -105,13 +113,25 @@ export class AssistantService {
                 model = CASE WHEN $5::boolean THEN $6 ELSE model END, temperature = CASE WHEN $7::boolean THEN $8::real ELSE temperature END,
                 retrieval = COALESCE($9, retrieval), updated_at = now()
           WHERE id = $1`,
-        [id, patch.name ?? null, patch.description ?? null, patch.systemPrompt ?? null, patch.model !== undefined, patch.model ?? null,
-          patch.temperature !== undefined, patch.temperature ?? null, patch.retrieval ?? null],
+        [
+          id,
+          patch.name ?? null,
+          patch.description ?? null,
+          patch.systemPrompt ?? null,
+          patch.model !== undefined,
+          patch.model ?? null,
+          patch.temperature !== undefined,
+          patch.temperature ?? null,
+          patch.retrieval ?? null,
+        ],
       );
       if (patch.collections) {
         const collectionIds = await collectionIdsOf(client, patch.collections);
         await client.query('DELETE FROM assistant_collections WHERE assistant_id = $1', [id]);
-        await client.query(`INSERT INTO assistant_collections (assistant_id, collection_id) SELECT $1, unnest($2::uuid[])`, [id, collectionIds]);
+        await client.query(`INSERT INTO assistant_collections (assistant_id, collection_id) SELECT $1, unnest($2::uuid[])`, [
+          id,
+          collectionIds,
+        ]);
       }
     });
   }
@@ -154,7 +174,9 @@ export class AssistantService {
 }
 
 async function collectionIdsOf(client: Queryable, slugs: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; slug: string }>('SELECT id, slug FROM collections WHERE slug = ANY($1::text[])', [slugs]);
+  const { rows } = await client.query<{ id: string; slug: string }>('SELECT id, slug FROM collections WHERE slug = ANY($1::text[])', [
+    slugs,
+  ]);
   const unknown = slugs.filter((slug) => !rows.some((row) => row.slug === slug));
   if (unknown.length) throw new ValidationError(`Unknown collection(s): ${unknown.join(', ')}.`);
   return rows.map((row) => row.id);

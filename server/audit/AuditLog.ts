@@ -54,7 +54,16 @@ export class AuditLog {
     try {
       await this.db.query(
         `INSERT INTO audit_events (action, outcome, actor_user_id, actor_email, target_type, target_id, ip, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [event.action, event.outcome, event.actorUserId ?? null, event.actorEmail ?? null, event.target?.type ?? null, event.target?.id ?? null, event.ip ?? null, event.details ?? {}],
+        [
+          event.action,
+          event.outcome,
+          event.actorUserId ?? null,
+          event.actorEmail ?? null,
+          event.target?.type ?? null,
+          event.target?.id ?? null,
+          event.ip ?? null,
+          event.details ?? {},
+        ],
       );
     } catch (error) {
       this.logger.error({ err: error, action: event.action }, 'audit event could not be written');
@@ -74,7 +83,15 @@ export class AuditLog {
           AND ($5::timestamptz IS NULL OR created_at < $5)
           AND ($6::bigint IS NULL OR id < $6)
         ORDER BY id DESC LIMIT $7`,
-      [query.action ?? null, query.actor ?? null, query.outcome ?? null, query.from ?? null, query.to ?? null, query.before ?? null, query.limit],
+      [
+        query.action ?? null,
+        query.actor ?? null,
+        query.outcome ?? null,
+        query.from ?? null,
+        query.to ?? null,
+        query.before ?? null,
+        query.limit,
+      ],
     );
     return rows;
   }

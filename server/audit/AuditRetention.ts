@@ -19,8 +19,12 @@ export class AuditRetention {
 
   start(leases: SchedulerLeases): void {
     void this.purge();
-    this.stopTicking = everyOnOneInstance(leases, 'audit-retention', dayMs, () => this.purge(), (error) =>
-      this.logger.warn({ err: error }, 'old audit events could not be deleted'),
+    this.stopTicking = everyOnOneInstance(
+      leases,
+      'audit-retention',
+      dayMs,
+      () => this.purge(),
+      (error) => this.logger.warn({ err: error }, 'old audit events could not be deleted'),
     );
   }
 

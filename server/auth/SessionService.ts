@@ -66,7 +66,10 @@ export class SessionService {
    */
   async revoke(token: string): Promise<{ idTokenHint: string | undefined }> {
     const tokenHash = hashApiKey(token);
-    const { rows } = await this.db.query<{ id_token_hint: string | null }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token_hint', [tokenHash]);
+    const { rows } = await this.db.query<{ id_token_hint: string | null }>(
+      'DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token_hint',
+      [tokenHash],
+    );
     this.credentialEvents.ended({ kind: 'session', tokenHash });
     return { idTokenHint: rows[0]?.id_token_hint ?? undefined };
   }

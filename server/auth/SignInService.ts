@@ -12,7 +12,14 @@ import type { IssuedSession, SessionService } from './SessionService.ts';
  */
 export class SignInService {
   constructor(
-    private readonly deps: { users: UserService; sessions: SessionService; throttle: SignInThrottle; audit: AuditLog; logger: Logger; passwordSignIn: boolean },
+    private readonly deps: {
+      users: UserService;
+      sessions: SessionService;
+      throttle: SignInThrottle;
+      audit: AuditLog;
+      logger: Logger;
+      passwordSignIn: boolean;
+    },
   ) {}
 
   async signIn(email: string, password: string, ip: string): Promise<{ user: User; session: IssuedSession }> {
@@ -28,14 +35,27 @@ export class SignInService {
     if (!user) {
       const failures = await throttle.failed(ip, email);
       logger.warn({ email, ip, failures }, 'sign-in failed: wrong email or password');
-      await audit.record({ action: 'auth.sign_in', outcome: 'failure', actorEmail: email, ip, details: { reason: 'wrong_credentials', failuresInARow: failures } });
+      await audit.record({
+        action: 'auth.sign_in',
+        outcome: 'failure',
+        actorEmail: email,
+        ip,
+        details: { reason: 'wrong_credentials', failuresInARow: failures },
+      });
       throw new AuthenticationError('Wrong email or password.');
     }
     await throttle.succeeded(email);
     const refusal = this.refusal(user);
     if (refusal) {
       logger.warn({ userId: user.id, ip, reason: refusal.reason }, 'password sign-in refused');
-      await audit.record({ action: 'auth.sign_in', outcome: 'failure', actorUserId: user.id, actorEmail: user.email, ip, details: { reason: refusal.reason } });
+      await audit.record({
+        action: 'auth.sign_in',
+        outcome: 'failure',
+        actorUserId: user.id,
+        actorEmail: user.email,
+        ip,
+        details: { reason: refusal.reason },
+      });
       throw refusal.error;
     }
     const session = await sessions.create(user.id);
@@ -49,7 +69,8 @@ export class SignInService {
    * password: the break-glass way in when the identity provider is down or misconfigured.
    */
   private refusal(user: User): { reason: string; error: Error } | undefined {
-    if (!user.active) return { reason: 'deactivated', error: new AuthenticationError('This account has been deactivated; ask your administrator.') };
+    if (!user.active)
+      return { reason: 'deactivated', error: new AuthenticationError('This account has been deactivated; ask your administrator.') };
     if (!this.deps.passwordSignIn && user.role !== 'admin') {
       return { reason: 'password_sign_in_disabled', error: new ForbiddenError('Password sign-in is turned off here; use single sign-on.') };
     }

@@ -26,7 +26,12 @@ async function run(options: RuntimeOptions): Promise<void> {
   const tracing = config.tracing.enabled ? await startOtlpTracing(config.tracing.serviceName) : undefined;
   const runtime = await startRuntime(config, logger, options).catch((error: unknown) => fail(logger, error));
   if (options.web) logger.info(`Tapeout is serving on ${runtime.url}`);
-  else logger.info(runtime.url ? `Tapeout worker is processing background tasks; /metrics and /healthz on ${runtime.url}` : 'Tapeout worker is processing background tasks');
+  else
+    logger.info(
+      runtime.url
+        ? `Tapeout worker is processing background tasks; /metrics and /healthz on ${runtime.url}`
+        : 'Tapeout worker is processing background tasks',
+    );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -100,8 +105,21 @@ program
   .command('db')
   .description('serve the embedded database alone (PGlite + pgvector on a private Unix socket), for several instances on one machine')
   .option('--pg-dir <dir>', 'the database directory (default: DATA_DIR/pg)')
-  .option('--socket-dir <dir>', 'serve the socket in this private directory (default: the database directory when its path is short enough)')
-  .addOption(new Option('--log-level <level>', 'log level (default: LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  .option(
+    '--socket-dir <dir>',
+    'serve the socket in this private directory (default: the database directory when its path is short enough)',
+  )
+  .addOption(
+    new Option('--log-level <level>', 'log level (default: LOG_LEVEL)').choices([
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
+  )
   .action(async (options: { pgDir?: string; socketDir?: string; logLevel?: string }) => {
     const config = configOrExit();
     const { dbCommand } = await import('./dbCommand.ts');
@@ -167,7 +185,12 @@ program
   .option('--tokens-per-second <n>', 'streaming speed of chat completions', '200')
   .option('--dimension <n>', 'embedding size', '1024')
   .option('--nim-version <1|2>', 'NIM 1.x accepts nvext, 2.x rejects it', '2')
-  .option('--fault <json>', 'inject a fault, for example \'{"kind":"http-error","endpoint":"chat","status":503}\' (repeatable)', collect, [])
+  .option(
+    '--fault <json>',
+    'inject a fault, for example \'{"kind":"http-error","endpoint":"chat","status":503}\' (repeatable)',
+    collect,
+    [],
+  )
   .action(async (options: Record<string, string> & { fault: string[] }) => {
     const { NimEmulator } = await import('../inference/nimEmulator/NimEmulator.ts');
     const number = (name: string) => {

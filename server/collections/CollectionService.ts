@@ -141,8 +141,14 @@ export class CollectionService {
   }
 
   /** Changes names and chunking; new chunking applies to files ingested (or re-ingested) from now on. */
-  async update(collectionId: string, patch: { name?: string; description?: string; chunkSize?: number; chunkOverlap?: number }): Promise<void> {
-    const { rows } = await this.db.query<{ chunk_size: number; chunk_overlap: number }>('SELECT chunk_size, chunk_overlap FROM collections WHERE id = $1', [collectionId]);
+  async update(
+    collectionId: string,
+    patch: { name?: string; description?: string; chunkSize?: number; chunkOverlap?: number },
+  ): Promise<void> {
+    const { rows } = await this.db.query<{ chunk_size: number; chunk_overlap: number }>(
+      'SELECT chunk_size, chunk_overlap FROM collections WHERE id = $1',
+      [collectionId],
+    );
     const size = patch.chunkSize ?? rows[0]!.chunk_size;
     const overlap = patch.chunkOverlap ?? rows[0]!.chunk_overlap;
     if (overlap >= size) throw new ValidationError(`chunkOverlap (${overlap}) must be smaller than chunkSize (${size}).`);

@@ -8,7 +8,12 @@ const port = z.coerce.number({ message: 'must be a port number' }).int('must be 
  */
 const baseUrls = z
   .string()
-  .transform((raw) => raw.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
       .array(
@@ -28,25 +33,38 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), { message: 'must be a postgres:// or postgresql:// URL' });
 
-const redisUrl = z
-  .string()
-  .refine((value) => /^rediss?:\/\//.test(value), { message: 'must be a redis:// or rediss:// URL' });
+const redisUrl = z.string().refine((value) => /^rediss?:\/\//.test(value), { message: 'must be a redis:// or rediss:// URL' });
 
 export const envSchema = z
   .object({
     PORT: port.default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
-    UPLOAD_MAX_BYTES: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024).default(100 * 1024 * 1024),
-    UPLOAD_MAX_REQUEST_BYTES: count('bytes').min(1024).default(1024 * 1024 * 1024),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number({ message: 'must be a number of bytes' })
+      .int()
+      .min(1024)
+      .default(100 * 1024 * 1024),
+    UPLOAD_MAX_REQUEST_BYTES: count('bytes')
+      .min(1024)
+      .default(1024 * 1024 * 1024),
     PARSE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).default(120_000),
-    PARSE_MEMORY_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int().min(128, 'must be at least 128 (a parser thread needs that much to start)').default(512),
+    PARSE_MEMORY_MB: z.coerce
+      .number({ message: 'must be a number of megabytes' })
+      .int()
+      .min(128, 'must be at least 128 (a parser thread needs that much to start)')
+      .default(512),
     INGEST_STAGE_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(600_000),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
-    SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int().min(1).max(24 * 90).default(24 * 7),
+    SESSION_TTL_HOURS: z.coerce
+      .number({ message: 'must be a number of hours' })
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
     TRUST_PROXY: z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('false')
@@ -65,7 +83,10 @@ export const envSchema = z
     DATABASE_URL: postgresUrl.optional(),
     EMBEDDED_DATABASE: z.enum(['process', 'in-process'], { message: 'must be process or in-process' }).default('process'),
     REDIS_URL: redisUrl.optional(),
-    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('tapeout'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('tapeout'),
     QUEUE_STALLED_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(30_000),
 
     LLM_BASE_URL: baseUrls.optional(),
@@ -124,7 +145,12 @@ export const envSchema = z
     OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
     OIDC_ALLOWED_EMAIL_DOMAINS: z
       .string()
-      .transform((raw) => raw.split(',').map((domain) => domain.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
+          .filter(Boolean),
+      )
       .optional(),
     OIDC_BUTTON_LABEL: z.string().min(1).max(80).default('Sign in with SSO'),
     OIDC_ADMIN_GROUP: z.string().min(1).optional(),
@@ -154,7 +180,11 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode',
+      });
     }
     if (env.CHAT_MAX_QUESTION_CHARS > env.CHAT_MAX_HISTORY_CHARS) {
       ctx.addIssue({ code: 'custom', path: ['CHAT_MAX_HISTORY_CHARS'], message: 'must be at least CHAT_MAX_QUESTION_CHARS' });
@@ -163,13 +193,21 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['UPLOAD_MAX_REQUEST_BYTES'], message: 'must be at least UPLOAD_MAX_BYTES' });
     }
     if (env.OIDC_ISSUER_URL && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
-      ctx.addIssue({ code: 'custom', path: [env.OIDC_CLIENT_ID ? 'OIDC_CLIENT_SECRET' : 'OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.OIDC_CLIENT_ID ? 'OIDC_CLIENT_SECRET' : 'OIDC_CLIENT_ID'],
+        message: 'is required when OIDC_ISSUER_URL is set',
+      });
     }
     if (env.OIDC_ISSUER_URL && !isHttpsOrLoopback(env.OIDC_ISSUER_URL)) {
       ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be https (plain http only on localhost, for development)' });
     }
     if (!env.PASSWORD_SIGN_IN && !env.OIDC_ISSUER_URL) {
-      ctx.addIssue({ code: 'custom', path: ['PASSWORD_SIGN_IN'], message: 'can be false only when OIDC_ISSUER_URL offers another way to sign in' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PASSWORD_SIGN_IN'],
+        message: 'can be false only when OIDC_ISSUER_URL offers another way to sign in',
+      });
     }
     for (const service of ['LLM', 'EMBEDDINGS', 'RERANKER'] as const) {
       if (env[`${service}_BASE_URL`] && !env[`${service}_MODEL`]) {

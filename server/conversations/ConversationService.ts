@@ -93,7 +93,10 @@ export class ConversationService {
 
   /** The conversations behind external threads whose reference starts with `prefix`. */
   async externalThreadExists(channel: 'slack', prefix: string): Promise<boolean> {
-    const { rowCount } = await this.db.query(`SELECT 1 FROM conversations WHERE channel = $1 AND starts_with(external_ref, $2) LIMIT 1`, [channel, prefix]);
+    const { rowCount } = await this.db.query(`SELECT 1 FROM conversations WHERE channel = $1 AND starts_with(external_ref, $2) LIMIT 1`, [
+      channel,
+      prefix,
+    ]);
     return Boolean(rowCount);
   }
 
@@ -107,7 +110,11 @@ export class ConversationService {
   }
 
   async rename(principal: Principal, id: string, title: string): Promise<Conversation> {
-    const { rowCount } = await this.db.query('UPDATE conversations SET title = $3 WHERE id::text = $1 AND user_id = $2', [id, ownerOf(principal), title]);
+    const { rowCount } = await this.db.query('UPDATE conversations SET title = $3 WHERE id::text = $1 AND user_id = $2', [
+      id,
+      ownerOf(principal),
+      title,
+    ]);
     if (!rowCount) throw new NotFoundError(`Conversation ${id}`);
     return this.get(principal, id);
   }
@@ -193,8 +200,17 @@ export class ConversationService {
   async finishAnswer(answerId: string, answer: FinishedAnswer): Promise<void> {
     await this.db.query(
       `UPDATE messages SET content = $2, status = $3, citations = $4, answer_mode = $5, error = $6, prompt_tokens = $7, completion_tokens = $8, notice = $9 WHERE id = $1`,
-      [answerId, answer.content, answer.status, JSON.stringify(answer.citations), answer.answerMode, answer.error ? JSON.stringify(answer.error) : null,
-        answer.usage?.promptTokens ?? null, answer.usage?.completionTokens ?? null, answer.notice ?? null],
+      [
+        answerId,
+        answer.content,
+        answer.status,
+        JSON.stringify(answer.citations),
+        answer.answerMode,
+        answer.error ? JSON.stringify(answer.error) : null,
+        answer.usage?.promptTokens ?? null,
+        answer.usage?.completionTokens ?? null,
+        answer.notice ?? null,
+      ],
     );
   }
 

@@ -16,7 +16,12 @@ export interface ChatSink {
   citations(citations: Citation[]): void;
   mode(mode: 'llm' | 'extractive', notice?: string): void;
   token(text: string): void;
-  finished(result: { answerId: string; status: FinishedAnswer['status']; error: { code: string; message: string } | null; notice?: string }): void;
+  finished(result: {
+    answerId: string;
+    status: FinishedAnswer['status'];
+    error: { code: string; message: string } | null;
+    notice?: string;
+  }): void;
 }
 
 export interface ChatTurnRequest {
@@ -46,7 +51,9 @@ export interface ChatTurn {
   abandon(): Promise<void>;
 }
 
-type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'answersInFlight' | 'logger'> & { config: Pick<Services['config'], 'chat'> };
+type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'answersInFlight' | 'logger'> & {
+  config: Pick<Services['config'], 'chat'>;
+};
 
 /**
  * Checks a question before anything is stored or started: its length, the conversation's owner
@@ -69,7 +76,9 @@ export async function beginChatTurn(services: Deps, request: ChatTurnRequest): P
     run: async (sink, signal) => {
       try {
         const conversation = existing ?? (await services.conversations.create(request.principal, assistant));
-        const started = existing ? sink : { ...sink, started: (ids: { questionId: string; answerId: string }) => sink.started({ ...ids, conversation }) };
+        const started = existing
+          ? sink
+          : { ...sink, started: (ids: { questionId: string; answerId: string }) => sink.started({ ...ids, conversation }) };
         await inSpan('chat.turn', { 'tapeout.assistant': assistant, 'tapeout.conversation': conversation.id }, () =>
           streamTurn(services, { ...request, conversationId: conversation.id, assistant }, started, { signal, inFlight }, release),
         );
@@ -147,7 +156,9 @@ async function streamTurn(
       answer.error = { code: 'server_shutting_down', message: shutdownNotice };
     }
     // The answer the asker saw is stored even across a database restart during its stream.
-    await inSpan('conversation.store_answer', { 'tapeout.answer_status': answer.status }, () => untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer)));
+    await inSpan('conversation.store_answer', { 'tapeout.answer_status': answer.status }, () =>
+      untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer)),
+    );
     await release();
   }
   sink.finished({ answerId: ids.answerId, status: answer.status, error: answer.error ?? null, ...(notice ? { notice } : {}) });

@@ -6,7 +6,8 @@ import type { Logger } from '../logging/logger.ts';
 import { DataDirInUseError, EmbeddedPostgres, SocketPathError } from './EmbeddedPostgres.ts';
 
 /** What the database process tells its supervisor over the IPC channel. */
-export type DatabaseProcessMessage = { type: 'ready'; host: string; port: number } | { type: 'failed'; error: string; code?: 'in-use' | 'socket-path' };
+export type DatabaseProcessMessage =
+  { type: 'ready'; host: string; port: number } | { type: 'failed'; error: string; code?: 'in-use' | 'socket-path' };
 
 const cli = path.resolve(import.meta.dirname, '../../bin/tapeout.js');
 const readyTimeoutMs = 120_000;
@@ -38,7 +39,12 @@ export class EmbeddedDatabaseProcess {
   static async start(dataDir: string, logger: Logger): Promise<EmbeddedDatabaseProcess> {
     mkdirSync(dataDir, { recursive: true });
     const { socketDir, owned } = socketDirectoryFor(dataDir);
-    const supervisor = new EmbeddedDatabaseProcess(dataDir, socketDir, owned, logger, { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' });
+    const supervisor = new EmbeddedDatabaseProcess(dataDir, socketDir, owned, logger, {
+      host: socketDir,
+      port: 5432,
+      user: 'postgres',
+      database: 'postgres',
+    });
     try {
       await supervisor.spawn();
       logger.info({ pid: supervisor.pid }, 'the embedded database process is serving');
@@ -140,7 +146,8 @@ export class EmbeddedDatabaseProcess {
 function socketDirectoryFor(dataDir: string): { socketDir: string; owned: boolean } {
   if (path.join(dataDir, EmbeddedPostgres.socketName).length <= EmbeddedPostgres.maxSocketPath) return { socketDir: dataDir, owned: false };
   for (const parent of [os.tmpdir(), '/tmp']) {
-    if (!existsSync(parent) || path.join(parent, 'tapeout-pg-XXXXXX', EmbeddedPostgres.socketName).length > EmbeddedPostgres.maxSocketPath) continue;
+    if (!existsSync(parent) || path.join(parent, 'tapeout-pg-XXXXXX', EmbeddedPostgres.socketName).length > EmbeddedPostgres.maxSocketPath)
+      continue;
     return { socketDir: mkdtempSync(path.join(parent, 'tapeout-pg-')), owned: true };
   }
   throw new SocketPathError(dataDir);

@@ -107,7 +107,6 @@ export class EmbeddedPostgres {
   }
 }
 
-
 export class SocketPathError extends Error {
   constructor(dataDir: string) {
     super(

@@ -97,19 +97,34 @@ export class DocumentService {
     const storagePath = path.join(dir, `${file.contentHash}-${file.filename}`);
     await rename(file.tempPath, storagePath);
     const result = await this.db.transaction((client) =>
-      registerDocument(client, { collectionId, filename: file.filename, source, storagePath, contentHash: file.contentHash, byteSize: file.byteSize, createdBy, metadata }),
+      registerDocument(client, {
+        collectionId,
+        filename: file.filename,
+        source,
+        storagePath,
+        contentHash: file.contentHash,
+        byteSize: file.byteSize,
+        createdBy,
+        metadata,
+      }),
     );
     if (result.outcome === 'unchanged') {
       outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
       return;
     }
-    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: queueJobIdOf(result.ingestionJobId) });
+    await this.queue.enqueue(
+      ingestDocumentTaskName,
+      { ingestionJobId: result.ingestionJobId },
+      { jobId: queueJobIdOf(result.ingestionJobId) },
+    );
     outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
   async list(principal: Principal, collectionSlug: string) {
     const collection = await this.collections.findBySlug(collectionSlug);
-    const visible = collection && (await this.db.query('SELECT 1 FROM visible_collection_ids($1) id WHERE id = $2', [principal.userId, collection.id])).rowCount;
+    const visible =
+      collection &&
+      (await this.db.query('SELECT 1 FROM visible_collection_ids($1) id WHERE id = $2', [principal.userId, collection.id])).rowCount;
     if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
     const { rows } = await this.db.query(
       `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",
@@ -141,7 +156,18 @@ export class DocumentService {
    * new one is complete.
    */
   async reingest(principal: Principal, id: string): Promise<AcceptedUpload> {
-    const { rows } = await this.db.query<{ id: string; collection_id: string; filename: string | null; status: string; version: number; storage_path: string | null; content_hash: string; byte_size: string | null; error: { code: string; message: string } | null; source: string }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      collection_id: string;
+      filename: string | null;
+      status: string;
+      version: number;
+      storage_path: string | null;
+      content_hash: string;
+      byte_size: string | null;
+      error: { code: string; message: string } | null;
+      source: string;
+    }>(
       'SELECT id, collection_id, filename, status, version, storage_path, content_hash, byte_size, error, source FROM documents WHERE id::text = $1',
       [id],
     );
@@ -150,11 +176,15 @@ export class DocumentService {
     await this.collections.assertEditable(principal, document.collection_id, `Document ${id}`);
     if (!document.storage_path || !existsSync(document.storage_path)) {
       const reason = document.error ? ` It failed with ${document.error.code}: ${document.error.message}` : '';
-      throw new ConflictError(`The file of this document was not kept, so it cannot be ingested again.${reason} Upload a corrected file instead.`);
+      throw new ConflictError(
+        `The file of this document was not kept, so it cannot be ingested again.${reason} Upload a corrected file instead.`,
+      );
     }
     const jobId = await this.db.transaction(async (client) => {
       await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
-      const { rowCount } = await client.query(`SELECT 1 FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`, [document.id]);
+      const { rowCount } = await client.query(`SELECT 1 FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`, [
+        document.id,
+      ]);
       if (rowCount) throw new ConflictError('This document is already being ingested.');
       const job = await insertIngestionJob(client, {
         collectionId: document.collection_id,
@@ -167,7 +197,8 @@ export class DocumentService {
         targetVersion: targetVersionFor(document),
         createdBy: principal.userId,
       });
-      if (document.status === 'failed') await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
+      if (document.status === 'failed')
+        await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
       return job;
     });
     await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: jobId }, { jobId: queueJobIdOf(jobId) });
@@ -179,8 +210,13 @@ export class DocumentService {
     const { rows: found } = await this.db.query<{ collection_id: string }>('SELECT collection_id FROM documents WHERE id::text = $1', [id]);
     if (!found[0]) throw new NotFoundError(`Document ${id}`);
     await this.collections.assertEditable(principal, found[0].collection_id, `Document ${id}`);
-    const { rows: jobs } = await this.db.query<{ storage_path: string }>('SELECT DISTINCT storage_path FROM ingestion_jobs WHERE document_id = $1', [id]);
-    const { rows } = await this.db.query<{ storage_path: string | null }>(`DELETE FROM documents WHERE id = $1 RETURNING storage_path`, [id]);
+    const { rows: jobs } = await this.db.query<{ storage_path: string }>(
+      'SELECT DISTINCT storage_path FROM ingestion_jobs WHERE document_id = $1',
+      [id],
+    );
+    const { rows } = await this.db.query<{ storage_path: string | null }>(`DELETE FROM documents WHERE id = $1 RETURNING storage_path`, [
+      id,
+    ]);
     if (!rows[0]) throw new NotFoundError(`Document ${id}`);
     for (const file of new Set([rows[0].storage_path ?? undefined, ...jobs.map((job) => job.storage_path)])) {
       await removeUnreferencedFile(this.db, this.filesDir, file);

@@ -12,7 +12,15 @@ export interface SourcePassage {
 }
 
 export interface SourceView {
-  document: { id: string; title: string; filename: string | null; collection: string; version: number; updatedAt: string; downloadable: boolean };
+  document: {
+    id: string;
+    title: string;
+    filename: string | null;
+    collection: string;
+    version: number;
+    updatedAt: string;
+    downloadable: boolean;
+  };
   passage: SourcePassage;
   /** Neighbouring chunks of the same version, for reading the passage in context. */
   before: SourcePassage[];
@@ -32,7 +40,18 @@ export class SourceService {
 
   async passage(principal: Principal, chunkId: string): Promise<SourceView> {
     if (!/^\d{1,18}$/.test(chunkId)) throw new NotFoundError(`Passage ${chunkId}`);
-    const { rows } = await this.db.query<SourcePassage & { documentId: string; version: number; model: string; title: string; filename: string | null; collection: string; updatedAt: string; storagePath: string | null }>(
+    const { rows } = await this.db.query<
+      SourcePassage & {
+        documentId: string;
+        version: number;
+        model: string;
+        title: string;
+        filename: string | null;
+        collection: string;
+        updatedAt: string;
+        storagePath: string | null;
+      }
+    >(
       `SELECT ${passageColumns}, c.document_id AS "documentId", c.document_version AS version, c.embedding_model AS model,
               d.title, d.filename, d.updated_at AS "updatedAt", d.storage_path AS "storagePath", col.slug AS collection
          FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id

@@ -22,9 +22,14 @@ const queryLine = z.object({ _id: z.union([z.string(), z.number()]).transform(St
 
 /** A BEIR folder: corpus.jsonl, queries.jsonl and qrels/test.tsv (header line, then query-id, corpus-id, score). */
 export async function loadBeirDataset(dir: string): Promise<BeirDataset> {
-  const files = { corpus: path.join(dir, 'corpus.jsonl'), queries: path.join(dir, 'queries.jsonl'), qrels: path.join(dir, 'qrels', 'test.tsv') };
+  const files = {
+    corpus: path.join(dir, 'corpus.jsonl'),
+    queries: path.join(dir, 'queries.jsonl'),
+    qrels: path.join(dir, 'qrels', 'test.tsv'),
+  };
   const missing = Object.values(files).filter((file) => !existsSync(file));
-  if (missing.length) throw new ValidationError(`Not a BEIR folder: missing ${missing.map((file) => path.relative(dir, file)).join(', ')}.`);
+  if (missing.length)
+    throw new ValidationError(`Not a BEIR folder: missing ${missing.map((file) => path.relative(dir, file)).join(', ')}.`);
   const queries = (await readFile(files.queries, 'utf8'))
     .split('\n')
     .filter((line) => line.trim())

@@ -45,12 +45,20 @@ export function scoreRun(run: Map<string, RankedDocument[]>, qrels: Qrels, asked
     totals.mrrAt10 += firstRelevant >= 0 ? 1 / (firstRelevant + 1) : 0;
   }
   const mean = (value: number) => (queries ? Math.round((value / queries) * 10_000) / 10_000 : 0);
-  return { ndcgAt10: mean(totals.ndcgAt10), recallAt10: mean(totals.recallAt10), recallAt100: mean(totals.recallAt100), mrrAt10: mean(totals.mrrAt10), queries, skippedWithoutText };
+  return {
+    ndcgAt10: mean(totals.ndcgAt10),
+    recallAt10: mean(totals.recallAt10),
+    recallAt100: mean(totals.recallAt100),
+    mrrAt10: mean(totals.mrrAt10),
+    queries,
+    skippedWithoutText,
+  };
 }
 
 /** TREC run format: `qid Q0 docid rank score tag`, one line per ranked document. */
 export function formatTrecRun(run: Map<string, RankedDocument[]>, tag = 'tapeout'): string {
   const lines: string[] = [];
-  for (const [queryId, ranking] of run) ranking.forEach((hit, i) => lines.push(`${queryId} Q0 ${hit.documentId} ${i + 1} ${hit.score.toFixed(6)} ${tag}`));
+  for (const [queryId, ranking] of run)
+    ranking.forEach((hit, i) => lines.push(`${queryId} Q0 ${hit.documentId} ${i + 1} ${hit.score.toFixed(6)} ${tag}`));
   return `${lines.join('\n')}\n`;
 }

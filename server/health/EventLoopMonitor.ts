@@ -27,7 +27,12 @@ export class EventLoopMonitor {
 
   report(): EventLoopDelay {
     const ms = (nanoseconds: number) => Math.max(0, Math.round((nanoseconds / 1e6 - resolutionMs) * 100) / 100);
-    const delay = { p50: ms(this.histogram.percentile(50)), p99: ms(this.histogram.percentile(99)), max: ms(this.histogram.max), sinceMs: Math.round(performance.now() - this.since) };
+    const delay = {
+      p50: ms(this.histogram.percentile(50)),
+      p99: ms(this.histogram.percentile(99)),
+      max: ms(this.histogram.max),
+      sinceMs: Math.round(performance.now() - this.since),
+    };
     this.histogram.reset();
     this.since = performance.now();
     return delay;

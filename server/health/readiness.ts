@@ -43,7 +43,12 @@ interface ReadinessDeps {
 async function remote(endpoint: ServiceEndpoint, client: ServiceClient): Promise<ComponentStatus> {
   const probes = await probeReadiness(endpoint);
   const states = client.pool.states();
-  const replicas = probes.map((probe, i) => ({ url: probe.url, ready: probe.ok, state: states[i]!.state, outstanding: states[i]!.outstanding }));
+  const replicas = probes.map((probe, i) => ({
+    url: probe.url,
+    ready: probe.ok,
+    state: states[i]!.state,
+    outstanding: states[i]!.outstanding,
+  }));
   const failing = probes.filter((probe) => !probe.ok);
   return {
     mode: endpoint.baseUrls.join(','),
@@ -61,8 +66,14 @@ export async function checkReadiness({ db, queue, inference }: ReadinessDeps): P
     llm ? remote(llm.endpoint, llm) : { mode: 'extractive', ok: true, detail: 'no LLM configured: answers quote the sources' },
     embeddings
       ? remote(embeddings.endpoint, embeddings)
-      : { mode: 'embedded', ok: true, detail: `CPU embedder ${inference.embedder.model}${inference.sentenceEncoder ? `, sentence vectors ${inference.sentenceEncoder.model}` : ''}` },
-    reranker ? remote(reranker.endpoint, reranker) : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
+      : {
+          mode: 'embedded',
+          ok: true,
+          detail: `CPU embedder ${inference.embedder.model}${inference.sentenceEncoder ? `, sentence vectors ${inference.sentenceEncoder.model}` : ''}`,
+        },
+    reranker
+      ? remote(reranker.endpoint, reranker)
+      : { mode: 'embedded', ok: true, detail: 'no reranker configured: fused ranking is kept' },
   ]);
   const components = {
     database: { mode: db.mode === 'embedded' ? 'embedded' : db.displayUrl, ok: database },

@@ -8,7 +8,12 @@ type Describe<T> = (req: Request, res: Response) => T | undefined;
  * with the acting principal and address. `details` picks what is worth keeping from the request,
  * and never a password or key.
  */
-export function audited(audit: AuditLog, action: string, target?: Describe<{ type: string; id: string }>, details?: Describe<Record<string, unknown>>): RequestHandler {
+export function audited(
+  audit: AuditLog,
+  action: string,
+  target?: Describe<{ type: string; id: string }>,
+  details?: Describe<Record<string, unknown>>,
+): RequestHandler {
   return (req, res, next) => {
     res.on('finish', () => {
       if (res.statusCode >= 400) return;

@@ -34,7 +34,8 @@ export function authenticate(users: UserService, sessions: SessionService): Requ
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     const token = sessionTokenOf(req.get('cookie'));
-    if (!header && !token) return next(new AuthenticationError('Authentication required: sign in, or send Authorization: Bearer <api key>.'));
+    if (!header && !token)
+      return next(new AuthenticationError('Authentication required: sign in, or send Authorization: Bearer <api key>.'));
     if (header) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) return next(new AuthenticationError('Malformed Authorization header: expected "Bearer <api key>".'));

@@ -13,7 +13,10 @@ export function createOpsApp(services: Services): Express {
   app.disable('x-powered-by');
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
-  app.use((_req, res) => void res.status(404).json({ error: { code: 'not_found', message: 'A worker serves /healthz, /readyz and /metrics only.' } }));
+  app.use(
+    (_req, res) =>
+      void res.status(404).json({ error: { code: 'not_found', message: 'A worker serves /healthz, /readyz and /metrics only.' } }),
+  );
   app.use(errorHandler);
   return app;
 }

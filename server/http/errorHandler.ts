@@ -24,9 +24,11 @@ export function setRetryAfter(res: Response, error: unknown): void {
 /** describeError, plus the body parser's own failures (malformed JSON, a body past its limit). */
 function describeHttpError(error: unknown): { status: number; body: ErrorBody } {
   const type = (error as { type?: string })?.type;
-  if (type === 'entity.parse.failed') return { status: 400, body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } } };
-  if (type === 'entity.too.large') return { status: 413, body: { error: { code: 'payload_too_large', message: 'The request body is too large.' } } };
+  if (type === 'entity.parse.failed')
+    return { status: 400, body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } } };
+  if (type === 'entity.too.large')
+    return { status: 413, body: { error: { code: 'payload_too_large', message: 'The request body is too large.' } } };
   return describeError(error);
 }
 
-export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFoundError(`${req.method} ${req.originalUrl.split("?")[0]}`));
+export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFoundError(`${req.method} ${req.originalUrl.split('?')[0]}`));

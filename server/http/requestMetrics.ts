@@ -12,7 +12,8 @@ export function requestMetrics(): RequestHandler {
     const startedAt = performance.now();
     res.once('close', () => {
       const pattern = req.route?.path;
-      const route = typeof pattern === 'string' ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}` : pattern ? 'web app' : 'unrouted';
+      const route =
+        typeof pattern === 'string' ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}` : pattern ? 'web app' : 'unrouted';
       httpRequestDuration.observe({ route, method: req.method, status: String(res.statusCode) }, secondsSince(startedAt));
     });
     next();

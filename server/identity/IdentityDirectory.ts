@@ -21,8 +21,13 @@ export class IdentityDirectory {
    * then linked to the subject, else created as a member. Name and email follow the provider.
    */
   async upsertOidcUser(identity: OidcIdentity & { email: string }, client: Queryable): Promise<{ user: User; created: boolean }> {
-    const bySubject = await client.query<User>(`SELECT ${userColumns} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2 FOR UPDATE`, [identity.issuer, identity.subject]);
-    const linked = bySubject.rows[0] ?? (await client.query<User>(`SELECT ${userColumns} FROM users WHERE lower(email) = lower($1) FOR UPDATE`, [identity.email])).rows[0];
+    const bySubject = await client.query<User>(`SELECT ${userColumns} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2 FOR UPDATE`, [
+      identity.issuer,
+      identity.subject,
+    ]);
+    const linked =
+      bySubject.rows[0] ??
+      (await client.query<User>(`SELECT ${userColumns} FROM users WHERE lower(email) = lower($1) FOR UPDATE`, [identity.email])).rows[0];
     if (linked) {
       const { rows } = await client.query<User>(
         `UPDATE users SET oidc_issuer = $2, oidc_subject = $3, email = $4, name = CASE WHEN $5 = '' THEN name ELSE $5 END, updated_at = now()
@@ -44,7 +49,12 @@ export class IdentityDirectory {
    * (its members then come from the provider). The built-in `everyone` is never touched.
    * Returns the names added and removed.
    */
-  async replaceManagedMemberships(userId: string, names: string[], manager: GroupManager, client: Queryable): Promise<{ added: string[]; removed: string[] }> {
+  async replaceManagedMemberships(
+    userId: string,
+    names: string[],
+    manager: GroupManager,
+    client: Queryable,
+  ): Promise<{ added: string[]; removed: string[] }> {
     if (names.length) {
       await client.query(
         `INSERT INTO groups (name, description, managed_by) SELECT n, 'Managed by the identity provider', $2 FROM unnest($1::text[]) AS n

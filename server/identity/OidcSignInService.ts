@@ -62,7 +62,7 @@ export class OidcSignInService {
   /** Where the browser goes after signing out here, to sign out at the provider too (undefined when it offers no end-session endpoint). */
   async endSessionUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | undefined> {
     return this.deps.client.endSessionUrl(idTokenHint, postLogoutRedirectUri).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error }, 'the provider\'s end-session URL could not be built');
+      this.deps.logger.warn({ err: error }, "the provider's end-session URL could not be built");
       return undefined;
     });
   }
@@ -95,48 +95,89 @@ export class OidcSignInService {
     } catch (error) {
       const failure = error instanceof SsoError ? error : new SsoError('sso_failed', 'Single sign-on failed.', reasonOf(error));
       this.deps.logger.warn({ code: failure.code, reason: failure.reason, ip }, 'SSO sign-in refused');
-      await this.deps.audit.record({ action: 'auth.sso_sign_in', outcome: 'failure', ip, actorEmail: emailOf(error), details: { code: failure.code, reason: failure.reason } });
+      await this.deps.audit.record({
+        action: 'auth.sso_sign_in',
+        outcome: 'failure',
+        ip,
+        actorEmail: emailOf(error),
+        details: { code: failure.code, reason: failure.reason },
+      });
       throw failure;
     }
   }
 
-  private async complete(attemptToken: string | undefined, callbackUrl: URL, ip: string): Promise<{ session: IssuedSession; returnTo: string }> {
+  private async complete(
+    attemptToken: string | undefined,
+    callbackUrl: URL,
+    ip: string,
+  ): Promise<{ session: IssuedSession; returnTo: string }> {
     const attempt = attemptToken ? await this.takeAttempt(attemptToken) : undefined;
-    if (!attempt) throw new SsoError('sso_attempt_missing', 'This sign-in has expired or was already used; start again.', 'no live attempt for the browser');
+    if (!attempt)
+      throw new SsoError(
+        'sso_attempt_missing',
+        'This sign-in has expired or was already used; start again.',
+        'no live attempt for the browser',
+      );
     const providerError = callbackUrl.searchParams.get('error');
     if (providerError) {
       const description = callbackUrl.searchParams.get('error_description') ?? providerError;
       throw new SsoError('sso_provider_error', `The identity provider refused the sign-in: ${description.slice(0, 200)}`, providerError);
     }
-    if (callbackUrl.searchParams.get('state') !== attempt.state) throw new SsoError('sso_state_mismatch', 'This sign-in did not start here; start again.', 'state mismatch');
+    if (callbackUrl.searchParams.get('state') !== attempt.state)
+      throw new SsoError('sso_state_mismatch', 'This sign-in did not start here; start again.', 'state mismatch');
     let identity: OidcIdentity;
     try {
-      identity = await this.deps.client.complete(callbackUrl, { state: attempt.state, nonce: attempt.nonce, codeVerifier: attempt.code_verifier });
+      identity = await this.deps.client.complete(callbackUrl, {
+        state: attempt.state,
+        nonce: attempt.nonce,
+        codeVerifier: attempt.code_verifier,
+      });
     } catch (error) {
-      if (error instanceof OidcProtocolError) throw new SsoError('sso_failed', 'Single sign-on failed: the identity provider\'s answer could not be verified.', error.reason);
+      if (error instanceof OidcProtocolError)
+        throw new SsoError('sso_failed', "Single sign-on failed: the identity provider's answer could not be verified.", error.reason);
       throw error;
     }
     const email = this.checkedEmail(identity);
     const { user, changes } = await this.deps.db.transaction(async (client) => {
       const { user, created } = await this.deps.directory.upsertOidcUser({ ...identity, email }, client);
-      if (!user.active) throw new SsoEmailError('sso_account_deactivated', 'This account has been deactivated; ask your administrator.', email);
-      const groups = identity.groups ? await this.deps.directory.replaceManagedMemberships(user.id, identity.groups, 'oidc', client) : undefined;
+      if (!user.active)
+        throw new SsoEmailError('sso_account_deactivated', 'This account has been deactivated; ask your administrator.', email);
+      const groups = identity.groups
+        ? await this.deps.directory.replaceManagedMemberships(user.id, identity.groups, 'oidc', client)
+        : undefined;
       const adminGroup = this.deps.settings.adminGroup;
-      const role = adminGroup && identity.groups ? await this.deps.directory.applyAdminGroup(user, identity.groups.includes(adminGroup), client) : user.role;
+      const role =
+        adminGroup && identity.groups
+          ? await this.deps.directory.applyAdminGroup(user, identity.groups.includes(adminGroup), client)
+          : user.role;
       return { user, changes: { created, role, previousRole: user.role, groups } };
     });
     const issued = await this.deps.sessions.create(user.id, identity.idToken);
     this.deps.logger.info({ userId: user.id, ip, created: changes.created }, 'signed in with SSO');
-    await this.deps.audit.record({ action: 'auth.sso_sign_in', outcome: 'success', actorUserId: user.id, actorEmail: email, ip, details: ssoDetails(identity, changes) });
+    await this.deps.audit.record({
+      action: 'auth.sso_sign_in',
+      outcome: 'success',
+      actorUserId: user.id,
+      actorEmail: email,
+      ip,
+      details: ssoDetails(identity, changes),
+    });
     return { session: issued, returnTo: attempt.return_to };
   }
 
   private checkedEmail(identity: OidcIdentity): string {
-    if (!identity.email) throw new SsoError('sso_email_unverified', 'The identity provider sent no email address for this account.', `no email for ${identity.subject}`);
-    if (!identity.emailVerified) throw new SsoEmailError('sso_email_unverified', 'Your email address is not verified at the identity provider.', identity.email);
+    if (!identity.email)
+      throw new SsoError(
+        'sso_email_unverified',
+        'The identity provider sent no email address for this account.',
+        `no email for ${identity.subject}`,
+      );
+    if (!identity.emailVerified)
+      throw new SsoEmailError('sso_email_unverified', 'Your email address is not verified at the identity provider.', identity.email);
     const domain = identity.email.slice(identity.email.lastIndexOf('@') + 1).toLowerCase();
     const allowed = this.deps.settings.allowedEmailDomains;
-    if (allowed && !allowed.includes(domain)) throw new SsoEmailError('sso_domain_not_allowed', `Accounts of ${domain} cannot sign in here.`, identity.email);
+    if (allowed && !allowed.includes(domain))
+      throw new SsoEmailError('sso_domain_not_allowed', `Accounts of ${domain} cannot sign in here.`, identity.email);
     return identity.email;
   }
 
@@ -151,17 +192,26 @@ export class OidcSignInService {
 
 /** An SsoError that knows which email it was about, for the audit trail. */
 class SsoEmailError extends SsoError {
-  constructor(code: SsoFailure, message: string, readonly email: string) {
+  constructor(
+    code: SsoFailure,
+    message: string,
+    readonly email: string,
+  ) {
     super(code, message, `${code} for ${email}`);
   }
 }
 
-function ssoDetails(identity: OidcIdentity, changes: { created: boolean; role: string; previousRole: string; groups: { added: string[]; removed: string[] } | undefined }) {
+function ssoDetails(
+  identity: OidcIdentity,
+  changes: { created: boolean; role: string; previousRole: string; groups: { added: string[]; removed: string[] } | undefined },
+) {
   return {
     subject: identity.subject,
     created: changes.created,
     ...(changes.role !== changes.previousRole ? { role: { from: changes.previousRole, to: changes.role } } : {}),
-    ...(changes.groups ? { groupsAdded: changes.groups.added, groupsRemoved: changes.groups.removed } : { groups: 'not sent by the provider' }),
+    ...(changes.groups
+      ? { groupsAdded: changes.groups.added, groupsRemoved: changes.groups.removed }
+      : { groups: 'not sent by the provider' }),
   };
 }
 

@@ -23,7 +23,10 @@ export async function probeReadiness(endpoint: ServiceEndpoint, timeoutMs = 2000
         const health = await get(`${url}/health/ready`, endpoint, timeoutMs);
         if (!health.ok && health.status !== 404) {
           // Live but not ready is NIM loading its model; say so rather than "down".
-          const live = await get(`${url}/health/live`, endpoint, timeoutMs).then((r) => r.ok, () => false);
+          const live = await get(`${url}/health/live`, endpoint, timeoutMs).then(
+            (r) => r.ok,
+            () => false,
+          );
           return { url, ok: false, error: `health/ready answered HTTP ${health.status}${live ? ' (live: still loading its model)' : ''}` };
         }
         const models = await get(`${url}/models`, endpoint, timeoutMs);

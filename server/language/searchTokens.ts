@@ -6,7 +6,8 @@
 // breaker (Intl.Segmenter, in Node's ICU) segments them instead.
 const bigramScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30FC\u3005]/u;
 const dictionaryScript = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const spaceless = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const spaceless =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 // Letters with their combining marks (Devanagari vowel signs, Hebrew and Arabic points) and digits.
 const wordRun = /[\p{L}\p{M}\p{N}]+/gu;
 // Arabic short vowels, tanwin, shadda and sukun, the dagger alef and the tatweel, and Hebrew

@@ -25,7 +25,11 @@ export class SignInThrottle {
     private readonly limits: { maxFailuresPerIp: number; maxFailuresPerAccount: number },
   ) {
     this.perIp = limiters.create({ keyPrefix: 'sign-in-ip', points: limits.maxFailuresPerIp, duration: ipWindowSeconds });
-    this.accountFailures = limiters.create({ keyPrefix: 'sign-in-account-failures', points: Number.MAX_SAFE_INTEGER, duration: 24 * 60 * 60 });
+    this.accountFailures = limiters.create({
+      keyPrefix: 'sign-in-account-failures',
+      points: Number.MAX_SAFE_INTEGER,
+      duration: 24 * 60 * 60,
+    });
     this.accountLockout = limiters.create({ keyPrefix: 'sign-in-account-lockout', points: 1, duration: 1 });
     this.ssoStarts = limiters.create({ keyPrefix: 'sso-start-ip', points: ssoStartsPerIp, duration: ipWindowSeconds });
   }
@@ -34,7 +38,11 @@ export class SignInThrottle {
   async startedSso(ip: string): Promise<void> {
     await this.ssoStarts.consume(ip).catch((outcome: unknown) => {
       if (!isRefusal(outcome)) throw outcome;
-      throw new TooManyRequestsError('too_many_attempts', `Too many sign-ins started from here; try again in ${minutes(secondsUntil(outcome))}.`, secondsUntil(outcome));
+      throw new TooManyRequestsError(
+        'too_many_attempts',
+        `Too many sign-ins started from here; try again in ${minutes(secondsUntil(outcome))}.`,
+        secondsUntil(outcome),
+      );
     });
   }
 
@@ -42,10 +50,18 @@ export class SignInThrottle {
   async assertAllowed(ip: string, email: string): Promise<void> {
     const [byIp, lockout] = await Promise.all([this.perIp.get(ip), this.accountLockout.get(accountKey(email))]);
     if (byIp && byIp.consumedPoints >= this.limits.maxFailuresPerIp) {
-      throw new TooManyRequestsError('too_many_attempts', `Too many failed sign-ins from here; try again in ${minutes(secondsUntil(byIp))}.`, secondsUntil(byIp));
+      throw new TooManyRequestsError(
+        'too_many_attempts',
+        `Too many failed sign-ins from here; try again in ${minutes(secondsUntil(byIp))}.`,
+        secondsUntil(byIp),
+      );
     }
     if (lockout && lockout.consumedPoints > 1) {
-      throw new TooManyRequestsError('account_locked', `Too many failed sign-ins for this account; try again in ${minutes(secondsUntil(lockout))}.`, secondsUntil(lockout));
+      throw new TooManyRequestsError(
+        'account_locked',
+        `Too many failed sign-ins for this account; try again in ${minutes(secondsUntil(lockout))}.`,
+        secondsUntil(lockout),
+      );
     }
   }
 

@@ -24,7 +24,12 @@ export class RateLimiters {
   create(options: LimiterOptions): RateLimiterAbstract {
     const memory = new RateLimiterMemory({ ...options, keyPrefix: options.keyPrefix });
     if (!this.redis) return memory;
-    return new RateLimiterRedis({ ...options, storeClient: this.redis, keyPrefix: `${this.prefix}:limits:${options.keyPrefix}`, insuranceLimiter: memory });
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: this.redis,
+      keyPrefix: `${this.prefix}:limits:${options.keyPrefix}`,
+      insuranceLimiter: memory,
+    });
   }
 }
 

@@ -55,7 +55,17 @@ export class InlineJobQueue implements JobQueue {
     const id = options.jobId ?? randomUUID();
     if (this.jobs.has(id)) return id;
     const background = options.background ?? false;
-    this.jobs.set(id, { id, name: taskName, state: 'queued', attemptsMade: 0, progress: 0, failedReason: undefined, result: undefined, data, background });
+    this.jobs.set(id, {
+      id,
+      name: taskName,
+      state: 'queued',
+      attemptsMade: 0,
+      progress: 0,
+      failedReason: undefined,
+      result: undefined,
+      data,
+      background,
+    });
     (background ? this.readyInBackground : this.ready).push(id);
     this.pump();
     return id;

@@ -16,7 +16,10 @@ const send = z
     filter: retrievalFilterSchema.optional(),
   })
   .strict()
-  .refine((request) => Boolean(request.conversationId) !== Boolean(request.assistant), { message: 'send either conversationId or assistant', path: ['conversationId'] });
+  .refine((request) => Boolean(request.conversationId) !== Boolean(request.assistant), {
+    message: 'send either conversationId or assistant',
+    path: ['conversationId'],
+  });
 const regenerate = z.object({ answerId: z.string().min(1).max(100), filter: retrievalFilterSchema.optional() }).strict();
 const stop = z.object({ answerId: z.string().min(1).max(100) }).strict();
 

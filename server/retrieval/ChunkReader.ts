@@ -126,13 +126,28 @@ export class ChunkReader {
     const limit = options.limit ?? 50;
     const perConfig = await Promise.all(
       [...byConfig].map(([config, collections]) =>
-        this.bm25({ config, collectionIds: collections.map((c) => c.id), models: collections.map((c) => c.model) }, words, identifiers, limit, filtered?.ids ?? null),
+        this.bm25(
+          { config, collectionIds: collections.map((c) => c.id), models: collections.map((c) => c.model) },
+          words,
+          identifiers,
+          limit,
+          filtered?.ids ?? null,
+        ),
       ),
     );
-    return perConfig.flat().sort((a, b) => b.score - a.score).slice(0, limit);
+    return perConfig
+      .flat()
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 
-  private async bm25(scope: SearchScope, words: string, identifiers: string[], limit: number, documentIds: string[] | null): Promise<ChunkHit[]> {
+  private async bm25(
+    scope: SearchScope,
+    words: string,
+    identifiers: string[],
+    limit: number,
+    documentIds: string[] | null,
+  ): Promise<ChunkHit[]> {
     const statistics = await termStatistics(this.db, scope, words, identifiers);
     if (statistics.terms.length === 0) return [];
     const matched = termsToMatch(statistics.terms, Math.max(minimumMatchBudget, 10 * limit), limit);
@@ -157,9 +172,16 @@ export class ChunkReader {
          CROSS JOIN LATERAL (SELECT 1 FROM documents d
                               WHERE d.id = c.document_id AND d.version = c.document_version AND d.status = 'ready' OFFSET 0) served
         ORDER BY s.score DESC, c.id`,
-      [scope.collectionIds, scope.models, statistics.terms.map((term) => identifierQuery([term.lexeme])),
+      [
+        scope.collectionIds,
+        scope.models,
+        statistics.terms.map((term) => identifierQuery([term.lexeme])),
         statistics.terms.map((term) => inverseDocumentFrequency(term.chunks, statistics.chunks)),
-        identifierQuery(matched.map((term) => term.lexeme)), statistics.averageLength, limit, documentIds],
+        identifierQuery(matched.map((term) => term.lexeme)),
+        statistics.averageLength,
+        limit,
+        documentIds,
+      ],
     );
     return rows;
   }
@@ -195,7 +217,12 @@ export class ChunkReader {
    * Cosine nearest neighbours by the sentence encoder's vectors (chunk_sentence_vectors), of each
    * collection's current chunks; only collections in a language the encoder knows have them.
    */
-  async nearestBySentence(who: Principal | ReadScope, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
+  async nearestBySentence(
+    who: Principal | ReadScope,
+    embedding: number[],
+    model: string,
+    options: ChunkQueryOptions = {},
+  ): Promise<ChunkHit[]> {
     const resolved = await this.resolve(who, options);
     const scope = resolved.collections.filter((collection) => suitsSentenceEncoder(collection.language));
     const filtered = resolved.filtered;
@@ -213,7 +240,11 @@ export class ChunkReader {
           ORDER BY v.embedding <=> $1::vector(512)
           LIMIT $4`;
     const limit = options.limit ?? 50;
-    const hits = await this.annSearch(ranked, [toVectorLiteral(embedding), model, scope.map((c) => c.id), limit, filtered?.ids ?? null], searchedExactly(filtered) ? 'exact' : efSearchFor(chunksIn(scope), limit));
+    const hits = await this.annSearch(
+      ranked,
+      [toVectorLiteral(embedding), model, scope.map((c) => c.id), limit, filtered?.ids ?? null],
+      searchedExactly(filtered) ? 'exact' : efSearchFor(chunksIn(scope), limit),
+    );
     // During a re-embedding a collection has two copies of its chunks; keep the served one.
     const current = new Map(scope.map((collection) => [collection.id, collection.model]));
     return hits.filter((hit) => current.get(hit.collectionId) === hit.embeddingModel).map(({ embeddingModel: _, ...hit }) => hit);
@@ -227,7 +258,14 @@ export class ChunkReader {
    * candidates; and ef_search grows with the chunks searched (efSearchFor).
    */
   private async annSearch(ranked: string, params: unknown[], search: 'exact' | number): Promise<(ChunkHit & { embeddingModel: string })[]> {
-    const settings = search === 'exact' ? [] : ['SET LOCAL enable_sort = off', `SET LOCAL hnsw.ef_search = ${Math.floor(search)}`, 'SET LOCAL hnsw.iterative_scan = relaxed_order'];
+    const settings =
+      search === 'exact'
+        ? []
+        : [
+            'SET LOCAL enable_sort = off',
+            `SET LOCAL hnsw.ef_search = ${Math.floor(search)}`,
+            'SET LOCAL hnsw.iterative_scan = relaxed_order',
+          ];
     // One message, not a transaction of four round trips (see Database.queryInOneMessage).
     const { rows } = await this.db.queryInOneMessage<ChunkHit & { embeddingModel: string }>([
       ...settings,
@@ -251,7 +289,13 @@ export class ChunkReader {
   /** Resolves what the principal's searches may read (see ReadScope). */
   async scopeFor(principal: Principal, options: Pick<ChunkQueryOptions, 'collectionIds' | 'filter'> = {}): Promise<ReadScope> {
     const collections = await this.scopeOf(principal, options.collectionIds);
-    const filtered = collections.length > 0 ? await this.documentsMatching(collections.map((c) => c.id), options.filter) : undefined;
+    const filtered =
+      collections.length > 0
+        ? await this.documentsMatching(
+            collections.map((c) => c.id),
+            options.filter,
+          )
+        : undefined;
     const scope: ReadScope = { collections, filtered };
     issuedScopes.add(scope);
     return scope;

@@ -101,7 +101,12 @@ export class HybridRetriever {
   }
 
   /** Embeds the query and searches its vectors; a failure costs this list only. */
-  private async vectorSearch(embedder: Embedder, options: RetrievalOptions, search: (vector: number[]) => Promise<ChunkHit[]>, query: string): Promise<ChunkHit[]> {
+  private async vectorSearch(
+    embedder: Embedder,
+    options: RetrievalOptions,
+    search: (vector: number[]) => Promise<ChunkHit[]>,
+    query: string,
+  ): Promise<ChunkHit[]> {
     try {
       return await search(await embedder.embedQuery(query, options.signal));
     } catch (error) {
@@ -114,7 +119,11 @@ export class HybridRetriever {
   private async rerank(query: string, fused: (ChunkHit & { relevance: number })[], options: RetrievalOptions) {
     const topK = options.topK ?? 10;
     try {
-      const ranking = await this.reranker.rank(query, fused.map((hit) => hit.text), { topK, signal: options.signal });
+      const ranking = await this.reranker.rank(
+        query,
+        fused.map((hit) => hit.text),
+        { topK, signal: options.signal },
+      );
       return ranking
         .filter(({ score }) => score === null || options.scoreThreshold === undefined || score >= options.scoreThreshold)
         .map(({ index, score }) => ({ ...fused[index]!, relevance: score ?? fused[index]!.relevance }));
@@ -132,7 +141,11 @@ export class HybridRetriever {
       [[...new Set(hits.map((hit) => hit.documentId))]],
     );
     const documents = new Map(rows.map((row) => [row.id, row]));
-    return hits.map((hit) => ({ ...hit, title: documents.get(hit.documentId)?.title ?? '', filename: documents.get(hit.documentId)?.filename ?? null }));
+    return hits.map((hit) => ({
+      ...hit,
+      title: documents.get(hit.documentId)?.title ?? '',
+      filename: documents.get(hit.documentId)?.filename ?? null,
+    }));
   }
 }
 

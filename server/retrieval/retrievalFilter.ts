@@ -41,8 +41,12 @@ export function combineFilters(...filters: (RetrievalFilter | undefined)[]): Nor
       const allowed = Array.isArray(value) ? value : [value];
       combined.metadata[key] = combined.metadata[key] ? combined.metadata[key]!.filter((v) => allowed.includes(v)) : allowed;
     }
-    if (filter.documentIds) combined.documentIds = combined.documentIds ? combined.documentIds.filter((id) => filter.documentIds!.includes(id)) : filter.documentIds;
-    if (filter.updatedAfter && (!combined.updatedAfter || Date.parse(filter.updatedAfter) > Date.parse(combined.updatedAfter))) combined.updatedAfter = filter.updatedAfter;
+    if (filter.documentIds)
+      combined.documentIds = combined.documentIds
+        ? combined.documentIds.filter((id) => filter.documentIds!.includes(id))
+        : filter.documentIds;
+    if (filter.updatedAfter && (!combined.updatedAfter || Date.parse(filter.updatedAfter) > Date.parse(combined.updatedAfter)))
+      combined.updatedAfter = filter.updatedAfter;
   }
   return combined;
 }

@@ -29,8 +29,18 @@ export class SchedulerLeases {
  * Runs `work` every `everyMs` on the instance holding the task's lease (held for three periods,
  * renewed at each), and says what went wrong through `onError`. Returns what stops it.
  */
-export function everyOnOneInstance(leases: SchedulerLeases, task: string, everyMs: number, work: () => Promise<unknown>, onError: (error: unknown) => void): () => void {
-  const tick = () => void leases.hold(task, everyMs * 3).then((held) => (held ? work() : undefined)).catch(onError);
+export function everyOnOneInstance(
+  leases: SchedulerLeases,
+  task: string,
+  everyMs: number,
+  work: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): () => void {
+  const tick = () =>
+    void leases
+      .hold(task, everyMs * 3)
+      .then((held) => (held ? work() : undefined))
+      .catch(onError);
   const timer = setInterval(tick, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -21,7 +21,8 @@ const nothingShared: NothingFound = {
   text: 'Nothing shared in this channel covers this.',
 };
 
-export const fullerAnswerNote = 'I sent you a fuller answer in a direct message: it uses documents that not everyone in this channel may read.';
+export const fullerAnswerNote =
+  'I sent you a fuller answer in a direct message: it uses documents that not everyone in this channel may read.';
 
 /**
  * Answers Slack questions as the web chat does, under one rule: an answer posted where others
@@ -57,7 +58,11 @@ export class SlackAnswerer {
   }
 
   /** The channel's bound assistant, else one named at the start of the message ("hr-policy: …"), else the default. */
-  async chooseAssistant(principal: Principal, settings: ChannelSettings | undefined, text: string): Promise<{ slug: string; question: string } | undefined> {
+  async chooseAssistant(
+    principal: Principal,
+    settings: ChannelSettings | undefined,
+    text: string,
+  ): Promise<{ slug: string; question: string } | undefined> {
     if (settings) return { slug: settings.assistant, question: text };
     const assistants = await this.services.assistants.list(principal);
     const lower = text.toLowerCase();
@@ -83,7 +88,14 @@ export class SlackAnswerer {
     ]);
     const choice = await this.chooseAssistant(asker, settings, question.text);
     if (!choice || !choice.question.trim()) {
-      await api.post({ ...where, ...errorMessage(choice ? 'Ask a question after the assistant\'s name.' : 'No assistant answers here yet: name one at the start of your message, or ask an admin to set SLACK_DEFAULT_ASSISTANT.') });
+      await api.post({
+        ...where,
+        ...errorMessage(
+          choice
+            ? "Ask a question after the assistant's name."
+            : 'No assistant answers here yet: name one at the start of your message, or ask an admin to set SLACK_DEFAULT_ASSISTANT.',
+        ),
+      });
       return;
     }
     const reply = { webUrl: this.options.webUrl, updateIntervalMs: this.options.updateIntervalMs, logger: log };
@@ -100,11 +112,13 @@ export class SlackAnswerer {
       await streamToSlack(this.services, api, target, base, reply);
       return;
     }
-    const audience: Principal = settings?.audienceGroupId ? { ...everyoneAudience, audienceGroupId: settings.audienceGroupId } : everyoneAudience;
+    const audience: Principal = settings?.audienceGroupId
+      ? { ...everyoneAudience, audienceGroupId: settings.audienceGroupId }
+      : everyoneAudience;
     await Promise.all([
       streamToSlack(this.services, api, target, { ...base, readAs: audience, nothingFound: nothingShared }, reply),
-      this.answerPrivatelyIfMore(api, question, where, { asker, audience, slug: choice.slug, text: choice.question }, reply).catch((error: unknown) =>
-        log.error({ err: error }, 'the private fuller answer failed'),
+      this.answerPrivatelyIfMore(api, question, where, { asker, audience, slug: choice.slug, text: choice.question }, reply).catch(
+        (error: unknown) => log.error({ err: error }, 'the private fuller answer failed'),
       ),
     ]);
   }
@@ -124,7 +138,10 @@ export class SlackAnswerer {
     const assistant = await this.services.assistants.findForAnswering(ask.slug);
     if (!assistant) return;
     const scope = { collectionIds: assistant.collectionIds };
-    const [mine, theirs] = await Promise.all([this.services.chunks.scopeFor(ask.asker, scope), this.services.chunks.scopeFor(ask.audience, scope)]);
+    const [mine, theirs] = await Promise.all([
+      this.services.chunks.scopeFor(ask.asker, scope),
+      this.services.chunks.scopeFor(ask.audience, scope),
+    ]);
     const sharedIds = new Set(theirs.collections.map((collection) => collection.id));
     if (mine.collections.every((collection) => sharedIds.has(collection.id))) return;
 
@@ -132,11 +149,20 @@ export class SlackAnswerer {
     const ref = `${question.teamId}:${channel}:direct:${question.slackUserId}`;
     const conversation = await this.services.conversations.forExternalThread(ask.asker, ask.slug, 'slack', ref);
     const history = await this.services.conversations.history(conversation.id);
-    const probe = await this.services.answerer.prepare(ask.asker, { assistant: ask.slug, messages: [...history, { role: 'user', content: ask.text }] });
+    const probe = await this.services.answerer.prepare(ask.asker, {
+      assistant: ask.slug,
+      messages: [...history, { role: 'user', content: ask.text }],
+    });
     await probe.events.return(undefined);
     if (probe.citations.every((citation) => sharedIds.has(citation.collectionId))) return;
 
-    await streamToSlack(this.services, api, { channel, assistant: ask.slug, question: ask.text, conversationRef: () => ref }, { principal: ask.asker }, reply);
+    await streamToSlack(
+      this.services,
+      api,
+      { channel, assistant: ask.slug, question: ask.text, conversationRef: () => ref },
+      { principal: ask.asker },
+      reply,
+    );
     await api.postEphemeral({ ...where, user: question.slackUserId, text: fullerAnswerNote });
   }
 

@@ -36,7 +36,13 @@ export function createSlackBot(services: Services): SlackBot | undefined {
   } else {
     router = Router();
     router.use(slackEventsPath, ...verifySlackSignature(signingSecret!));
-    const receiver = new ExpressReceiver({ signingSecret: signingSecret!, router, endpoints: slackEventsPath, signatureVerification: false, logger });
+    const receiver = new ExpressReceiver({
+      signingSecret: signingSecret!,
+      router,
+      endpoints: slackEventsPath,
+      signatureVerification: false,
+      logger,
+    });
     app = new App({ token: botToken, receiver, logger, clientOptions });
   }
   const receipts = new SlackEventReceipts(services.db);
@@ -69,8 +75,20 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     if (!command.text.trim()) return void (await ack({ response_type: 'ephemeral', text: 'Usage: /ask [assistant] your question' }));
     await ack();
     answerInBackground(
-      { teamId: command.team_id, channel: command.channel_id, slackUserId: command.user_id, text: command.text.trim(), ts: undefined, threadTs: undefined, kind: 'command' },
-      (error) => respond({ response_type: 'ephemeral', text: `Tapeout could not answer here (${error.message}). Invite the Tapeout app to this channel, or ask in a direct message.` }),
+      {
+        teamId: command.team_id,
+        channel: command.channel_id,
+        slackUserId: command.user_id,
+        text: command.text.trim(),
+        ts: undefined,
+        threadTs: undefined,
+        kind: 'command',
+      },
+      (error) =>
+        respond({
+          response_type: 'ephemeral',
+          text: `Tapeout could not answer here (${error.message}). Invite the Tapeout app to this channel, or ask in a direct message.`,
+        }),
     );
   });
 
@@ -90,7 +108,14 @@ export function createSlackBot(services: Services): SlackBot | undefined {
   app.message(async ({ message, context, body }) => {
     if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message)) return;
     const text = message.text ?? '';
-    const question = { teamId: context.teamId ?? '', channel: message.channel, slackUserId: message.user, text: stripMentions(text), ts: message.ts, threadTs: message.thread_ts };
+    const question = {
+      teamId: context.teamId ?? '',
+      channel: message.channel,
+      slackUserId: message.user,
+      text: stripMentions(text),
+      ts: message.ts,
+      threadTs: message.thread_ts,
+    };
     if (message.channel_type === 'im') {
       if (await firstDelivery(body.event_id)) answerInBackground({ ...question, kind: 'direct' });
       return;
@@ -102,7 +127,10 @@ export function createSlackBot(services: Services): SlackBot | undefined {
     }
   });
 
-  for (const [actionId, rating] of [[feedbackActionIds.up, 1], [feedbackActionIds.down, -1]] as const) {
+  for (const [actionId, rating] of [
+    [feedbackActionIds.up, 1],
+    [feedbackActionIds.down, -1],
+  ] as const) {
     app.action(actionId, async ({ ack, action, body, respond }) => {
       await ack();
       const answerId = 'value' in action ? String(action.value) : '';
@@ -155,9 +183,12 @@ function slackApiOver(app: App): SlackApi {
       const info = (await client.conversations.info({ channel })).channel as { is_im?: boolean; user?: string } | undefined;
       return info?.is_im === true && info.user === user;
     },
-    post: async ({ channel, threadTs, text, blocks }) => ({ ts: (await client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: blocks as never })).ts! }),
+    post: async ({ channel, threadTs, text, blocks }) => ({
+      ts: (await client.chat.postMessage({ channel, thread_ts: threadTs, text, blocks: blocks as never })).ts!,
+    }),
     update: async ({ channel, ts, text, blocks }) => void (await client.chat.update({ channel, ts, text, blocks: blocks as never })),
-    postEphemeral: async ({ channel, user, threadTs, text }) => void (await client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) })),
+    postEphemeral: async ({ channel, user, threadTs, text }) =>
+      void (await client.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) })),
   };
 }
 

@@ -34,7 +34,10 @@ export class SlackChannelBindings {
   /** Binds a channel to an assistant, read by the named group (everyone by default). */
   async bind(channelId: string, channelName: string, assistantSlug: string, audience = everyone): Promise<SlackChannelBinding> {
     return this.db.transaction(async (client) => {
-      const { rows: groups } = await client.query<{ id: string; builtin: boolean }>('SELECT id, is_builtin AS builtin FROM groups WHERE name = $1', [audience]);
+      const { rows: groups } = await client.query<{ id: string; builtin: boolean }>(
+        'SELECT id, is_builtin AS builtin FROM groups WHERE name = $1',
+        [audience],
+      );
       if (!groups[0]) throw new NotFoundError(`Group "${audience}"`);
       // The built-in everyone is stored as NULL, the default.
       const audienceGroupId = audience === everyone && groups[0].builtin ? null : groups[0].id;

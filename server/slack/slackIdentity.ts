@@ -11,12 +11,12 @@ export type SlackMapping = { email: string } | { unmapped: string };
  */
 export function slackMapping(user: SlackUser | undefined, workspaceTeamId: string | undefined, allowGuests: boolean): SlackMapping {
   if (!user) return { unmapped: 'Slack did not describe the account' };
-  if (!workspaceTeamId) return { unmapped: 'the bot\'s own workspace is unknown (auth.test failed)' };
+  if (!workspaceTeamId) return { unmapped: "the bot's own workspace is unknown (auth.test failed)" };
   if (user.deleted) return { unmapped: 'the account is deactivated' };
   if (user.isBot) return { unmapped: 'the account is a bot' };
   if (user.teamId !== workspaceTeamId || user.isStranger) return { unmapped: 'the account belongs to another workspace (Slack Connect)' };
   if (user.isGuest && !allowGuests) return { unmapped: 'the account is a guest (SLACK_ALLOW_GUESTS is off)' };
   if (!user.email) return { unmapped: 'Slack shares no email for the account' };
-  if (!user.emailConfirmed) return { unmapped: 'the account\'s email is not confirmed' };
+  if (!user.emailConfirmed) return { unmapped: "the account's email is not confirmed" };
   return { email: user.email };
 }

@@ -16,11 +16,13 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  * alone: the text comes from documents, and a label could disguise where a link goes.
  */
 export function toSlackMrkdwn(markdown: string): string {
-  return escape(markdown)
-    // Bounded repetitions keep each pattern linear in the answer's length, whatever it holds.
-    .replace(/\*\*([^*\n]{1,500})\*\*/g, '*$1*')
-    .replace(/^#{1,6}[ \t]+(.+)$/gm, '*$1*')
-    .replace(/\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s|]{1,2000})\)/g, (_match, label: string, url: string) => `${label} (<${url}>)`);
+  return (
+    escape(markdown)
+      // Bounded repetitions keep each pattern linear in the answer's length, whatever it holds.
+      .replace(/\*\*([^*\n]{1,500})\*\*/g, '*$1*')
+      .replace(/^#{1,6}[ \t]+(.+)$/gm, '*$1*')
+      .replace(/\[([^\]\n]{1,300})\]\((https?:\/\/[^)\s|]{1,2000})\)/g, (_match, label: string, url: string) => `${label} (<${url}>)`)
+  );
 }
 
 function sections(text: string): object[] {
@@ -63,8 +65,18 @@ export function answerMessage(view: AnswerView): SlackMessage {
       type: 'actions',
       block_id: 'tapeout_feedback',
       elements: [
-        { type: 'button', action_id: feedbackActionIds.up, value: view.answerId, text: { type: 'plain_text', text: ':thumbsup: Helpful', emoji: true } },
-        { type: 'button', action_id: feedbackActionIds.down, value: view.answerId, text: { type: 'plain_text', text: ':thumbsdown: Not helpful', emoji: true } },
+        {
+          type: 'button',
+          action_id: feedbackActionIds.up,
+          value: view.answerId,
+          text: { type: 'plain_text', text: ':thumbsup: Helpful', emoji: true },
+        },
+        {
+          type: 'button',
+          action_id: feedbackActionIds.down,
+          value: view.answerId,
+          text: { type: 'plain_text', text: ':thumbsdown: Not helpful', emoji: true },
+        },
       ],
     });
   }

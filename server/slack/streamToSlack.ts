@@ -37,7 +37,14 @@ export async function streamToSlack(
   options: SlackReplyOptions,
 ): Promise<Citation[]> {
   const where = { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) };
-  const view = { text: '', citations: [] as Citation[], extractive: false, notice: null as string | null, answerId: undefined as string | undefined, webUrl: options.webUrl };
+  const view = {
+    text: '',
+    citations: [] as Citation[],
+    extractive: false,
+    notice: null as string | null,
+    answerId: undefined as string | undefined,
+    webUrl: options.webUrl,
+  };
   const placeholder = await api.post({ ...where, ...answerMessage(view) });
   const edit = () => api.update({ channel: target.channel, ts: placeholder.ts, ...answerMessage(view) });
   const updates = new ThrottledUpdate(edit, options.updateIntervalMs, (error) => options.logger.warn({ err: error }, 'chat.update failed'));
@@ -58,7 +65,12 @@ export async function streamToSlack(
     },
   };
   try {
-    const conversation = await services.conversations.forExternalThread(turn.principal, target.assistant, 'slack', target.conversationRef(placeholder.ts));
+    const conversation = await services.conversations.forExternalThread(
+      turn.principal,
+      target.assistant,
+      'slack',
+      target.conversationRef(placeholder.ts),
+    );
     const chatTurn = await beginChatTurn(services, { ...turn, conversationId: conversation.id, question: target.question });
     await chatTurn.run(sink, new AbortController().signal);
     await updates.flush();

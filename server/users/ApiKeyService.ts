@@ -37,7 +37,10 @@ export class ApiKeyService {
   }
 
   /** A new key for the asker, or (admins only) for another user; the key itself is returned only here. */
-  async create(principal: Principal, input: { name: string; ownerEmail?: string; expiresInDays?: number }): Promise<{ key: string; apiKey: ApiKeyListing }> {
+  async create(
+    principal: Principal,
+    input: { name: string; ownerEmail?: string; expiresInDays?: number },
+  ): Promise<{ key: string; apiKey: ApiKeyListing }> {
     let ownerId = principal.userId;
     if (input.ownerEmail && !isAdmin(principal)) throw new ForbiddenError('Only admins can create keys for other users.');
     if (input.ownerEmail) {

@@ -80,5 +80,6 @@ interface GroupRow {
 }
 
 function assertNotManaged(group: GroupRow): void {
-  if (group.managed_by) throw new ValidationError(`The group "${group.name}" is managed by the identity provider; change its members there.`);
+  if (group.managed_by)
+    throw new ValidationError(`The group "${group.name}" is managed by the identity provider; change its members there.`);
 }

@@ -32,10 +32,7 @@ export class UserService {
     private readonly credentialEvents: CredentialEvents,
   ) {}
 
-  async create(
-    input: { email: string; name?: string; role: User['role']; password?: string },
-    client: Queryable = this.db,
-  ): Promise<User> {
+  async create(input: { email: string; name?: string; role: User['role']; password?: string }, client: Queryable = this.db): Promise<User> {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const { rows } = await client.query<User>(
       `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${userColumns}`,
@@ -122,7 +119,8 @@ export class UserService {
       const user = rows[0];
       if (!user) throw new NotFoundError(`User ${id}`);
       if (user.active === active) return false;
-      if (!active && user.role === 'admin' && (await this.countAdmins(tx)) <= 1) throw new ValidationError('This is the only admin; it cannot be deactivated.');
+      if (!active && user.role === 'admin' && (await this.countAdmins(tx)) <= 1)
+        throw new ValidationError('This is the only admin; it cannot be deactivated.');
       await tx.query('UPDATE users SET active = $2, updated_at = now() WHERE id = $1', [user.id, active]);
       if (!active) await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
       return !active;
@@ -155,7 +153,10 @@ export class UserService {
       [userId, hashApiKey(key)],
     );
     for (const row of rows) this.credentialEvents.ended({ kind: 'apiKey', id: row.id });
-    const { rowCount } = await client.query('SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2 AND revoked_at IS NULL', [hashApiKey(key), userId]);
+    const { rowCount } = await client.query('SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2 AND revoked_at IS NULL', [
+      hashApiKey(key),
+      userId,
+    ]);
     return Boolean(rowCount);
   }
 
@@ -164,7 +165,13 @@ export class UserService {
   }
 
   /** Stores only the key's hash; returns the key's id. Adding a key that already exists is a no-op. */
-  async addApiKey(userId: string, key: string, name: string, client: Queryable = this.db, expiresInDays?: number): Promise<string | undefined> {
+  async addApiKey(
+    userId: string,
+    key: string,
+    name: string,
+    client: Queryable = this.db,
+    expiresInDays?: number,
+  ): Promise<string | undefined> {
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO api_keys (user_id, name, prefix, key_hash, expires_at)
        VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)

@@ -46,7 +46,12 @@ export async function ensureBootstrapAdmin(db: Database, users: UserService, adm
       await users.endSessions(user.id, client);
     }
     if (admin.apiKey && !(await users.replaceBootstrapKey(user.id, admin.apiKey, client))) {
-      return { email, created: false, generated, warnings: ['ADMIN_API_KEY was revoked in Tapeout and stays revoked: set a new one and restart.'] };
+      return {
+        email,
+        created: false,
+        generated,
+        warnings: ['ADMIN_API_KEY was revoked in Tapeout and stays revoked: set a new one and restart.'],
+      };
     }
     return { email, created: false, generated };
   });

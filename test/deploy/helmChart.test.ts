@@ -39,7 +39,9 @@ async function render(values: Record<string, unknown> = {}): Promise<Manifest[]>
     const { stdout } = await run('go', ['run', renderer, chart, 'tapeout', 'ai', file], {
       env: { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: path.join(os.tmpdir(), 'tapeout-gocache') },
     });
-    return parseAllDocuments(stdout).map((document) => document.toJSON() as Manifest).filter(Boolean);
+    return parseAllDocuments(stdout)
+      .map((document) => document.toJSON() as Manifest)
+      .filter(Boolean);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -48,9 +50,10 @@ async function render(values: Record<string, unknown> = {}): Promise<Manifest[]>
 /** Validates a manifest against its Kubernetes (or Prometheus Operator) schema; throws naming the bad field. */
 async function validate(manifest: Manifest): Promise<void> {
   const [group, version] = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/') : ['', manifest.apiVersion];
-  const module = group === 'monitoring.coreos.com'
-    ? await import(`@kubernetes-models/prometheus-operator/${group}/${version}/${manifest.kind}`)
-    : await import(group ? `kubernetes-models/${group}/${version}/${manifest.kind}` : `kubernetes-models/${version}/${manifest.kind}`);
+  const module =
+    group === 'monitoring.coreos.com'
+      ? await import(`@kubernetes-models/prometheus-operator/${group}/${version}/${manifest.kind}`)
+      : await import(group ? `kubernetes-models/${group}/${version}/${manifest.kind}` : `kubernetes-models/${version}/${manifest.kind}`);
   const Model = module[manifest.kind] as new (value: Manifest) => { validate(): void };
   new Model(manifest).validate();
 }
@@ -60,7 +63,8 @@ const find = (manifests: Manifest[], kind: string, name: string) => {
   assert.ok(found, `${kind} ${name}`);
   return found;
 };
-const containerOf = (deployment: Manifest) => (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
+const containerOf = (deployment: Manifest) =>
+  (deployment.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!;
 
 /** The environment a container gets: the ConfigMap, the Secret, then its own env. */
 function environmentOf(manifests: Manifest[], container: Container): Record<string, string> {
@@ -72,9 +76,17 @@ function environmentOf(manifests: Manifest[], container: Container): Record<stri
 describe('the Helm chart (deploy/helm/tapeout)', () => {
   let goAvailable = false;
   before(async () => {
-    goAvailable = await run('go', ['version']).then(() => true, () => false);
+    goAvailable = await run('go', ['version']).then(
+      () => true,
+      () => false,
+    );
   });
-  const needsGo = (t: TestContext) => skipOrFail(t, goAvailable, 'Go with the Sprig package (Debian: golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev)');
+  const needsGo = (t: TestContext) =>
+    skipOrFail(
+      t,
+      goAvailable,
+      'Go with the Sprig package (Debian: golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev)',
+    );
 
   it('renders server and worker Deployments, Services, a ConfigMap, a Secret and the files claim, each valid against the Kubernetes schemas', async (t) => {
     if (needsGo(t)) return;
@@ -101,14 +113,20 @@ describe('the Helm chart (deploy/helm/tapeout)', () => {
     assert.equal(config.databaseUrl, 'postgresql://tapeout:tapeout@tapeout-postgresql:5432/tapeout');
     assert.equal(config.redisUrl, 'redis://tapeout-redis-master:6379');
     assert.equal(config.metricsPort, 9464);
-    const grace = (find(manifests, 'Deployment', 'tapeout-server').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds;
+    const grace = (
+      find(manifests, 'Deployment', 'tapeout-server').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }
+    ).template.spec.terminationGracePeriodSeconds;
     assert.ok(grace * 1000 > parseConfig(environmentOf(manifests, server)).shutdownGraceMs, 'Kubernetes waits longer than the drain');
   });
 
   it('takes the NIM endpoints, external services and secrets as values, and adds a ServiceMonitor scraping with the metrics token', async (t) => {
     if (needsGo(t)) return;
     const manifests = await render({
-      nim: { llm: { baseUrl: 'http://nim-llm:8000/v1,http://nim-llm-2:8000/v1' }, embeddings: { baseUrl: 'http://nim-embed:8000/v1' }, reranker: { baseUrl: 'http://nim-rerank:8000/v1' } },
+      nim: {
+        llm: { baseUrl: 'http://nim-llm:8000/v1,http://nim-llm-2:8000/v1' },
+        embeddings: { baseUrl: 'http://nim-embed:8000/v1' },
+        reranker: { baseUrl: 'http://nim-rerank:8000/v1' },
+      },
       externalDatabaseUrl: 'postgresql://tapeout:secret@pg.internal:5432/tapeout',
       externalRedisUrl: 'redis://redis.internal:6379',
       admin: { email: 'it@example.com', apiKey: 'tap_admin_key_0123456789abcdef' },
@@ -126,9 +144,21 @@ describe('the Helm chart (deploy/helm/tapeout)', () => {
     assert.equal(config.metricsToken, 'metrics-token-0123456789abcdef0123456789');
     assert.equal(config.slack.defaultAssistant, 'chip-design-helper');
 
-    const monitor = find(manifests, 'ServiceMonitor', 'tapeout').spec as { endpoints: { port: string; path: string; authorization: { credentials: { name: string; key: string } } }[] };
-    assert.deepEqual(monitor.endpoints.map((endpoint) => [endpoint.port, endpoint.path]), [['http', '/metrics'], ['metrics', '/metrics']]);
-    assert.ok(monitor.endpoints.every((endpoint) => endpoint.authorization.credentials.name === 'tapeout' && endpoint.authorization.credentials.key === 'METRICS_TOKEN'));
+    const monitor = find(manifests, 'ServiceMonitor', 'tapeout').spec as {
+      endpoints: { port: string; path: string; authorization: { credentials: { name: string; key: string } } }[];
+    };
+    assert.deepEqual(
+      monitor.endpoints.map((endpoint) => [endpoint.port, endpoint.path]),
+      [
+        ['http', '/metrics'],
+        ['metrics', '/metrics'],
+      ],
+    );
+    assert.ok(
+      monitor.endpoints.every(
+        (endpoint) => endpoint.authorization.credentials.name === 'tapeout' && endpoint.authorization.credentials.key === 'METRICS_TOKEN',
+      ),
+    );
     find(manifests, 'Ingress', 'tapeout');
   });
 

@@ -31,21 +31,51 @@ describe('the embedded database process, killed mid-conversation', () => {
   });
 
   it('answers 503 while it is away, comes back, and loses no stored answer', async () => {
-    server = await startTapeoutProcess({ DATA_DIR: dataDir, SEED_DEMO: 'false', ADMIN_API_KEY: testAdminKey, LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' }, 90_000);
+    server = await startTapeoutProcess(
+      {
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'false',
+        ADMIN_API_KEY: testAdminKey,
+        LLM_BASE_URL: emulator.url,
+        LLM_MODEL: 'meta/llama-3.1-8b-instruct',
+      },
+      90_000,
+    );
     const databasePid = Number(/"pid":(\d+),"msg":"the embedded database process is serving"/.exec(server.output())?.[1]);
     assert.ok(databasePid > 0 && databasePid !== server.child.pid, 'the database runs in a process of its own');
     const api = (route: string, init: RequestInit = {}) =>
-      fetch(`${server!.url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', ...init.headers } });
+      fetch(`${server!.url}/api${route}`, {
+        ...init,
+        headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', ...init.headers },
+      });
 
     await api('/collections', { method: 'POST', body: JSON.stringify({ slug: 'sta', name: 'STA' }) });
     const form = new FormData();
-    form.append('files', new Blob(['# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.']), 'hold.md');
-    const upload = await fetch(`${server.url}/api/collections/sta/documents`, { method: 'POST', headers: { authorization: `Bearer ${testAdminKey}` }, body: form });
+    form.append(
+      'files',
+      new Blob(['# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.']),
+      'hold.md',
+    );
+    const upload = await fetch(`${server.url}/api/collections/sta/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}` },
+      body: form,
+    });
     const jobId: string = (await upload.json()).jobs[0].id;
-    await waitFor(async () => ((await (await api(`/jobs/${jobId}`)).json()).state === 'completed' ? true : undefined), 'the upload', 60_000);
-    await api('/assistants', { method: 'POST', body: JSON.stringify({ slug: 'sta-helper', name: 'STA helper', systemPrompt: 'Answer from the sources.', collections: ['sta'] }) });
-    const { conversation } = await (await api('/conversations', { method: 'POST', body: JSON.stringify({ assistant: 'sta-helper' }) })).json();
-    const ask = (content: string) => api(`/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ content }) });
+    await waitFor(
+      async () => ((await (await api(`/jobs/${jobId}`)).json()).state === 'completed' ? true : undefined),
+      'the upload',
+      60_000,
+    );
+    await api('/assistants', {
+      method: 'POST',
+      body: JSON.stringify({ slug: 'sta-helper', name: 'STA helper', systemPrompt: 'Answer from the sources.', collections: ['sta'] }),
+    });
+    const { conversation } = await (
+      await api('/conversations', { method: 'POST', body: JSON.stringify({ assistant: 'sta-helper' }) })
+    ).json();
+    const ask = (content: string) =>
+      api(`/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ content }) });
 
     const before = await (await ask('When are hold violations on the scan path fixed?')).text();
     assert.match(before, /event: done\ndata: \{[^\n]*"status":"complete"/);
@@ -57,10 +87,14 @@ describe('the embedded database process, killed mid-conversation', () => {
     while (!stream.includes('event: token')) stream += decoder.decode((await reader.read()).value, { stream: true });
     process.kill(databasePid, 'SIGKILL');
 
-    const meanwhile = await waitFor(async () => {
-      const response = await api('/conversations');
-      return response.status === 503 ? response.json() : undefined;
-    }, 'a 503 while the database is away', 10_000);
+    const meanwhile = await waitFor(
+      async () => {
+        const response = await api('/conversations');
+        return response.status === 503 ? response.json() : undefined;
+      },
+      'a 503 while the database is away',
+      10_000,
+    );
     assert.equal(meanwhile.error.code, 'database_unavailable');
     assert.match(meanwhile.error.message, /database is not reachable/);
 
@@ -74,7 +108,10 @@ describe('the embedded database process, killed mid-conversation', () => {
       ['user:complete', 'assistant:complete', 'user:complete', 'assistant:complete'],
     );
     const answers = messages.filter((message: { role: string }) => message.role === 'assistant');
-    assert.ok(answers.every((answer: { content: string }) => answer.content.length > 20), 'both answers keep their text');
+    assert.ok(
+      answers.every((answer: { content: string }) => answer.content.length > 20),
+      'both answers keep their text',
+    );
     assert.match(server.output(), /the embedded database process is serving again/);
   });
 });

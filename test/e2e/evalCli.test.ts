@@ -16,7 +16,10 @@ describe('tapeout eval', () => {
 
   it('ingests a BEIR folder through the pipeline, ranks documents per query and prints the scores', async () => {
     const runFile = path.join(dir, 'run.txt');
-    const { code, output } = await runTapeout(['eval', dataset, '--run-file', runFile], { DATA_DIR: path.join(dir, 'unused'), LOG_LEVEL: 'warn' });
+    const { code, output } = await runTapeout(['eval', dataset, '--run-file', runFile], {
+      DATA_DIR: path.join(dir, 'unused'),
+      LOG_LEVEL: 'warn',
+    });
     assert.equal(code, 0, output);
     const scores = JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1));
     assert.deepEqual(

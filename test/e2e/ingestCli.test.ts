@@ -32,8 +32,11 @@ describe('tapeout ingest', () => {
     assert.equal(code, 1);
   });
 
-  it('goes through the running server\'s API when the server holds the database', async () => {
-    await writeFile(path.join(dir, 'docs', 'gating.md'), '# Clocks\n\n## Gating\n\nICG cells gate clocks with an enable latch, revision B.\n');
+  it("goes through the running server's API when the server holds the database", async () => {
+    await writeFile(
+      path.join(dir, 'docs', 'gating.md'),
+      '# Clocks\n\n## Gating\n\nICG cells gate clocks with an enable latch, revision B.\n',
+    );
     const server = await startTapeoutProcess(env());
     try {
       const { output } = await runTapeout(['ingest', path.join(dir, 'docs'), '--collection', 'chip-design', '--server', server.url], env());
@@ -47,7 +50,10 @@ describe('tapeout ingest', () => {
   it('refuses two files that would become versions of one document', async () => {
     await mkdir(path.join(dir, 'other'), { recursive: true });
     await writeFile(path.join(dir, 'other', 'gating.md'), '# Other\n\ntext.');
-    const { code, output } = await runTapeout(['ingest', path.join(dir, 'docs'), path.join(dir, 'other'), '--collection', 'chip-design'], env());
+    const { code, output } = await runTapeout(
+      ['ingest', path.join(dir, 'docs'), path.join(dir, 'other'), '--collection', 'chip-design'],
+      env(),
+    );
     assert.equal(code, 2);
     assert.match(output, /gating\.md/);
   });

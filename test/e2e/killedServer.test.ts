@@ -42,13 +42,25 @@ describe('a server killed (SIGKILL) during ingestion, started again at once', ()
   it('serves again within 30 s and finishes the interrupted job, each chunk stored once', async (t) => {
     const first = await startTapeoutProcess(env);
     processes.push(first);
-    const api = (url: string, route: string, init: RequestInit = {}) => fetch(`${url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, ...init.headers } });
-    await api(first.url, '/collections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }) });
-    const sections = Array.from({ length: 150 }, (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`);
+    const api = (url: string, route: string, init: RequestInit = {}) =>
+      fetch(`${url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, ...init.headers } });
+    await api(first.url, '/collections', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }),
+    });
+    const sections = Array.from(
+      { length: 150 },
+      (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`,
+    );
     const form = new FormData();
     form.append('files', new Blob([`# Timing paths\n\n${sections.join('\n\n')}`]), 'paths.md');
     const jobId: string = (await (await api(first.url, '/collections/sta/documents', { method: 'POST', body: form })).json()).jobs[0].id;
-    await waitFor(async () => ((await (await api(first.url, `/jobs/${jobId}`)).json()).stage.startsWith('embedding') ? true : undefined), 'the embedding stage', 60_000);
+    await waitFor(
+      async () => ((await (await api(first.url, `/jobs/${jobId}`)).json()).stage.startsWith('embedding') ? true : undefined),
+      'the embedding stage',
+      60_000,
+    );
 
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
@@ -59,14 +71,21 @@ describe('a server killed (SIGKILL) during ingestion, started again at once', ()
     assert.equal(healthy.status, 200);
     t.diagnostic(`serving again ${Date.now() - restartedAt} ms after the kill`);
 
-    const final = await waitFor(async () => {
-      const job = await (await api(second.url, `/jobs/${jobId}`)).json();
-      return job.state === 'completed' || job.state === 'failed' ? job : undefined;
-    }, 'the interrupted job to finish after the restart', 90_000);
+    const final = await waitFor(
+      async () => {
+        const job = await (await api(second.url, `/jobs/${jobId}`)).json();
+        return job.state === 'completed' || job.state === 'failed' ? job : undefined;
+      },
+      'the interrupted job to finish after the restart',
+      90_000,
+    );
     assert.equal(final.state, 'completed', JSON.stringify(final));
     t.diagnostic(`the job completed ${Date.now() - restartedAt} ms after the kill`);
     const documents = (await (await api(second.url, '/collections/sta/documents')).json()).documents;
-    assert.deepEqual(documents.map((d: { status: string; version: number }) => [d.status, d.version]), [['ready', 1]]);
+    assert.deepEqual(
+      documents.map((d: { status: string; version: number }) => [d.status, d.version]),
+      [['ready', 1]],
+    );
 
     // Counted through the restarted server's own database process, over its socket.
     const client = new pg.Client({ connectionString: `postgresql://postgres@localhost/postgres?host=${path.join(dataDir, 'pg')}` });

@@ -50,9 +50,17 @@ describe('a worker killed mid-job', () => {
     const first = await startTapeoutProcess(workerEnv, 60_000, ['worker']);
     processes.push(first);
 
-    const api = (route: string, init: RequestInit = {}) => fetch(`${server.url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, ...init.headers } });
-    await api('/collections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }) });
-    const sections = Array.from({ length: 300 }, (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`);
+    const api = (route: string, init: RequestInit = {}) =>
+      fetch(`${server.url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, ...init.headers } });
+    await api('/collections', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }),
+    });
+    const sections = Array.from(
+      { length: 300 },
+      (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`,
+    );
     const form = new FormData();
     form.append('files', new Blob([`# Timing paths\n\n${sections.join('\n\n')}`]), 'paths.md');
     const jobId: string = (await (await api('/collections/sta/documents', { method: 'POST', body: form })).json()).jobs[0].id;
@@ -63,17 +71,24 @@ describe('a worker killed mid-job', () => {
     processes.push(await startTapeoutProcess(workerEnv, 60_000, ['worker']));
 
     const etas: number[] = [];
-    const final = await waitFor(async () => {
-      const current = await job();
-      if (current.etaSeconds) etas.push(current.etaSeconds);
-      return current.state === 'completed' || current.state === 'failed' ? current : undefined;
-    }, 'the job to finish on the second worker', 90_000);
+    const final = await waitFor(
+      async () => {
+        const current = await job();
+        if (current.etaSeconds) etas.push(current.etaSeconds);
+        return current.state === 'completed' || current.state === 'failed' ? current : undefined;
+      },
+      'the job to finish on the second worker',
+      90_000,
+    );
     assert.equal(final.state, 'completed', JSON.stringify(final));
     assert.equal(final.attempts, 2, 'one interrupted attempt, one that finished');
     assert.ok(etas.length > 0 && etas.every((eta) => eta > 0), 'an ETA was shown while embedding');
 
     const documents = (await (await api('/collections/sta/documents')).json()).documents;
-    assert.deepEqual(documents.map((d: { status: string; version: number }) => [d.status, d.version]), [['ready', 1]]);
+    assert.deepEqual(
+      documents.map((d: { status: string; version: number }) => [d.status, d.version]),
+      [['ready', 1]],
+    );
     const { rows } = await sql(workerEnv.DATABASE_URL, documents[0].id);
     assert.equal(rows[0]!.total, rows[0]!.distinct_ordinals, 'no chunk stored twice');
     assert.equal(rows[0]!.total, rows[0]!.max_ordinal + 1, 'no chunk missing');

@@ -26,8 +26,10 @@ function startEmulatorProcess(args: string[]): Promise<{ url: string; stop: () =
 describe('tapeout nim-emulator', () => {
   it('serves with warm-up and faults given on the command line', async () => {
     const { url, stop } = await startEmulatorProcess([
-      '--warmup-ms', '400',
-      '--fault', '{"kind":"http-error","endpoint":"ranking","status":429,"shape":"openai","times":1}',
+      '--warmup-ms',
+      '400',
+      '--fault',
+      '{"kind":"http-error","endpoint":"ranking","status":429,"shape":"openai","times":1}',
     ]);
     try {
       assert.equal((await fetch(`${url}/health/ready`)).status, 503);

@@ -35,7 +35,10 @@ describe('two server instances and two workers on one Redis and one database', (
     });
   };
   const api = (instance: TapeoutProcess, route: string, init: RequestInit = {}) =>
-    fetch(`${instance.url}/api${route}`, { ...init, headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${instance.url}/api${route}`, {
+      ...init,
+      headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', ...init.headers },
+    });
   const start = async (env: Record<string, string>, args: string[]) => {
     const started = await startTapeoutProcess(env, 90_000, args);
     processes.push(started);
@@ -66,7 +69,10 @@ describe('two server instances and two workers on one Redis and one database', (
     [b] = await Promise.all([start(shared, ['start', '--no-worker']), start(shared, ['worker']), start(shared, ['worker'])]);
     await api(a, '/collections', { method: 'POST', body: JSON.stringify({ slug: 'sta', name: 'STA' }) });
     await api(a, '/collections/sta/grants', { method: 'POST', body: JSON.stringify({ group: 'everyone' }) });
-    await api(a, '/assistants', { method: 'POST', body: JSON.stringify({ slug: 'sta-helper', name: 'STA helper', systemPrompt: 'Answer from the sources.', collections: ['sta'] }) });
+    await api(a, '/assistants', {
+      method: 'POST',
+      body: JSON.stringify({ slug: 'sta-helper', name: 'STA helper', systemPrompt: 'Answer from the sources.', collections: ['sta'] }),
+    });
   });
   after(async () => {
     for (const socket of sockets) socket.close();
@@ -85,36 +91,77 @@ describe('two server instances and two workers on one Redis and one database', (
     assert.deepEqual(await watcher.timeout(5_000).emitWithAck('ingestion:watch', { collection: 'sta' }), { ok: true });
 
     const form = new FormData();
-    form.append('files', new Blob(['# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.']), 'hold.md');
-    const upload = await fetch(`${a.url}/api/collections/sta/documents`, { method: 'POST', headers: { authorization: `Bearer ${testAdminKey}` }, body: form });
+    form.append(
+      'files',
+      new Blob(['# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.']),
+      'hold.md',
+    );
+    const upload = await fetch(`${a.url}/api/collections/sta/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}` },
+      body: form,
+    });
     const jobId: string = (await upload.json()).jobs[0].id;
-    await waitFor(async () => (updates.some((job) => job.id === jobId && job.state === 'completed') ? true : undefined), 'the completed update on B');
+    await waitFor(
+      async () => (updates.some((job) => job.id === jobId && job.state === 'completed') ? true : undefined),
+      'the completed update on B',
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(updates.filter((job) => job.id === jobId && job.state === 'completed').length, 1, 'not once per instance');
   });
 
   it('continues on instance B a conversation started on instance A, with its history', async (t) => {
     if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
-    const { conversation } = await (await api(a, '/conversations', { method: 'POST', body: JSON.stringify({ assistant: 'sta-helper' }) })).json();
+    const { conversation } = await (
+      await api(a, '/conversations', { method: 'POST', body: JSON.stringify({ assistant: 'sta-helper' }) })
+    ).json();
     const ask = (instance: TapeoutProcess, content: string) =>
-      api(instance, `/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ content }) }).then((r) => r.text());
+      api(instance, `/conversations/${conversation.id}/messages`, { method: 'POST', body: JSON.stringify({ content }) }).then((r) =>
+        r.text(),
+      );
     assert.match(await ask(a, 'How are hold violations fixed?'), /event: done\ndata: \{[^\n]*"status":"complete"/);
     assert.match(await ask(b, 'And on the scan path?'), /event: done\ndata: \{[^\n]*"status":"complete"/);
     const { messages } = await (await api(a, `/conversations/${conversation.id}`)).json();
-    assert.deepEqual(messages.map((message: { role: string }) => message.role), ['user', 'assistant', 'user', 'assistant']);
+    assert.deepEqual(
+      messages.map((message: { role: string }) => message.role),
+      ['user', 'assistant', 'user', 'assistant'],
+    );
   });
 
   it('answers once a Slack event delivered to both instances', async (t) => {
     if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
     const threadTs = '1700000500.000100';
     const envelope = JSON.stringify({
-      type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvBothInstances', event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_mention', user: 'U_ADMIN', text: '<@UBOT> How are hold violations fixed?', ts: threadTs, channel: 'C1', event_ts: threadTs },
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: 'EvBothInstances',
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_mention',
+        user: 'U_ADMIN',
+        text: '<@UBOT> How are hold violations fixed?',
+        ts: threadTs,
+        channel: 'C1',
+        event_ts: threadTs,
+      },
     });
-    const deliveries = await Promise.all([a, b].map((instance) => fetch(`${instance.url}/slack/events`, signedSlackRequest(slackSecret, envelope))));
-    assert.deepEqual(deliveries.map((response) => response.status), [200, 200], 'both acknowledged, so Slack stops retrying');
+    const deliveries = await Promise.all(
+      [a, b].map((instance) => fetch(`${instance.url}/slack/events`, signedSlackRequest(slackSecret, envelope))),
+    );
+    assert.deepEqual(
+      deliveries.map((response) => response.status),
+      [200, 200],
+      'both acknowledged, so Slack stops retrying',
+    );
     const postsInThread = () => slack.calls.filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts === threadTs);
-    await waitFor(async () => (slack.calls.some((call) => call.method === 'chat.update' && JSON.stringify(call.args.blocks).includes('tapeout_feedback_up')) ? true : undefined), 'the finished answer');
+    await waitFor(
+      async () =>
+        slack.calls.some((call) => call.method === 'chat.update' && JSON.stringify(call.args.blocks).includes('tapeout_feedback_up'))
+          ? true
+          : undefined,
+      'the finished answer',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(postsInThread().length, 1, 'one answer in the thread, not one per instance');
   });
@@ -125,7 +172,10 @@ describe('two server instances and two workers on one Redis and one database', (
     const socket = await connectTo(b, created.key);
     const closed = new Promise((resolve) => socket.once('disconnect', resolve));
     assert.equal((await api(a, `/api-keys/${created.apiKey.id}`, { method: 'DELETE' })).status, 204);
-    const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000))]);
+    const outcome = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still open'), 5_000)),
+    ]);
     assert.equal(outcome, 'closed', 'without sending anything: the revocation reached B through the Redis adapter');
   });
 });

@@ -9,7 +9,10 @@ const PptxGenJS = pptxgenjs.default as unknown as typeof pptxgenjs.default.defau
 export async function timingReviewDeck(): Promise<Buffer> {
   const deck = new PptxGenJS();
   deck.title = 'Timing review';
-  deck.defineSlideMaster({ title: 'TITLED', objects: [{ placeholder: { options: { name: 'title', type: 'title', x: 0.5, y: 0.2, w: 9, h: 1 }, text: '' } }] });
+  deck.defineSlideMaster({
+    title: 'TITLED',
+    objects: [{ placeholder: { options: { name: 'title', type: 'title', x: 0.5, y: 0.2, w: 9, h: 1 }, text: '' } }],
+  });
   const first = deck.addSlide({ masterName: 'TITLED' });
   first.addText('Hold fixing', { placeholder: 'title' });
   first.addText(
@@ -22,7 +25,14 @@ export async function timingReviewDeck(): Promise<Buffer> {
   first.addNotes('The ECO freeze for hold fixes is two weeks before tape-out.');
   const second = deck.addSlide({ masterName: 'TITLED' });
   second.addText('Sign-off corners', { placeholder: 'title' });
-  second.addTable([[{ text: 'Corner' }, { text: 'Check' }], [{ text: 'ss_0p72v_125c' }, { text: 'setup' }], [{ text: 'ff_0p88v_m40c' }, { text: 'hold' }]], { x: 0.5, y: 1.5 });
+  second.addTable(
+    [
+      [{ text: 'Corner' }, { text: 'Check' }],
+      [{ text: 'ss_0p72v_125c' }, { text: 'setup' }],
+      [{ text: 'ff_0p88v_m40c' }, { text: 'hold' }],
+    ],
+    { x: 0.5, y: 1.5 },
+  );
   return (await deck.write({ outputType: 'nodebuffer' })) as Buffer;
 }
 
@@ -62,7 +72,8 @@ async function deflatedPadding(bytes: number): Promise<Buffer> {
   const done = new Promise((resolve) => deflate.on('end', resolve));
   const chunk = Buffer.alloc(1024 * 1024, ' ');
   for (let left = bytes; left > 0; left -= chunk.length) {
-    if (!deflate.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((resolve) => deflate.once('drain', resolve));
+    if (!deflate.write(left >= chunk.length ? chunk : chunk.subarray(0, left)))
+      await new Promise((resolve) => deflate.once('drain', resolve));
   }
   deflate.end();
   await done;

@@ -128,7 +128,11 @@ export interface SsoOutcome {
 }
 
 /** Signs `login` in through the provider's login page, as a browser would, following every redirect by hand. */
-export async function signInThroughProvider(tapeoutUrl: string, login: string, options: { returnTo?: string; editCallback?: (url: URL, cookie: string) => URL } = {}): Promise<SsoOutcome> {
+export async function signInThroughProvider(
+  tapeoutUrl: string,
+  login: string,
+  options: { returnTo?: string; editCallback?: (url: URL, cookie: string) => URL } = {},
+): Promise<SsoOutcome> {
   const jar = new CookieJar();
   let url = new URL(`/api/auth/oidc/start${options.returnTo ? `?returnTo=${encodeURIComponent(options.returnTo)}` : ''}`, tapeoutUrl);
   let callbackUrl = '';

@@ -60,7 +60,9 @@ export async function startSlackStandIn(users: Record<string, StandInUser | stri
   app.post('/api/:method', (req, res) => {
     const method = String(req.params.method);
     // Form-encoded calls carry blocks as JSON strings; a text that merely starts with [ stays text.
-    const args = Object.fromEntries(Object.entries(req.body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^[[{]/.test(v) ? parsedOr(v) : v]));
+    const args = Object.fromEntries(
+      Object.entries(req.body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^[[{]/.test(v) ? parsedOr(v) : v]),
+    );
     if ((rateLimited.get(method) ?? 0) > 0) {
       rateLimited.set(method, rateLimited.get(method)! - 1);
       calls.push({ method: `${method} (429)`, args, at: Date.now() });
@@ -100,7 +102,9 @@ export async function startSlackStandIn(users: Record<string, StandInUser | stri
   sockets.on('connection', (connection) => {
     socket = connection;
     connection.on('message', (data) => acknowledged.push(JSON.parse(String(data)).envelope_id));
-    connection.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'stand-in' } }));
+    connection.send(
+      JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'stand-in' } }),
+    );
   });
   return {
     apiUrl: `${url}/api/`,
@@ -110,7 +114,8 @@ export async function startSlackStandIn(users: Record<string, StandInUser | stri
     rateLimitNext: (method: string, times = 1) => rateLimited.set(method, times),
     /** Socket Mode: whether the app connected, and sending it an envelope. */
     socketConnected: () => socket?.readyState === 1,
-    sendEnvelope: (envelopeId: string, type: string, payload: unknown) => socket!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: false })),
+    sendEnvelope: (envelopeId: string, type: string, payload: unknown) =>
+      socket!.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: false })),
     acknowledged,
     close: async () => {
       for (const client of sockets.clients) client.terminate();
@@ -121,7 +126,16 @@ export async function startSlackStandIn(users: Record<string, StandInUser | stri
 }
 
 /** A request signed as Slack signs them (v0, HMAC-SHA256 over `v0:timestamp:body`). */
-export function signedSlackRequest(secret: string, body: string, contentType = 'application/json', timestamp = Math.floor(Date.now() / 1000)): RequestInit {
+export function signedSlackRequest(
+  secret: string,
+  body: string,
+  contentType = 'application/json',
+  timestamp = Math.floor(Date.now() / 1000),
+): RequestInit {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature }, body };
+  return {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    body,
+  };
 }

@@ -24,7 +24,16 @@ export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
  */
 export async function startTestRuntime(env: Record<string, string> = {}, seedRetryMs?: number): Promise<TestRuntime> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: testAdminKey, EMBEDDED_DATABASE: 'in-process', SENTENCE_ENCODER: 'off', SHUTDOWN_GRACE_MS: '2000', ...env });
+  const config = parseConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: testAdminKey,
+    EMBEDDED_DATABASE: 'in-process',
+    SENTENCE_ENCODER: 'off',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...env,
+  });
   const runtime = await startRuntime(config, silentLogger, { web: true, worker: true, ...(seedRetryMs ? { seedRetryMs } : {}) });
   return {
     ...runtime,
@@ -50,12 +59,16 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
 
 /** Waits until the demo corpus, ingested in the background at first start, is all ready. */
 export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000): Promise<void> {
-  await waitFor(async () => {
-    const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
-      `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
-    );
-    return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
-  }, 'the demo corpus', timeoutMs);
+  await waitFor(
+    async () => {
+      const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
+        `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
+      );
+      return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
+    },
+    'the demo corpus',
+    timeoutMs,
+  );
 }
 
 /** A collection on the runtime's embedder, readable by everyone. */
@@ -75,7 +88,11 @@ export async function createOpenCollection(runtime: TestRuntime, slug: string): 
 export async function uploadAndWait(runtime: TestRuntime, collection: string, filename: string, text: string): Promise<void> {
   const form = new FormData();
   form.append('files', new Blob([text]), filename);
-  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${runtime.apiKey}` },
+    body: form,
+  });
   const { jobs } = (await response.json()) as { jobs: { id: string }[] };
   await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0]!.id)).state === 'completed' ? true : undefined), filename);
 }

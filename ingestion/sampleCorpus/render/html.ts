@@ -1,7 +1,6 @@
 import type { SampleDocument } from '../SampleDocument.ts';
 
-const escape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Inline `code` spans in the authored text become <code> elements. */
 const inline = (text: string) => escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');

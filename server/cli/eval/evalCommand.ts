@@ -41,8 +41,22 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
     const run = await runQueries(services, collectionId, dataset.queries);
     if (options.runFile) await writeFile(options.runFile, formatTrecRun(run));
     const scores = scoreRun(run, dataset.qrels, new Set(dataset.queries.map((query) => query.id)));
-    if (scores.skippedWithoutText > 0) console.error(`Skipped ${scores.skippedWithoutText} judged queries that queries.jsonl has no text for.`);
-    console.log(JSON.stringify({ dataset: path.basename(path.resolve(dir)), ...scores, embedder: services.embedder.model, sentenceEncoder: services.inference.sentenceEncoder?.model ?? null, reranker: services.config.reranker?.model ?? null, ingestSeconds: Math.round(ingestSeconds) }, null, 2));
+    if (scores.skippedWithoutText > 0)
+      console.error(`Skipped ${scores.skippedWithoutText} judged queries that queries.jsonl has no text for.`);
+    console.log(
+      JSON.stringify(
+        {
+          dataset: path.basename(path.resolve(dir)),
+          ...scores,
+          embedder: services.embedder.model,
+          sentenceEncoder: services.inference.sentenceEncoder?.model ?? null,
+          reranker: services.config.reranker?.model ?? null,
+          ingestSeconds: Math.round(ingestSeconds),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   } finally {
     await closeServices(services);
@@ -52,11 +66,23 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
 }
 
 async function ingestCorpus(services: Services, corpusFile: string): Promise<string> {
-  const collection = await services.collections.create({ slug: 'eval', name: 'Evaluation corpus', embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() });
+  const collection = await services.collections.create({
+    slug: 'eval',
+    name: 'Evaluation corpus',
+    embeddingModel: services.embedder.model,
+    embeddingDimension: await services.embedder.dimension(),
+  });
   await services.collections.grantToGroup(collection.id, 'everyone');
-  await services.assistants.create({ slug: 'eval', name: 'Evaluation', systemPrompt: 'Answer from the sources.', collectionIds: [collection.id] });
+  await services.assistants.create({
+    slug: 'eval',
+    name: 'Evaluation',
+    systemPrompt: 'Answer from the sources.',
+    collectionIds: [collection.id],
+  });
   const summary = await importJsonl(services, 'eval', corpusFile);
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'ingesting {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'ingesting {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic)
+    : undefined;
   bar?.start(summary.jobIds.length, 0);
   for (const jobId of summary.jobIds) {
     for (;;) {
@@ -75,13 +101,19 @@ async function ingestCorpus(services: Services, corpusFile: string): Promise<str
 async function awaitSentenceVectors(services: Services, collectionId: string): Promise<void> {
   const total = await sentenceVectorBacklog(services, collectionId);
   if (total === 0) return;
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'sentence vectors {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { format: 'sentence vectors {bar} {value}/{total} | ETA {eta_formatted}', stream: process.stderr },
+        Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(total, 0);
   let progressedAt = Date.now();
   for (let left = total, previous = total; left > 0; previous = left, left = await sentenceVectorBacklog(services, collectionId)) {
     if (left < previous) progressedAt = Date.now();
     // A task that failed for good leaves its chunks without vectors: say so instead of waiting forever.
-    if (Date.now() - progressedAt > sentenceVectorStallMs) throw new Error(`Sentence vectors stopped progressing with ${left} chunks left; see the log.`);
+    if (Date.now() - progressedAt > sentenceVectorStallMs)
+      throw new Error(`Sentence vectors stopped progressing with ${left} chunks left; see the log.`);
     bar?.update(total - left);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -89,15 +121,26 @@ async function awaitSentenceVectors(services: Services, collectionId: string): P
 }
 
 /** Each query through the default assistant's retrieval, widened to rank 100 documents. */
-async function runQueries(services: Services, collectionId: string, queries: { id: string; text: string }[]): Promise<Map<string, RankedDocument[]>> {
+async function runQueries(
+  services: Services,
+  collectionId: string,
+  queries: { id: string; text: string }[],
+): Promise<Map<string, RankedDocument[]>> {
   const assistant = (await services.assistants.findForAnswering('eval'))!;
   const candidates = Math.max(assistant.retrieval.candidates ?? 100, 3 * rankedPerQuery);
   const run = new Map<string, RankedDocument[]>();
   const externalIds = new Map<string, string>();
-  const { rows } = await services.db.query<{ id: string; external_id: string }>('SELECT id, external_id FROM documents WHERE collection_id = $1', [collectionId]);
+  const { rows } = await services.db.query<{ id: string; external_id: string }>(
+    'SELECT id, external_id FROM documents WHERE collection_id = $1',
+    [collectionId],
+  );
   for (const row of rows) externalIds.set(row.id, row.external_id);
   for (const query of queries) {
-    const passages = await services.retriever.retrieve(everyone, query.text, { collectionIds: assistant.collectionIds, candidates, topK: candidates });
+    const passages = await services.retriever.retrieve(everyone, query.text, {
+      collectionIds: assistant.collectionIds,
+      candidates,
+      topK: candidates,
+    });
     const ranked: RankedDocument[] = [];
     const seen = new Set<string>();
     for (const passage of passages) {

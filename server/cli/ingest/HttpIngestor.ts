@@ -40,7 +40,11 @@ export class HttpIngestor implements Ingestor {
   async submit(collection: string, files: string[]): Promise<SubmittedFile[]> {
     const form = new FormData();
     for (const file of files) form.append('files', await openAsBlob(file), path.basename(file));
-    const response = await fetch(`${this.baseUrl}/api/collections/${encodeURIComponent(collection)}/documents`, { method: 'POST', headers: this.headers(), body: form });
+    const response = await fetch(`${this.baseUrl}/api/collections/${encodeURIComponent(collection)}/documents`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: form,
+    });
     const body = (await response.json()) as UploadResponse;
     if (!response.ok && !body.error?.details?.rejected) throw new Error(`${response.status}: ${body.error?.message ?? 'upload failed'}`);
     const rejected = body.rejected ?? body.error?.details?.rejected ?? [];

@@ -12,7 +12,8 @@ import { waitForJob } from './ingestCommand.ts';
 /** `tapeout import`: a BEIR/JSONL corpus into a collection, directly against the database. */
 export async function importCommand(file: string, collection: string, config: Config, logger: Logger): Promise<number> {
   const services = await createServices(config, logger).catch((error: unknown) => {
-    if (error instanceof DataDirInUseError) throw new CliError('A running server holds the embedded database; stop it to import, or set DATABASE_URL to share a Postgres.');
+    if (error instanceof DataDirInUseError)
+      throw new CliError('A running server holds the embedded database; stop it to import, or set DATABASE_URL to share a Postgres.');
     throw error;
   });
   try {
@@ -20,7 +21,9 @@ export async function importCommand(file: string, collection: string, config: Co
     await services.queue.startWorker();
     const summary = await importJsonl(services, collection, file);
     const ingestor = new DirectIngestor(services);
-    const bar = process.stdout.isTTY ? new SingleBar({ format: '{bar} {value}/{total} documents | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
+    const bar = process.stdout.isTTY
+      ? new SingleBar({ format: '{bar} {value}/{total} documents | ETA {eta_formatted}' }, Presets.shades_classic)
+      : undefined;
     bar?.start(summary.jobIds.length, 0);
     let failed = 0;
     for (const jobId of summary.jobIds) {
@@ -28,7 +31,9 @@ export async function importCommand(file: string, collection: string, config: Co
       bar?.increment();
     }
     bar?.stop();
-    console.log(`Imported into "${collection}": added ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${failed}, invalid lines ${summary.invalid.length}.`);
+    console.log(
+      `Imported into "${collection}": added ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${failed}, invalid lines ${summary.invalid.length}.`,
+    );
     for (const invalid of summary.invalid.slice(0, 20)) console.log(`  line ${invalid.line}: ${invalid.message}`);
     return failed || summary.invalid.length ? 1 : 0;
   } finally {

@@ -34,14 +34,19 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, co
   if (files.length === 0) return report('No files found in the given paths.', 2);
   const duplicates = duplicateNames(files);
   if (duplicates.length) {
-    return report(`These names appear more than once and would overwrite each other as versions of one document: ${duplicates.join(', ')}. Rename them or ingest them separately.`, 2);
+    return report(
+      `These names appear more than once and would overwrite each other as versions of one document: ${duplicates.join(', ')}. Rename them or ingest them separately.`,
+      2,
+    );
   }
   const { ingestor, services } = await connect(options, config, logger);
   if (options.create && (await ingestor.ensureCollection(options.collection))) console.log(`Created collection "${options.collection}".`);
   console.log(`Ingesting ${files.length} file(s) into "${options.collection}" through ${ingestor.description}.`);
   try {
     const results: (SubmittedFile & { finalError?: { code: string; message: string } })[] = [];
-    const bar = process.stdout.isTTY ? new SingleBar({ format: '{bar} {value}/{total} files | {percentage}% | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
+    const bar = process.stdout.isTTY
+      ? new SingleBar({ format: '{bar} {value}/{total} files | {percentage}% | ETA {eta_formatted}' }, Presets.shades_classic)
+      : undefined;
     bar?.start(files.length, 0);
     for (const batch of await batches(files)) {
       const submitted = await ingestor.submit(options.collection, batch);

@@ -5,7 +5,11 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
 
 const newKey = z
-  .object({ name: z.string().trim().min(1).max(200), owner: z.email().optional(), expiresInDays: z.number().int().min(1).max(3650).optional() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    owner: z.email().optional(),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
   .strict();
 
 /** API keys: everyone manages their own, admins everyone's. The key itself is shown once, at creation. */
@@ -14,10 +18,18 @@ export function apiKeyRoutes(services: Services): Router {
   router.get('/api-keys', async (req, res) => {
     res.json({ apiKeys: await services.apiKeys.list(principalOf(req)) });
   });
-  router.post('/api-keys', audited(services.audit, 'api_key.created', undefined, bodyFields('name', 'owner', 'expiresInDays')), async (req, res) => {
-    const body = newKey.parse(req.body);
-    res.status(201).json(await services.apiKeys.create(principalOf(req), { name: body.name, ownerEmail: body.owner, expiresInDays: body.expiresInDays }));
-  });
+  router.post(
+    '/api-keys',
+    audited(services.audit, 'api_key.created', undefined, bodyFields('name', 'owner', 'expiresInDays')),
+    async (req, res) => {
+      const body = newKey.parse(req.body);
+      res
+        .status(201)
+        .json(
+          await services.apiKeys.create(principalOf(req), { name: body.name, ownerEmail: body.owner, expiresInDays: body.expiresInDays }),
+        );
+    },
+  );
   router.delete('/api-keys/:id', audited(services.audit, 'api_key.revoked', param('api_key', 'id')), async (req, res) => {
     await services.apiKeys.revoke(principalOf(req), String(req.params.id));
     res.status(204).end();

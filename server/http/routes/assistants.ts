@@ -13,7 +13,10 @@ const retrieval = z
     filter: retrievalFilterSchema.optional(),
   })
   .strict()
-  .refine((r) => r.topK === undefined || r.candidates === undefined || r.topK <= r.candidates, { message: 'topK must not exceed candidates', path: ['topK'] });
+  .refine((r) => r.topK === undefined || r.candidates === undefined || r.topK <= r.candidates, {
+    message: 'topK must not exceed candidates',
+    path: ['topK'],
+  });
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -24,8 +27,14 @@ const fields = {
   temperature: z.number().min(0).max(2).nullable().optional(),
   retrieval: retrieval.optional(),
 };
-const newAssistant = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'), ...fields }).strict();
-const assistantPatch = z.object(fields).partial().strict().refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
+const newAssistant = z
+  .object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'), ...fields })
+  .strict();
+const assistantPatch = z
+  .object(fields)
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
 
 /** Assistants: every user lists and reads them; only admins create, change and delete them. */
 export function assistantRoutes(services: Services): Router {
@@ -36,19 +45,34 @@ export function assistantRoutes(services: Services): Router {
   router.get('/assistants/:slug', async (req, res) => {
     res.json({ assistant: await services.assistants.get(principalOf(req), String(req.params.slug)) });
   });
-  router.post('/assistants', requireAdmin, audited(services.audit, 'assistant.created', undefined, bodyFields('slug', 'name', 'collections')), async (req, res) => {
-    const body = newAssistant.parse(req.body);
-    await services.assistants.createFromInput(body);
-    res.status(201).json({ assistant: await services.assistants.get(principalOf(req), body.slug) });
-  });
-  router.patch('/assistants/:slug', requireAdmin, audited(services.audit, 'assistant.updated', param('assistant', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })), async (req, res) => {
-    const slug = String(req.params.slug);
-    await services.assistants.update(slug, assistantPatch.parse(req.body));
-    res.json({ assistant: await services.assistants.get(principalOf(req), slug) });
-  });
-  router.delete('/assistants/:slug', requireAdmin, audited(services.audit, 'assistant.deleted', param('assistant', 'slug')), async (req, res) => {
-    await services.assistants.delete(String(req.params.slug));
-    res.status(204).end();
-  });
+  router.post(
+    '/assistants',
+    requireAdmin,
+    audited(services.audit, 'assistant.created', undefined, bodyFields('slug', 'name', 'collections')),
+    async (req, res) => {
+      const body = newAssistant.parse(req.body);
+      await services.assistants.createFromInput(body);
+      res.status(201).json({ assistant: await services.assistants.get(principalOf(req), body.slug) });
+    },
+  );
+  router.patch(
+    '/assistants/:slug',
+    requireAdmin,
+    audited(services.audit, 'assistant.updated', param('assistant', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })),
+    async (req, res) => {
+      const slug = String(req.params.slug);
+      await services.assistants.update(slug, assistantPatch.parse(req.body));
+      res.json({ assistant: await services.assistants.get(principalOf(req), slug) });
+    },
+  );
+  router.delete(
+    '/assistants/:slug',
+    requireAdmin,
+    audited(services.audit, 'assistant.deleted', param('assistant', 'slug')),
+    async (req, res) => {
+      await services.assistants.delete(String(req.params.slug));
+      res.status(204).end();
+    },
+  );
   return router;
 }

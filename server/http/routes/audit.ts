@@ -7,12 +7,19 @@ import { requireAdmin } from '../authenticate.ts';
 
 const filters = z
   .object({
-    action: z.string().trim().regex(/^[a-z_]+(\.[a-z_]+)?$/, 'an action such as auth.sign_in, or an area such as scim').optional(),
+    action: z
+      .string()
+      .trim()
+      .regex(/^[a-z_]+(\.[a-z_]+)?$/, 'an action such as auth.sign_in, or an area such as scim')
+      .optional(),
     actor: z.string().trim().min(1).max(320).optional(),
     outcome: z.enum(['success', 'failure']).optional(),
     from: z.coerce.date({ message: 'must be a date' }).optional(),
     to: z.coerce.date({ message: 'must be a date' }).optional(),
-    before: z.string().regex(/^\d{1,18}$/, 'must be an event id').optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,18}$/, 'must be an event id')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
@@ -54,5 +61,8 @@ export function toCsv(events: AuditEventRow[]): string {
     event.ip ?? '',
     JSON.stringify(event.details),
   ]);
-  return Papa.unparse({ fields: ['id', 'time', 'action', 'outcome', 'actor', 'target_type', 'target_id', 'ip', 'details'], data: rows }, { escapeFormulae: true });
+  return Papa.unparse(
+    { fields: ['id', 'time', 'action', 'outcome', 'actor', 'target_type', 'target_id', 'ip', 'details'], data: rows },
+    { escapeFormulae: true },
+  );
 }

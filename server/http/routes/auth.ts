@@ -10,7 +10,9 @@ import { signedInView } from './me.ts';
 const oidcAttemptCookie = 'tapeout_oidc';
 const oidcCookiePath = '/api/auth/oidc';
 
-const credentials = z.object({ email: z.string().trim().min(1, 'enter your email').max(320), password: z.string().min(1, 'enter your password').max(1000) }).strict();
+const credentials = z
+  .object({ email: z.string().trim().min(1, 'enter your email').max(320), password: z.string().min(1, 'enter your password').max(1000) })
+  .strict();
 
 /**
  * Sign-in and sign-out for the web app. Sign-in takes only a JSON body, which a cross-site form
@@ -23,7 +25,9 @@ export function signInRoutes(services: Services): Router {
   router.get('/auth/session', async (req, res) => {
     const token = sessionTokenOf(req.get('cookie'));
     const session = token ? await services.sessions.resolve(token) : undefined;
-    res.json(session ? await signedInView(services, session.principal, session.csrfToken) : { user: null, signIn: signInMethods(services) });
+    res.json(
+      session ? await signedInView(services, session.principal, session.csrfToken) : { user: null, signIn: signInMethods(services) },
+    );
   });
   router.post('/auth/sign-in', express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the credentials as JSON.');
@@ -42,7 +46,13 @@ function signInMethods(services: Services) {
 }
 
 function setSessionCookie(req: Request, res: Response, session: IssuedSession): void {
-  res.cookie(sessionCookieName, session.token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: session.expiresAt });
+  res.cookie(sessionCookieName, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    expires: session.expiresAt,
+  });
 }
 
 /**
@@ -64,7 +74,13 @@ function oidcRoutes(services: Services): Router {
     const returnTo = typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined;
     try {
       const { attemptToken, redirectUrl } = await sso().begin(returnTo, req.ip ?? 'unknown');
-      res.cookie(oidcAttemptCookie, attemptToken, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: oidcCookiePath, maxAge: 10 * 60 * 1000 });
+      res.cookie(oidcAttemptCookie, attemptToken, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        path: oidcCookiePath,
+        maxAge: 10 * 60 * 1000,
+      });
       res.redirect(303, redirectUrl);
     } catch (error) {
       failed(res, error);
@@ -93,9 +109,16 @@ export function signOutRoutes(services: Services): Router {
     let providerSignOut: string | undefined;
     if (req.session) {
       const { idTokenHint } = await services.sessions.revoke(req.session.token);
-      await services.audit.record({ action: 'auth.sign_out', outcome: 'success', actorUserId: req.principal?.userId, actorEmail: req.principal?.email, ip: req.ip });
+      await services.audit.record({
+        action: 'auth.sign_out',
+        outcome: 'success',
+        actorUserId: req.principal?.userId,
+        actorEmail: req.principal?.email,
+        ip: req.ip,
+      });
       // An SSO session signs out at the provider too, when it offers that (RP-initiated logout).
-      if (idTokenHint && services.oidcSignIn) providerSignOut = await services.oidcSignIn.endSessionUrl(idTokenHint, `${services.config.publicUrl}/`);
+      if (idTokenHint && services.oidcSignIn)
+        providerSignOut = await services.oidcSignIn.endSessionUrl(idTokenHint, `${services.config.publicUrl}/`);
     }
     res.clearCookie(sessionCookieName, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
     if (providerSignOut) res.json({ redirectTo: providerSignOut });

@@ -16,7 +16,9 @@ import { principalOf, requireAdmin } from '../authenticate.ts';
 /** 'auto' (null: detect it) or a listed language's code. */
 const languageChoice = z
   .string()
-  .refine((choice) => choice === 'auto' || findLanguage(choice) !== undefined, { message: `use "auto" or one of ${languages.map((l) => l.code).join(', ')}` })
+  .refine((choice) => choice === 'auto' || findLanguage(choice) !== undefined, {
+    message: `use "auto" or one of ${languages.map((l) => l.code).join(', ')}`,
+  })
   .transform((choice) => (choice === 'auto' ? null : choice));
 
 const newCollection = z
@@ -29,7 +31,10 @@ const newCollection = z
     /** 'auto' (the default: detected from the first documents) or a language code such as en, zh, ar. */
     language: languageChoice.optional(),
   })
-  .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), { message: 'chunkOverlap must be smaller than chunkSize', path: ['chunkOverlap'] });
+  .refine((c) => c.chunkOverlap === undefined || c.chunkOverlap < (c.chunkSize ?? 512), {
+    message: 'chunkOverlap must be smaller than chunkSize',
+    path: ['chunkOverlap'],
+  });
 
 const collectionPatch = z
   .object({
@@ -60,90 +65,132 @@ function parseMetadataField(field: string | undefined): DocumentMetadata | undef
 export function collectionRoutes(services: Services): Router {
   const router = Router();
 
-  router.post('/collections', requireAdmin, audited(services.audit, 'collection.created', undefined, bodyFields('slug', 'name')), async (req, res) => {
-    const body = newCollection.parse(req.body);
-    if (await services.collections.findBySlug(body.slug)) throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
-    const collection = await services.collections.create({
-      ...body,
+  router.post(
+    '/collections',
+    requireAdmin,
+    audited(services.audit, 'collection.created', undefined, bodyFields('slug', 'name')),
+    async (req, res) => {
+      const body = newCollection.parse(req.body);
+      if (await services.collections.findBySlug(body.slug))
+        throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
+      const collection = await services.collections.create({
+        ...body,
         embeddingModel: services.embedder.model,
-      embeddingDimension: await services.embedder.dimension(),
-      createdBy: principalOf(req).userId,
-    });
-    res.status(201).json({ collection });
-  });
+        embeddingDimension: await services.embedder.dimension(),
+        createdBy: principalOf(req).userId,
+      });
+      res.status(201).json({ collection });
+    },
+  );
 
   router.get('/collections', async (req, res) => {
-    res.json({ collections: await services.collections.list(principalOf(req)), embeddingModel: services.embedder.model, languages: languages.map((l) => l.code) });
-  });
-
-  router.patch('/collections/:slug', requireAdmin, audited(services.audit, 'collection.updated', param('collection', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })), async (req, res) => {
-    const patch = collectionPatch.parse(req.body);
-    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    const { language, ...settings } = patch;
-    if (Object.keys(settings).length > 0) await services.collections.update(collection.id, settings);
-    if (language !== undefined) {
-      await services.collectionLanguages.choose(collection.id, language);
-      await requestTextReindexing(services, collection.id);
-      await requestSentenceVectors(services);
-    }
-    res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
-  });
-
-  router.post('/collections/:slug/reembed', requireAdmin, audited(services.audit, 'collection.reembed_requested', param('collection', 'slug')), async (req, res) => {
-    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    const requests = await requestReembedding(services, collection.id);
-    res.status(202).json({ reembedding: requests[0] ?? null });
-  });
-
-  router.post('/collections/:slug/documents', audited(services.audit, 'document.uploaded', param('collection', 'slug'), (_req, res) => res.locals.auditDetails), async (req, res) => {
-    // Checked before the body is read, so nobody without edit rights can make us store bytes.
-    await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    const received = await receiveUploads(req, {
-      dir: path.join(services.config.dataDir, 'files', 'incoming'),
-      maxBytes: services.config.uploadMaxBytes,
-      maxRequestBytes: services.config.uploadMaxRequestBytes,
-    }).catch((error: unknown) => {
-      if (error instanceof UploadTooLargeError) {
-        // The client may still be sending; it should stop, not keep the connection.
-        res.set('connection', 'close');
-        throw new LimitExceededError('request_too_large', error.message);
-      }
-      if (error instanceof UploadAbortedError) throw new AppError(400, 'upload_aborted', error.message);
-      throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
+    res.json({
+      collections: await services.collections.list(principalOf(req)),
+      embeddingModel: services.embedder.model,
+      languages: languages.map((l) => l.code),
     });
-    let metadata: DocumentMetadata | undefined;
-    try {
-      metadata = parseMetadataField(received.fields.metadata);
-    } catch (error) {
-      await Promise.all(received.files.map((file) => rm(file.tempPath, { force: true })));
-      throw error;
-    }
-    const outcome = await services.documents.ingestUploads(String(req.params.slug), received.files, principalOf(req).userId, 'upload', metadata);
-    const rejected = [...received.rejected, ...outcome.rejected];
-    if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
-      const reason = rejected.length ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ') : 'No file was sent in the "files" field.';
-      throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
-    }
-    res.locals.auditDetails = { files: received.files.map((file) => file.filename), rejected: rejected.length };
-    res.status(202).json({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected });
   });
+
+  router.patch(
+    '/collections/:slug',
+    requireAdmin,
+    audited(services.audit, 'collection.updated', param('collection', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })),
+    async (req, res) => {
+      const patch = collectionPatch.parse(req.body);
+      const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+      const { language, ...settings } = patch;
+      if (Object.keys(settings).length > 0) await services.collections.update(collection.id, settings);
+      if (language !== undefined) {
+        await services.collectionLanguages.choose(collection.id, language);
+        await requestTextReindexing(services, collection.id);
+        await requestSentenceVectors(services);
+      }
+      res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
+    },
+  );
+
+  router.post(
+    '/collections/:slug/reembed',
+    requireAdmin,
+    audited(services.audit, 'collection.reembed_requested', param('collection', 'slug')),
+    async (req, res) => {
+      const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+      const requests = await requestReembedding(services, collection.id);
+      res.status(202).json({ reembedding: requests[0] ?? null });
+    },
+  );
+
+  router.post(
+    '/collections/:slug/documents',
+    audited(services.audit, 'document.uploaded', param('collection', 'slug'), (_req, res) => res.locals.auditDetails),
+    async (req, res) => {
+      // Checked before the body is read, so nobody without edit rights can make us store bytes.
+      await services.collections.findEditable(principalOf(req), String(req.params.slug));
+      const received = await receiveUploads(req, {
+        dir: path.join(services.config.dataDir, 'files', 'incoming'),
+        maxBytes: services.config.uploadMaxBytes,
+        maxRequestBytes: services.config.uploadMaxRequestBytes,
+      }).catch((error: unknown) => {
+        if (error instanceof UploadTooLargeError) {
+          // The client may still be sending; it should stop, not keep the connection.
+          res.set('connection', 'close');
+          throw new LimitExceededError('request_too_large', error.message);
+        }
+        if (error instanceof UploadAbortedError) throw new AppError(400, 'upload_aborted', error.message);
+        throw error instanceof UploadFormatError ? new ValidationError(error.message) : error;
+      });
+      let metadata: DocumentMetadata | undefined;
+      try {
+        metadata = parseMetadataField(received.fields.metadata);
+      } catch (error) {
+        await Promise.all(received.files.map((file) => rm(file.tempPath, { force: true })));
+        throw error;
+      }
+      const outcome = await services.documents.ingestUploads(
+        String(req.params.slug),
+        received.files,
+        principalOf(req).userId,
+        'upload',
+        metadata,
+      );
+      const rejected = [...received.rejected, ...outcome.rejected];
+      if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
+        const reason = rejected.length
+          ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ')
+          : 'No file was sent in the "files" field.';
+        throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
+      }
+      res.locals.auditDetails = { files: received.files.map((file) => file.filename), rejected: rejected.length };
+      res.status(202).json({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected });
+    },
+  );
 
   router.get('/collections/:slug/documents', async (req, res) => {
     res.json({ documents: await services.documents.list(principalOf(req), String(req.params.slug)) });
   });
 
-  router.post('/collections/:slug/grants', requireAdmin, audited(services.audit, 'collection.granted', param('collection', 'slug'), bodyFields('group', 'permission')), async (req, res) => {
-    const body = newGrant.parse(req.body);
-    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    await services.collections.grantToGroup(collection.id, body.group, body.permission);
-    res.status(201).json({ grant: { collection: collection.slug, ...body } });
-  });
+  router.post(
+    '/collections/:slug/grants',
+    requireAdmin,
+    audited(services.audit, 'collection.granted', param('collection', 'slug'), bodyFields('group', 'permission')),
+    async (req, res) => {
+      const body = newGrant.parse(req.body);
+      const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+      await services.collections.grantToGroup(collection.id, body.group, body.permission);
+      res.status(201).json({ grant: { collection: collection.slug, ...body } });
+    },
+  );
 
-  router.delete('/collections/:slug/grants/:group', requireAdmin, audited(services.audit, 'collection.grant_removed', param('collection', 'slug'), (req) => ({ group: req.params.group })), async (req, res) => {
-    const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-    await services.collections.revokeFromGroup(collection.id, String(req.params.group));
-    res.status(204).end();
-  });
+  router.delete(
+    '/collections/:slug/grants/:group',
+    requireAdmin,
+    audited(services.audit, 'collection.grant_removed', param('collection', 'slug'), (req) => ({ group: req.params.group })),
+    async (req, res) => {
+      const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
+      await services.collections.revokeFromGroup(collection.id, String(req.params.group));
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

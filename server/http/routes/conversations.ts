@@ -8,7 +8,9 @@ import { describeError } from '../../errors.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
-const question = z.object({ content: z.string().trim().min(1, 'the question is empty'), filter: retrievalFilterSchema.optional() }).strict();
+const question = z
+  .object({ content: z.string().trim().min(1, 'the question is empty'), filter: retrievalFilterSchema.optional() })
+  .strict();
 const rename = z.object({ title: z.string().trim().min(1, 'the title is empty').max(200) }).strict();
 const listQuery = z.object({ q: z.string().trim().max(200).optional() });
 const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().trim().max(2000).optional() }).strict();
@@ -35,7 +37,10 @@ export function conversationRoutes(services: Services): Router {
   router.get('/conversations/:id', async (req, res) => {
     const principal = principalOf(req);
     const id = String(req.params.id);
-    res.json({ conversation: await services.conversations.get(principal, id), messages: await services.conversations.messages(principal, id) });
+    res.json({
+      conversation: await services.conversations.get(principal, id),
+      messages: await services.conversations.messages(principal, id),
+    });
   });
   router.delete('/conversations/:id', async (req, res) => {
     await services.conversations.delete(principalOf(req), String(req.params.id));

@@ -21,13 +21,21 @@ export function groupRoutes(services: Services): Router {
     await services.groups.delete(String(req.params.id));
     res.status(204).end();
   });
-  router.post('/groups/:id/members', audited(services.audit, 'group.member_added', param('group', 'id'), bodyFields('email')), async (req, res) => {
-    await services.groups.addMember(String(req.params.id), newMember.parse(req.body).email);
-    res.status(204).end();
-  });
-  router.delete('/groups/:id/members/:userId', audited(services.audit, 'group.member_removed', param('group', 'id'), (req) => ({ userId: req.params.userId })), async (req, res) => {
-    await services.groups.removeMember(String(req.params.id), String(req.params.userId));
-    res.status(204).end();
-  });
+  router.post(
+    '/groups/:id/members',
+    audited(services.audit, 'group.member_added', param('group', 'id'), bodyFields('email')),
+    async (req, res) => {
+      await services.groups.addMember(String(req.params.id), newMember.parse(req.body).email);
+      res.status(204).end();
+    },
+  );
+  router.delete(
+    '/groups/:id/members/:userId',
+    audited(services.audit, 'group.member_removed', param('group', 'id'), (req) => ({ userId: req.params.userId })),
+    async (req, res) => {
+      await services.groups.removeMember(String(req.params.id), String(req.params.userId));
+      res.status(204).end();
+    },
+  );
   return router;
 }

@@ -16,11 +16,21 @@ export function healthRoutes(services: Services): Router {
   router.get('/readyz', async (req, res) => {
     // A draining instance is taken out of the load balancer's rotation before it stops.
     if (services.answersInFlight.draining) return void res.status(503).json({ status: 'shutting down' });
-    const [readiness, principal] = await Promise.all([checkReadiness(services), principalIfAny(req, services.users, services.sessions).catch(() => undefined)]);
+    const [readiness, principal] = await Promise.all([
+      checkReadiness(services),
+      principalIfAny(req, services.users, services.sessions).catch(() => undefined),
+    ]);
     const serving = readiness.components.database.ok && readiness.components.queue.ok;
     if (!(principal && isAdmin(principal))) return void res.status(serving ? 200 : 503).json({ status: readiness.status });
     const memory = process.memoryUsage();
-    res.status(serving ? 200 : 503).json({ ...readiness, process: { eventLoopDelayMs: eventLoop.report(), rssMb: Math.round(memory.rss / 2 ** 20), heapUsedMb: Math.round(memory.heapUsed / 2 ** 20) } });
+    res.status(serving ? 200 : 503).json({
+      ...readiness,
+      process: {
+        eventLoopDelayMs: eventLoop.report(),
+        rssMb: Math.round(memory.rss / 2 ** 20),
+        heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
+      },
+    });
   });
   return router;
 }

@@ -22,7 +22,10 @@ export function metricsRoutes(services: Pick<Services, 'config' | 'users' | 'ses
         if (!principal) throw new AuthenticationError('Metrics need Authorization: Bearer <METRICS_TOKEN or an admin API key>.');
         if (!isAdmin(principal)) throw new ForbiddenError('Only admins (or the METRICS_TOKEN) can read metrics.');
       }
-      res.set('content-type', metricsRegistry.contentType).set('cache-control', 'no-store').send(await metricsRegistry.metrics());
+      res
+        .set('content-type', metricsRegistry.contentType)
+        .set('cache-control', 'no-store')
+        .send(await metricsRegistry.metrics());
     } catch (error) {
       next(error);
     }

@@ -15,9 +15,7 @@ import { logRefusal, setRetryAfter } from '../errorHandler.ts';
 
 const chatRequest = z.object({
   model: z.string().min(1),
-  messages: z
-    .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
-    .min(1, 'messages must not be empty'),
+  messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1, 'messages must not be empty'),
   stream: z.boolean().optional(),
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().min(1).optional(),
@@ -48,7 +46,12 @@ export function openaiCompatibleRoutes(services: Services): Router {
     const assistants = await services.assistants.list(principalOf(req));
     res.json({
       object: 'list',
-      data: assistants.map((a) => ({ id: a.slug, object: 'model', created: Math.floor(new Date(a.createdAt).getTime() / 1000), owned_by: 'tapeout' })),
+      data: assistants.map((a) => ({
+        id: a.slug,
+        object: 'model',
+        created: Math.floor(new Date(a.createdAt).getTime() / 1000),
+        owned_by: 'tapeout',
+      })),
     });
   });
 
@@ -59,7 +62,11 @@ export function openaiCompatibleRoutes(services: Services): Router {
     assertConversationFits(messages, services.config.chat);
     const ceiling = services.config.llmOptions.maxTokens;
     if (body.max_tokens !== undefined && body.max_tokens > ceiling) {
-      throw new LimitExceededError('max_tokens_too_large', `max_tokens may be at most ${ceiling} on this server; this request asks for ${body.max_tokens}.`, 400);
+      throw new LimitExceededError(
+        'max_tokens_too_large',
+        `max_tokens may be at most ${ceiling} on this server; this request asks for ${body.max_tokens}.`,
+        400,
+      );
     }
     const inFlight = services.answersInFlight.begin();
     const release = await services.chatQuota.acquire(principal.userId ?? 'anonymous').catch((error: unknown) => {
@@ -87,7 +94,14 @@ export function openaiCompatibleRoutes(services: Services): Router {
       if (!inFlight.cutOffByShutdown()) throw error;
       // A stream already under way ends with the notice; an answer not yet sent is refused (503).
       if (!res.headersSent) throw new ShuttingDownError();
-      const closing = { ...meta, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], citations, interrupted: true, notice: shutdownNotice };
+      const closing = {
+        ...meta,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        citations,
+        interrupted: true,
+        notice: shutdownNotice,
+      };
       res.end(`data: ${JSON.stringify(closing)}\n\ndata: [DONE]\n\n`);
     } finally {
       await release();
@@ -126,7 +140,10 @@ async function streamAnswer(res: Response, meta: object, events: AsyncGenerator<
   let closing: object = {};
   for await (const event of events) {
     if (event.type === 'mode') {
-      send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], { answer_mode: event.mode, ...(event.notice ? { notice: event.notice } : {}) });
+      send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], {
+        answer_mode: event.mode,
+        ...(event.notice ? { notice: event.notice } : {}),
+      });
     } else if (event.type === 'token') send([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
     else if (event.type === 'done') finishReason = event.finishReason ?? 'stop';
     else closing = { interrupted: true, notice: event.notice };
@@ -143,6 +160,14 @@ const openaiErrorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (res.headersSent) return void res.end();
   setRetryAfter(res, error);
   const type =
-    status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    status === 401
+      ? 'authentication_error'
+      : status === 404
+        ? 'not_found_error'
+        : status === 429
+          ? 'rate_limit_error'
+          : status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
   res.status(status).json({ error: { message: body.error.message, type, code: body.error.code, param: null } });
 };

@@ -30,8 +30,14 @@ export function scimRoutes(services: Services): Router {
   router.get('/Users', async (req, res) => void res.json(await scim.listUsers(listQuery(req), base(req))));
   router.get('/Users/:id', async (req, res) => void res.json(await scim.getUser(String(req.params.id), base(req))));
   router.post('/Users', async (req, res) => void res.status(201).json(await scim.createUser(req.body, actor(req), base(req))));
-  router.put('/Users/:id', async (req, res) => void res.json(await scim.replaceUser(String(req.params.id), req.body, actor(req), base(req))));
-  router.patch('/Users/:id', async (req, res) => void res.json(await scim.patchUser(String(req.params.id), req.body, actor(req), base(req))));
+  router.put(
+    '/Users/:id',
+    async (req, res) => void res.json(await scim.replaceUser(String(req.params.id), req.body, actor(req), base(req))),
+  );
+  router.patch(
+    '/Users/:id',
+    async (req, res) => void res.json(await scim.patchUser(String(req.params.id), req.body, actor(req), base(req))),
+  );
   router.delete('/Users/:id', async (req, res) => {
     await scim.deleteUser(String(req.params.id), actor(req));
     res.status(204).end();
@@ -40,8 +46,14 @@ export function scimRoutes(services: Services): Router {
   router.get('/Groups', async (req, res) => void res.json(await scim.listGroups(listQuery(req), base(req))));
   router.get('/Groups/:id', async (req, res) => void res.json(await scim.getGroup(String(req.params.id), base(req), excludesMembers(req))));
   router.post('/Groups', async (req, res) => void res.status(201).json(await scim.createGroup(req.body, actor(req), base(req))));
-  router.put('/Groups/:id', async (req, res) => void res.json(await scim.replaceGroup(String(req.params.id), req.body, actor(req), base(req))));
-  router.patch('/Groups/:id', async (req, res) => void res.json(await scim.patchGroup(String(req.params.id), req.body, actor(req), base(req))));
+  router.put(
+    '/Groups/:id',
+    async (req, res) => void res.json(await scim.replaceGroup(String(req.params.id), req.body, actor(req), base(req))),
+  );
+  router.patch(
+    '/Groups/:id',
+    async (req, res) => void res.json(await scim.patchGroup(String(req.params.id), req.body, actor(req), base(req))),
+  );
   router.delete('/Groups/:id', async (req, res) => {
     await scim.deleteGroup(String(req.params.id), actor(req));
     res.status(204).end();
@@ -55,7 +67,8 @@ export function scimRoutes(services: Services): Router {
 function requireScimToken(token: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!token) return next(new ScimError(404, 'SCIM provisioning is not enabled here: set SCIM_TOKEN.'));
-    if (!matchesSharedSecret(bearerTokenOf(req.get('authorization')), token)) return next(new ScimError(401, 'Missing or wrong bearer token.'));
+    if (!matchesSharedSecret(bearerTokenOf(req.get('authorization')), token))
+      return next(new ScimError(401, 'Missing or wrong bearer token.'));
     next();
   };
 }
@@ -77,7 +90,10 @@ function listQuery(req: Request) {
 }
 
 function excludesMembers(req: Request): boolean {
-  return typeof req.query.excludedAttributes === 'string' && req.query.excludedAttributes.split(',').some((name) => name.trim().toLowerCase() === 'members');
+  return (
+    typeof req.query.excludedAttributes === 'string' &&
+    req.query.excludedAttributes.split(',').some((name) => name.trim().toLowerCase() === 'members')
+  );
 }
 
 function scimErrors(services: Services): ErrorRequestHandler {
@@ -91,7 +107,8 @@ function scimErrors(services: Services): ErrorRequestHandler {
             ? new ScimError(413, 'The body is larger than 1 MB.')
             : undefined;
     if (!failure) services.logger.error({ err: error, method: req.method, path: req.path }, 'SCIM request failed');
-    else services.logger.warn({ status: failure.status, detail: failure.message, method: req.method, path: req.path }, 'SCIM request refused');
+    else
+      services.logger.warn({ status: failure.status, detail: failure.message, method: req.method, path: req.path }, 'SCIM request refused');
     const answer = failure ?? new ScimError(500, 'Internal error; see the server log.');
     res.status(answer.status).type(scimJson).json(answer);
   };

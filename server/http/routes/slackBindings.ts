@@ -21,13 +21,23 @@ export function slackBindingRoutes(services: Services): Router {
   router.get('/slack/bindings', async (_req, res) => {
     res.json({ bindings: await services.slackBindings.list(), slackConfigured: Boolean(services.config.slack.botToken) });
   });
-  router.put('/slack/bindings/:channelId', audited(services.audit, 'slack_binding.set', param('slack_channel', 'channelId'), bodyFields('assistant', 'audience')), async (req, res) => {
-    const body = binding.parse(req.body);
-    res.json({ binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant, body.audience) });
-  });
-  router.delete('/slack/bindings/:channelId', audited(services.audit, 'slack_binding.removed', param('slack_channel', 'channelId')), async (req, res) => {
-    await services.slackBindings.unbind(channelId.parse(req.params.channelId));
-    res.status(204).end();
-  });
+  router.put(
+    '/slack/bindings/:channelId',
+    audited(services.audit, 'slack_binding.set', param('slack_channel', 'channelId'), bodyFields('assistant', 'audience')),
+    async (req, res) => {
+      const body = binding.parse(req.body);
+      res.json({
+        binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant, body.audience),
+      });
+    },
+  );
+  router.delete(
+    '/slack/bindings/:channelId',
+    audited(services.audit, 'slack_binding.removed', param('slack_channel', 'channelId')),
+    async (req, res) => {
+      await services.slackBindings.unbind(channelId.parse(req.params.channelId));
+      res.status(204).end();
+    },
+  );
   return router;
 }

@@ -6,7 +6,12 @@ import { principalOf, requireAdmin } from '../authenticate.ts';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(1000);
 const newUser = z
-  .object({ email: z.email('must be an email address').max(320), name: z.string().trim().max(200).optional(), role: z.enum(['admin', 'member']).default('member'), password: password.optional() })
+  .object({
+    email: z.email('must be an email address').max(320),
+    name: z.string().trim().max(200).optional(),
+    role: z.enum(['admin', 'member']).default('member'),
+    password: password.optional(),
+  })
   .strict();
 const userPatch = z
   .object({ name: z.string().trim().max(200), role: z.enum(['admin', 'member']), password })
@@ -26,9 +31,16 @@ export function userRoutes(services: Services): Router {
     res.locals.auditTarget = { type: 'user', id: user.id };
     res.status(201).json({ user });
   });
-  router.patch('/users/:id', audited(services.audit, 'user.updated', param('user', 'id'), (req, res) => ({ ...bodyFields('name', 'role')(req, res), passwordChanged: Boolean(req.body?.password) })), async (req, res) => {
-    res.json({ user: await services.users.update(String(req.params.id), userPatch.parse(req.body)) });
-  });
+  router.patch(
+    '/users/:id',
+    audited(services.audit, 'user.updated', param('user', 'id'), (req, res) => ({
+      ...bodyFields('name', 'role')(req, res),
+      passwordChanged: Boolean(req.body?.password),
+    })),
+    async (req, res) => {
+      res.json({ user: await services.users.update(String(req.params.id), userPatch.parse(req.body)) });
+    },
+  );
   router.delete('/users/:id', audited(services.audit, 'user.deleted', param('user', 'id')), async (req, res) => {
     await services.users.remove(String(req.params.id), principalOf(req).userId);
     res.status(204).end();

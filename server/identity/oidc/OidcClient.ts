@@ -82,7 +82,11 @@ export class OidcClient {
     if (!idClaims) throw new OidcProtocolError('The identity provider sent no ID token.', 'no id_token');
     let claims: Record<string, unknown> = { ...idClaims };
     // Many providers put email and groups in userinfo only unless asked otherwise (OIDC Core 5.4).
-    if ((claims.email === undefined || claims[this.settings.groupsClaim] === undefined) && tokens.access_token && config.serverMetadata().userinfo_endpoint) {
+    if (
+      (claims.email === undefined || claims[this.settings.groupsClaim] === undefined) &&
+      tokens.access_token &&
+      config.serverMetadata().userinfo_endpoint
+    ) {
       try {
         const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
         claims = { ...userinfo, ...claims };
@@ -121,7 +125,8 @@ export class OidcClient {
       .discovery(new URL(this.settings.issuerUrl), this.settings.clientId, undefined, oidc.ClientSecretBasic(this.settings.clientSecret), {
         timeout: this.timeoutSeconds,
         // Plain http is accepted (at start-up) only for a provider on this machine.
-        execute: isHttpsOrLoopback(this.settings.issuerUrl) && this.settings.issuerUrl.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
+        execute:
+          isHttpsOrLoopback(this.settings.issuerUrl) && this.settings.issuerUrl.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
       })
       .catch((error: unknown) => {
         this.configuration = undefined;
@@ -138,13 +143,20 @@ const maxGroups = 1000;
 function groupsOf(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\s]+/) : [];
-  const names = list.filter((item): item is string => typeof item === 'string' && item.trim() !== '' && item.length <= 200).map((item) => item.trim());
+  const names = list
+    .filter((item): item is string => typeof item === 'string' && item.trim() !== '' && item.length <= 200)
+    .map((item) => item.trim());
   return [...new Set(names)].slice(0, maxGroups);
 }
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const { code, error: oauthError, error_description: description, cause } = error as Error & { code?: string; error?: string; error_description?: string };
+  const {
+    code,
+    error: oauthError,
+    error_description: description,
+    cause,
+  } = error as Error & { code?: string; error?: string; error_description?: string };
   // openid-client names the kind of failure; the cause it wraps (oauth4webapi's) says which claim.
   const detail = cause instanceof Error && cause.message !== error.message ? cause.message : undefined;
   return [code, oauthError, description ?? error.message, detail].filter(Boolean).join(': ');

@@ -5,7 +5,19 @@ import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { User, UserService } from '../../users/UserService.ts';
 import type { IdentityDirectory } from '../IdentityDirectory.ts';
 import { compileFilter, type CompiledFilter } from './scimFilter.ts';
-import { groupInput, groupResource, listResponse, patchRequest, ScimError, userInput, userResource, type GroupInput, type GroupRow, type UserInput, type UserRow } from './scimResources.ts';
+import {
+  groupInput,
+  groupResource,
+  listResponse,
+  patchRequest,
+  ScimError,
+  userInput,
+  userResource,
+  type GroupInput,
+  type GroupRow,
+  type UserInput,
+  type UserRow,
+} from './scimResources.ts';
 
 const userSelect = `SELECT u.id, u.email, u.name, u.active, u.external_id, u.created_at, u.updated_at,
        coalesce((SELECT json_agg(json_build_object('value', g.id, 'display', g.name) ORDER BY g.name)
@@ -37,11 +49,23 @@ export interface ScimActor {
  * is stored; attributes Tapeout does not keep are accepted and ignored.
  */
 export class ScimService {
-  constructor(private readonly deps: { db: Database; users: UserService; directory: IdentityDirectory; audit: AuditLog; adminGroup: string | undefined }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      users: UserService;
+      directory: IdentityDirectory;
+      audit: AuditLog;
+      adminGroup: string | undefined;
+    },
+  ) {}
 
   async listUsers(query: ListQuery, baseUrl: string) {
     const rows = await this.list<UserRow>(userSelect, 'u', compileFilter(query.filter, 'User'), query);
-    return listResponse(rows.page.map((row) => userResource(row, baseUrl)), rows.total, query.startIndex);
+    return listResponse(
+      rows.page.map((row) => userResource(row, baseUrl)),
+      rows.total,
+      query.startIndex,
+    );
   }
 
   async getUser(id: string, baseUrl: string) {
@@ -52,7 +76,10 @@ export class ScimService {
     const input = parse(userInput, body);
     const id = await this.deps.db.transaction(async (client) => {
       const { rows } = await uniquely(() =>
-        client.query<{ id: string }>(`INSERT INTO users (email, name, role, external_id, active) VALUES ($1, $2, 'member', $3, $4) RETURNING id`, [input.email, input.name, input.externalId, input.active]),
+        client.query<{ id: string }>(
+          `INSERT INTO users (email, name, role, external_id, active) VALUES ($1, $2, 'member', $3, $4) RETURNING id`,
+          [input.email, input.name, input.externalId, input.active],
+        ),
       );
       return rows[0]!.id;
     });
@@ -79,7 +106,11 @@ export class ScimService {
 
   async listGroups(query: ListQuery, baseUrl: string) {
     const rows = await this.list<GroupRow>(groupSelect(!query.excludeMembers), 'g', compileFilter(query.filter, 'Group'), query);
-    return listResponse(rows.page.map((row) => groupResource(row, baseUrl)), rows.total, query.startIndex);
+    return listResponse(
+      rows.page.map((row) => groupResource(row, baseUrl)),
+      rows.total,
+      query.startIndex,
+    );
   }
 
   async getGroup(id: string, baseUrl: string, excludeMembers = false) {
@@ -129,40 +160,78 @@ export class ScimService {
     const before = await this.userRow(id);
     await this.deps.db.transaction(async (client) => {
       await uniquely(() =>
-        client.query('UPDATE users SET email = $2, name = $3, external_id = coalesce($4, external_id), updated_at = now() WHERE id = $1', [before.id, input.email, input.name, input.externalId]),
+        client.query('UPDATE users SET email = $2, name = $3, external_id = coalesce($4, external_id), updated_at = now() WHERE id = $1', [
+          before.id,
+          input.email,
+          input.name,
+          input.externalId,
+        ]),
       );
       if (input.active !== before.active) await this.deps.users.setActive(before.id, input.active, client).catch(toScimError);
     });
     const changes = Object.fromEntries(
-      ([['email', before.email, input.email], ['name', before.name, input.name], ['active', before.active, input.active]] as const).filter(([, from, to]) => from !== to).map(([key, from, to]) => [key, { from, to }]),
+      (
+        [
+          ['email', before.email, input.email],
+          ['name', before.name, input.name],
+          ['active', before.active, input.active],
+        ] as const
+      )
+        .filter(([, from, to]) => from !== to)
+        .map(([key, from, to]) => [key, { from, to }]),
     );
-    await this.audit(input.active === before.active ? 'scim.user_updated' : input.active ? 'scim.user_activated' : 'scim.user_deactivated', actor, before.id, { email: input.email, changes });
+    await this.audit(
+      input.active === before.active ? 'scim.user_updated' : input.active ? 'scim.user_activated' : 'scim.user_deactivated',
+      actor,
+      before.id,
+      { email: input.email, changes },
+    );
   }
 
   private async storeGroup(id: string, input: GroupInput, actor: ScimActor): Promise<void> {
     const before = await this.groupRow(id, false);
     const changes = await this.deps.db.transaction(async (client) => {
       await uniquely(() =>
-        client.query(`UPDATE groups SET name = $2, external_id = coalesce($3, external_id), managed_by = 'scim' WHERE id = $1`, [before.id, input.name, input.externalId]),
+        client.query(`UPDATE groups SET name = $2, external_id = coalesce($3, external_id), managed_by = 'scim' WHERE id = $1`, [
+          before.id,
+          input.name,
+          input.externalId,
+        ]),
       );
       return input.memberIds ? this.setMembers(client, before.id, input.name, input.memberIds) : { added: [], removed: [] };
     });
-    await this.audit('scim.group_updated', actor, before.id, { name: input.name, ...(before.name !== input.name ? { renamedFrom: before.name } : {}), membersAdded: changes.added, membersRemoved: changes.removed });
+    await this.audit('scim.group_updated', actor, before.id, {
+      name: input.name,
+      ...(before.name !== input.name ? { renamedFrom: before.name } : {}),
+      membersAdded: changes.added,
+      membersRemoved: changes.removed,
+    });
   }
 
   /** Makes the group's members exactly `userIds`; membership of the admin group sets the role. */
-  private async setMembers(client: Queryable, groupId: string, groupName: string, userIds: string[]): Promise<{ added: string[]; removed: string[] }> {
+  private async setMembers(
+    client: Queryable,
+    groupId: string,
+    groupName: string,
+    userIds: string[],
+  ): Promise<{ added: string[]; removed: string[] }> {
     const ids = [...new Set(userIds)];
     const { rows: known } = await client.query<{ id: string }>('SELECT id FROM users WHERE id::text = ANY($1::text[])', [ids]);
     const missing = ids.filter((id) => !known.some((row) => row.id === id));
     if (missing.length) throw new ScimError(400, `No user with id ${missing.slice(0, 5).join(', ')}.`, 'invalidValue');
-    const { rows: removed } = await client.query<{ user_id: string }>('DELETE FROM memberships WHERE group_id = $1 AND NOT (user_id::text = ANY($2::text[])) RETURNING user_id', [groupId, ids]);
+    const { rows: removed } = await client.query<{ user_id: string }>(
+      'DELETE FROM memberships WHERE group_id = $1 AND NOT (user_id::text = ANY($2::text[])) RETURNING user_id',
+      [groupId, ids],
+    );
     const { rows: added } = await client.query<{ user_id: string }>(
       'INSERT INTO memberships (group_id, user_id) SELECT $1, u.id FROM users u WHERE u.id::text = ANY($2::text[]) ON CONFLICT DO NOTHING RETURNING user_id',
       [groupId, ids],
     );
     if (groupName === this.deps.adminGroup) {
-      for (const [rows, isAdmin] of [[added, true], [removed, false]] as const) {
+      for (const [rows, isAdmin] of [
+        [added, true],
+        [removed, false],
+      ] as const) {
         for (const row of rows) {
           const { rows: users } = await client.query<User>('SELECT id, email, name, role, active FROM users WHERE id = $1', [row.user_id]);
           if (users[0]) await this.deps.directory.applyAdminGroup(users[0], isAdmin, client);
@@ -172,7 +241,12 @@ export class ScimService {
     return { added: added.map((row) => row.user_id), removed: removed.map((row) => row.user_id) };
   }
 
-  private async list<T extends UserRow | GroupRow>(select: string, alias: 'u' | 'g', filter: CompiledFilter, query: ListQuery): Promise<{ page: T[]; total: number }> {
+  private async list<T extends UserRow | GroupRow>(
+    select: string,
+    alias: 'u' | 'g',
+    filter: CompiledFilter,
+    query: ListQuery,
+  ): Promise<{ page: T[]; total: number }> {
     const conditions = [alias === 'g' ? 'NOT g.is_builtin' : 'true'];
     const values: unknown[] = [];
     if (filter.kind === 'indexed') {
@@ -182,7 +256,9 @@ export class ScimService {
     const order = `ORDER BY ${alias}.created_at, ${alias}.id`;
     if (filter.kind === 'memory') {
       const { rows } = await this.deps.db.query<T>(`${select} WHERE ${conditions.join(' AND ')} ${order} LIMIT ${inMemoryFilterLimit}`);
-      const matching = rows.filter((row) => filter.matches(alias === 'u' ? userResource(row as UserRow, '') : groupResource(row as GroupRow, '')));
+      const matching = rows.filter((row) =>
+        filter.matches(alias === 'u' ? userResource(row as UserRow, '') : groupResource(row as GroupRow, '')),
+      );
       return { page: matching.slice(query.startIndex - 1, query.startIndex - 1 + query.count), total: matching.length };
     }
     values.push(query.count, query.startIndex - 1);
@@ -195,7 +271,10 @@ export class ScimService {
   }
 
   private async count(alias: 'u' | 'g', conditions: string[], values: unknown[]): Promise<number> {
-    const { rows } = await this.deps.db.query<{ count: string }>(`SELECT count(*) FROM ${alias === 'u' ? 'users u' : 'groups g'} WHERE ${conditions.join(' AND ')}`, values);
+    const { rows } = await this.deps.db.query<{ count: string }>(
+      `SELECT count(*) FROM ${alias === 'u' ? 'users u' : 'groups g'} WHERE ${conditions.join(' AND ')}`,
+      values,
+    );
     return Number(rows[0]!.count);
   }
 
@@ -212,11 +291,25 @@ export class ScimService {
   }
 
   private async audit(action: string, actor: ScimActor, targetId: string, details: Record<string, unknown>): Promise<void> {
-    await this.deps.audit.record({ action, outcome: 'success', actorEmail: 'SCIM', ip: actor.ip, target: { type: action.startsWith('scim.user') ? 'user' : 'group', id: targetId }, details });
+    await this.deps.audit.record({
+      action,
+      outcome: 'success',
+      actorEmail: 'SCIM',
+      ip: actor.ip,
+      target: { type: action.startsWith('scim.user') ? 'user' : 'group', id: targetId },
+      details,
+    });
   }
 }
 
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+function parse<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -226,7 +319,10 @@ function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T 
 function applyPatch<T extends { schemas: string[]; meta: Record<string, string> }>(resource: T, body: unknown): T {
   const request = parse(patchRequest, body);
   try {
-    return scimPatch(resource as never, request.Operations.flatMap(memberRemovalsByFilter) as ScimPatchOperation[], { mutateDocument: false, treatMissingAsAdd: true }) as T;
+    return scimPatch(resource as never, request.Operations.flatMap(memberRemovalsByFilter) as ScimPatchOperation[], {
+      mutateDocument: false,
+      treatMissingAsAdd: true,
+    }) as T;
   } catch (error) {
     if (error instanceof PatchError) throw new ScimError(400, error.message, error.scimCode === 'noTarget' ? 'noTarget' : 'invalidPath');
     throw error;
@@ -239,9 +335,11 @@ function applyPatch<T extends { schemas: string[]; meta: Record<string, string> 
  * equivalent `members[value eq "id"]` removal, as Okta sends it.
  */
 function memberRemovalsByFilter(operation: { op: string; path?: string; value?: unknown }): object[] {
-  if (operation.op.toLowerCase() !== 'remove' || operation.path?.toLowerCase() !== 'members' || !Array.isArray(operation.value)) return [operation];
+  if (operation.op.toLowerCase() !== 'remove' || operation.path?.toLowerCase() !== 'members' || !Array.isArray(operation.value))
+    return [operation];
   return operation.value.map((member: { value?: unknown }) => {
-    if (typeof member?.value !== 'string' || member.value.includes('"')) throw new ScimError(400, 'Each member to remove needs a value (a user id).', 'invalidValue');
+    if (typeof member?.value !== 'string' || member.value.includes('"'))
+      throw new ScimError(400, 'Each member to remove needs a value (a user id).', 'invalidValue');
     return { op: 'remove', path: `members[value eq "${member.value}"]` };
   });
 }
@@ -251,7 +349,8 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new ScimError(409, `Already exists: ${(error as { detail?: string }).detail ?? 'a resource with these values'}.`, 'uniqueness');
+    if ((error as { code?: string }).code === '23505')
+      throw new ScimError(409, `Already exists: ${(error as { detail?: string }).detail ?? 'a resource with these values'}.`, 'uniqueness');
     throw error;
   }
 }

@@ -18,7 +18,12 @@ export class ScimError extends Error {
   }
 
   toJSON() {
-    return { schemas: [errorSchema], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.message };
+    return {
+      schemas: [errorSchema],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.message,
+    };
   }
 }
 
@@ -76,7 +81,12 @@ export function userResource(row: UserRow, baseUrl: string): ScimUser {
     emails: [{ value: row.email, primary: true, type: 'work' }],
     active: row.active,
     groups: row.groups,
-    meta: { resourceType: 'User', created: row.created_at.toISOString(), lastModified: row.updated_at.toISOString(), location: `${baseUrl}/Users/${row.id}` },
+    meta: {
+      resourceType: 'User',
+      created: row.created_at.toISOString(),
+      lastModified: row.updated_at.toISOString(),
+      location: `${baseUrl}/Users/${row.id}`,
+    },
   };
 }
 
@@ -87,14 +97,37 @@ export function groupResource(row: GroupRow, baseUrl: string): ScimGroup {
     ...(row.external_id ? { externalId: row.external_id } : {}),
     displayName: row.name,
     ...(row.members ? { members: row.members } : {}),
-    meta: { resourceType: 'Group', created: row.created_at.toISOString(), lastModified: row.created_at.toISOString(), location: `${baseUrl}/Groups/${row.id}` },
+    meta: {
+      resourceType: 'Group',
+      created: row.created_at.toISOString(),
+      lastModified: row.created_at.toISOString(),
+      location: `${baseUrl}/Groups/${row.id}`,
+    },
   };
 }
 
-const emails = z.array(z.object({ value: z.string().max(320), primary: z.union([z.boolean(), z.string()]).optional(), type: z.string().max(100).optional() }).loose()).max(100);
-const name = z.object({ formatted: z.string().max(500).optional(), givenName: z.string().max(200).optional(), familyName: z.string().max(200).optional() }).loose();
+const emails = z
+  .array(
+    z
+      .object({ value: z.string().max(320), primary: z.union([z.boolean(), z.string()]).optional(), type: z.string().max(100).optional() })
+      .loose(),
+  )
+  .max(100);
+const name = z
+  .object({
+    formatted: z.string().max(500).optional(),
+    givenName: z.string().max(200).optional(),
+    familyName: z.string().max(200).optional(),
+  })
+  .loose();
 /** Entra ID sends booleans as the strings "True" and "False". */
-const scimBoolean = z.union([z.boolean(), z.string().regex(/^(true|false)$/i, 'must be true or false').transform((value) => value.toLowerCase() === 'true')]);
+const scimBoolean = z.union([
+  z.boolean(),
+  z
+    .string()
+    .regex(/^(true|false)$/i, 'must be true or false')
+    .transform((value) => value.toLowerCase() === 'true'),
+]);
 
 /** The user attributes Tapeout keeps, from a SCIM User body; anything else the provider sends is ignored. */
 export const userInput = z
@@ -109,7 +142,9 @@ export const userInput = z
   .loose()
   .transform((body) => ({
     email: emailOf(body),
-    name: (body.displayName || body.name?.formatted || [body.name?.givenName, body.name?.familyName].filter(Boolean).join(' ')).trim().slice(0, 200),
+    name: (body.displayName || body.name?.formatted || [body.name?.givenName, body.name?.familyName].filter(Boolean).join(' '))
+      .trim()
+      .slice(0, 200),
     externalId: body.externalId ?? null,
     active: body.active ?? true,
   }))
@@ -118,23 +153,35 @@ export const userInput = z
 export type UserInput = z.output<typeof userInput>;
 
 function emailOf(body: { userName: string; emails?: z.infer<typeof emails> }): string {
-  const primary = body.emails?.find((email) => email.primary === true || email.primary === 'true' || email.primary === 'True') ?? body.emails?.[0];
+  const primary =
+    body.emails?.find((email) => email.primary === true || email.primary === 'true' || email.primary === 'True') ?? body.emails?.[0];
   return (body.userName.includes('@') ? body.userName : (primary?.value ?? body.userName)).trim();
 }
 
 const members = z.array(z.object({ value: z.string().min(1).max(100) }).loose());
 
 export const groupInput = z
-  .object({ displayName: z.string().trim().min(1, 'displayName is required').max(200), externalId: z.string().max(500).optional().nullable(), members: members.optional() })
+  .object({
+    displayName: z.string().trim().min(1, 'displayName is required').max(200),
+    externalId: z.string().max(500).optional().nullable(),
+    members: members.optional(),
+  })
   .loose()
-  .transform((body) => ({ name: body.displayName, externalId: body.externalId ?? null, memberIds: body.members?.map((member) => member.value) }));
+  .transform((body) => ({
+    name: body.displayName,
+    externalId: body.externalId ?? null,
+    memberIds: body.members?.map((member) => member.value),
+  }));
 
 export type GroupInput = z.output<typeof groupInput>;
 
 export const patchRequest = z
   .object({
     schemas: z.array(z.string()).refine((list) => list.includes(patchSchema), { message: `schemas must include ${patchSchema}` }),
-    Operations: z.array(z.object({ op: z.string(), path: z.string().optional(), value: z.unknown().optional() }).loose()).min(1, 'Operations must not be empty').max(1000),
+    Operations: z
+      .array(z.object({ op: z.string(), path: z.string().optional(), value: z.unknown().optional() }).loose())
+      .min(1, 'Operations must not be empty')
+      .max(1000),
   })
   .loose();
 

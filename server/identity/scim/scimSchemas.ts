@@ -10,7 +10,9 @@ export function serviceProviderConfig(baseUrl: string) {
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: false },
-    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'Bearer token', description: 'The SCIM_TOKEN of this Tapeout instance', primary: true }],
+    authenticationSchemes: [
+      { type: 'oauthbearertoken', name: 'Bearer token', description: 'The SCIM_TOKEN of this Tapeout instance', primary: true },
+    ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
   };
 }
@@ -19,7 +21,11 @@ export function resourceTypes(baseUrl: string) {
   const types = [
     { id: 'User', name: 'User', endpoint: '/Users', description: 'A person who uses Tapeout', schema: userSchema },
     { id: 'Group', name: 'Group', endpoint: '/Groups', description: 'A group that collections are granted to', schema: groupSchema },
-  ].map((type) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], ...type, meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${type.id}` } }));
+  ].map((type) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    ...type,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${type.id}` },
+  }));
   return { schemas: [listSchema], totalResults: types.length, startIndex: 1, itemsPerPage: types.length, Resources: types };
 }
 
@@ -44,11 +50,20 @@ export function schemaDefinitions() {
       description: 'User account',
       attributes: [
         attribute('userName', 'string', { required: true, uniqueness: 'server' }),
-        attribute('name', 'complex', { subAttributes: [attribute('formatted', 'string'), attribute('givenName', 'string'), attribute('familyName', 'string')] }),
+        attribute('name', 'complex', {
+          subAttributes: [attribute('formatted', 'string'), attribute('givenName', 'string'), attribute('familyName', 'string')],
+        }),
         attribute('displayName', 'string'),
-        attribute('emails', 'complex', { multiValued: true, subAttributes: [attribute('value', 'string'), attribute('type', 'string'), attribute('primary', 'boolean')] }),
+        attribute('emails', 'complex', {
+          multiValued: true,
+          subAttributes: [attribute('value', 'string'), attribute('type', 'string'), attribute('primary', 'boolean')],
+        }),
         attribute('active', 'boolean'),
-        attribute('groups', 'complex', { multiValued: true, mutability: 'readOnly', subAttributes: [attribute('value', 'string'), attribute('display', 'string')] }),
+        attribute('groups', 'complex', {
+          multiValued: true,
+          mutability: 'readOnly',
+          subAttributes: [attribute('value', 'string'), attribute('display', 'string')],
+        }),
       ],
     },
     {
@@ -57,7 +72,10 @@ export function schemaDefinitions() {
       description: 'Group',
       attributes: [
         attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
-        attribute('members', 'complex', { multiValued: true, subAttributes: [attribute('value', 'string'), attribute('display', 'string')] }),
+        attribute('members', 'complex', {
+          multiValued: true,
+          subAttributes: [attribute('value', 'string'), attribute('display', 'string')],
+        }),
       ],
     },
   ].map((schema) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], ...schema, meta: { resourceType: 'Schema' } }));

@@ -56,7 +56,9 @@ export class HashingEmbedder implements Embedder {
 
 // A short English list in the spirit of classic IR stop lists; other languages are unaffected.
 const stopWords = new Set(
-  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with which what who how when where'.split(' '),
+  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with which what who how when where'.split(
+    ' ',
+  ),
 );
 
 /** 32-bit FNV-1a: tiny, fast and stable across releases, which stored vectors depend on. */

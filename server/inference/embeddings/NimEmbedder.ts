@@ -62,7 +62,13 @@ export class NimEmbedder implements Embedder {
     );
     const vectors = [...(response.data ?? [])].sort((a, b) => a.index - b.index).map((item) => item.embedding);
     if (vectors.length !== input.length || vectors.some((vector) => !Array.isArray(vector))) {
-      throw new InferenceError('embeddings', `expected ${input.length} float vectors, got ${vectors.length}`, 200, 'invalid_response', false);
+      throw new InferenceError(
+        'embeddings',
+        `expected ${input.length} float vectors, got ${vectors.length}`,
+        200,
+        'invalid_response',
+        false,
+      );
     }
     this.knownDimension ??= vectors[0]!.length;
     return vectors;

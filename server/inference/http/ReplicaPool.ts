@@ -91,7 +91,11 @@ export class ReplicaPool {
       inferenceRequests.inc({ service: this.service, replica: replica.label, outcome: 'ok' });
       return result;
     } catch (error) {
-      inferenceRequests.inc({ service: this.service, replica: replica.label, outcome: error instanceof InferenceError || isBrokenCircuit(error) ? 'error' : 'cancelled' });
+      inferenceRequests.inc({
+        service: this.service,
+        replica: replica.label,
+        outcome: error instanceof InferenceError || isBrokenCircuit(error) ? 'error' : 'cancelled',
+      });
       if (error instanceof InferenceError) throw error;
       // BrokenCircuitError: the replica was ejected while we waited; another attempt picks another.
       if (isBrokenCircuit(error)) {
@@ -104,7 +108,11 @@ export class ReplicaPool {
   }
 
   states(): ReplicaState[] {
-    return this.replicas.map((replica) => ({ url: replica.baseUrl, state: stateNames[replica.breaker.state], outstanding: replica.outstanding }));
+    return this.replicas.map((replica) => ({
+      url: replica.baseUrl,
+      state: stateNames[replica.breaker.state],
+      outstanding: replica.outstanding,
+    }));
   }
 
   /** True when at least one replica may take requests. */

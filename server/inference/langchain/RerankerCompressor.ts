@@ -12,7 +12,11 @@ export class RerankerCompressor extends BaseDocumentCompressor {
   }
 
   async compressDocuments(documents: DocumentInterface[], query: string): Promise<DocumentInterface[]> {
-    const ranked = await this.reranker.rank(query, documents.map((doc) => doc.pageContent), { topK: this.topK });
+    const ranked = await this.reranker.rank(
+      query,
+      documents.map((doc) => doc.pageContent),
+      { topK: this.topK },
+    );
     return ranked.map(({ index, score }) => {
       const document = documents[index]!;
       return { ...document, metadata: { ...document.metadata, relevanceScore: score } };

@@ -31,7 +31,13 @@ export function createLangChainChatModel(client: ServiceClient, options: Config[
               response = await fetch(url, init);
             } catch (error) {
               if (init?.signal?.aborted) throw error;
-              throw new InferenceError('llm', `${baseUrl} failed: ${(error as Error).cause ?? (error as Error).message}`, undefined, 'network_error', true);
+              throw new InferenceError(
+                'llm',
+                `${baseUrl} failed: ${(error as Error).cause ?? (error as Error).message}`,
+                undefined,
+                'network_error',
+                true,
+              );
             }
             // Overloaded or failing replicas count against their breaker and are retried elsewhere.
             if (response.status >= 500) throw InferenceError.fromResponse('llm', response.status, await response.text());

@@ -30,9 +30,7 @@ export interface ChatResult {
   usage: ChatUsage | undefined;
 }
 
-export type ChatStreamEvent =
-  | { type: 'token'; text: string }
-  | { type: 'done'; finishReason: string | null; usage: ChatUsage | undefined };
+export type ChatStreamEvent = { type: 'token'; text: string } | { type: 'done'; finishReason: string | null; usage: ChatUsage | undefined };
 
 /** An LLM behind an OpenAI-compatible chat API. */
 export interface ChatModel {

@@ -55,7 +55,9 @@ export class OpenAICompatibleChatModel implements ChatModel {
       content: choice.message.content ?? '',
       finishReason: choice.finish_reason,
       model: response.model,
-      usage: response.usage ? { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens } : undefined,
+      usage: response.usage
+        ? { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens }
+        : undefined,
     };
   }
 
@@ -65,7 +67,11 @@ export class OpenAICompatibleChatModel implements ChatModel {
     let usage: ChatUsage | undefined;
     let sawDone: boolean;
     try {
-      for (let event: ChunkEvent | { kind: 'closed' } = opened.first; ; event = await opened.call.guard(opened.events.next()).then(nextOrEnd)) {
+      for (
+        let event: ChunkEvent | { kind: 'closed' } = opened.first;
+        ;
+        event = await opened.call.guard(opened.events.next()).then(nextOrEnd)
+      ) {
         if (event.kind === 'content') yield { type: 'token', text: event.text };
         else if (event.kind === 'finish') finishReason = event.reason;
         else if (event.kind === 'usage') usage = { promptTokens: event.promptTokens, completionTokens: event.completionTokens };

@@ -27,7 +27,9 @@ export class NimEmulator {
     const app = express();
     app.use(express.json({ limit: '20mb' }));
     const notReady: express.RequestHandler = (_req, res, next) =>
-      this.ready() ? next() : void res.status(503).json({ object: 'error', message: 'Model is loading.', type: 'ServiceUnavailable', code: 503 });
+      this.ready()
+        ? next()
+        : void res.status(503).json({ object: 'error', message: 'Model is loading.', type: 'ServiceUnavailable', code: 503 });
 
     app.get('/v1/health/live', (_req, res) => void res.json({ object: 'health.response', message: 'live', live: true }));
     app.get('/v1/health/ready', (_req, res) => {
@@ -38,12 +40,30 @@ export class NimEmulator {
       const { llmModel, embeddingModel, rerankModel } = this.options;
       res.json({
         object: 'list',
-        data: [llmModel, embeddingModel, rerankModel].map((id) => ({ id, object: 'model', created: 0, owned_by: 'tapeout-nim-emulator', root: id })),
+        data: [llmModel, embeddingModel, rerankModel].map((id) => ({
+          id,
+          object: 'model',
+          created: 0,
+          owned_by: 'tapeout-nim-emulator',
+          root: id,
+        })),
       });
     });
-    app.post('/v1/chat/completions', notReady, chatRoute(this.options, () => this.faults.take('chat'), this.stats));
-    app.post('/v1/embeddings', notReady, embeddingsRoute(this.options, () => this.faults.take('embeddings'), this.stats));
-    app.post('/v1/ranking', notReady, rankingRoute(this.options, () => this.faults.take('ranking'), this.stats));
+    app.post(
+      '/v1/chat/completions',
+      notReady,
+      chatRoute(this.options, () => this.faults.take('chat'), this.stats),
+    );
+    app.post(
+      '/v1/embeddings',
+      notReady,
+      embeddingsRoute(this.options, () => this.faults.take('embeddings'), this.stats),
+    );
+    app.post(
+      '/v1/ranking',
+      notReady,
+      rankingRoute(this.options, () => this.faults.take('ranking'), this.stats),
+    );
 
     // Control plane for tests and demos: inject faults, force readiness.
     app.put('/emulator/faults', (req, res) => {

@@ -39,11 +39,18 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
     const questionIndex = body.messages.findLastIndex((m) => m.role === 'user');
     const question = questionIndex >= 0 ? textOf(body.messages[questionIndex]!.content) : '';
     // The context is everything but the question itself, so the question is never echoed back.
-    const context = body.messages.filter((_m, i) => i !== questionIndex).map((m) => textOf(m.content)).join('\n');
+    const context = body.messages
+      .filter((_m, i) => i !== questionIndex)
+      .map((m) => textOf(m.content))
+      .join('\n');
     let answer = groundedSummary(context, question);
     for (const stop of [body.stop ?? []].flat()) if (stop && answer.includes(stop)) answer = answer.slice(0, answer.indexOf(stop));
     const tokens = (answer.match(/\S+\s*/g) ?? []).slice(0, body.max_tokens ?? Infinity);
-    const usage = { prompt_tokens: countTokens(context), completion_tokens: tokens.length, total_tokens: countTokens(context) + tokens.length };
+    const usage = {
+      prompt_tokens: countTokens(context),
+      completion_tokens: tokens.length,
+      total_tokens: countTokens(context) + tokens.length,
+    };
     const finishReason = body.max_tokens !== undefined && tokens.length >= body.max_tokens ? 'length' : 'stop';
     const id = `chatcmpl-emulated-${Date.now()}`;
     const created = Math.floor(Date.now() / 1000);
@@ -51,7 +58,10 @@ export function chatRoute(options: NimEmulatorOptions, takeFault: () => Fault | 
 
     if (!body.stream) {
       return void res.json({
-        id, object: 'chat.completion', created, model: body.model,
+        id,
+        object: 'chat.completion',
+        created,
+        model: body.model,
         choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: finishReason }],
         usage,
       });

@@ -35,7 +35,12 @@ export function embeddingsRoute(options: NimEmulatorOptions, takeFault: () => Fa
     }
     const tooLong = inputs.findIndex((text) => countTokens(text) > options.maxInputTokens);
     if (tooLong >= 0 && body.truncate === 'NONE') {
-      return sendError(res, 422, `Input ${tooLong} is longer than ${options.maxInputTokens} tokens; set truncate to END or START.`, 'detail');
+      return sendError(
+        res,
+        422,
+        `Input ${tooLong} is longer than ${options.maxInputTokens} tokens; set truncate to END or START.`,
+        'detail',
+      );
     }
     const fault = takeFault();
     if (await actOutRequestFault(res, fault)) return;

@@ -21,7 +21,12 @@ export function sendError(res: Response, status: number, message: string, shape:
  * NIM's retriever services validate like FastAPI: a bad body is a 422 with `detail`, an unknown
  * model a 404. Returns the parsed body, or undefined once the error has been sent.
  */
-export function validRequest<T extends { model: string }>(res: Response, schema: z.ZodType<T>, body: unknown, servedModel: string): T | undefined {
+export function validRequest<T extends { model: string }>(
+  res: Response,
+  schema: z.ZodType<T>,
+  body: unknown,
+  servedModel: string,
+): T | undefined {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     sendError(res, 422, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'detail');

@@ -28,7 +28,10 @@ describe('web: chat and admin console in Chromium', () => {
   const tokenFrames: string[] = [];
   const progressFrames: string[] = [];
 
-  const streamingDone = () => page.waitForFunction(() => [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'));
+  const streamingDone = () =>
+    page.waitForFunction(() =>
+      [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'),
+    );
   const signIn = async (email: string, password: string) => {
     await page.goto(runtime.url);
     await page.getByLabel('Email').fill(email);
@@ -90,12 +93,16 @@ describe('web: chat and admin console in Chromium', () => {
     const answer = page.getByRole('article', { name: 'Answer' });
     await answer.getByRole('button', { name: '[1]' }).first().waitFor();
     await page.waitForFunction(() => document.querySelector('article[aria-label="Answer"]')?.getAttribute('aria-busy') === 'false');
-    assert.match(await answer.textContent() ?? '', /_q/);
-    assert.match(await answer.textContent() ?? '', /Extractive answer/);
+    assert.match((await answer.textContent()) ?? '', /_q/);
+    assert.match((await answer.textContent()) ?? '', /Extractive answer/);
     assert.ok(tokenFrames.length >= 1, 'the answer arrived as chat:token events over socket.io');
     assert.equal(await message.inputValue(), '', 'Enter sent the message and cleared the box');
     // The conversation is listed, titled by its question.
-    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Which suffix do registered signals use?' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Which suffix do registered signals use?' })
+      .waitFor();
     await page.screenshot({ path: 'test-results/chat.png' });
   });
 
@@ -108,9 +115,12 @@ describe('web: chat and admin console in Chromium', () => {
     const viewer = page.getByRole('dialog', { name: /\[1\]/ });
     await viewer.waitFor();
     await viewer.getByLabel('Cited passage').waitFor();
-    assert.match(await viewer.textContent() ?? '', /rtl-coding-guidelines\.md · collection chip-design/);
+    assert.match((await viewer.textContent()) ?? '', /rtl-coding-guidelines\.md · collection chip-design/);
     await page.screenshot({ path: 'test-results/source-viewer.png' });
-    const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('link', { name: 'Download original file' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      viewer.getByRole('link', { name: 'Download original file' }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), 'rtl-coding-guidelines.md');
     assert.match(await readFile((await download.path())!, 'utf8'), /Registered signals end in `_q`/);
     await page.keyboard.press('Escape');
@@ -171,17 +181,29 @@ describe('web: chat and admin console in Chromium', () => {
     await page.getByRole('table', { name: 'Documents' }).waitFor();
     refusalsExpected = true;
     await page.getByLabel('Choose files').setInputFiles([
-      { name: 'bring-up-notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Bring-up\n\n## Clocks\n\nThe PLL locks within 40 microseconds of `pll_en` rising.\n') },
+      {
+        name: 'bring-up-notes.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from('# Bring-up\n\n## Clocks\n\nThe PLL locks within 40 microseconds of `pll_en` rising.\n'),
+      },
       { name: 'scan.pdf', mimeType: 'application/pdf', buffer: randomBytes(4096) },
     ]);
     const uploads = page.getByRole('list', { name: 'Uploads' });
-    await uploads.getByRole('listitem').filter({ hasText: 'bring-up-notes.md' }).getByRole('status').filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+    await uploads
+      .getByRole('listitem')
+      .filter({ hasText: 'bring-up-notes.md' })
+      .getByRole('status')
+      .filter({ hasText: /^ready$/ })
+      .waitFor({ timeout: 60_000 });
     const refused = uploads.getByRole('listitem').filter({ hasText: 'scan.pdf' }).getByRole('status');
     await refused.filter({ hasText: /^failed: / }).waitFor();
-    assert.match(await refused.textContent() ?? '', /^failed: .*(PDF|corrupt|damaged)/i);
+    assert.match((await refused.textContent()) ?? '', /^failed: .*(PDF|corrupt|damaged)/i);
     refusalsExpected = false;
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'bring-up-notes.md' }) });
-    await row.getByRole('cell').filter({ hasText: /^ready$/ }).waitFor();
+    await row
+      .getByRole('cell')
+      .filter({ hasText: /^ready$/ })
+      .waitFor();
     assert.equal(await row.getByRole('cell').nth(1).textContent(), '1', 'version 1');
     assert.ok(Number(await row.getByRole('cell').nth(2).textContent()) >= 1, 'has chunks');
     await page.screenshot({ path: 'test-results/admin.png' });
@@ -190,18 +212,32 @@ describe('web: chat and admin console in Chromium', () => {
   it('takes several dropped files at once, each with its own live status fed by socket.io progress events', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     const longNotes = `# Lab notes\n\n${Array.from({ length: 120 }, (_, i) => `## Run ${i}\n\nRun ${i} measured the core rail at ${700 + i} mV under the ${i % 7}-th workload.`).join('\n\n')}\n`;
-    const dropped = await page.evaluateHandle((files) => {
-      const transfer = new DataTransfer();
-      for (const [name, text] of files) transfer.items.add(new File([text], name, { type: 'text/markdown' }));
-      return transfer;
-    }, [['lab-notes.md', longNotes], ['errata.md', '# Errata\n\nThe UART divider resets to 0x1B, not 0x1A.\n']] as const);
+    const dropped = await page.evaluateHandle(
+      (files) => {
+        const transfer = new DataTransfer();
+        for (const [name, text] of files) transfer.items.add(new File([text], name, { type: 'text/markdown' }));
+        return transfer;
+      },
+      [
+        ['lab-notes.md', longNotes],
+        ['errata.md', '# Errata\n\nThe UART divider resets to 0x1B, not 0x1A.\n'],
+      ] as const,
+    );
     await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
     const uploads = page.getByRole('list', { name: 'Uploads' });
     for (const name of ['lab-notes.md', 'errata.md']) {
-      await uploads.getByRole('listitem').filter({ hasText: name }).getByRole('status').filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+      await uploads
+        .getByRole('listitem')
+        .filter({ hasText: name })
+        .getByRole('status')
+        .filter({ hasText: /^ready$/ })
+        .waitFor({ timeout: 60_000 });
     }
     const labNotes = progressFrames.filter((frame) => frame.includes('lab-notes.md'));
-    assert.ok(labNotes.some((frame) => frame.includes('"state":"completed"')), 'the completion came over socket.io');
+    assert.ok(
+      labNotes.some((frame) => frame.includes('"state":"completed"')),
+      'the completion came over socket.io',
+    );
     assert.ok(labNotes.length >= 3, `stage by stage (${labNotes.length} progress events)`);
   });
 
@@ -226,7 +262,7 @@ describe('web: chat and admin console in Chromium', () => {
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Usage' }).click();
     const figures = page.locator('.figures');
     await figures.waitFor();
-    assert.match(await figures.textContent() ?? '', /Questions1/);
+    assert.match((await figures.textContent()) ?? '', /Questions1/);
     await page.getByRole('heading', { name: 'Questions per day' }).waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
   });
@@ -272,14 +308,18 @@ describe('web: chat and admin console in Chromium', () => {
     await page.goto(`${runtime.url}/admin/documents`);
     await page.getByRole('heading', { name: 'Admins only' }).waitFor();
     refusalsExpected = true;
-    const statuses = await page.evaluate(async () => Promise.all(['/api/users', '/api/groups', '/api/usage', '/api/slack/bindings'].map(async (path) => (await fetch(path)).status)));
+    const statuses = await page.evaluate(async () =>
+      Promise.all(['/api/users', '/api/groups', '/api/usage', '/api/slack/bindings'].map(async (path) => (await fetch(path)).status)),
+    );
     assert.deepEqual(statuses, [403, 403, 403, 403]);
     refusalsExpected = false;
   });
 
   it('opens a source viewer link on its own, as Slack answers link citations', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
-    const { rows } = await runtime.services.db.query<{ id: string }>(`SELECT c.id::text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.filename = 'rtl-coding-guidelines.md' ORDER BY c.ordinal LIMIT 1`);
+    const { rows } = await runtime.services.db.query<{ id: string }>(
+      `SELECT c.id::text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.filename = 'rtl-coding-guidelines.md' ORDER BY c.ordinal LIMIT 1`,
+    );
     await page.goto(`${runtime.url}/sources/${rows[0]!.id}`);
     const viewer = page.getByRole('dialog', { name: 'RTL Coding Guidelines' });
     await viewer.getByLabel('Cited passage').waitFor();

@@ -21,15 +21,26 @@ describe('web: every language in Chromium', () => {
   let page: Page;
   const pageErrors: string[] = [];
 
-  const lastAnswerDone = () => page.waitForFunction(() => [...document.querySelectorAll('article.answer')].every((a) => a.getAttribute('aria-busy') === 'false'));
+  const lastAnswerDone = () =>
+    page.waitForFunction(() => [...document.querySelectorAll('article.answer')].every((a) => a.getAttribute('aria-busy') === 'false'));
 
   before(async () => {
     if (!available) return;
     runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword });
     await demoCorpusReady(runtime);
     const arabic = await createOpenCollection(runtime, 'guide-ar');
-    await uploadAndWait(runtime, 'guide-ar', 'guide-ar.md', await readFile(new URL('../../fixtures/languages/ar.md', import.meta.url), 'utf8'));
-    await runtime.services.assistants.create({ slug: 'arabic-helper', name: 'مساعد التصميم', systemPrompt: 'Answer from the sources.', collectionIds: [arabic] });
+    await uploadAndWait(
+      runtime,
+      'guide-ar',
+      'guide-ar.md',
+      await readFile(new URL('../../fixtures/languages/ar.md', import.meta.url), 'utf8'),
+    );
+    await runtime.services.assistants.create({
+      slug: 'arabic-helper',
+      name: 'مساعد التصميم',
+      systemPrompt: 'Answer from the sources.',
+      collectionIds: [arabic],
+    });
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 860 } })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -61,9 +72,21 @@ describe('web: every language in Chromium', () => {
     await box.pressSequentially('LVS 检查');
     await cdp.send('Input.imeSetComposition', { text: 'yunxu', selectionStart: 5, selectionEnd: 5 });
     await cdp.send('Input.imeSetComposition', { text: '允许', selectionStart: 2, selectionEnd: 2 });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 229 });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'rawKeyDown',
+      key: 'Enter',
+      code: 'Enter',
+      windowsVirtualKeyCode: 229,
+      nativeVirtualKeyCode: 229,
+    });
     await cdp.send('Input.insertText', { text: '允许' });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyUp',
+      key: 'Enter',
+      code: 'Enter',
+      windowsVirtualKeyCode: 13,
+      nativeVirtualKeyCode: 13,
+    });
     await page.waitForTimeout(300);
     assert.equal(await box.inputValue(), 'LVS 检查允许', 'the confirmed text stays in the box');
     assert.equal(await page.locator('article.question').count(), 0, 'nothing was sent');
@@ -72,7 +95,7 @@ describe('web: every language in Chromium', () => {
     await page.locator('article.question').filter({ hasText: 'LVS 检查允许软连接吗？' }).waitFor();
   });
 
-  it('answers the Chinese question from the demo\'s Chinese checklist, cited and labelled in Chinese', async (t) => {
+  it("answers the Chinese question from the demo's Chinese checklist, cited and labelled in Chinese", async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     const answer = page.getByRole('article', { name: '回答' });
     await answer.getByRole('button', { name: '[1]' }).first().waitFor();
@@ -80,7 +103,7 @@ describe('web: every language in Chromium', () => {
     const text = (await answer.textContent()) ?? '';
     assert.match(text, /LVS 必须干净，不允许通过阱或衬底的软连接。\s*\[\d\]/);
     assert.match(text, /摘录式回答/);
-    assert.match(await answer.getByRole('region', { name: '来源' }).textContent() ?? '', /流片检查清单（上海团队）/);
+    assert.match((await answer.getByRole('region', { name: '来源' }).textContent()) ?? '', /流片检查清单（上海团队）/);
     await page.screenshot({ path: 'test-results/chat-zh-CN.png' });
   });
 
@@ -96,20 +119,30 @@ describe('web: every language in Chromium', () => {
     await answer.getByRole('button', { name: '[1]' }).first().waitFor();
     await lastAnswerDone();
     const paragraph = answer.locator('.markdown p').first();
-    assert.match(await paragraph.textContent() ?? '', /تُصلح مخالفات زمن الثبات/);
+    assert.match((await paragraph.textContent()) ?? '', /تُصلح مخالفات زمن الثبات/);
     assert.ok(await paragraph.evaluate((element) => element.matches(':dir(rtl)')), 'the answer reads right to left');
     assert.ok(await page.locator('article.question p').evaluate((element) => element.matches(':dir(rtl)')), 'so does the question');
-    assert.ok(await answer.locator('.sources li').first().evaluate((element) => element.matches(':dir(rtl)')), 'and the source titles');
+    assert.ok(
+      await answer
+        .locator('.sources li')
+        .first()
+        .evaluate((element) => element.matches(':dir(rtl)')),
+      'and the source titles',
+    );
     await page.screenshot({ path: 'test-results/chat-arabic.png' });
   });
 
-  it('shows each collection\'s language in the admin console, in Chinese', async (t) => {
+  it("shows each collection's language in the admin console, in Chinese", async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '管理' }).click();
     await page.getByRole('heading', { name: '集合', exact: true }).waitFor();
     const arabic = page.locator('.collection-list > li').filter({ hasText: 'guide-ar' });
     await arabic.filter({ hasText: '阿拉伯语（自动检测）' }).waitFor();
-    await page.locator('.collection-list > li').filter({ hasText: 'chip-design' }).filter({ hasText: /英语(?!（)/ }).waitFor();
+    await page
+      .locator('.collection-list > li')
+      .filter({ hasText: 'chip-design' })
+      .filter({ hasText: /英语(?!（)/ })
+      .waitFor();
     await page.screenshot({ path: 'test-results/admin-collections-zh-CN.png' });
     await page.getByLabel('界面语言').selectOption('en');
     await page.getByRole('heading', { name: 'Collections', exact: true }).waitFor();

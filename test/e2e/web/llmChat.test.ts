@@ -25,7 +25,10 @@ describe('web: chat with an LLM in Chromium', () => {
   let cspViolations: string[] = [];
   const dialogs: string[] = [];
   const answer = () => page.getByRole('article', { name: 'Answer' }).last();
-  const streamingDone = () => page.waitForFunction(() => [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'));
+  const streamingDone = () =>
+    page.waitForFunction(() =>
+      [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'),
+    );
   const ask = async (question: string) => {
     await page.getByLabel('Message').fill(question);
     await page.getByLabel('Message').press('Enter');
@@ -36,7 +39,13 @@ describe('web: chat with an LLM in Chromium', () => {
     emulator = await startEmulator({ tokensPerSecond: 12 });
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     await createOpenCollection(runtime, 'bring-up');
-    await runtime.services.assistants.createFromInput({ slug: 'bring-up-helper', name: 'Bring-up helper', description: 'Lab bring-up notes', systemPrompt: 'Answer from the sources; cite them as [n].', collections: ['bring-up'] });
+    await runtime.services.assistants.createFromInput({
+      slug: 'bring-up-helper',
+      name: 'Bring-up helper',
+      description: 'Lab bring-up notes',
+      systemPrompt: 'Answer from the sources; cite them as [n].',
+      collections: ['bring-up'],
+    });
     await uploadAndWait(runtime, 'bring-up', 'reset-console.txt', hostileNotes);
     await runtime.services.users.create({ email: 'member@example.com', role: 'member', password });
     browser = await launchChromium();

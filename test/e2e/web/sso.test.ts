@@ -21,7 +21,11 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
   const pageErrors: string[] = [];
 
   const adminApi = (path: string, body: unknown, method = 'POST') =>
-    fetch(`${runtime.url}${path}`, { method, headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   /** A new browser, signed in through the provider's own login page. */
   const signInWithSso = async (login: string): Promise<Page> => {
@@ -44,7 +48,9 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     await page.getByLabel('Message').press('Enter');
     const answer = page.getByRole('article', { name: 'Answer' }).last();
     await answer.waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('article[aria-label="Answer"]')].every((a) => a.getAttribute('aria-busy') === 'false'),
+    );
     return (await answer.textContent()) ?? '';
   };
 
@@ -68,8 +74,18 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     assert.equal((await adminApi('/api/collections', { slug: 'soc-notes', name: 'SoC notes' })).status, 201);
     assert.equal((await adminApi('/api/groups', { name: 'soc-team' })).status, 201);
     assert.equal((await adminApi('/api/collections/soc-notes/grants', { group: 'soc-team' })).status, 201);
-    await uploadAndWait(runtime, 'soc-notes', 'orion.md', '# Orion schedule\n\nThe Orion B0 tape-out date is 14 March; the shuttle slot is MPW-7731.');
-    const assistant = { slug: 'tapeout-helper', name: 'Tape-out helper', systemPrompt: 'Answer from the sources.', collections: ['soc-notes'] };
+    await uploadAndWait(
+      runtime,
+      'soc-notes',
+      'orion.md',
+      '# Orion schedule\n\nThe Orion B0 tape-out date is 14 March; the shuttle slot is MPW-7731.',
+    );
+    const assistant = {
+      slug: 'tapeout-helper',
+      name: 'Tape-out helper',
+      systemPrompt: 'Answer from the sources.',
+      collections: ['soc-notes'],
+    };
     assert.equal((await adminApi('/api/assistants', assistant)).status, 201);
     browser = await launchChromium();
   });
@@ -88,13 +104,16 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     assert.doesNotMatch(await ask(pages.bob, 'When is the Orion B0 tape-out date?'), /14 March|MPW-7731/);
   });
 
-  it('after SCIM deactivates her, her open page\'s next request is 401 and she is back at sign-in', async (t) => {
+  it("after SCIM deactivates her, her open page's next request is 401 and she is back at sign-in", async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     const { rows } = await runtime.services.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'alice@example.com'`);
     const deactivate = await fetch(`${runtime.url}/scim/v2/Users/${rows[0]!.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] }),
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', value: { active: false } }],
+      }),
     });
     assert.equal(deactivate.status, 200);
     const page = pages.alice!;
@@ -102,10 +121,13 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     await page.getByLabel('Search conversations').fill('Orion');
     assert.equal((await next).status(), 401);
     await page.getByRole('link', { name: 'Sign in with SSO' }).waitFor();
-    await page.getByRole('alert').filter({ hasText: /session has ended|sign in again/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /session has ended|sign in again/i })
+      .waitFor();
   });
 
-  it('lists the sign-ins, the SCIM change and the admin\'s grant in Admin › Audit log, and the CSV export matches', async (t) => {
+  it("lists the sign-ins, the SCIM change and the admin's grant in Admin › Audit log, and the CSV export matches", async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     const context = await browser.newContext({ acceptDownloads: true });
     contexts.push(context);
@@ -118,7 +140,11 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Audit log' }).click();
     const table = page.getByRole('table', { name: 'Audit events' });
     await table.waitFor();
-    const rowFor = (action: string, text: string) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: action, exact: true }) }).filter({ hasText: text });
+    const rowFor = (action: string, text: string) =>
+      table
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: action, exact: true }) })
+        .filter({ hasText: text });
     await rowFor('auth.sso_sign_in', 'alice@example.com').waitFor();
     await rowFor('auth.sso_sign_in', 'bob@example.com').waitFor();
     await rowFor('scim.user_deactivated', 'SCIM').waitFor();
@@ -128,9 +154,15 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     await page.getByRole('button', { name: 'Filter' }).click();
     await table.getByRole('row').filter({ hasText: 'auth.sso_sign_in' }).waitFor({ state: 'detached' });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
-    const csv = Papa.parse<Record<string, string>>(await readFile((await download.path())!, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    const csv = Papa.parse<Record<string, string>>(await readFile((await download.path())!, 'utf8'), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
     const shown = await table.getByRole('rowheader').allTextContents();
-    assert.deepEqual(csv.map((row) => row.action), shown);
+    assert.deepEqual(
+      csv.map((row) => row.action),
+      shown,
+    );
     assert.deepEqual(shown, ['scim.user_deactivated']);
     assert.equal(JSON.parse(csv[0]!.details!).changes.active.to, false);
     assert.deepEqual(pageErrors, []);

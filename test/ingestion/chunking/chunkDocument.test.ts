@@ -10,7 +10,9 @@ const sentence = (i: number) => `Sentence number ${i} explains how the clk_div_e
 
 describe('chunkDocument', () => {
   it('gives every chunk the heading path of its section, and never mixes sections', async () => {
-    const parsed = parseMarkdown('# Guide\n\nIntro text here.\n\n## Resets\n\nReset text.\n\n### Sync\n\nSync text.\n\n## Clocks\n\nClock text.');
+    const parsed = parseMarkdown(
+      '# Guide\n\nIntro text here.\n\n## Resets\n\nReset text.\n\n### Sync\n\nSync text.\n\n## Clocks\n\nClock text.',
+    );
     const chunks = await chunkDocument(parsed, { chunkSize: 512, chunkOverlap: 64 });
     assert.deepEqual(
       chunks.map((c) => [c.headingPath, c.text]),

@@ -24,7 +24,10 @@ describe('ExtractionPool', () => {
       const result = await pool.extract(request('notes.md'));
       assert.ok(result.ok);
       assert.equal(result.title, 'Sign-off');
-      assert.deepEqual(result.chunks.map((c) => [c.headingPath, c.text]), [[['Sign-off', 'Timing'], 'All corners closed at 0 ps WNS.']]);
+      assert.deepEqual(
+        result.chunks.map((c) => [c.headingPath, c.text]),
+        [[['Sign-off', 'Timing'], 'All corners closed at 0 ps WNS.']],
+      );
     } finally {
       await pool.close();
     }

@@ -16,7 +16,11 @@ describe('importJsonl (BEIR corpus format)', () => {
     await writeFile(
       corpus,
       [
-        JSON.stringify({ _id: '<dbpedia:Clock_gating>', title: 'Clock gating', text: 'Clock gating removes the clock from idle registers to save dynamic power.' }),
+        JSON.stringify({
+          _id: '<dbpedia:Clock_gating>',
+          title: 'Clock gating',
+          text: 'Clock gating removes the clock from idle registers to save dynamic power.',
+        }),
         'this line is not JSON',
         JSON.stringify({ _id: 42, title: '', text: 'A record with a numeric id and no title about scan chains.' }),
         JSON.stringify({ title: 'No id', text: 'Dropped.' }),
@@ -35,7 +39,10 @@ describe('importJsonl (BEIR corpus format)', () => {
   it('imports valid records with their _id as external id, and reports bad lines by number', async () => {
     const summary = await importJsonl(runtime.services, 'beir', corpus);
     assert.deepEqual([summary.added, summary.unchanged], [2, 0]);
-    assert.deepEqual(summary.invalid.map((i) => i.line), [2, 4]);
+    assert.deepEqual(
+      summary.invalid.map((i) => i.line),
+      [2, 4],
+    );
     await finishAll(summary.jobIds);
     const { rows } = await runtime.services.db.query<{ external_id: string; status: string; title: string }>(
       `SELECT external_id, status, title FROM documents ORDER BY external_id`,

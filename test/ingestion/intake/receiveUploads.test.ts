@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
 const boundary = 'tapeout-test-boundary';
-const part = (filename: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n`;
+const part = (filename: string) =>
+  `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n`;
 
 describe('uploads that stop half-way or carry too much', () => {
   let runtime: TestRuntime;
@@ -21,7 +22,11 @@ describe('uploads that stop half-way or carry too much', () => {
     });
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false', UPLOAD_MAX_BYTES: String(1024 * 1024), UPLOAD_MAX_REQUEST_BYTES: String(2 * 1024 * 1024) });
+    runtime = await startTestRuntime({
+      SEED_DEMO: 'false',
+      UPLOAD_MAX_BYTES: String(1024 * 1024),
+      UPLOAD_MAX_REQUEST_BYTES: String(2 * 1024 * 1024),
+    });
     incoming = path.join(runtime.dataDir, 'files', 'incoming');
     await createOpenCollection(runtime, 'notes');
   });
@@ -42,7 +47,11 @@ describe('uploads that stop half-way or carry too much', () => {
   it('refuses a request over UPLOAD_MAX_REQUEST_BYTES before reading it, when it says its length', async () => {
     const form = new FormData();
     for (const name of ['a.txt', 'b.txt', 'c.txt']) form.append('files', new Blob(['y'.repeat(900 * 1024)]), name);
-    const response = await fetch(`${runtime.url}/api/collections/notes/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+    const response = await fetch(`${runtime.url}/api/collections/notes/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      body: form,
+    });
     assert.equal(response.status, 413);
     const { error } = await response.json();
     assert.equal(error.code, 'request_too_large');
@@ -77,7 +86,11 @@ describe('uploads that stop half-way or carry too much', () => {
   it('still takes files within both limits', async () => {
     const form = new FormData();
     form.append('files', new Blob(['# Notes\n\nThe bring-up board needs the 12 V supply first.\n']), 'notes.md');
-    const response = await fetch(`${runtime.url}/api/collections/notes/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+    const response = await fetch(`${runtime.url}/api/collections/notes/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      body: form,
+    });
     assert.equal(response.status, 202);
   });
 });

@@ -64,7 +64,13 @@ describe('parseDocument on the real sample files', () => {
 
   it('DOCX: headings, bullets and tables through mammoth', async () => {
     const doc = await parseDocument(await file('verification-flow.docx'), 'verification-flow.docx');
-    assert.deepEqual(headings(doc), ['1:Verification Flow', '2:Testbench architecture', '2:Formal verification', '2:Regressions', '2:Coverage closure']);
+    assert.deepEqual(headings(doc), [
+      '1:Verification Flow',
+      '2:Testbench architecture',
+      '2:Formal verification',
+      '2:Regressions',
+      '2:Coverage closure',
+    ]);
     assert.ok(doc.blocks.some((b) => b.kind === 'table' && b.rows.length === 4));
     assert.ok(doc.blocks.some((b) => b.kind === 'list' && b.items.length === 3));
   });
@@ -75,7 +81,11 @@ describe('parseDocument on the real sample files', () => {
     assert.deepEqual(headings(doc), ['2:Slide 1: Hold fixing', '2:Slide 2: Sign-off corners']);
     assert.deepEqual(
       doc.blocks.filter((b) => b.kind !== 'heading').map((b) => [b.kind, b.page]),
-      [['list', 1], ['paragraph', 1], ['table', 2]],
+      [
+        ['list', 1],
+        ['paragraph', 1],
+        ['table', 2],
+      ],
     );
     assert.match(allText(doc), /Speaker notes: The ECO freeze for hold fixes/);
     const table = doc.blocks.find((b) => b.kind === 'table');
@@ -96,17 +106,32 @@ describe('parseDocument on the real sample files', () => {
       doc.addPage().text('Second page about retention flops.');
     });
     const doc = await parseDocument(bytes, 'two-pages.pdf');
-    assert.deepEqual(doc.blocks.map((b) => b.page), [1, 2]);
+    assert.deepEqual(
+      doc.blocks.map((b) => b.page),
+      [1, 2],
+    );
   });
 
   it('CSV: one table, header first', async () => {
     const doc = await parseDocument(Buffer.from('signal,width,domain\nclk_div_en,1,periph\nscan_en,1,test\n'), 'signals.csv');
-    assert.deepEqual(doc.blocks, [{ kind: 'table', rows: [['signal', 'width', 'domain'], ['clk_div_en', '1', 'periph'], ['scan_en', '1', 'test']] }]);
+    assert.deepEqual(doc.blocks, [
+      {
+        kind: 'table',
+        rows: [
+          ['signal', 'width', 'domain'],
+          ['clk_div_en', '1', 'periph'],
+          ['scan_en', '1', 'test'],
+        ],
+      },
+    ]);
   });
 
   it('plain text: paragraphs split at blank lines; type from content for unknown names', async () => {
     const doc = await parseDocument(Buffer.from('First paragraph.\n\nSecond paragraph.'), 'NOTES');
-    assert.deepEqual(doc.blocks.map((b) => b.kind === 'paragraph' && b.text), ['First paragraph.', 'Second paragraph.']);
+    assert.deepEqual(
+      doc.blocks.map((b) => b.kind === 'paragraph' && b.text),
+      ['First paragraph.', 'Second paragraph.'],
+    );
     const html = await parseDocument(Buffer.from('<!doctype html><html><body><h1>Hi</h1><p>Body text.</p></body></html>'), 'page');
     assert.equal(html.mimeType, 'text/html');
   });
@@ -161,7 +186,10 @@ describe('parseDocument refuses bad files with a stable code', () => {
   });
 
   it('an image, whatever its name', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2b3b6ed0000000049454e44ae426082', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2b3b6ed0000000049454e44ae426082',
+      'hex',
+    );
     const { code, message } = await refusal(png, 'diagram.md');
     assert.equal(code, 'unsupported_type');
     assert.match(message, /image\/png/);

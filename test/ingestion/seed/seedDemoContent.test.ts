@@ -62,13 +62,20 @@ for (const mode of ['inline', 'redis'] as const) {
       // Two passages name the register field: the naming rule and the register tests.
       const hits = await runtime.services.chunks.fullText(anyEmployee, 'STREAM_MCAST_DEST');
       assert.deepEqual(
-        hits.slice(0, 2).map((hit) => hit.headingPath.join(' / ')).sort(),
+        hits
+          .slice(0, 2)
+          .map((hit) => hit.headingPath.join(' / '))
+          .sort(),
         ['RTL Coding Guidelines / Naming', 'Verification Flow / Testbench architecture'],
       );
       const pdfHits = await runtime.services.chunks.fullText(anyEmployee, 'scan_en dedicated buffer tree');
       assert.equal(pdfHits[0]?.page, 1);
       // A PDF's text layer has no headings; its chunks carry the document title instead.
-      const nearest = await runtime.services.chunks.nearest(anyEmployee, await runtime.services.embedder.embedQuery('isolation clamp value UPF'), runtime.services.embedder.model);
+      const nearest = await runtime.services.chunks.nearest(
+        anyEmployee,
+        await runtime.services.embedder.embedQuery('isolation clamp value UPF'),
+        runtime.services.embedder.model,
+      );
       assert.deepEqual(nearest[0]!.headingPath, ['Low-Power Design with UPF']);
       const docx = await runtime.services.chunks.fullText(anyEmployee, 'equivalence checking between the old netlist plus patch');
       assert.deepEqual(docx[0]!.headingPath, ['Engineering Change Order (ECO) Process', 'Functional ECO flow']);
@@ -83,7 +90,6 @@ for (const mode of ['inline', 'redis'] as const) {
   });
 }
 
-
 describe('demo seed while the embedding service is still loading its model', () => {
   it('starts anyway and seeds once the service is ready', async () => {
     const { emulator, url } = await startEmulator({ warmupMs: 60_000 });
@@ -94,13 +100,19 @@ describe('demo seed while the embedding service is still loading its model', () 
     try {
       assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);
       assert.deepEqual(await runtime.services.assistants.list(anyEmployee), []);
-      await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
+      await fetch(url.replace('/v1', '/emulator/ready'), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{"ready":true}',
+      });
       const assistants = await waitFor(async () => {
         const list = await runtime.services.assistants.list(anyEmployee);
         return list.length === 3 ? list : undefined;
       }, 'the seed to be retried');
       assert.equal(assistants.length, 3);
-      const { rows } = await runtime.services.db.query<{ embedding_dimension: number }>(`SELECT embedding_dimension FROM collections LIMIT 1`);
+      const { rows } = await runtime.services.db.query<{ embedding_dimension: number }>(
+        `SELECT embedding_dimension FROM collections LIMIT 1`,
+      );
       assert.equal(rows[0]!.embedding_dimension, 1024);
     } finally {
       await runtime.dispose();

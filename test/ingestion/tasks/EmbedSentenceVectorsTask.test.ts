@@ -12,7 +12,13 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
   const upload = async (collection: string, name: string, text: string) => {
     const form = new FormData();
     form.append('files', new Blob([text]), name);
-    const { jobs } = await (await fetch(`${runtime.url}/api/collections/${collection}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
+    const { jobs } = await (
+      await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.apiKey}` },
+        body: form,
+      })
+    ).json();
     await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
     ids.set(jobs[0].documentId, name);
     return jobs[0].documentId as string;
@@ -30,7 +36,12 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
     runtime = await startTestRuntime({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
     assert.ok(runtime.services.inference.sentenceEncoder, 'on by default without an embedding service');
     await createOpenCollection(runtime, 'handbook');
-    await runtime.services.collections.create({ slug: 'private', name: 'private', embeddingModel: runtime.services.embedder.model, embeddingDimension: 512 });
+    await runtime.services.collections.create({
+      slug: 'private',
+      name: 'private',
+      embeddingModel: runtime.services.embedder.model,
+      embeddingDimension: 512,
+    });
     await upload('handbook', 'clinic.md', '# Clinic\n\nA doctor examines patients at the hospital every morning.\n');
     await upload('handbook', 'ddr.md', '# DDR timing\n\nClose timing on the DDR PHY by adding multicycle constraints.\n');
     await upload('handbook', 'vacation.md', '# Leave\n\nEmployees accrue vacation days monthly.\n');
@@ -43,16 +54,20 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
     assert.deepEqual(await vectorsMissing(), { missing: 0, stale: 0 });
   });
 
-  it('finds a passage by meaning where no word is shared, within the asker\'s grants', async () => {
+  it("finds a passage by meaning where no word is shared, within the asker's grants", async () => {
     const query = 'Where does a physician work?';
     assert.deepEqual(await runtime.services.chunks.fullText(everyone, query), [], 'no word in common with any document');
     const vector = await runtime.services.inference.sentenceEncoder!.embedQuery(query);
     const hits = await runtime.services.chunks.nearestBySentence(everyone, vector, runtime.services.inference.sentenceEncoder!.model);
-    assert.deepEqual(hits.map((hit) => ids.get(hit.documentId)), ['clinic.md', 'vacation.md', 'ddr.md'], 'the private surgeon.md is never returned');
+    assert.deepEqual(
+      hits.map((hit) => ids.get(hit.documentId)),
+      ['clinic.md', 'vacation.md', 'ddr.md'],
+      'the private surgeon.md is never returned',
+    );
     assert.ok(hits[0]!.score - hits[1]!.score > 0.1, `a clear margin: ${hits.map((hit) => hit.score.toFixed(2))}`);
   });
 
-  it('embeds a new version and drops the old version\'s vectors with its chunks', async () => {
+  it("embeds a new version and drops the old version's vectors with its chunks", async () => {
     await upload('handbook', 'clinic.md', '# Clinic\n\nA nurse checks on patients at the ward each evening.\n');
     await waitFor(async () => ((await vectorsMissing()).missing === 0 ? true : undefined), 'vectors of the new version', 60_000);
     assert.deepEqual(await vectorsMissing(), { missing: 0, stale: 0 });

@@ -13,12 +13,18 @@ const guide = `# Reset timing\n\n${Array.from({ length: 12 }, (_, i) => `## Chec
 async function upload(runtime: TestRuntime, collection: string): Promise<string> {
   const form = new FormData();
   form.append('files', new Blob([guide]), 'reset-timing.md');
-  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${runtime.apiKey}` },
+    body: form,
+  });
   return ((await response.json()) as { jobs: { id: string }[] }).jobs[0]!.id;
 }
 
 const jobState = (runtime: TestRuntime, id: string) =>
-  runtime.services.db.query<{ state: string; stage: string; attempts: number }>('SELECT state, stage, attempts FROM ingestion_jobs WHERE id = $1', [id]).then((r) => r.rows[0]!);
+  runtime.services.db
+    .query<{ state: string; stage: string; attempts: number }>('SELECT state, stage, attempts FROM ingestion_jobs WHERE id = $1', [id])
+    .then((r) => r.rows[0]!);
 
 describe('IngestDocumentTask: what happens around the swap', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -38,8 +44,15 @@ describe('IngestDocumentTask: what happens around the swap', () => {
 
     const persisted = await Database.open({ embeddedDir: path.join(runtime.dataDir, 'pg'), logger: silentLogger });
     cleanups.push(() => persisted.close());
-    const { rows } = await persisted.query<{ state: string; stage: string; error: unknown }>('SELECT state, stage, error FROM ingestion_jobs WHERE id = $1', [jobId]);
-    assert.deepEqual(rows[0], { state: 'completed', stage: 'done', error: null }, 'not sent back to the queue, to be ingested again at the next start');
+    const { rows } = await persisted.query<{ state: string; stage: string; error: unknown }>(
+      'SELECT state, stage, error FROM ingestion_jobs WHERE id = $1',
+      [jobId],
+    );
+    assert.deepEqual(
+      rows[0],
+      { state: 'completed', stage: 'done', error: null },
+      'not sent back to the queue, to be ingested again at the next start',
+    );
   });
 
   it('embeds again when the collection switches embedding models while the document is embedded', async () => {
@@ -58,12 +71,23 @@ describe('IngestDocumentTask: what happens around the swap', () => {
 
     // What ReembedCollectionTask's swap does, while this job still holds vectors of the old model.
     const hashing = new HashingEmbedder();
-    await runtime.services.db.query('UPDATE collections SET embedding_model = $2, embedding_dimension = $3 WHERE id = $1', [collectionId, hashing.model, await hashing.dimension()]);
+    await runtime.services.db.query('UPDATE collections SET embedding_model = $2, embedding_dimension = $3 WHERE id = $1', [
+      collectionId,
+      hashing.model,
+      await hashing.dimension(),
+    ]);
 
     await waitFor(async () => ((await jobState(runtime, jobId)).state === 'completed' ? true : undefined), 'the ingestion', 60_000);
     assert.ok((await jobState(runtime, jobId)).attempts >= 2, 'the first attempt gave up at the swap');
-    const { rows } = await runtime.services.db.query<{ model: string }>('SELECT DISTINCT embedding_model AS model FROM chunks WHERE collection_id = $1', [collectionId]);
-    assert.deepEqual(rows.map((row) => row.model), [hashing.model], 'only vectors the collection searches');
+    const { rows } = await runtime.services.db.query<{ model: string }>(
+      'SELECT DISTINCT embedding_model AS model FROM chunks WHERE collection_id = $1',
+      [collectionId],
+    );
+    assert.deepEqual(
+      rows.map((row) => row.model),
+      [hashing.model],
+      'only vectors the collection searches',
+    );
     const everyone = { userId: null, email: null, role: 'member' as const };
     const hits = await runtime.services.chunks.nearest(everyone, await hashing.embedQuery('async reset recovery removal'), hashing.model);
     assert.ok(hits.length > 0, 'and they are found');

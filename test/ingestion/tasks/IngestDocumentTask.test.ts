@@ -30,18 +30,34 @@ describe('IngestDocumentTask', () => {
       registerDocument(client, { collectionId, filename, source: 'cli', storagePath, contentHash: hash, byteSize: bytes.length }),
     );
     if (result.outcome === 'unchanged') return { result, job: undefined };
-    await runtime.services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: result.ingestionJobId }, { jobId: `ingest-${result.ingestionJobId}` });
+    await runtime.services.queue.enqueue(
+      ingestDocumentTaskName,
+      { ingestionJobId: result.ingestionJobId },
+      { jobId: `ingest-${result.ingestionJobId}` },
+    );
     const job = await waitFor(async () => {
-      const { rows } = await runtime.services.db.query<{ state: string; error: { code: string } | null }>('SELECT state, error FROM ingestion_jobs WHERE id = $1', [result.ingestionJobId]);
+      const { rows } = await runtime.services.db.query<{ state: string; error: { code: string } | null }>(
+        'SELECT state, error FROM ingestion_jobs WHERE id = $1',
+        [result.ingestionJobId],
+      );
       return rows[0]!.state === 'completed' || rows[0]!.state === 'failed' ? rows[0]! : undefined;
     }, `job for ${filename}`);
     return { result, job };
   }
 
   const documentRow = async (id: string) =>
-    (await runtime.services.db.query<{ version: number; status: string; error: { code: string } | null }>('SELECT version, status, error FROM documents WHERE id = $1', [id])).rows[0]!;
+    (
+      await runtime.services.db.query<{ version: number; status: string; error: { code: string } | null }>(
+        'SELECT version, status, error FROM documents WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
   const chunkVersions = async (id: string) =>
-    (await runtime.services.db.query<{ document_version: number }>('SELECT DISTINCT document_version FROM chunks WHERE document_id = $1', [id])).rows.map((r) => r.document_version);
+    (
+      await runtime.services.db.query<{ document_version: number }>('SELECT DISTINCT document_version FROM chunks WHERE document_id = $1', [
+        id,
+      ])
+    ).rows.map((r) => r.document_version);
 
   const v1 = '# Clock gating\n\n## Rules\n\nEvery clock-gating cell has a test enable tied to scan_en.\n';
   const v2 = '# Clock gating\n\n## Rules\n\nEvery clock-gating cell has a test enable tied to test_mode since revision B.\n';
@@ -71,7 +87,8 @@ describe('IngestDocumentTask', () => {
   });
 
   it('never shows readers a mix of versions, or nothing, while a new version swaps in', async () => {
-    const paragraphs = (tag: string) => Array.from({ length: 150 }, (_, i) => `Paragraph ${i} of revision ${tag} about retention flops.`).join('\n\n');
+    const paragraphs = (tag: string) =>
+      Array.from({ length: 150 }, (_, i) => `Paragraph ${i} of revision ${tag} about retention flops.`).join('\n\n');
     const first = await ingest('retention.md', `# Retention\n\n${paragraphs('alpha')}`);
     const documentId = first.result.documentId;
     let reading = true;
@@ -87,7 +104,10 @@ describe('IngestDocumentTask', () => {
     reading = false;
     await reader;
     assert.ok(observations.length > 3, `${observations.length} reads`);
-    assert.deepEqual([...new Set(observations)].filter((o) => o !== 'alpha' && o !== 'beta'), []);
+    assert.deepEqual(
+      [...new Set(observations)].filter((o) => o !== 'alpha' && o !== 'beta'),
+      [],
+    );
     assert.equal(observations.at(-1), 'beta');
   });
 

@@ -18,10 +18,22 @@ describe('ReembedCollectionTask: a changed embedding model', () => {
     first = await startTestRuntime({ SEED_DEMO: 'false' });
     await createOpenCollection(first, 'sta');
     const form = new FormData();
-    const sections = Array.from({ length: 12 }, (_, i) => `## Check ${i}\n\nCheck ${i} covers recovery and removal timing on async reset deassertion paths.`);
+    const sections = Array.from(
+      { length: 12 },
+      (_, i) => `## Check ${i}\n\nCheck ${i} covers recovery and removal timing on async reset deassertion paths.`,
+    );
     form.append('files', new Blob([`# Reset timing\n\n${sections.join('\n\n')}`]), 'reset-timing.md');
-    const { jobs } = await (await fetch(`${first.url}/api/collections/sta/documents`, { method: 'POST', headers: { authorization: `Bearer ${first.apiKey}` }, body: form })).json();
-    await waitFor(async () => ((await first.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), 'the first ingestion');
+    const { jobs } = await (
+      await fetch(`${first.url}/api/collections/sta/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${first.apiKey}` },
+        body: form,
+      })
+    ).json();
+    await waitFor(
+      async () => ((await first.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined),
+      'the first ingestion',
+    );
     await first.stop();
   });
   after(async () => {
@@ -40,8 +52,16 @@ describe('ReembedCollectionTask: a changed embedding model', () => {
     });
     const { services } = second;
     const collection = async () =>
-      (await services.db.query<{ embedding_model: string; reembedding_model: string | null }>(`SELECT embedding_model, reembedding_model FROM collections WHERE slug = 'sta'`)).rows[0]!;
-    assert.deepEqual(await collection(), { embedding_model: new HashingEmbedder().model, reembedding_model: nimModel }, 'marked at start-up');
+      (
+        await services.db.query<{ embedding_model: string; reembedding_model: string | null }>(
+          `SELECT embedding_model, reembedding_model FROM collections WHERE slug = 'sta'`,
+        )
+      ).rows[0]!;
+    assert.deepEqual(
+      await collection(),
+      { embedding_model: new HashingEmbedder().model, reembedding_model: nimModel },
+      'marked at start-up',
+    );
 
     const hashing = new HashingEmbedder();
     const oldVectorHits = await services.chunks.nearest(everyone, await hashing.embedQuery('async reset recovery removal'), hashing.model);
@@ -52,8 +72,14 @@ describe('ReembedCollectionTask: a changed embedding model', () => {
 
     await waitFor(async () => ((await collection()).reembedding_model === null ? true : undefined), 'the swap', 60_000);
     assert.equal((await collection()).embedding_model, nimModel);
-    const { rows } = await services.db.query<{ model: string; n: number }>(`SELECT embedding_model AS model, count(*)::int AS n FROM chunks GROUP BY 1`);
-    assert.deepEqual(rows.map((r) => r.model), [nimModel], 'only the new vectors remain');
+    const { rows } = await services.db.query<{ model: string; n: number }>(
+      `SELECT embedding_model AS model, count(*)::int AS n FROM chunks GROUP BY 1`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.model),
+      [nimModel],
+      'only the new vectors remain',
+    );
     const newHits = await services.chunks.nearest(everyone, await services.embedder.embedQuery('async reset recovery removal'), nimModel);
     assert.equal(newHits.length, rows[0]!.n);
   });

@@ -8,7 +8,7 @@ import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../.
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 const question = '保持时间违例应该怎么修复？';
 
-describe('ReindexCollectionTextTask: a collection\'s text indexed again', () => {
+describe("ReindexCollectionTextTask: a collection's text indexed again", () => {
   let runtime: TestRuntime;
   let collectionId: string;
   const admin = () => ({ authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' });
@@ -38,21 +38,40 @@ describe('ReindexCollectionTextTask: a collection\'s text indexed again', () => 
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
-    const created = await fetch(`${runtime.url}/api/collections`, { method: 'POST', headers: admin(), body: JSON.stringify({ slug: 'guide', name: 'Guide', language: 'en' }) });
+    const created = await fetch(`${runtime.url}/api/collections`, {
+      method: 'POST',
+      headers: admin(),
+      body: JSON.stringify({ slug: 'guide', name: 'Guide', language: 'en' }),
+    });
     collectionId = (await created.json()).collection.id;
     await runtime.services.collections.grantToGroup(collectionId, 'everyone');
-    await uploadAndWait(runtime, 'guide', 'guide-zh.md', await readFile(new URL('../../fixtures/languages/zh.md', import.meta.url), 'utf8'));
+    await uploadAndWait(
+      runtime,
+      'guide',
+      'guide-zh.md',
+      await readFile(new URL('../../fixtures/languages/zh.md', import.meta.url), 'utf8'),
+    );
   });
   after(() => runtime?.dispose());
 
-  it('rewrites every chunk with the new language\'s configuration when an admin changes it, keeping the statistics true', async () => {
-    const { rows: before } = await runtime.services.db.query<{ config: string }>('SELECT DISTINCT text_search_config::text AS config FROM chunks WHERE collection_id = $1', [collectionId]);
+  it("rewrites every chunk with the new language's configuration when an admin changes it, keeping the statistics true", async () => {
+    const { rows: before } = await runtime.services.db.query<{ config: string }>(
+      'SELECT DISTINCT text_search_config::text AS config FROM chunks WHERE collection_id = $1',
+      [collectionId],
+    );
     assert.deepEqual(before, [{ config: 'english' }]);
-    const changed = await fetch(`${runtime.url}/api/collections/guide`, { method: 'PATCH', headers: admin(), body: JSON.stringify({ language: 'zh' }) });
+    const changed = await fetch(`${runtime.url}/api/collections/guide`, {
+      method: 'PATCH',
+      headers: admin(),
+      body: JSON.stringify({ language: 'zh' }),
+    });
     assert.equal(changed.status, 200);
     assert.deepEqual([(await changed.json()).collection.textSearchConfig], ['simple']);
     await settled();
-    const { rows: after } = await runtime.services.db.query<{ config: string }>('SELECT DISTINCT text_search_config::text AS config FROM chunks WHERE collection_id = $1', [collectionId]);
+    const { rows: after } = await runtime.services.db.query<{ config: string }>(
+      'SELECT DISTINCT text_search_config::text AS config FROM chunks WHERE collection_id = $1',
+      [collectionId],
+    );
     assert.deepEqual(after, [{ config: 'simple' }]);
     const { kept, counted } = await statistics();
     assert.equal(kept, counted);
@@ -78,7 +97,11 @@ describe('ReindexCollectionTextTask: a collection\'s text indexed again', () => 
   });
 
   it('detects the language again from the documents when set back to auto', async () => {
-    const changed = await fetch(`${runtime.url}/api/collections/guide`, { method: 'PATCH', headers: admin(), body: JSON.stringify({ language: 'auto' }) });
+    const changed = await fetch(`${runtime.url}/api/collections/guide`, {
+      method: 'PATCH',
+      headers: admin(),
+      body: JSON.stringify({ language: 'auto' }),
+    });
     const { collection } = await changed.json();
     assert.deepEqual([collection.language, collection.detectedLanguage, collection.textSearchConfig], [null, 'zh', 'simple']);
   });

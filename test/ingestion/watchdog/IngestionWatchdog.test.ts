@@ -30,10 +30,15 @@ describe('IngestionWatchdog', () => {
       registerDocument(client, { collectionId, filename, source: 'cli', storagePath, contentHash, byteSize: bytes.length }),
     );
     assert.ok(result.outcome !== 'unchanged');
-    await runtime.services.db.query(`UPDATE ingestion_jobs SET state = $2, stage = 'embedding', updated_at = now() - interval '1 hour' WHERE id = $1`, [result.ingestionJobId, state]);
+    await runtime.services.db.query(
+      `UPDATE ingestion_jobs SET state = $2, stage = 'embedding', updated_at = now() - interval '1 hour' WHERE id = $1`,
+      [result.ingestionJobId, state],
+    );
     return result.ingestionJobId;
   }
-  const jobRow = async (id: string) => (await runtime.services.db.query<{ state: string; stage: string }>('SELECT state, stage FROM ingestion_jobs WHERE id = $1', [id])).rows[0]!;
+  const jobRow = async (id: string) =>
+    (await runtime.services.db.query<{ state: string; stage: string }>('SELECT state, stage FROM ingestion_jobs WHERE id = $1', [id]))
+      .rows[0]!;
 
   it('queues again a silent job that the queue lost, and it completes', async () => {
     const id = await silentJob('lost.md', 'running');
@@ -54,7 +59,10 @@ describe('IngestionWatchdog', () => {
     const watchdog = new IngestionWatchdog(runtime.services.db, idleQueue, 1000, silentLogger);
     assert.deepEqual(await watchdog.sweep(), []);
     assert.deepEqual(await jobRow(waiting), { state: 'queued', stage: 'embedding' }, 'a job waiting its turn is not stalled');
-    assert.deepEqual(await jobRow(stuck), { state: 'running', stage: 'stalled (no progress for 1 s); waiting for a worker to take it over' });
+    assert.deepEqual(await jobRow(stuck), {
+      state: 'running',
+      stage: 'stalled (no progress for 1 s); waiting for a worker to take it over',
+    });
     await idleQueue.close();
   });
 });

@@ -29,10 +29,20 @@ describe('access control inside SQL', () => {
     await createGroup(db, 'soc-team', [designerUser]);
 
     const make = async (slug: string, grantTo: string | undefined, text: string) => {
-      const collection = await collections.create({ slug, name: slug, embeddingModel: embedder.model, embeddingDimension: await embedder.dimension() });
+      const collection = await collections.create({
+        slug,
+        name: slug,
+        embeddingModel: embedder.model,
+        embeddingDimension: await embedder.dimension(),
+      });
       if (grantTo) await collections.grantToGroup(collection.id, grantTo);
       ids[slug] = collection.id;
-      await insertDocument(db, collection.id, { title: slug, texts: [text], embeddings: await embedder.embedPassages([text]), model: embedder.model });
+      await insertDocument(db, collection.id, {
+        title: slug,
+        texts: [text],
+        embeddings: await embedder.embedPassages([text]),
+        model: embedder.model,
+      });
     };
     await make('public-handbook', 'everyone', 'The clk_div_en enable gates the peripheral divider.');
     await make('soc-secrets', 'soc-team', 'The clk_div_en enable of the unreleased Orion-2 runs at 3.2 GHz.');

@@ -3,7 +3,19 @@ import { describe, it } from 'node:test';
 import { buildPrompt, historyTokenBudget } from '../../../server/answering/buildPrompt.ts';
 import type { RetrievedPassage } from '../../../server/retrieval/HybridRetriever.ts';
 
-const passage = (text: string): RetrievedPassage => ({ id: '1', documentId: 'd', collectionId: 'c', text, headingPath: ['Rules'], page: null, ordinal: 0, score: 1, title: 'Handbook', filename: 'h.md', relevance: 1 });
+const passage = (text: string): RetrievedPassage => ({
+  id: '1',
+  documentId: 'd',
+  collectionId: 'c',
+  text,
+  headingPath: ['Rules'],
+  page: null,
+  ordinal: 0,
+  score: 1,
+  title: 'Handbook',
+  filename: 'h.md',
+  relevance: 1,
+});
 
 describe('buildPrompt', () => {
   it('fences sources as data, so a passage cannot close its fence or give orders outside it', () => {
@@ -22,6 +34,9 @@ describe('buildPrompt', () => {
       { role: 'assistant' as const, content: 'fourth, short' },
     ];
     const messages = buildPrompt('You help.', [], history, 'fifth');
-    assert.deepEqual(messages.slice(1).map((m) => m.content.split(/[ ,]/)[0]), ['second', 'third', 'fourth', 'fifth']);
+    assert.deepEqual(
+      messages.slice(1).map((m) => m.content.split(/[ ,]/)[0]),
+      ['second', 'third', 'fourth', 'fifth'],
+    );
   });
 });

@@ -35,7 +35,7 @@ describe('generateAnswer', () => {
   before(async () => ({ emulator, url } = await startEmulator({ tokensPerSecond: 1000 })));
   after(() => emulator.close());
 
-  it('streams the LLM\'s answer, labelled llm', async () => {
+  it("streams the LLM's answer, labelled llm", async () => {
     const { first, text, events } = await run(chatModel(url));
     assert.deepEqual(first, { type: 'mode', mode: 'llm' });
     assert.match(text, /VDD_AON/);

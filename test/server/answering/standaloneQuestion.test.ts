@@ -25,20 +25,30 @@ describe('standaloneQuestion', () => {
 
   it('without an LLM, searches a dependent follow-up together with the previous question', async () => {
     const history = turns('Which corner signs off hold?', 'The ff_0p88v_m40c corner [1].');
-    assert.equal(await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], undefined, silentLogger), 'Which corner signs off hold? and setup?');
+    assert.equal(
+      await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], undefined, silentLogger),
+      'Which corner signs off hold? and setup?',
+    );
     const independent = 'Which flops need scan replacement in the DFT flow of the modem subsystem?';
     assert.equal(await standaloneQuestion([...history, { role: 'user', content: independent }], undefined, silentLogger), independent);
   });
 
   it('asks the LLM for the standalone query when one is configured', async () => {
     const before = emulator.stats.requests.chat;
-    const rewritten = await standaloneQuestion([...turns('Which corner signs off hold?', 'ff_0p88v_m40c [1].'), { role: 'user', content: 'and setup?' }], chatModel(url), silentLogger);
+    const rewritten = await standaloneQuestion(
+      [...turns('Which corner signs off hold?', 'ff_0p88v_m40c [1].'), { role: 'user', content: 'and setup?' }],
+      chatModel(url),
+      silentLogger,
+    );
     assert.equal(emulator.stats.requests.chat, before + 1);
     assert.ok(rewritten.length > 0 && rewritten !== 'and setup?');
   });
 
   it('falls back to the heuristic when the LLM is unreachable', async () => {
     const history = turns('Which corner signs off hold?', 'ff_0p88v_m40c [1].');
-    assert.equal(await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], chatModel(deadUrl), silentLogger), 'Which corner signs off hold? and setup?');
+    assert.equal(
+      await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], chatModel(deadUrl), silentLogger),
+      'Which corner signs off hold? and setup?',
+    );
   });
 });

@@ -54,8 +54,19 @@ describe('parseConfig', () => {
       PARSE_MEMORY_MB: '64',
       INGEST_STAGE_TIMEOUT_MS: 'soon',
     });
-    for (const name of ['PORT', 'DATABASE_URL', 'EMBEDDINGS_BASE_URL', 'ADMIN_EMAIL', 'SLACK_BOT_TOKEN', 'PARSE_MEMORY_MB', 'INGEST_STAGE_TIMEOUT_MS']) {
-      assert.ok(problems.some((problem) => problem.startsWith(`${name}:`)), `${name} in ${problems.join(' / ')}`);
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'EMBEDDINGS_BASE_URL',
+      'ADMIN_EMAIL',
+      'SLACK_BOT_TOKEN',
+      'PARSE_MEMORY_MB',
+      'INGEST_STAGE_TIMEOUT_MS',
+    ]) {
+      assert.ok(
+        problems.some((problem) => problem.startsWith(`${name}:`)),
+        `${name} in ${problems.join(' / ')}`,
+      );
     }
     assert.ok(problems.some((problem) => /EMBEDDINGS_BASE_URL: .*\/v1/.test(problem)));
     assert.ok(problems.includes('PARSE_MEMORY_MB: must be at least 128 (a parser thread needs that much to start)'));
@@ -67,7 +78,9 @@ describe('parseConfig', () => {
   });
 
   it('needs a signing secret for the Slack Events API, and none in Socket Mode', () => {
-    assert.deepEqual(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' }), ['SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode']);
+    assert.deepEqual(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' }), [
+      'SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode',
+    ]);
     assert.equal(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack.appToken, 'xapp-1');
     assert.equal(parseConfig({ PUBLIC_URL: 'https://tapeout.example.com/' }).publicUrl, 'https://tapeout.example.com');
     assert.equal(parseConfig({ PORT: '3100' }).publicUrl, 'http://localhost:3100');

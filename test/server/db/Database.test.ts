@@ -27,8 +27,21 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
     );
     const tables = rows.map((row) => row.table_name);
     for (const table of [
-      'users', 'groups', 'memberships', 'api_keys', 'collections', 'collection_grants', 'documents', 'chunks',
-      'assistants', 'assistant_collections', 'conversations', 'messages', 'feedback', 'ingestion_jobs', 'audit_events',
+      'users',
+      'groups',
+      'memberships',
+      'api_keys',
+      'collections',
+      'collection_grants',
+      'documents',
+      'chunks',
+      'assistants',
+      'assistant_collections',
+      'conversations',
+      'messages',
+      'feedback',
+      'ingestion_jobs',
+      'audit_events',
     ]) {
       assert.ok(tables.includes(table), `missing table ${table}`);
     }
@@ -144,7 +157,8 @@ describe('Database (embedded PGlite + pgvector through pg)', () => {
   });
 
   it('refreshes planner statistics itself after writes, as PGlite has no autovacuum', async () => {
-    const reltuples = async () => (await db.query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE relname = 'audit_events'`)).rows[0]!.n;
+    const reltuples = async () =>
+      (await db.query<{ n: number }>(`SELECT reltuples::int AS n FROM pg_class WHERE relname = 'audit_events'`)).rows[0]!.n;
     await db.query(`INSERT INTO audit_events (action) SELECT 'bulk-' || g FROM generate_series(1, 500) g`);
     assert.ok((await reltuples()) < 500, 'not analyzed yet');
     const { Database } = await import('../../../server/db/Database.ts');

@@ -11,9 +11,17 @@ const moduleUrl = new URL('../../../server/db/dataDirLock.ts', import.meta.url).
 
 /** Another process holding the lock, as a `tapeout db` would. */
 async function holderOf(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `const { lockDataDir } = await import(${JSON.stringify(moduleUrl)}); await lockDataDir(process.env.LOCK_DIR); console.log('locked'); setInterval(() => {}, 1000);`,
-  ], { env: { ...process.env, LOCK_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { lockDataDir } = await import(${JSON.stringify(moduleUrl)}); await lockDataDir(process.env.LOCK_DIR); console.log('locked'); setInterval(() => {}, 1000);`,
+    ],
+    { env: { ...process.env, LOCK_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (data: Buffer) => data.toString().includes('locked') && resolve());
     child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));
@@ -44,7 +52,10 @@ describe('the embedded database directory lock', () => {
     const dir = await freshDir();
     const holder = await holderOf(dir);
     children.push(holder);
-    await assert.rejects(lockDataDir(dir), (error: Error) => error instanceof DataDirInUseError && error.message.includes(`PID ${holder.pid}`));
+    await assert.rejects(
+      lockDataDir(dir),
+      (error: Error) => error instanceof DataDirInUseError && error.message.includes(`PID ${holder.pid}`),
+    );
     await killed(holder);
   });
 
@@ -77,7 +88,7 @@ describe('the embedded database directory lock', () => {
     await assert.rejects(lockDataDir(dir), DataDirInUseError);
   });
 
-  it('lets only one of two processes take a dead holder\'s lock over', async () => {
+  it("lets only one of two processes take a dead holder's lock over", async () => {
     const dir = await freshDir();
     await killed(await holderOf(dir));
     const outcomes = await Promise.allSettled([lockDataDir(dir), lockDataDir(dir)]);

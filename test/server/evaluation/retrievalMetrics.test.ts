@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { formatTrecRun, scoreRun } from '../../../server/evaluation/retrievalMetrics.ts';
 
 const qrels = new Map([
-  ['q1', new Map([['d1', 2], ['d2', 1], ['d3', 0]])],
+  [
+    'q1',
+    new Map([
+      ['d1', 2],
+      ['d2', 1],
+      ['d3', 0],
+    ]),
+  ],
   ['q2', new Map([['d9', 1]])],
   ['q3', new Map([['d5', 0]])], // no judgment above 0: not scored
 ]);
@@ -12,13 +19,27 @@ const ranked = (...ids: string[]) => ids.map((documentId, i) => ({ documentId, s
 
 describe('scoreRun', () => {
   it('scores a perfect run 1 and counts only queries with a relevant document', () => {
-    const run = new Map([['q1', ranked('d1', 'd2')], ['q2', ranked('d9')], ['q3', ranked('d5')]]);
-    assert.deepEqual(scoreRun(run, qrels, asked), { ndcgAt10: 1, recallAt10: 1, recallAt100: 1, mrrAt10: 1, queries: 2, skippedWithoutText: 0 });
+    const run = new Map([
+      ['q1', ranked('d1', 'd2')],
+      ['q2', ranked('d9')],
+      ['q3', ranked('d5')],
+    ]);
+    assert.deepEqual(scoreRun(run, qrels, asked), {
+      ndcgAt10: 1,
+      recallAt10: 1,
+      recallAt100: 1,
+      mrrAt10: 1,
+      queries: 2,
+      skippedWithoutText: 0,
+    });
   });
 
   it('uses graded gains and the ideal order of all judged documents', () => {
     // q1 ranks the grade-1 document first: DCG = 1/log2(2) + 2/log2(3); ideal = 2 + 1/log2(3).
-    const run = new Map([['q1', ranked('d2', 'd1')], ['q2', ranked('dx', 'd9')]]);
+    const run = new Map([
+      ['q1', ranked('d2', 'd1')],
+      ['q2', ranked('dx', 'd9')],
+    ]);
     const scores = scoreRun(run, qrels, asked);
     const q1 = (1 + 2 / Math.log2(3)) / (2 + 1 / Math.log2(3));
     const q2 = 1 / Math.log2(3);

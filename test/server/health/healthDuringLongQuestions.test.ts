@@ -8,7 +8,8 @@ import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type Te
 const secret = 'slack-signing-secret-for-tests';
 const limit = 8000;
 let seed = 7;
-const randomLetters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26))).join('');
+const randomLetters = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26))).join('');
 /**
  * The largest accepted questions of the shapes that were quadratic: one run of a letter, of Han
  * characters, of identifier parts, of emoji, and of letters that never repeat a slice.
@@ -22,7 +23,11 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
   let slack: Awaited<ReturnType<typeof startSlackStandIn>>;
   let socket: Socket;
   const post = (route: string, body: unknown) =>
-    fetch(`${runtime.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${runtime.url}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const newConversation = async () => (await (await post('/api/conversations', { assistant: 'notes' })).json()).conversation.id as string;
 
   /** The slowest /healthz round trip while `work` runs; requests go back to back, so any stall of the event loop delays one. */
@@ -48,10 +53,28 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
   before(async () => {
     slack = await startSlackStandIn({});
     // As `npm start` runs it: the database's statements in their own process, not on this event loop.
-    runtime = await startTestRuntime({ EMBEDDED_DATABASE: 'process', SENTENCE_ENCODER: 'auto', SEED_DEMO: 'false', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.apiUrl, SLACK_DEFAULT_ASSISTANT: 'notes' });
+    runtime = await startTestRuntime({
+      EMBEDDED_DATABASE: 'process',
+      SENTENCE_ENCODER: 'auto',
+      SEED_DEMO: 'false',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_DEFAULT_ASSISTANT: 'notes',
+    });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({ slug: 'notes', name: 'Notes', systemPrompt: 'Answer from the sources.', collections: ['notes'] });
-    await uploadAndWait(runtime, 'notes', 'power.md', '# Power\n\nLevel shifters are required on every signal that crosses from VDD_AON into a switchable domain.\n\n## Isolation\n\nIsolation cells clamp the outputs of a powered-down domain to a known value.\n');
+    await runtime.services.assistants.createFromInput({
+      slug: 'notes',
+      name: 'Notes',
+      systemPrompt: 'Answer from the sources.',
+      collections: ['notes'],
+    });
+    await uploadAndWait(
+      runtime,
+      'notes',
+      'power.md',
+      '# Power\n\nLevel shifters are required on every signal that crosses from VDD_AON into a switchable domain.\n\n## Isolation\n\nIsolation cells clamp the outputs of a powered-down domain to a known value.\n',
+    );
     socket = io(runtime.url, { auth: { token: runtime.apiKey }, transports: ['websocket'], reconnection: false });
   });
   after(async () => {
@@ -75,7 +98,10 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
     const worst = await worstHealthLatency(async () => {
       for (const content of worstQuestions) {
         const done = new Promise((resolve) => socket.once('chat:done', resolve));
-        assert.equal((await socket.timeout(30_000).emitWithAck('chat:send', { conversationId: await newConversation(), content })).ok, true);
+        assert.equal(
+          (await socket.timeout(30_000).emitWithAck('chat:send', { conversationId: await newConversation(), content })).ok,
+          true,
+        );
         await done;
       }
     });
@@ -86,7 +112,10 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
     const worst = await worstHealthLatency(async () => {
       for (const question of worstQuestions) {
         const history = Array.from({ length: 199 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: question.slice(0, 960) }));
-        const response = await post('/v1/chat/completions', { model: 'notes', messages: [...history, { role: 'user', content: question }] });
+        const response = await post('/v1/chat/completions', {
+          model: 'notes',
+          messages: [...history, { role: 'user', content: question }],
+        });
         assert.equal(response.status, 200, JSON.stringify(await response.clone().json()));
         await response.json();
       }
@@ -98,9 +127,22 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
     const worst = await worstHealthLatency(async () => {
       for (const [i, text] of worstQuestions.entries()) {
         const ts = `170000000${i}.000100`;
-        const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${i}`, event_time: Math.floor(Date.now() / 1000), event: { type: 'message', channel_type: 'im', user: 'U1', text, ts, channel: 'D1' } });
+        const body = JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T1',
+          api_app_id: 'A1',
+          event_id: `Ev${i}`,
+          event_time: Math.floor(Date.now() / 1000),
+          event: { type: 'message', channel_type: 'im', user: 'U1', text, ts, channel: 'D1' },
+        });
         assert.equal((await fetch(`${runtime.url}/slack/events`, signedSlackRequest(secret, body))).status, 200);
-        await waitFor(async () => (slack.calls.filter((c) => c.method === 'chat.update' && /tapeout_feedback_up/.test(JSON.stringify(c.args.blocks))).length > i ? true : undefined), `answer ${i}`);
+        await waitFor(
+          async () =>
+            slack.calls.filter((c) => c.method === 'chat.update' && /tapeout_feedback_up/.test(JSON.stringify(c.args.blocks))).length > i
+              ? true
+              : undefined,
+          `answer ${i}`,
+        );
       }
     });
     assert.ok(worst < healthBudgetMs, `/healthz took ${worst.toFixed(0)} ms`);

@@ -49,7 +49,11 @@ describe('checkReadiness', () => {
     assert.deepEqual([loading.components.llm.mode, loading.components.llm.ok], [url, false]);
     assert.match(loading.components.llm.detail!, /health\/ready answered HTTP 503 \(live: still loading its model\)/);
 
-    await fetch(url.replace('/v1', '/emulator/ready'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ready":true}' });
+    await fetch(url.replace('/v1', '/emulator/ready'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ready":true}',
+    });
     const ready = await check(env(url));
     assert.equal(ready.status, 'ok');
     for (const name of ['llm', 'embeddings', 'reranker'] as const) {
@@ -61,7 +65,10 @@ describe('checkReadiness', () => {
   it('catches a model name the service does not serve', async () => {
     const readiness = await check({ ...env(url), LLM_MODEL: 'meta/llama-3.1-8b-instuct' });
     assert.equal(readiness.components.llm.ok, false);
-    assert.match(readiness.components.llm.detail!, /model meta\/llama-3.1-8b-instuct is not served here \(serves: meta\/llama-3.1-8b-instruct/);
+    assert.match(
+      readiness.components.llm.detail!,
+      /model meta\/llama-3.1-8b-instuct is not served here \(serves: meta\/llama-3.1-8b-instruct/,
+    );
   });
 
   it('stays ok while one replica of two is unreachable, and names it', async () => {

@@ -71,7 +71,10 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
     assert.equal((await admin('POST', `/groups/${group.id}/members`, { email: 'ghost@example.com' })).status, 404);
     const groups = (await admin('GET', '/groups')).body.groups;
     const listed = groups.find((g: { name: string }) => g.name === 'physical-design');
-    assert.deepEqual(listed.members.map((m: { email: string }) => m.email), ['member@example.com']);
+    assert.deepEqual(
+      listed.members.map((m: { email: string }) => m.email),
+      ['member@example.com'],
+    );
     const everyone = groups.find((g: { name: string }) => g.name === 'everyone');
     assert.equal((await admin('DELETE', `/groups/${everyone.id}`)).status, 400);
     assert.equal((await admin('DELETE', `/groups/${everyone.id}/members/${memberId}`)).status, 400);
@@ -86,7 +89,10 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
     assert.ok(created.body.apiKey.expiresAt);
     assert.equal((await call(created.body.key, 'GET', '/me')).body.user.email, 'member@example.com');
     const mine = (await call(memberKey, 'GET', '/api-keys')).body.apiKeys;
-    assert.deepEqual(mine.map((k: { owner: string }) => k.owner), ['member@example.com', 'member@example.com']);
+    assert.deepEqual(
+      mine.map((k: { owner: string }) => k.owner),
+      ['member@example.com', 'member@example.com'],
+    );
     assert.ok(!JSON.stringify(mine).includes(created.body.key), 'the key itself is never listed');
     assert.ok((await admin('GET', '/api-keys')).body.apiKeys.length > mine.length, 'admins see every key');
     assert.equal((await call(memberKey, 'DELETE', `/api-keys/${created.body.apiKey.id}`)).status, 204);
@@ -96,7 +102,10 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
   it('lists collections with counts and grants; changes chunking; grants and revokes access', async () => {
     const listed = (await admin('GET', '/collections')).body;
     const handbook = listed.collections.find((c: { slug: string }) => c.slug === 'handbook');
-    assert.deepEqual([handbook.chunkSize, handbook.grants, handbook.documents.total, listed.embeddingModel], [512, [{ group: 'everyone', permission: 'read' }], 0, handbook.embeddingModel]);
+    assert.deepEqual(
+      [handbook.chunkSize, handbook.grants, handbook.documents.total, listed.embeddingModel],
+      [512, [{ group: 'everyone', permission: 'read' }], 0, handbook.embeddingModel],
+    );
     assert.match((await admin('PATCH', '/collections/handbook', { chunkOverlap: 600 })).body.error.message, /smaller than chunkSize/);
     assert.equal((await admin('PATCH', '/collections/handbook', { chunkSize: 256, chunkOverlap: 32 })).body.collection.chunkSize, 256);
     assert.equal((await admin('DELETE', '/collections/handbook/grants/everyone')).status, 204);
@@ -108,18 +117,33 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
   it('reports usage: questions per day, answers without sources, feedback', async () => {
     const { conversation } = (await call(memberKey, 'POST', '/conversations', { assistant: 'nobody' })).body ?? {};
     assert.equal(conversation, undefined, 'no such assistant');
-    await runtime.services.assistants.createFromInput({ slug: 'helper', name: 'Helper', systemPrompt: 'Answer.', collections: ['handbook'] });
+    await runtime.services.assistants.createFromInput({
+      slug: 'helper',
+      name: 'Helper',
+      systemPrompt: 'Answer.',
+      collections: ['handbook'],
+    });
     const id = (await call(memberKey, 'POST', '/conversations', { assistant: 'helper' })).body.conversation.id;
     const events = await readEvents(
-      await fetch(`${runtime.url}/api/conversations/${id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${memberKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ content: 'Anything about lint?' }) }),
+      await fetch(`${runtime.url}/api/conversations/${id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${memberKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'Anything about lint?' }),
+      }),
     );
     const answerId = events.find((e) => e.event === 'start')!.data.answerId;
-    assert.equal((await call(memberKey, 'POST', `/messages/${answerId}/feedback`, { rating: 'down', comment: 'found nothing' })).status, 204);
+    assert.equal(
+      (await call(memberKey, 'POST', `/messages/${answerId}/feedback`, { rating: 'down', comment: 'found nothing' })).status,
+      204,
+    );
     const usage = (await admin('GET', '/usage?days=7')).body;
     assert.equal(usage.questionsPerDay.length, 7);
     assert.equal(usage.questionsPerDay.at(-1).questions, 1);
     assert.deepEqual([usage.questions, usage.answeredWithoutSources, usage.feedback], [1, 1, { up: 0, down: 1 }]);
-    assert.deepEqual(usage.recentComplaints.map((c: { question: string; comment: string }) => [c.question, c.comment]), [['Anything about lint?', 'found nothing']]);
+    assert.deepEqual(
+      usage.recentComplaints.map((c: { question: string; comment: string }) => [c.question, c.comment]),
+      [['Anything about lint?', 'found nothing']],
+    );
     assert.deepEqual(usage.byAssistant, [{ assistant: 'helper', questions: 1 }]);
     assert.equal((await admin('GET', '/usage?days=0')).status, 400);
   });

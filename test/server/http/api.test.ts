@@ -22,7 +22,10 @@ describe('HTTP API', () => {
     const member = await runtime.services.users.create({ email: 'reader@example.com', role: 'member' });
     const memberKey = 'tap_member_key_for_readiness_0123456789';
     await runtime.services.users.addApiKey(member.id, memberKey, 'test');
-    for (const headers of [{}, { authorization: `Bearer ${memberKey}` }, { authorization: 'Bearer tap_not_a_key' }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: `Bearer ${memberKey}` }, { authorization: 'Bearer tap_not_a_key' }] as Record<
+      string,
+      string
+    >[]) {
       const response = await get('/readyz', headers);
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { status: 'ok' });
@@ -35,7 +38,9 @@ describe('HTTP API', () => {
     const body = await response.json();
     assert.equal(body.status, 'ok');
     assert.deepEqual(
-      Object.fromEntries(Object.entries(body.components).map(([name, c]) => [name, [(c as { mode: string }).mode, (c as { ok: boolean }).ok]])),
+      Object.fromEntries(
+        Object.entries(body.components).map(([name, c]) => [name, [(c as { mode: string }).mode, (c as { ok: boolean }).ok]]),
+      ),
       {
         database: ['embedded', true],
         queue: ['inline', true],
@@ -67,10 +72,7 @@ describe('HTTP API', () => {
     const response = await get('/api/assistants', asAdmin());
     assert.equal(response.status, 200);
     const { assistants } = await response.json();
-    assert.deepEqual(
-      assistants.map((a: { slug: string }) => a.slug).sort(),
-      ['chip-design-helper', 'hr-policy', 'it-helpdesk'],
-    );
+    assert.deepEqual(assistants.map((a: { slug: string }) => a.slug).sort(), ['chip-design-helper', 'hr-policy', 'it-helpdesk']);
     const chip = assistants.find((a: { slug: string }) => a.slug === 'chip-design-helper');
     assert.equal(chip.name, 'Chip-design helper');
     assert.ok(chip.description.length > 20);

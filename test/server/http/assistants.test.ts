@@ -12,7 +12,13 @@ describe('assistants API', () => {
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-  const sta = { slug: 'sta-helper', name: 'STA helper', systemPrompt: 'You answer timing questions.', collections: ['sta'], retrieval: { candidates: 80, topK: 8 } };
+  const sta = {
+    slug: 'sta-helper',
+    name: 'STA helper',
+    systemPrompt: 'You answer timing questions.',
+    collections: ['sta'],
+    retrieval: { candidates: 80, topK: 8 },
+  };
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
@@ -42,7 +48,9 @@ describe('assistants API', () => {
     await services.groups.addMember((await services.groups.list()).find((g) => g.name === 'sta-editors')!.id, 'sta-editor@example.com');
     await services.collections.grantToGroup((await services.collections.findBySlug('sta'))!.id, 'sta-editors', 'edit');
     const prompt = async (key: string) => {
-      const listed = (await (await call('GET', '/assistants', undefined, key)).json()).assistants.find((a: { slug: string }) => a.slug === 'sta-helper');
+      const listed = (await (await call('GET', '/assistants', undefined, key)).json()).assistants.find(
+        (a: { slug: string }) => a.slug === 'sta-helper',
+      );
       const read = (await (await call('GET', '/assistants/sta-helper', undefined, key)).json()).assistant;
       assert.equal(listed.systemPrompt, read.systemPrompt);
       return read.systemPrompt;
@@ -58,7 +66,9 @@ describe('assistants API', () => {
     assert.equal((await call('POST', '/assistants', sta)).status, 409);
     const unknown = await call('POST', '/assistants', { ...sta, slug: 'other', collections: ['sta', 'nope'] });
     assert.deepEqual([unknown.status, (await unknown.json()).error.message], [400, 'Unknown collection(s): nope.']);
-    const bad = await (await call('POST', '/assistants', { ...sta, slug: 'x', temperature: 5, retrieval: { topK: 50, candidates: 10 } })).json();
+    const bad = await (
+      await call('POST', '/assistants', { ...sta, slug: 'x', temperature: 5, retrieval: { topK: 50, candidates: 10 } })
+    ).json();
     assert.match(bad.error.message, /temperature/);
     assert.match(bad.error.message, /retrieval\.topK: topK must not exceed candidates/);
   });
@@ -67,13 +77,20 @@ describe('assistants API', () => {
     const patched = await call('PATCH', '/assistants/sta-helper', { collections: ['dft', 'sta'], temperature: 0.2 });
     assert.equal(patched.status, 200);
     const { assistant } = await patched.json();
-    assert.deepEqual([assistant.collections, assistant.temperature, assistant.systemPrompt], [['dft', 'sta'], 0.2, 'You answer timing questions.']);
+    assert.deepEqual(
+      [assistant.collections, assistant.temperature, assistant.systemPrompt],
+      [['dft', 'sta'], 0.2, 'You answer timing questions.'],
+    );
     assert.equal((await call('PATCH', '/assistants/sta-helper', {})).status, 400);
     assert.equal((await call('PATCH', '/assistants/missing', { name: 'x' })).status, 404);
   });
 
   it('lets only admins create, change and delete', async () => {
-    for (const [method, route, body] of [['POST', '/assistants', { ...sta, slug: 'mine' }], ['PATCH', '/assistants/sta-helper', { name: 'x' }], ['DELETE', '/assistants/sta-helper']] as const) {
+    for (const [method, route, body] of [
+      ['POST', '/assistants', { ...sta, slug: 'mine' }],
+      ['PATCH', '/assistants/sta-helper', { name: 'x' }],
+      ['DELETE', '/assistants/sta-helper'],
+    ] as const) {
       const response = await call(method, route, body, memberKey);
       assert.deepEqual([method, response.status, (await response.json()).error.code], [method, 403, 'forbidden']);
     }

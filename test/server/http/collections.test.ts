@@ -15,10 +15,15 @@ describe('collections and documents API', () => {
   let memberKey: string;
   let memberId: string;
   const admin = () => ({ authorization: `Bearer ${runtime.apiKey}` });
-  const json = (body: unknown) => ({ method: 'POST', headers: { ...admin(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (body: unknown) => ({
+    method: 'POST',
+    headers: { ...admin(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const upload = (files: [string, Uint8Array | string][], headers = admin()) => {
     const form = new FormData();
-    for (const [name, content] of files) form.append('files', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
+    for (const [name, content] of files)
+      form.append('files', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
     return fetch(`${runtime.url}/api/collections/timing/documents`, { method: 'POST', headers, body: form });
   };
   const finished = (jobId: string) =>
@@ -26,7 +31,8 @@ describe('collections and documents API', () => {
       const job = await (await fetch(`${runtime.url}/api/jobs/${jobId}`, { headers: admin() })).json();
       return job.state === 'completed' || job.state === 'failed' ? job : undefined;
     }, `job ${jobId}`);
-  const documents = async () => (await (await fetch(`${runtime.url}/api/collections/timing/documents`, { headers: admin() })).json()).documents;
+  const documents = async () =>
+    (await (await fetch(`${runtime.url}/api/collections/timing/documents`, { headers: admin() })).json()).documents;
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', UPLOAD_MAX_BYTES: '200000' });
@@ -45,7 +51,9 @@ describe('collections and documents API', () => {
     assert.deepEqual([duplicate.status, (await duplicate.json()).error.code], [409, 'conflict']);
     const bad = await fetch(`${runtime.url}/api/collections`, json({ slug: '../Timing', name: 'x' }));
     assert.deepEqual([bad.status, (await bad.json()).error.code], [400, 'invalid_request']);
-    const german = (await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'handbuch', name: 'Handbuch', language: 'de' }))).json()).collection;
+    const german = (
+      await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'handbuch', name: 'Handbuch', language: 'de' }))).json()
+    ).collection;
     assert.deepEqual([german.language, german.textSearchConfig], ['de', 'german']);
     const automatic = (await (await fetch(`${runtime.url}/api/collections`, json({ slug: 'notes', name: 'Notes' }))).json()).collection;
     assert.deepEqual([automatic.language, automatic.detectedLanguage, automatic.textSearchConfig], [null, null, 'simple']);
@@ -69,13 +77,19 @@ describe('collections and documents API', () => {
       assert.deepEqual([final.state, final.progress, final.etaSeconds, final.error], ['completed', 100, null, null]);
     }
     const list = await documents();
-    assert.deepEqual(list.map((d: { status: string }) => d.status), ['ready', 'ready', 'ready', 'ready']);
+    assert.deepEqual(
+      list.map((d: { status: string }) => d.status),
+      ['ready', 'ready', 'ready', 'ready'],
+    );
     assert.ok(list.every((d: { chunks: number; version: number }) => d.chunks > 0 && d.version === 1));
   });
 
   it('keeps version 1 for an unchanged re-upload, and makes version 2 of a changed one, dropping version 1 and its file', async () => {
-    const storedFiles = async () => (await readdir(path.join(runtime.dataDir, 'files'), { recursive: true })).filter((f) => f.endsWith('cdc.md'));
-    const same = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n']])).json();
+    const storedFiles = async () =>
+      (await readdir(path.join(runtime.dataDir, 'files'), { recursive: true })).filter((f) => f.endsWith('cdc.md'));
+    const same = await (
+      await upload([['cdc.md', '# CDC\n\n## Pulses\n\nConvert a pulse to a toggle before synchronizing it with pulse_sync.\n']])
+    ).json();
     assert.equal(same.unchanged.length, 1);
     const changed = await (await upload([['cdc.md', '# CDC\n\n## Pulses\n\nPulses cross through pulse_sync cells only.\n']])).json();
     await finished(changed.jobs[0].id);
@@ -107,8 +121,15 @@ describe('collections and documents API', () => {
     ]);
     assert.equal(response.status, 400);
     const body = await response.json();
-    const codes = Object.fromEntries(body.error.details.rejected.map((r: { filename: string; error: { code: string } }) => [r.filename, r.error.code]));
-    assert.deepEqual(codes, { 'random.pdf': 'corrupt_file', 'empty.txt': 'empty_document', 'binary.md': 'binary_as_text', 'huge.txt': 'file_too_large' });
+    const codes = Object.fromEntries(
+      body.error.details.rejected.map((r: { filename: string; error: { code: string } }) => [r.filename, r.error.code]),
+    );
+    assert.deepEqual(codes, {
+      'random.pdf': 'corrupt_file',
+      'empty.txt': 'empty_document',
+      'binary.md': 'binary_as_text',
+      'huge.txt': 'file_too_large',
+    });
     assert.equal((await documents()).length, before);
     assert.deepEqual(await readdir(path.join(runtime.dataDir, 'files', 'incoming')), []);
     assert.equal((await fetch(`${runtime.url}/healthz`)).status, 200);
@@ -123,12 +144,18 @@ describe('collections and documents API', () => {
   it('lets members change only collections their groups may edit', async () => {
     const asMember = { authorization: `Bearer ${memberKey}` };
     const hidden = await upload([['x.md', '# x\n\ntext here.']], asMember);
-    assert.deepEqual([hidden.status, (await hidden.json()).error.code], [404, 'not_found'], 'a collection the member cannot read does not exist for them');
+    assert.deepEqual(
+      [hidden.status, (await hidden.json()).error.code],
+      [404, 'not_found'],
+      'a collection the member cannot read does not exist for them',
+    );
     await fetch(`${runtime.url}/api/collections/timing/grants`, json({ group: 'everyone', permission: 'read' }));
     const readOnly = await upload([['x.md', '# x\n\ntext here.']], asMember);
     assert.deepEqual([readOnly.status, (await readOnly.json()).error.code], [403, 'forbidden']);
     await runtime.services.db.query(`INSERT INTO groups (name) VALUES ('timing-editors')`);
-    await runtime.services.db.query(`INSERT INTO memberships (group_id, user_id) SELECT id, $1 FROM groups WHERE name = 'timing-editors'`, [memberId]);
+    await runtime.services.db.query(`INSERT INTO memberships (group_id, user_id) SELECT id, $1 FROM groups WHERE name = 'timing-editors'`, [
+      memberId,
+    ]);
     const granted = await fetch(`${runtime.url}/api/collections/timing/grants`, json({ group: 'timing-editors', permission: 'edit' }));
     assert.equal(granted.status, 201);
     const accepted = await upload([['editor-notes.md', '# Editor notes\n\nWritten by an editor.']], asMember);

@@ -16,7 +16,8 @@ describe('conversations over REST with server-sent events', () => {
       ...(body ? { body: JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
     });
-  const newConversation = async (key = runtime.apiKey) => (await (await call('POST', '/conversations', { assistant: 'chip-design-helper' }, key)).json()).conversation.id as string;
+  const newConversation = async (key = runtime.apiKey) =>
+    (await (await call('POST', '/conversations', { assistant: 'chip-design-helper' }, key)).json()).conversation.id as string;
 
   before(async () => {
     // Slow tokens, so an answer can be stopped half way.
@@ -37,16 +38,30 @@ describe('conversations over REST with server-sent events', () => {
 
   it('streams an answer with citations and stores both messages', async () => {
     const id = await newConversation();
-    const events = await readEvents(await call('POST', `/conversations/${id}/messages`, { content: 'Which register field names the multicast destination?' }));
+    const events = await readEvents(
+      await call('POST', `/conversations/${id}/messages`, { content: 'Which register field names the multicast destination?' }),
+    );
     assert.deepEqual([...new Set(events.map((e) => e.event))], ['start', 'citations', 'mode', 'token', 'done']);
     const citations = events.find((e) => e.event === 'citations')!.data.citations as { title: string }[];
-    assert.ok(citations.some((c) => c.title === 'RTL Coding Guidelines'), JSON.stringify(citations.map((c) => c.title)));
+    assert.ok(
+      citations.some((c) => c.title === 'RTL Coding Guidelines'),
+      JSON.stringify(citations.map((c) => c.title)),
+    );
     const done = events.at(-1)!.data;
     assert.deepEqual([done.status, done.error], ['complete', null]);
-    const streamed = events.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const streamed = events
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     const { conversation, messages } = await (await call('GET', `/conversations/${id}`)).json();
     assert.equal(conversation.title, 'Which register field names the multicast destination?');
-    assert.deepEqual(messages.map((m: { role: string; status: string }) => [m.role, m.status]), [['user', 'complete'], ['assistant', 'complete']]);
+    assert.deepEqual(
+      messages.map((m: { role: string; status: string }) => [m.role, m.status]),
+      [
+        ['user', 'complete'],
+        ['assistant', 'complete'],
+      ],
+    );
     assert.deepEqual([messages[1].content, messages[1].answerMode, messages[1].citations.length], [streamed, 'llm', citations.length]);
   });
 
@@ -54,7 +69,13 @@ describe('conversations over REST with server-sent events', () => {
     const id = await newConversation();
     const controller = new AbortController();
     let tokens = 0;
-    const response = await call('POST', `/conversations/${id}/messages`, { content: 'How is hold fixed after clock tree synthesis?' }, runtime.apiKey, controller.signal);
+    const response = await call(
+      'POST',
+      `/conversations/${id}/messages`,
+      { content: 'How is hold fixed after clock tree synthesis?' },
+      runtime.apiKey,
+      controller.signal,
+    );
     await readEvents(response, (event) => {
       if (event.event === 'token' && ++tokens === 3) controller.abort();
     }).catch((error: unknown) => {
@@ -73,7 +94,10 @@ describe('conversations over REST with server-sent events', () => {
     await readEvents(await call('POST', `/conversations/${id}/messages`, { content: 'What does UPF isolation clamp to?' }));
     const { messages } = await (await call('GET', `/conversations/${id}`)).json();
     assert.equal((await call('POST', `/messages/${messages[1].id}/feedback`, { rating: 'up' })).status, 204);
-    assert.equal((await call('POST', `/messages/${messages[1].id}/feedback`, { rating: 'down', comment: 'Missed the retention part.' })).status, 204);
+    assert.equal(
+      (await call('POST', `/messages/${messages[1].id}/feedback`, { rating: 'down', comment: 'Missed the retention part.' })).status,
+      204,
+    );
     const after = (await (await call('GET', `/conversations/${id}`)).json()).messages[1];
     assert.deepEqual(after.feedback, { rating: -1, comment: 'Missed the retention part.' });
     assert.equal((await call('POST', `/messages/${messages[0].id}/feedback`, { rating: 'up' })).status, 400);
@@ -95,7 +119,7 @@ describe('conversations over REST with server-sent events', () => {
     assert.equal((await call('POST', '/conversations', { assistant: 'nope' })).status, 404);
   });
 
-  it('renames a conversation and finds conversations by title or message text, only the asker\'s own', async () => {
+  it("renames a conversation and finds conversations by title or message text, only the asker's own", async () => {
     const id = await newConversation();
     await readEvents(await call('POST', `/conversations/${id}/messages`, { content: 'How are resets synchronized?' }));
     const renamed = await call('PATCH', `/conversations/${id}`, { title: 'Reset strategy' });
@@ -103,7 +127,9 @@ describe('conversations over REST with server-sent events', () => {
     assert.equal((await call('PATCH', `/conversations/${id}`, { title: '  ' })).status, 400);
     assert.equal((await call('PATCH', `/conversations/${id}`, { title: 'Mine now' }, otherKey)).status, 404);
     const search = async (q: string, key = runtime.apiKey) =>
-      ((await (await call('GET', `/conversations?q=${encodeURIComponent(q)}`, undefined, key)).json()).conversations as { id: string }[]).map((c) => c.id);
+      (
+        (await (await call('GET', `/conversations?q=${encodeURIComponent(q)}`, undefined, key)).json()).conversations as { id: string }[]
+      ).map((c) => c.id);
     assert.deepEqual(await search('reset STRATEGY'), [id], 'by title, any case');
     assert.ok((await search('synchronized')).includes(id), 'by the text of a message');
     assert.deepEqual(await search('100%_'), [], 'LIKE wildcards are taken literally');

@@ -13,7 +13,15 @@ describe('documents: retry and re-ingest from the stored file', () => {
   let collectionId: string;
   const headers = () => ({ authorization: `Bearer ${runtime.apiKey}` });
   const reingest = (id: string) => fetch(`${runtime.url}/api/documents/${id}/reingest`, { method: 'POST', headers: headers() });
-  const documents = async () => (await (await fetch(`${runtime.url}/api/collections/notes/documents`, { headers: headers() })).json()).documents as { id: string; filename: string; status: string; version: number; chunks: number; error: { code: string } | null }[];
+  const documents = async () =>
+    (await (await fetch(`${runtime.url}/api/collections/notes/documents`, { headers: headers() })).json()).documents as {
+      id: string;
+      filename: string;
+      status: string;
+      version: number;
+      chunks: number;
+      error: { code: string } | null;
+    }[];
   const upload = async (name: string, content: string | Uint8Array) => {
     const form = new FormData();
     form.append('files', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
@@ -31,14 +39,17 @@ describe('documents: retry and re-ingest from the stored file', () => {
   });
   after(() => runtime?.dispose());
 
-  it('re-ingests a ready document with the collection\'s new chunking as version 2', async () => {
+  it("re-ingests a ready document with the collection's new chunking as version 2", async () => {
     const text = `# Notes\n\n${Array.from({ length: 40 }, (_, i) => `Sentence ${i} about the floorplan and its power grid straps.`).join(' ')}\n`;
     await upload('plan.md', text);
     const v1 = await settled('plan.md');
     await runtime.services.collections.update(collectionId, { chunkSize: 64, chunkOverlap: 8 });
     const answer = await reingest(v1.id);
     assert.equal(answer.status, 202);
-    const v2 = await waitFor(async () => (await documents()).find((d) => d.filename === 'plan.md' && d.version === 2 && d.status === 'ready'), 'version 2');
+    const v2 = await waitFor(
+      async () => (await documents()).find((d) => d.filename === 'plan.md' && d.version === 2 && d.status === 'ready'),
+      'version 2',
+    );
     assert.ok(v2.chunks > v1.chunks, `smaller chunks, more of them (${v1.chunks} → ${v2.chunks})`);
   });
 
@@ -66,7 +77,14 @@ describe('documents: retry and re-ingest from the stored file', () => {
     const storagePath = path.join(dir, 'outage.md');
     await writeFile(storagePath, '# Outage\n\nThe embedding service was down when this file came in.\n');
     const registered = await runtime.services.db.transaction((client) =>
-      registerDocument(client, { collectionId, filename: 'outage.md', source: 'upload', storagePath, contentHash: 'outage-hash', byteSize: 60 }),
+      registerDocument(client, {
+        collectionId,
+        filename: 'outage.md',
+        source: 'upload',
+        storagePath,
+        contentHash: 'outage-hash',
+        byteSize: 60,
+      }),
     );
     assert.ok(registered.outcome === 'added');
     const job = (await loadIngestionJob(runtime.services.db, registered.ingestionJobId))!;

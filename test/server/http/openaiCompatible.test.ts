@@ -6,12 +6,18 @@ import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmula
 import { startEmulator } from '../../support/emulator.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 
-type Extended = OpenAI.ChatCompletion & { citations: { index: number; title: string; filename: string; snippet: string }[]; answer_mode: string; notice?: string };
+type Extended = OpenAI.ChatCompletion & {
+  citations: { index: number; title: string; filename: string; snippet: string }[];
+  answer_mode: string;
+  notice?: string;
+};
 const question = { role: 'user' as const, content: 'What is the divided-clock enable of the peripheral block called?' };
 
 async function demoReady(runtime: TestRuntime) {
   await waitFor(async () => {
-    const { rows } = await runtime.services.db.query<{ pending: string }>(`SELECT count(*) FILTER (WHERE status <> 'ready') AS pending FROM documents`);
+    const { rows } = await runtime.services.db.query<{ pending: string }>(
+      `SELECT count(*) FILTER (WHERE status <> 'ready') AS pending FROM documents`,
+    );
     return rows[0]!.pending === '0' ? true : undefined;
   }, 'demo documents');
 }
@@ -39,9 +45,12 @@ describe('OpenAI-compatible API, embedded (no LLM configured)', () => {
     assert.ok(completion.citations.some((c) => c.title === 'RTL Coding Guidelines' && c.filename === 'rtl-coding-guidelines.md'));
   });
 
-  it('refuses a bad key with 401 and an unknown model with 404, in OpenAI\'s error shape', async () => {
+  it("refuses a bad key with 401 and an unknown model with 404, in OpenAI's error shape", async () => {
     const stranger = new OpenAI({ baseURL: `${runtime.url}/v1`, apiKey: 'tap_wrong', maxRetries: 0 });
-    await assert.rejects(stranger.models.list(), (error: InstanceType<typeof OpenAI.APIError>) => error.status === 401 && error.type === 'authentication_error');
+    await assert.rejects(
+      stranger.models.list(),
+      (error: InstanceType<typeof OpenAI.APIError>) => error.status === 401 && error.type === 'authentication_error',
+    );
     await assert.rejects(
       client.chat.completions.create({ model: 'no-such-assistant', messages: [question] }),
       (error: InstanceType<typeof OpenAI.APIError>) => error.status === 404 && /no-such-assistant/.test(error.message),

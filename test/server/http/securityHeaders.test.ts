@@ -6,7 +6,8 @@ import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime
 describe('security headers and caching on every response', () => {
   let runtime: TestRuntime;
   let documentId: string;
-  const get = (route: string, headers: Record<string, string> = {}) => fetch(`${runtime.url}${route}`, { headers: { authorization: `Bearer ${runtime.apiKey}`, ...headers } });
+  const get = (route: string, headers: Record<string, string> = {}) =>
+    fetch(`${runtime.url}${route}`, { headers: { authorization: `Bearer ${runtime.apiKey}`, ...headers } });
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', TRUST_PROXY: 'true' });

@@ -37,7 +37,11 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     const unknown = await signIn({ email: 'ghost@example.com', password: 'nope' });
     assert.deepEqual([wrong.status, (await wrong.json()).error.message], [401, 'Wrong email or password.']);
     assert.deepEqual([unknown.status, (await unknown.json()).error.message], [401, 'Wrong email or password.']);
-    const form = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
+    const form = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=a&password=b',
+    });
     assert.equal(form.status, 415);
   });
 
@@ -46,7 +50,11 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     const { csrfToken } = await response.json();
     const cookie = cookieOf(response);
     const create = (headers: Record<string, string>) =>
-      fetch(`${runtime.url}/api/groups`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: `g-${Math.random()}` }) });
+      fetch(`${runtime.url}/api/groups`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: `g-${Math.random()}` }),
+      });
     const without = await create({});
     assert.deepEqual([without.status, (await without.json()).error.code], [403, 'forbidden']);
     assert.equal((await create({ 'x-csrf-token': 'x'.repeat(csrfToken.length) })).status, 403);
@@ -65,7 +73,7 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     assert.deepEqual([me.status, (await me.json()).error.message], [401, 'Your session has ended; sign in again.']);
   });
 
-  it('ends sessions when an admin changes the user\'s password', async () => {
+  it("ends sessions when an admin changes the user's password", async () => {
     const member = await signIn({ email: 'member@example.com', password: 'member password 1' });
     const cookie = cookieOf(member);
     const { id } = (await member.json()).user;
@@ -111,9 +119,15 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     const { rows } = await runtime.services.db.query<{ outcome: string; actor_email: string; ip: string; reason: string; row: string }>(
       `SELECT outcome, actor_email, ip, details->>'reason' AS reason, to_jsonb(a)::text AS row FROM audit_events a WHERE action = 'auth.sign_in' AND lower(actor_email) = 'target@example.com' ORDER BY id`,
     );
-    assert.deepEqual(rows.map((r) => r.reason), [...Array(5).fill('wrong_credentials'), 'throttled']);
+    assert.deepEqual(
+      rows.map((r) => r.reason),
+      [...Array(5).fill('wrong_credentials'), 'throttled'],
+    );
     assert.ok(rows.every((r) => r.outcome === 'failure' && /127\.0\.0\.1/.test(r.ip)));
-    assert.ok(rows.every((r) => !/guess number|the right password/.test(r.row)), 'no password in the audit trail');
+    assert.ok(
+      rows.every((r) => !/guess number|the right password/.test(r.row)),
+      'no password in the audit trail',
+    );
   });
 
   it('audits sign-ins and sign-outs', async () => {
@@ -123,7 +137,10 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     const { rows } = await runtime.services.db.query<{ action: string; outcome: string }>(
       `SELECT action, outcome FROM audit_events WHERE actor_email = 'member@example.com' ORDER BY id DESC LIMIT 2`,
     );
-    assert.deepEqual(rows, [{ action: 'auth.sign_out', outcome: 'success' }, { action: 'auth.sign_in', outcome: 'success' }]);
+    assert.deepEqual(rows, [
+      { action: 'auth.sign_out', outcome: 'success' },
+      { action: 'auth.sign_in', outcome: 'success' },
+    ]);
   });
 
   it('limits failed sign-ins per client address, across accounts', async () => {

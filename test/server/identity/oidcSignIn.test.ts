@@ -10,7 +10,8 @@ describe('SSO sign-in through a real OpenID provider', () => {
 
   const api = async (path: string, cookie: string | undefined, init: RequestInit = {}) =>
     fetch(`${runtime.url}${path}`, { ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) } });
-  const collectionsOf = async (cookie: string) => ((await (await api('/api/collections', cookie)).json()) as { collections: { slug: string }[] }).collections.map((c) => c.slug).sort();
+  const collectionsOf = async (cookie: string) =>
+    ((await (await api('/api/collections', cookie)).json()) as { collections: { slug: string }[] }).collections.map((c) => c.slug).sort();
   const auditActions = async (action: string) => {
     const { rows } = await runtime.services.db.query<{ outcome: string; actor_email: string | null; details: Record<string, unknown> }>(
       'SELECT outcome, actor_email, details FROM audit_events WHERE action = $1 ORDER BY id',
@@ -23,7 +24,12 @@ describe('SSO sign-in through a real OpenID provider', () => {
     const port = await freePort();
     tapeoutUrl = `http://localhost:${port}`;
     provider = await startOidcProvider(`${tapeoutUrl}/api/auth/oidc/callback`, `${tapeoutUrl}/`);
-    provider.accounts.set('alice', { email: 'alice@example.com', email_verified: true, name: 'Alice Chen', groups: ['soc-team', 'tapeout-admins-not'] });
+    provider.accounts.set('alice', {
+      email: 'alice@example.com',
+      email_verified: true,
+      name: 'Alice Chen',
+      groups: ['soc-team', 'tapeout-admins-not'],
+    });
     provider.accounts.set('bob', { email: 'bob@example.com', email_verified: true, name: 'Bob Ito', groups: [] });
     provider.accounts.set('carol', { email: 'carol@example.com', email_verified: true, name: 'Carol', groups: ['tapeout-admins'] });
     provider.accounts.set('unverified', { email: 'eve@example.com', email_verified: false, name: 'Eve', groups: ['soc-team'] });
@@ -40,14 +46,24 @@ describe('SSO sign-in through a real OpenID provider', () => {
       PASSWORD_SIGN_IN: 'false',
     });
     await createOpenCollection(runtime, 'handbook');
-    const soc = await runtime.services.collections.create({ slug: 'soc-notes', name: 'SoC notes', embeddingModel: runtime.services.embedder.model, embeddingDimension: await runtime.services.embedder.dimension() });
+    const soc = await runtime.services.collections.create({
+      slug: 'soc-notes',
+      name: 'SoC notes',
+      embeddingModel: runtime.services.embedder.model,
+      embeddingDimension: await runtime.services.embedder.dimension(),
+    });
     await runtime.services.db.query(`INSERT INTO groups (name) VALUES ('soc-team')`);
     await runtime.services.collections.grantToGroup(soc.id, 'soc-team');
     await uploadAndWait(runtime, 'soc-notes', 'orion.md', '# Orion\n\nThe Orion B0 tape-out date is 14 March.');
     const created = await fetch(`${runtime.url}/api/assistants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ slug: 'soc-helper', name: 'SoC helper', systemPrompt: 'Answer from the sources.', collections: ['handbook', 'soc-notes'] }),
+      body: JSON.stringify({
+        slug: 'soc-helper',
+        name: 'SoC helper',
+        systemPrompt: 'Answer from the sources.',
+        collections: ['handbook', 'soc-notes'],
+      }),
     });
     assert.equal(created.status, 201);
   });
@@ -103,7 +119,11 @@ describe('SSO sign-in through a real OpenID provider', () => {
     const askV1 = async (login: string) => {
       const { sessionCookie } = await signInThroughProvider(tapeoutUrl, login);
       const { csrfToken } = (await (await api('/api/me', sessionCookie)).json()) as { csrfToken: string };
-      const made = await api('/api/api-keys', sessionCookie, { method: 'POST', headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'script' }) });
+      const made = await api('/api/api-keys', sessionCookie, {
+        method: 'POST',
+        headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'script' }),
+      });
       const { key } = (await made.json()) as { key: string };
       const response = await fetch(`${runtime.url}/v1/chat/completions`, {
         method: 'POST',
@@ -139,16 +159,25 @@ describe('SSO sign-in through a real OpenID provider', () => {
     assert.ok(first.sessionCookie);
     const again = await fetch(replay!.url, { redirect: 'manual', headers: { cookie: replay!.cookie } });
     assert.equal(again.headers.get('location'), '/?signInError=sso_attempt_missing');
-    assert.equal(again.headers.getSetCookie().some((cookie) => cookie.startsWith('tapeout_session=') && !cookie.startsWith('tapeout_session=;')), false);
+    assert.equal(
+      again.headers.getSetCookie().some((cookie) => cookie.startsWith('tapeout_session=') && !cookie.startsWith('tapeout_session=;')),
+      false,
+    );
   });
 
-  it('refuses an ID token for another audience, and an expired one, though both carry the provider\'s real signature', async () => {
+  it("refuses an ID token for another audience, and an expired one, though both carry the provider's real signature", async () => {
     provider.tamperIdToken = (claims) => ({ ...claims, aud: 'some-other-client' });
     assert.equal((await signInThroughProvider(tapeoutUrl, 'bob')).location, '/?signInError=sso_failed');
-    provider.tamperIdToken = (claims) => ({ ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 });
+    provider.tamperIdToken = (claims) => ({
+      ...claims,
+      iat: Math.floor(Date.now() / 1000) - 7200,
+      exp: Math.floor(Date.now() / 1000) - 3600,
+    });
     assert.equal((await signInThroughProvider(tapeoutUrl, 'bob')).location, '/?signInError=sso_failed');
     provider.tamperIdToken = undefined;
-    const failures = (await auditActions('auth.sso_sign_in')).filter((row) => row.outcome === 'failure' && row.details.code === 'sso_failed');
+    const failures = (await auditActions('auth.sso_sign_in')).filter(
+      (row) => row.outcome === 'failure' && row.details.code === 'sso_failed',
+    );
     assert.equal(failures.length, 2);
     assert.match(String(failures[0]!.details.reason), /aud/i);
     assert.match(String(failures[1]!.details.reason), /exp|expired|timestamp/i);
@@ -172,12 +201,20 @@ describe('SSO sign-in through a real OpenID provider', () => {
     assert.match(((await response.json()) as { error: { message: string } }).error.message, /managed by the identity provider/);
   });
 
-  it('with PASSWORD_SIGN_IN=false refuses a member\'s password but lets an admin in (break-glass)', async () => {
+  it("with PASSWORD_SIGN_IN=false refuses a member's password but lets an admin in (break-glass)", async () => {
     await runtime.services.users.register({ email: 'dave@example.com', role: 'member', password: 'a member password' });
-    const member = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'dave@example.com', password: 'a member password' }) });
+    const member = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dave@example.com', password: 'a member password' }),
+    });
     assert.equal(member.status, 403);
     await runtime.services.users.register({ email: 'ops@example.com', role: 'admin', password: 'an admin password' });
-    const admin = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ops@example.com', password: 'an admin password' }) });
+    const admin = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ops@example.com', password: 'an admin password' }),
+    });
     assert.equal(admin.status, 200);
   });
 

@@ -18,11 +18,19 @@ describe('SCIM 2.0 provisioning', () => {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM answers are read as loose JSON here
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SCIM answers are read as loose JSON here
+      body: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+    };
   };
   const signIn = async (email: string, password: string) => {
-    const response = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const response = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     assert.equal(response.status, 200, await response.clone().text());
     return response.headers.getSetCookie()[0]!.split(';')[0]!;
   };
@@ -32,22 +40,38 @@ describe('SCIM 2.0 provisioning', () => {
   });
   after(async () => runtime?.dispose());
 
-  it('answers a wrong or missing token with 401 in SCIM\'s error shape', async () => {
+  it("answers a wrong or missing token with 401 in SCIM's error shape", async () => {
     const wrong = await scim('GET', '/Users', undefined, 'not-the-token');
     assert.equal(wrong.status, 401);
     assert.match(wrong.type, /application\/scim\+json/);
-    assert.deepEqual(wrong.body, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'Missing or wrong bearer token.' });
+    assert.deepEqual(wrong.body, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '401',
+      detail: 'Missing or wrong bearer token.',
+    });
   });
 
   it('describes itself: ServiceProviderConfig, ResourceTypes, Schemas', async () => {
     assert.equal((await scim('GET', '/ServiceProviderConfig')).body?.patch.supported, true);
-    assert.deepEqual((await scim('GET', '/ResourceTypes')).body?.Resources.map((type: { id: string }) => type.id), ['User', 'Group']);
-    assert.deepEqual((await scim('GET', '/Schemas')).body?.Resources.map((schema: { id: string }) => schema.id), [userSchema, groupSchema]);
+    assert.deepEqual(
+      (await scim('GET', '/ResourceTypes')).body?.Resources.map((type: { id: string }) => type.id),
+      ['User', 'Group'],
+    );
+    assert.deepEqual(
+      (await scim('GET', '/Schemas')).body?.Resources.map((schema: { id: string }) => schema.id),
+      [userSchema, groupSchema],
+    );
   });
 
-  it('takes Okta\'s sequence: look up by userName, create, push a group, deactivate with replace {active:false}', async () => {
+  it("takes Okta's sequence: look up by userName, create, push a group, deactivate with replace {active:false}", async () => {
     const lookup = await scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "ana@example.com"') + '&startIndex=1&count=100');
-    assert.deepEqual(lookup.body, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    assert.deepEqual(lookup.body, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
     const created = await scim('POST', '/Users', {
       schemas: [userSchema],
       userName: 'ana@example.com',
@@ -70,13 +94,26 @@ describe('SCIM 2.0 provisioning', () => {
     const group = await scim('POST', '/Groups', { schemas: [groupSchema], displayName: 'rtl-team', members: [] });
     assert.equal(group.status, 201);
     const groupId = group.body!.id as string;
-    const added = await scim('PATCH', `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: 'add', path: 'members', value: [{ value: id, display: 'ana@example.com' }] }] });
+    const added = await scim('PATCH', `/Groups/${groupId}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: id, display: 'ana@example.com' }] }],
+    });
     assert.deepEqual(added.body?.members, [{ value: id, display: 'ana@example.com' }]);
-    assert.equal((await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "rtl-team"')}&excludedAttributes=members`)).body?.Resources[0].members, undefined);
-    const removed = await scim('PATCH', `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }] });
+    assert.equal(
+      (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "rtl-team"')}&excludedAttributes=members`)).body?.Resources[0]
+        .members,
+      undefined,
+    );
+    const removed = await scim('PATCH', `/Groups/${groupId}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }],
+    });
     assert.deepEqual(removed.body?.members, []);
 
-    const deactivated = await scim('PATCH', `/Users/${id}`, { schemas: [patchOp], Operations: [{ op: 'replace', value: { active: false } }] });
+    const deactivated = await scim('PATCH', `/Users/${id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    });
     assert.equal(deactivated.body?.active, false);
   });
 
@@ -92,21 +129,30 @@ describe('SCIM 2.0 provisioning', () => {
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Physical design' },
     });
     const id = created.body!.id as string;
-    const renamed = await scim('PATCH', `/Users/${id}`, { schemas: [patchOp], Operations: [{ op: 'Replace', path: 'displayName', value: 'Kenji Satō' }] });
+    const renamed = await scim('PATCH', `/Users/${id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'Kenji Satō' }],
+    });
     assert.equal(renamed.body?.displayName, 'Kenji Satō');
     const group = await scim('POST', '/Groups', { schemas: [groupSchema], externalId: 'entra-group-1', displayName: 'pd-team' });
     const groupId = group.body!.id as string;
     await scim('PATCH', `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: 'Add', path: 'members', value: [{ value: id }] }] });
     assert.equal((await scim('GET', `/Users/${id}`)).body?.groups[0].display, 'pd-team');
-    await scim('PATCH', `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: 'Remove', path: 'members', value: [{ value: id }] }] });
+    await scim('PATCH', `/Groups/${groupId}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'Remove', path: 'members', value: [{ value: id }] }],
+    });
     assert.deepEqual((await scim('GET', `/Users/${id}`)).body?.groups, []);
-    const off = await scim('PATCH', `/Users/${id}`, { schemas: [patchOp], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    const off = await scim('PATCH', `/Users/${id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
     assert.equal(off.body?.active, false);
     assert.equal((await scim('DELETE', `/Users/${id}`)).status, 204);
     assert.equal((await scim('GET', `/Users/${id}`)).status, 404);
   });
 
-  it('ends a deactivated user\'s access at once: sessions, API keys and open sockets', async () => {
+  it("ends a deactivated user's access at once: sessions, API keys and open sockets", async () => {
     const user = await runtime.services.users.register({ email: 'lena@example.com', role: 'member', password: 'lena password 12' });
     const key = 'tap_lena_0123456789abcdef0123456789';
     await runtime.services.users.addApiKey(user.id, key, 'laptop');
@@ -115,19 +161,29 @@ describe('SCIM 2.0 provisioning', () => {
     await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));
     const closed = new Promise<void>((resolve) => socket.on('disconnect', () => resolve()));
 
-    const result = await scim('PATCH', `/Users/${user.id}`, { schemas: [patchOp], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    const result = await scim('PATCH', `/Users/${user.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
     assert.equal(result.status, 200);
     await closed;
     assert.equal((await fetch(`${runtime.url}/api/me`, { headers: { cookie } })).status, 401);
     assert.equal((await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${key}` } })).status, 401);
-    const again = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'lena@example.com', password: 'lena password 12' }) });
+    const again = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'lena@example.com', password: 'lena password 12' }),
+    });
     assert.equal(again.status, 401);
-    const { rows } = await runtime.services.db.query<{ action: string; actor_email: string }>(`SELECT action, actor_email FROM audit_events WHERE target_id = $1 ORDER BY id`, [user.id]);
+    const { rows } = await runtime.services.db.query<{ action: string; actor_email: string }>(
+      `SELECT action, actor_email FROM audit_events WHERE target_id = $1 ORDER BY id`,
+      [user.id],
+    );
     assert.deepEqual(rows, [{ action: 'scim.user_deactivated', actor_email: 'SCIM' }]);
     socket.close();
   });
 
-  it('answers malformed requests with 400 in SCIM\'s shape, changing nothing', async () => {
+  it("answers malformed requests with 400 in SCIM's shape, changing nothing", async () => {
     const notJson = await scim('POST', '/Users', '{"userName": ');
     assert.equal(notJson.status, 400);
     assert.equal(notJson.body?.scimType, 'invalidSyntax');
@@ -138,7 +194,10 @@ describe('SCIM 2.0 provisioning', () => {
     assert.equal(badFilter.status, 400);
     assert.equal(badFilter.body?.scimType, 'invalidFilter');
     const { body: group } = await scim('POST', '/Groups', { schemas: [groupSchema], displayName: 'verification' });
-    const badPatch = await scim('PATCH', `/Groups/${group!.id}`, { schemas: [patchOp], Operations: [{ op: 'add', path: 'members', value: [{ value: '00000000-0000-0000-0000-000000000000' }] }] });
+    const badPatch = await scim('PATCH', `/Groups/${group!.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: '00000000-0000-0000-0000-000000000000' }] }],
+    });
     assert.equal(badPatch.status, 400);
     assert.deepEqual((await scim('GET', `/Groups/${group!.id}`)).body?.members, []);
     const noOps = await scim('PATCH', `/Groups/${group!.id}`, { schemas: [patchOp], Operations: [] });
@@ -147,6 +206,9 @@ describe('SCIM 2.0 provisioning', () => {
 
   it('finds users with filters beyond the indexed ones', async () => {
     const list = await scim('GET', '/Users?filter=' + encodeURIComponent('emails.value co "ana@" and active eq false'));
-    assert.deepEqual(list.body?.Resources.map((user: { userName: string }) => user.userName), ['ana@example.com']);
+    assert.deepEqual(
+      list.body?.Resources.map((user: { userName: string }) => user.userName),
+      ['ana@example.com'],
+    );
   });
 });

@@ -14,8 +14,14 @@ describe('detectLanguage', () => {
   }
 
   it('names English and German prose', () => {
-    assert.equal(detectLanguage('Every asynchronous signal that crosses a clock domain must pass through a two-stage synchronizer.')?.code, 'en');
-    assert.equal(detectLanguage('Jedes asynchrone Signal muss durch einen zweistufigen Synchronisierer laufen, bevor es verwendet wird.')?.code, 'de');
+    assert.equal(
+      detectLanguage('Every asynchronous signal that crosses a clock domain must pass through a two-stage synchronizer.')?.code,
+      'en',
+    );
+    assert.equal(
+      detectLanguage('Jedes asynchrone Signal muss durch einen zweistufigen Synchronisierer laufen, bevor es verwendet wird.')?.code,
+      'de',
+    );
   });
 
   it('does not guess from too little text', () => {
@@ -26,6 +32,13 @@ describe('detectLanguage', () => {
 
 describe('textSearchConfigFor', () => {
   it('stems where Postgres has a stemmer and falls back to simple elsewhere', () => {
-    assert.deepEqual(['en', 'ar', 'de', 'zh', 'he', null].map(textSearchConfigFor), ['english', 'arabic', 'german', 'simple', 'simple', 'simple']);
+    assert.deepEqual(['en', 'ar', 'de', 'zh', 'he', null].map(textSearchConfigFor), [
+      'english',
+      'arabic',
+      'german',
+      'simple',
+      'simple',
+      'simple',
+    ]);
   });
 });

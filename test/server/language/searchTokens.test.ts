@@ -46,7 +46,10 @@ describe('searchText', () => {
 
 describe('isMostlyBigramScript', () => {
   it('tells a Chinese, Japanese or Korean question from others', () => {
-    assert.deepEqual(['保持时间违例怎么修复？', 'ホールド違反の修正', '홀드 위반', 'How is hold fixed?', 'كيف تصلح'].map(isMostlyBigramScript), [true, true, true, false, false]);
+    assert.deepEqual(
+      ['保持时间违例怎么修复？', 'ホールド違反の修正', '홀드 위반', 'How is hold fixed?', 'كيف تصلح'].map(isMostlyBigramScript),
+      [true, true, true, false, false],
+    );
   });
 });
 

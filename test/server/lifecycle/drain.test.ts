@@ -13,12 +13,34 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Events = Awaited<ReturnType<typeof readEvents>>;
 
 /** A runtime answering through an emulated LLM at `tokensPerSecond`, with one document to cite. */
-async function start(tokensPerSecond: number, graceMs: number): Promise<{ runtime: TestRuntime; emulator: Emulator; conversation: string }> {
+async function start(
+  tokensPerSecond: number,
+  graceMs: number,
+): Promise<{ runtime: TestRuntime; emulator: Emulator; conversation: string }> {
   const emulator = await startEmulator({ tokensPerSecond });
-  const runtime = await startTestRuntime({ SEED_DEMO: 'false', SHUTDOWN_GRACE_MS: String(graceMs), LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
-  await runtime.services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
-  await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager. It lasts one hour and ends with a go or no-go decision.\n');
-  const created = await fetch(`${runtime.url}/api/conversations`, { method: 'POST', headers: headers(runtime), body: JSON.stringify({ assistant: 'launch' }) });
+  const runtime = await startTestRuntime({
+    SEED_DEMO: 'false',
+    SHUTDOWN_GRACE_MS: String(graceMs),
+    LLM_BASE_URL: emulator.url,
+    LLM_MODEL: 'meta/llama-3.1-8b-instruct',
+  });
+  await runtime.services.assistants.create({
+    slug: 'launch',
+    name: 'Launch',
+    systemPrompt: 'Answer from the sources.',
+    collectionIds: [await createOpenCollection(runtime, 'handbook')],
+  });
+  await uploadAndWait(
+    runtime,
+    'handbook',
+    'launch.md',
+    '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager. It lasts one hour and ends with a go or no-go decision.\n',
+  );
+  const created = await fetch(`${runtime.url}/api/conversations`, {
+    method: 'POST',
+    headers: headers(runtime),
+    body: JSON.stringify({ assistant: 'launch' }),
+  });
   return { runtime, emulator, conversation: ((await created.json()) as { conversation: { id: string } }).conversation.id };
 }
 
@@ -52,7 +74,9 @@ describe('SIGTERM drain (runtime.stop)', () => {
     const { events } = await askAndWaitForFirstToken(runtime, conversation);
     const stopped = runtime.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const refused = (await socket.timeout(5_000).emitWithAck('chat:send', { conversationId: conversation, content: 'And who attends?' })) as { error?: { code: string } };
+    const refused = (await socket
+      .timeout(5_000)
+      .emitWithAck('chat:send', { conversationId: conversation, content: 'And who attends?' })) as { error?: { code: string } };
     assert.equal(refused.error?.code, 'server_shutting_down');
     const done = (await events).find((event) => event.event === 'done');
     assert.equal(done?.data.status, 'complete');
@@ -72,7 +96,10 @@ describe('SIGTERM drain (runtime.stop)', () => {
     const done = streamed.find((event) => event.event === 'done');
     assert.equal(done?.data.status, 'failed');
     assert.deepEqual(done?.data.error, { code: 'server_shutting_down', message: shutdownNotice });
-    const text = streamed.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
+    const text = streamed
+      .filter((event) => event.event === 'token')
+      .map((event) => event.data.text)
+      .join('');
     assert.ok(text.length > 0);
 
     const db = await openTestDatabase(path.join(runtime.dataDir, 'pg'));
@@ -80,7 +107,12 @@ describe('SIGTERM drain (runtime.stop)', () => {
       await db.close();
       await rm(runtime.dataDir, { recursive: true, force: true });
     });
-    const { rows } = await db.query<{ content: string; status: string; error: { code: string } }>(`SELECT content, status, error FROM messages WHERE role = 'assistant'`);
-    assert.deepEqual(rows.map((row) => [row.content, row.status, row.error.code]), [[text, 'failed', 'server_shutting_down']]);
+    const { rows } = await db.query<{ content: string; status: string; error: { code: string } }>(
+      `SELECT content, status, error FROM messages WHERE role = 'assistant'`,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.content, row.status, row.error.code]),
+      [[text, 'failed', 'server_shutting_down']],
+    );
   });
 });

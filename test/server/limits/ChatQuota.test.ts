@@ -17,8 +17,13 @@ describe('per-user chat quotas on every surface', () => {
   const sockets: Socket[] = [];
   const question = 'Where are level shifters required?';
   const post = (route: string, body: unknown, key = runtime.apiKey) =>
-    fetch(`${runtime.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const newConversation = async (key = runtime.apiKey) => (await (await post('/api/conversations', { assistant: 'notes' }, key)).json()).conversation.id as string;
+    fetch(`${runtime.url}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const newConversation = async (key = runtime.apiKey) =>
+    (await (await post('/api/conversations', { assistant: 'notes' }, key)).json()).conversation.id as string;
   const connect = (key: string) => {
     const socket = io(runtime.url, { auth: { token: key }, transports: ['websocket'], reconnection: false });
     sockets.push(socket);
@@ -41,8 +46,18 @@ describe('per-user chat quotas on every surface', () => {
       SLACK_DEFAULT_ASSISTANT: 'notes',
     });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({ slug: 'notes', name: 'Notes', systemPrompt: 'Answer from the sources.', collections: ['notes'] });
-    await uploadAndWait(runtime, 'notes', 'power.md', '# Power\n\nLevel shifters are required on every signal that crosses from the VDD_AON domain into a switchable domain.\n');
+    await runtime.services.assistants.createFromInput({
+      slug: 'notes',
+      name: 'Notes',
+      systemPrompt: 'Answer from the sources.',
+      collections: ['notes'],
+    });
+    await uploadAndWait(
+      runtime,
+      'notes',
+      'power.md',
+      '# Power\n\nLevel shifters are required on every signal that crosses from the VDD_AON domain into a switchable domain.\n',
+    );
     const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();
     await runtime.services.users.addApiKey(member.id, memberKey, 'test');
@@ -72,10 +87,16 @@ describe('per-user chat quotas on every surface', () => {
     const v1 = await post('/v1/chat/completions', { model: 'notes', messages: [{ role: 'user', content: question }] });
     assert.equal(v1.status, 429);
     assert.deepEqual(Object.keys((await v1.json()).error).sort(), ['code', 'message', 'param', 'type']);
-    const { rows } = await runtime.services.db.query<{ count: number }>('SELECT count(*)::int FROM messages WHERE conversation_id = $1', [conversationId]);
+    const { rows } = await runtime.services.db.query<{ count: number }>('SELECT count(*)::int FROM messages WHERE conversation_id = $1', [
+      conversationId,
+    ]);
     assert.equal(rows[0]!.count, 2, 'only the first question and its answer');
 
-    const theirs = await post('/v1/chat/completions', { model: 'notes', stream: true, messages: [{ role: 'user', content: question }] }, memberKey);
+    const theirs = await post(
+      '/v1/chat/completions',
+      { model: 'notes', stream: true, messages: [{ role: 'user', content: question }] },
+      memberKey,
+    );
     assert.equal(theirs.status, 200);
     await theirs.body!.cancel();
     const done = new Promise((resolve) => socket.once('chat:done', resolve));
@@ -102,9 +123,22 @@ describe('per-user chat quotas on every surface', () => {
     const dm = (ts: string) =>
       fetch(
         `${runtime.url}/slack/events`,
-        signedSlackRequest(secret, JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${ts}`, event_time: Math.floor(Date.now() / 1000), event: { type: 'message', channel_type: 'im', user: 'U_ANON', text: question, ts, channel: 'D9' } })),
+        signedSlackRequest(
+          secret,
+          JSON.stringify({
+            type: 'event_callback',
+            team_id: 'T1',
+            api_app_id: 'A1',
+            event_id: `Ev${ts}`,
+            event_time: Math.floor(Date.now() / 1000),
+            event: { type: 'message', channel_type: 'im', user: 'U_ANON', text: question, ts, channel: 'D9' },
+          }),
+        ),
       );
-    const finished = () => slack.calls.filter((c) => c.method === 'chat.update' && c.args.channel === 'D9' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks))).length;
+    const finished = () =>
+      slack.calls.filter(
+        (c) => c.method === 'chat.update' && c.args.channel === 'D9' && /tapeout_feedback_up|:warning:/.test(JSON.stringify(c.args.blocks)),
+      ).length;
     for (const [i, ts] of ['1700000001.000100', '1700000002.000100', '1700000003.000100'].entries()) {
       await dm(ts);
       // One at a time: this answer finishes (or is refused) before the next question.

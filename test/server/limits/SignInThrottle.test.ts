@@ -26,7 +26,10 @@ describe('SignInThrottle', () => {
       await limits.failed('10.0.0.9', 'ANA@example.com');
       waits.push((await refusal(limits, '10.0.1.1', 'ana@example.com'))!.wait);
     }
-    assert.deepEqual(waits.map((wait) => Math.round(wait / 60)), [1, 2, 4, 8, 16, 32, 60, 60]);
+    assert.deepEqual(
+      waits.map((wait) => Math.round(wait / 60)),
+      [1, 2, 4, 8, 16, 32, 60, 60],
+    );
     assert.equal(await refusal(limits, '10.0.1.1', 'bob@example.com'), undefined, 'other accounts are not held back');
   });
 

@@ -66,8 +66,18 @@ describe('/metrics', () => {
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
     const { services } = runtime;
-    await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
-    await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
+    await services.assistants.create({
+      slug: 'launch',
+      name: 'Launch',
+      systemPrompt: 'Answer from the sources.',
+      collectionIds: [await createOpenCollection(runtime, 'handbook')],
+    });
+    await uploadAndWait(
+      runtime,
+      'handbook',
+      'launch.md',
+      '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n',
+    );
     const member = await services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();
     await services.users.addApiKey(member.id, memberKey, 'test');
@@ -97,8 +107,15 @@ describe('/metrics', () => {
     await fetch(`${runtime.url}/api/conversations/not-a-uuid`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
     const form = new FormData();
     form.append('files', new Blob(['%PDF-1.7 this is not a real PDF']), 'broken.pdf');
-    await fetch(`${runtime.url}/api/collections/handbook/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
-    await waitFor(async () => ((await families()).get('tapeout_ingestion_failures_total')?.metrics.length ? true : undefined), 'the failed ingestion');
+    await fetch(`${runtime.url}/api/collections/handbook/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      body: form,
+    });
+    await waitFor(
+      async () => ((await families()).get('tapeout_ingestion_failures_total')?.metrics.length ? true : undefined),
+      'the failed ingestion',
+    );
 
     const scraped = await families();
     assert.equal(scraped.get('tapeout_http_request_duration_seconds')?.type, 'HISTOGRAM');
@@ -127,13 +144,22 @@ describe('/metrics', () => {
     assert.ok(Number(sample(queue, { queue: 'tasks', state: 'completed' })?.value) >= 1);
     assert.ok(Number(sample(queue, { queue: 'tasks', state: 'failed' })?.value) >= 1);
     assert.equal(scraped.get('tapeout_socketio_connections')?.metrics[0]?.value, '1');
-    for (const processMetric of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {
+    for (const processMetric of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       assert.ok(scraped.has(processMetric), processMetric);
     }
 
     // The Grafana dashboard charts only series this scrape has, so none of its panels stays empty for a misspelled name.
-    const dashboard = JSON.parse(await readFile(path.join(import.meta.dirname, '../../../deploy/grafana/tapeout.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
-    const charted = dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => target.expr.match(/\b(tapeout|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    const dashboard = JSON.parse(await readFile(path.join(import.meta.dirname, '../../../deploy/grafana/tapeout.json'), 'utf8')) as {
+      panels: { targets?: { expr: string }[] }[];
+    };
+    const charted = dashboard.panels
+      .flatMap((panel) => panel.targets ?? [])
+      .flatMap((target) => target.expr.match(/\b(tapeout|process|nodejs)_[a-z0-9_]+/g) ?? []);
     assert.ok(charted.length >= 15);
     for (const name of new Set(charted)) assert.ok(scraped.has(name), `${name} is charted but not exported`);
   });

@@ -32,7 +32,12 @@ describe('OpenTelemetry traces', () => {
       RERANKER_BASE_URL: url,
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
-    await runtime.services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [await createOpenCollection(runtime, 'handbook')] });
+    await runtime.services.assistants.create({
+      slug: 'launch',
+      name: 'Launch',
+      systemPrompt: 'Answer from the sources.',
+      collectionIds: [await createOpenCollection(runtime, 'handbook')],
+    });
   });
   after(async () => {
     await runtime?.dispose();
@@ -42,20 +47,43 @@ describe('OpenTelemetry traces', () => {
 
   it('shows an ingestion as parse, chunk, embed and store under the job', async () => {
     exporter.reset();
-    await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
+    await uploadAndWait(
+      runtime,
+      'handbook',
+      'launch.md',
+      '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n',
+    );
     // The job's span ends once its handler returns, just after the job shows completed.
-    const job = await waitFor(async () => exporter.getFinishedSpans().find((span) => span.name === 'ingestion.document'), 'the ingestion span', 5_000);
+    const job = await waitFor(
+      async () => exporter.getFinishedSpans().find((span) => span.name === 'ingestion.document'),
+      'the ingestion span',
+      5_000,
+    );
     const spans = exporter.getFinishedSpans();
-    assert.deepEqual(tree(spans, job), ['ingestion.document', '  ingestion.parse', '  ingestion.chunk', '  ingestion.embed', '  ingestion.store']);
+    assert.deepEqual(tree(spans, job), [
+      'ingestion.document',
+      '  ingestion.parse',
+      '  ingestion.chunk',
+      '  ingestion.embed',
+      '  ingestion.store',
+    ]);
     assert.equal(job.resource.attributes['service.name'], 'tapeout-spec');
   });
 
   it('shows a question as retrieval (each search, rerank), the LLM (first token, total) and storage under one turn', async () => {
     exporter.reset();
     const headers = { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' };
-    const created = await fetch(`${runtime.url}/api/conversations`, { method: 'POST', headers, body: JSON.stringify({ assistant: 'launch' }) });
+    const created = await fetch(`${runtime.url}/api/conversations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ assistant: 'launch' }),
+    });
     const { conversation } = (await created.json()) as { conversation: { id: string } };
-    const asked = await fetch(`${runtime.url}/api/conversations/${conversation.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content: 'When is the launch review?' }) });
+    const asked = await fetch(`${runtime.url}/api/conversations/${conversation.id}/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: 'When is the launch review?' }),
+    });
     const done = (await readEvents(asked)).find((event) => event.event === 'done');
     assert.equal(done?.data.status, 'complete');
 
@@ -63,20 +91,29 @@ describe('OpenTelemetry traces', () => {
     const turn = spans.find((span) => span.name === 'chat.turn');
     assert.ok(turn, 'a chat.turn span');
     const lines = tree(spans, turn);
-    assert.deepEqual(lines.filter((line) => !line.includes('search')), [
-      'chat.turn',
-      '  conversation.store_question',
-      '  retrieval',
-      '    retrieval.rerank',
-      '    retrieval.read_documents',
-      '  llm.generate',
-      '    llm.first_token',
-      '  conversation.store_answer',
-    ]);
+    assert.deepEqual(
+      lines.filter((line) => !line.includes('search')),
+      [
+        'chat.turn',
+        '  conversation.store_question',
+        '  retrieval',
+        '    retrieval.rerank',
+        '    retrieval.read_documents',
+        '  llm.generate',
+        '    llm.first_token',
+        '  conversation.store_answer',
+      ],
+    );
     // Each search is a span of its own under retrieval, whichever finishes first.
-    assert.deepEqual(lines.filter((line) => line.includes('search')).sort(), ['    retrieval.full_text_search', '    retrieval.vector_search']);
+    assert.deepEqual(lines.filter((line) => line.includes('search')).sort(), [
+      '    retrieval.full_text_search',
+      '    retrieval.vector_search',
+    ]);
     const llm = spans.find((span) => span.name === 'llm.generate')!;
     assert.equal(llm.attributes['gen_ai.request.model'], 'meta/llama-3.1-8b-instruct');
-    assert.equal(new Set(spans.filter((span) => lines.some((line) => line.trim() === span.name)).map((span) => span.spanContext().traceId)).size, 1);
+    assert.equal(
+      new Set(spans.filter((span) => lines.some((line) => line.trim() === span.name)).map((span) => span.spanContext().traceId)).size,
+      1,
+    );
   });
 });

@@ -25,8 +25,13 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     return socket;
   };
   const api = (route: string, key: string, body?: unknown) =>
-    fetch(`${runtime.url}${route}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const conversation = async (key: string) => (await (await api('/api/conversations', key, { assistant: 'launch' })).json()).conversation.id as string;
+    fetch(`${runtime.url}${route}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const conversation = async (key: string) =>
+    (await (await api('/api/conversations', key, { assistant: 'launch' })).json()).conversation.id as string;
 
   /** One turn over the socket; `stopAfter` tokens, the answer is stopped. */
   async function ask(socket: Socket, conversationId: string, content: string, stopAfter?: number): Promise<Turn> {
@@ -54,9 +59,24 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     const open = await services.collections.create({ slug: 'handbook', name: 'Handbook', ...model });
     await services.collections.grantToGroup(open.id, 'everyone');
     const secret = await services.collections.create({ slug: 'secret', name: 'Secret', ...model });
-    await services.assistants.create({ slug: 'launch', name: 'Launch', systemPrompt: 'Answer from the sources.', collectionIds: [open.id, secret.id] });
-    await uploadAndWait(runtime, 'handbook', 'launch.md', '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n');
-    await uploadAndWait(runtime, 'secret', 'codename.md', '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n');
+    await services.assistants.create({
+      slug: 'launch',
+      name: 'Launch',
+      systemPrompt: 'Answer from the sources.',
+      collectionIds: [open.id, secret.id],
+    });
+    await uploadAndWait(
+      runtime,
+      'handbook',
+      'launch.md',
+      '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n',
+    );
+    await uploadAndWait(
+      runtime,
+      'secret',
+      'codename.md',
+      '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n',
+    );
     const member = await services.users.create({ email: 'member@example.com', role: 'member' });
     memberKey = generateApiKey();
     await services.users.addApiKey(member.id, memberKey, 'test');
@@ -70,14 +90,24 @@ describe('chat over socket.io, and grants on every chat surface', () => {
   it('streams an answer over the socket, citing what the asker may read (an admin reads the secret)', async () => {
     const turn = await ask(connect(runtime.apiKey), await conversation(runtime.apiKey), question);
     assert.equal(turn.done.status, 'complete');
-    assert.ok(turn.citations.some((c) => c.title === 'Code name'), 'the admin sees the secret collection');
+    assert.ok(
+      turn.citations.some((c) => c.title === 'Code name'),
+      'the admin sees the secret collection',
+    );
   });
 
   it('never shows a member anything from a collection not granted to them: socket.io, REST and /v1', async () => {
     const socketTurn = await ask(connect(memberKey), await conversation(memberKey), question);
-    const rest = await readEvents(await api(`/api/conversations/${await conversation(memberKey)}/messages`, memberKey, { content: question }));
-    const v1 = await (await api('/v1/chat/completions', memberKey, { model: 'launch', messages: [{ role: 'user', content: question }] })).json();
-    const restText = rest.filter((e) => e.event === 'token').map((e) => e.data.text).join('');
+    const rest = await readEvents(
+      await api(`/api/conversations/${await conversation(memberKey)}/messages`, memberKey, { content: question }),
+    );
+    const v1 = await (
+      await api('/v1/chat/completions', memberKey, { model: 'launch', messages: [{ role: 'user', content: question }] })
+    ).json();
+    const restText = rest
+      .filter((e) => e.event === 'token')
+      .map((e) => e.data.text)
+      .join('');
     const restCitations = rest.find((e) => e.event === 'citations')!.data.citations as { title: string; snippet: string }[];
     for (const [surface, text, citations] of [
       ['socket.io', socketTurn.text, socketTurn.citations],
@@ -101,7 +131,10 @@ describe('chat over socket.io, and grants on every chat surface', () => {
   it('answers a bad request through the acknowledgement, with the REST error shape', async () => {
     const socket = connect(memberKey);
     const foreign = await conversation(runtime.apiKey);
-    assert.deepEqual((await socket.timeout(5000).emitWithAck('chat:send', { conversationId: foreign, content: 'hi' })).error.code, 'not_found');
+    assert.deepEqual(
+      (await socket.timeout(5000).emitWithAck('chat:send', { conversationId: foreign, content: 'hi' })).error.code,
+      'not_found',
+    );
     assert.deepEqual((await socket.timeout(5000).emitWithAck('chat:send', { conversationId: foreign })).error.code, 'invalid_request');
   });
 
@@ -117,19 +150,25 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     const { messages } = await (await api(`/api/conversations/${id}`, runtime.apiKey)).json();
     assert.deepEqual(
       messages.map((m: { role: string; id: string }) => [m.role, m.id === ack.answerId]),
-      [['user', false], ['assistant', true]],
+      [
+        ['user', false],
+        ['assistant', true],
+      ],
     );
     assert.equal(messages[0].content, 'When is the launch review?');
     const stale = await socket.timeout(5000).emitWithAck('chat:regenerate', { answerId: first.done.answerId });
     assert.equal(stale.error.code, 'not_found');
   });
 
-  it('refuses to regenerate an answer that is not the latest, or somebody else\'s', async () => {
+  it("refuses to regenerate an answer that is not the latest, or somebody else's", async () => {
     const socket = connect(runtime.apiKey);
     const id = await conversation(runtime.apiKey);
     const first = await ask(socket, id, 'When is the launch review?');
     await ask(socket, id, 'Who attends it?');
-    assert.match((await socket.timeout(5000).emitWithAck('chat:regenerate', { answerId: first.done.answerId })).error.message, /Only the latest answer/);
+    assert.match(
+      (await socket.timeout(5000).emitWithAck('chat:regenerate', { answerId: first.done.answerId })).error.message,
+      /Only the latest answer/,
+    );
     const last = (await (await api(`/api/conversations/${id}`, runtime.apiKey)).json()).messages.at(-1).id;
     assert.equal((await connect(memberKey).timeout(5000).emitWithAck('chat:regenerate', { answerId: last })).error.code, 'not_found');
   });
@@ -139,7 +178,10 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     const secret = turn.citations.find((c) => c.title === 'Code name') as unknown as { chunkId: string; documentId: string };
     const view = await (await api(`/api/passages/${secret.chunkId}`, runtime.apiKey)).json();
     assert.match(view.passage.text, /BLUEFALCON/);
-    assert.deepEqual([view.document.filename, view.document.collection, view.passage.headingPath], ['codename.md', 'secret', ['Code name']]);
+    assert.deepEqual(
+      [view.document.filename, view.document.collection, view.passage.headingPath],
+      ['codename.md', 'secret', ['Code name']],
+    );
     for (const route of [`/api/passages/${secret.chunkId}`, `/api/documents/${secret.documentId}/file`]) {
       const refused = await api(route, memberKey);
       assert.deepEqual([refused.status, (await refused.json()).error.code], [404, 'not_found'], route);
@@ -147,7 +189,10 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     const file = await api(`/api/documents/${secret.documentId}/file`, runtime.apiKey);
     assert.equal(file.status, 200);
     assert.match(file.headers.get('content-disposition')!, /^attachment; filename="?codename\.md"?/);
-    assert.deepEqual([file.headers.get('content-type'), file.headers.get('x-content-type-options')], ['application/octet-stream', 'nosniff']);
+    assert.deepEqual(
+      [file.headers.get('content-type'), file.headers.get('x-content-type-options')],
+      ['application/octet-stream', 'nosniff'],
+    );
     assert.match(await file.text(), /BLUEFALCON/);
     assert.equal((await api('/api/passages/not-a-number', runtime.apiKey)).status, 404);
   });

@@ -42,16 +42,27 @@ describe('ingestion progress over socket.io', () => {
     const events: IngestionJobView[] = [];
     socket.on('ingestion:progress', (event: IngestionJobView) => events.push(event));
     const form = new FormData();
-    const sections = Array.from({ length: 40 }, (_, i) => `## Corner ${i}\n\n${'Setup and hold are signed off at this corner with OCV derates. '.repeat(40)}`);
+    const sections = Array.from(
+      { length: 40 },
+      (_, i) => `## Corner ${i}\n\n${'Setup and hold are signed off at this corner with OCV derates. '.repeat(40)}`,
+    );
     form.append('files', new Blob([`# Sign-off corners\n\n${sections.join('\n\n')}`]), 'corners.md');
-    const response = await fetch(`${runtime.url}/api/collections/timing/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+    const response = await fetch(`${runtime.url}/api/collections/timing/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      body: form,
+    });
     const jobId = (await response.json()).jobs[0].id;
     const last = await waitFor(async () => events.find((e) => e.id === jobId && e.state === 'completed'), 'the completed event');
     const stages = events.filter((e) => e.id === jobId).map((e) => e.stage.split(' ')[0]);
     assert.deepEqual([...new Set(stages)], ['parsing', 'embedding', 'storing', 'done']);
     assert.deepEqual([last.progress, last.etaSeconds, last.filename], [100, null, 'corners.md']);
     const progress = events.filter((e) => e.id === jobId).map((e) => e.progress);
-    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only goes up');
+    assert.deepEqual(
+      progress,
+      [...progress].sort((a, b) => a - b),
+      'progress only goes up',
+    );
   });
 
   it('keeps readers out of the ingestion room, with the REST error shape', async () => {

@@ -12,7 +12,11 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
   const sockets: Socket[] = [];
   const question = 'Where are level shifters required?';
   const api = (method: string, route: string, key: string, body?: unknown) =>
-    fetch(`${runtime.url}${route}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${runtime.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
 
   /** A member with a password and an API key of their own. */
   async function member(email: string) {
@@ -33,7 +37,11 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
     });
   const disconnected = (socket: Socket) => new Promise<string>((resolve) => socket.once('disconnect', resolve));
   const signIn = async (email: string) => {
-    const response = await fetch(`${runtime.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: memberPassword }) });
+    const response = await fetch(`${runtime.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: memberPassword }),
+    });
     const { csrfToken } = await response.json();
     return { cookie: response.headers.get('set-cookie')!.split(';')[0]!, csrfToken: csrfToken as string };
   };
@@ -46,14 +54,25 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
     await streaming;
     return ack.answerId as string;
   }
-  const answerStatus = async (answerId: string) => (await runtime.services.db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [answerId])).rows[0]?.status;
+  const answerStatus = async (answerId: string) =>
+    (await runtime.services.db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [answerId])).rows[0]?.status;
 
   before(async () => {
     emulator = await startEmulator({ tokensPerSecond: 5 });
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({ slug: 'notes', name: 'Notes', systemPrompt: 'Answer from the sources.', collections: ['notes'] });
-    await uploadAndWait(runtime, 'notes', 'power.md', '# Power\n\nLevel shifters are required on every signal that crosses from VDD_AON into a switchable domain.\n');
+    await runtime.services.assistants.createFromInput({
+      slug: 'notes',
+      name: 'Notes',
+      systemPrompt: 'Answer from the sources.',
+      collections: ['notes'],
+    });
+    await uploadAndWait(
+      runtime,
+      'notes',
+      'power.md',
+      '# Power\n\nLevel shifters are required on every signal that crosses from VDD_AON into a switchable domain.\n',
+    );
   });
   after(async () => {
     for (const socket of sockets) socket.close();
@@ -72,19 +91,22 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
     await assert.rejects(connect({ token: key }), /unauthenticated/);
   });
 
-  it('signing out closes the sockets of that session, not those of the user\'s other credentials', async () => {
+  it("signing out closes the sockets of that session, not those of the user's other credentials", async () => {
     const { key } = await member('ben@example.com');
     const session = await signIn('ben@example.com');
     const bySession = await connect({ cookie: session.cookie });
     const byKey = await connect({ token: key });
     const closed = disconnected(bySession);
-    const signOut = await fetch(`${runtime.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
+    const signOut = await fetch(`${runtime.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
     assert.equal(signOut.status, 204);
     assert.equal(await closed, 'io server disconnect');
     assert.equal(byKey.connected, true);
   });
 
-  it('a new password ends the user\'s session sockets; removing the user closes every socket of theirs', async () => {
+  it("a new password ends the user's session sockets; removing the user closes every socket of theirs", async () => {
     const { user, key } = await member('cy@example.com');
     const bySession = await connect({ cookie: (await signIn('cy@example.com')).cookie });
     const byKey = await connect({ token: key });

@@ -13,12 +13,31 @@ describe('HybridRetriever with a reranker', () => {
 
   before(async () => {
     emulator = await startEmulator();
-    runtime = await startTestRuntime({ SEED_DEMO: 'false', RERANKER_BASE_URL: emulator.url, RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2' });
+    runtime = await startTestRuntime({
+      SEED_DEMO: 'false',
+      RERANKER_BASE_URL: emulator.url,
+      RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
+    });
     collectionId = await createOpenCollection(runtime, 'sta');
     const form = new FormData();
-    form.append('files', new Blob(['# Hold\n\nHold violations are fixed with delay cells after CTS.\n\n## Setup\n\nSetup violations need faster cells or useful skew.\n']), 'timing.md');
-    const { jobs } = await (await fetch(`${runtime.url}/api/collections/sta/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
-    await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), 'ingestion');
+    form.append(
+      'files',
+      new Blob([
+        '# Hold\n\nHold violations are fixed with delay cells after CTS.\n\n## Setup\n\nSetup violations need faster cells or useful skew.\n',
+      ]),
+      'timing.md',
+    );
+    const { jobs } = await (
+      await fetch(`${runtime.url}/api/collections/sta/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.apiKey}` },
+        body: form,
+      })
+    ).json();
+    await waitFor(
+      async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined),
+      'ingestion',
+    );
   });
   after(async () => {
     await runtime?.dispose();
@@ -29,10 +48,21 @@ describe('HybridRetriever with a reranker', () => {
     const question = 'how are hold violations fixed';
     const all = await runtime.services.retriever.retrieve(everyone, question, { collectionIds: [collectionId] });
     assert.ok(all.length >= 2);
-    assert.ok(all.every((passage, i) => passage.relevance > 0 && passage.relevance < 1 && (i === 0 || all[i - 1]!.relevance >= passage.relevance)));
+    assert.ok(
+      all.every((passage, i) => passage.relevance > 0 && passage.relevance < 1 && (i === 0 || all[i - 1]!.relevance >= passage.relevance)),
+    );
     const best = all[0]!.relevance;
     const kept = await runtime.services.retriever.retrieve(everyone, question, { collectionIds: [collectionId], scoreThreshold: best });
-    assert.deepEqual(kept.map((p) => p.id), all.filter((p) => p.relevance >= best).map((p) => p.id));
-    assert.deepEqual(await runtime.services.retriever.retrieve(everyone, question, { collectionIds: [collectionId], scoreThreshold: Math.min(1, best + 1e-9) }), []);
+    assert.deepEqual(
+      kept.map((p) => p.id),
+      all.filter((p) => p.relevance >= best).map((p) => p.id),
+    );
+    assert.deepEqual(
+      await runtime.services.retriever.retrieve(everyone, question, {
+        collectionIds: [collectionId],
+        scoreThreshold: Math.min(1, best + 1e-9),
+      }),
+      [],
+    );
   });
 });

@@ -17,19 +17,30 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
     const files = {
       'gating.md': '# Divider gating\n\nGate the divider output with clk_div_en before the glitch-free clock mux.\n',
       'enables.md': '# Clock enables\n\nThe clk tree has a div stage; en signals are registered. Clock enables are not clocks.\n',
-      'alu.md': '# ALU timing\n\nThe worst path ends at u_core/u_alu/add_q and the STREAM_MCAST_DEST register is multicycle on the core clock.\n',
+      'alu.md':
+        '# ALU timing\n\nThe worst path ends at u_core/u_alu/add_q and the STREAM_MCAST_DEST register is multicycle on the core clock.\n',
       'retention.md': '# Retention flops\n\nSave and restore sequences keep state through power-down.\n',
     };
     for (const [name, text] of Object.entries(files)) form.append('files', new Blob([text]), name);
-    const { jobs } = await (await fetch(`${runtime.url}/api/collections/rtl/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
+    const { jobs } = await (
+      await fetch(`${runtime.url}/api/collections/rtl/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.apiKey}` },
+        body: form,
+      })
+    ).json();
     for (const job of jobs) {
       titles.set(job.documentId, job.filename);
-      await waitFor(async () => ((await runtime.services.documents.findJob(job.id)).state === 'completed' ? true : undefined), job.filename);
+      await waitFor(
+        async () => ((await runtime.services.documents.findJob(job.id)).state === 'completed' ? true : undefined),
+        job.filename,
+      );
     }
   });
   after(() => runtime?.dispose());
 
-  const search = async (query: string) => (await runtime.services.chunks.fullText(everyone, query)).map((hit) => titles.get(hit.documentId));
+  const search = async (query: string) =>
+    (await runtime.services.chunks.fullText(everyone, query)).map((hit) => titles.get(hit.documentId));
 
   it('finds an identifier exactly, ahead of passages that only share its parts', async () => {
     assert.deepEqual((await search('where is clk_div_en used'))[0], 'gating.md');
@@ -66,7 +77,13 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
     const upload = async (name: string, text: string) => {
       const form = new FormData();
       form.append('files', new Blob([text]), name);
-      const { jobs } = await (await fetch(`${runtime.url}/api/collections/rtl/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form })).json();
+      const { jobs } = await (
+        await fetch(`${runtime.url}/api/collections/rtl/documents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${runtime.apiKey}` },
+          body: form,
+        })
+      ).json();
       await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
       return jobs[0].documentId as string;
     };
@@ -83,22 +100,42 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
       assert.deepEqual(rows[0]!.totals, rows[0]!.chunks);
     };
     await recount();
-    const response = await fetch(`${runtime.url}/api/documents/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${runtime.apiKey}` } });
+    const response = await fetch(`${runtime.url}/api/documents/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+    });
     assert.equal(response.status, 204);
     await recount();
   });
 });
 
 describe('termsToMatch', () => {
-  const terms = [{ lexeme: 'clock', chunks: 900 }, { lexeme: 'clk_div_en', chunks: 3 }, { lexeme: 'gate', chunks: 120 }, { lexeme: 'the', chunks: 5000 }];
+  const terms = [
+    { lexeme: 'clock', chunks: 900 },
+    { lexeme: 'clk_div_en', chunks: 3 },
+    { lexeme: 'gate', chunks: 120 },
+    { lexeme: 'the', chunks: 5000 },
+  ];
 
   it('takes the rarest terms while their postings fit the budget', () => {
-    assert.deepEqual(termsToMatch(terms, 1000, 50).map((t) => t.lexeme), ['clk_div_en', 'gate']);
-    assert.deepEqual(termsToMatch(terms, 10_000, 50).map((t) => t.lexeme), ['clk_div_en', 'gate', 'clock', 'the']);
+    assert.deepEqual(
+      termsToMatch(terms, 1000, 50).map((t) => t.lexeme),
+      ['clk_div_en', 'gate'],
+    );
+    assert.deepEqual(
+      termsToMatch(terms, 10_000, 50).map((t) => t.lexeme),
+      ['clk_div_en', 'gate', 'clock', 'the'],
+    );
   });
 
   it('goes past the budget until the wanted number of chunks can be found, and always takes one term', () => {
-    assert.deepEqual(termsToMatch(terms, 100, 500).map((t) => t.lexeme), ['clk_div_en', 'gate', 'clock']);
-    assert.deepEqual(termsToMatch([{ lexeme: 'the', chunks: 5000 }], 10, 1).map((t) => t.lexeme), ['the']);
+    assert.deepEqual(
+      termsToMatch(terms, 100, 500).map((t) => t.lexeme),
+      ['clk_div_en', 'gate', 'clock'],
+    );
+    assert.deepEqual(
+      termsToMatch([{ lexeme: 'the', chunks: 5000 }], 10, 1).map((t) => t.lexeme),
+      ['the'],
+    );
   });
 });

@@ -16,7 +16,14 @@ describe('identifierTerms', () => {
   });
 
   it('finds scoped, hierarchical, camelCase and digit-bearing names, and nothing in plain prose', () => {
-    assert.deepEqual(identifierTerms('pkg::cfg_t and top.u_pll.lock, clkDivEn on ddr4_phy'), ['pkg::cfg_t', 'cfg_t', 'top.u_pll.lock', 'u_pll', 'clkdiven', 'ddr4_phy']);
+    assert.deepEqual(identifierTerms('pkg::cfg_t and top.u_pll.lock, clkDivEn on ddr4_phy'), [
+      'pkg::cfg_t',
+      'cfg_t',
+      'top.u_pll.lock',
+      'u_pll',
+      'clkdiven',
+      'ddr4_phy',
+    ]);
     assert.deepEqual(identifierTerms('Hold fixing happens after clock tree synthesis.'), []);
   });
 
@@ -27,7 +34,14 @@ describe('identifierTerms', () => {
   });
 
   it('takes time linear in the text: long runs of letters, underscores or separators (quadratic before) yield no identifiers', () => {
-    for (const run of ['a'.repeat(200_000), `${'_'.repeat(200_000)}a`, 'a_'.repeat(100_000), 'x.'.repeat(100_000), 'aB1'.repeat(70_000), 'a::'.repeat(70_000)]) {
+    for (const run of [
+      'a'.repeat(200_000),
+      `${'_'.repeat(200_000)}a`,
+      'a_'.repeat(100_000),
+      'x.'.repeat(100_000),
+      'aB1'.repeat(70_000),
+      'a::'.repeat(70_000),
+    ]) {
       assert.deepEqual(identifierTerms(run), [], run.slice(0, 4));
     }
     assert.deepEqual(identifierTerms(`${'q'.repeat(50_000)} then clk_div_en`), ['clk_div_en']);

@@ -11,6 +11,9 @@ describe('withoutNearDuplicates', () => {
       { id: 'c', text: `${rule.toUpperCase()}  ` },
       { id: 'd', text: rule.replace('every flop', 'all flops') },
     ];
-    assert.deepEqual(withoutNearDuplicates(ranked).map((p) => p.id), ['a', 'b', 'd']);
+    assert.deepEqual(
+      withoutNearDuplicates(ranked).map((p) => p.id),
+      ['a', 'b', 'd'],
+    );
   });
 });

@@ -11,11 +11,18 @@ const everyone: Principal = { userId: null, email: null, role: 'member' };
 describe('combineFilters', () => {
   it('intersects allowed values and documents, and keeps the later date', () => {
     assert.equal(combineFilters(undefined, {}), undefined);
-    assert.deepEqual(combineFilters({ metadata: { team: ['pd', 'dv'], year: 2026 } }, { metadata: { team: 'pd' }, updatedAfter: '2026-01-01T00:00:00Z' }, { updatedAfter: '2025-01-01T00:00:00Z' }), {
-      metadata: { team: ['pd'], year: [2026] },
-      documentIds: null,
-      updatedAfter: '2026-01-01T00:00:00Z',
-    });
+    assert.deepEqual(
+      combineFilters(
+        { metadata: { team: ['pd', 'dv'], year: 2026 } },
+        { metadata: { team: 'pd' }, updatedAfter: '2026-01-01T00:00:00Z' },
+        { updatedAfter: '2025-01-01T00:00:00Z' },
+      ),
+      {
+        metadata: { team: ['pd'], year: [2026] },
+        documentIds: null,
+        updatedAfter: '2026-01-01T00:00:00Z',
+      },
+    );
     const [a, b] = ['6b0c2a5e-0d7e-4c69-9b7a-3b6f3c3f0a01', '6b0c2a5e-0d7e-4c69-9b7a-3b6f3c3f0a02'];
     assert.deepEqual(combineFilters({ documentIds: [a, b] }, { documentIds: [b] })?.documentIds, [b]);
   });
@@ -26,12 +33,24 @@ describe('metadata filters, from upload to answer', () => {
   let collectionId: string;
   const names = new Map<string, string>();
   const api = (route: string, body: unknown) =>
-    fetch(`${runtime.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${runtime.url}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const upload = async (name: string, metadata: string | undefined) => {
     const form = new FormData();
     if (metadata !== undefined) form.append('metadata', metadata);
-    form.append('files', new Blob([`# ${name}\n\nThe clock gating checklist of the ${name} team: gate idle flops with clk_en and check the ICG setup.\n`]), name);
-    return fetch(`${runtime.url}/api/collections/gating/documents`, { method: 'POST', headers: { authorization: `Bearer ${runtime.apiKey}` }, body: form });
+    form.append(
+      'files',
+      new Blob([`# ${name}\n\nThe clock gating checklist of the ${name} team: gate idle flops with clk_en and check the ICG setup.\n`]),
+      name,
+    );
+    return fetch(`${runtime.url}/api/collections/gating/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      body: form,
+    });
   };
   const ingest = async (name: string, metadata: object) => {
     const { jobs } = await (await upload(name, JSON.stringify(metadata))).json();
@@ -40,7 +59,16 @@ describe('metadata filters, from upload to answer', () => {
     return jobs[0].documentId as string;
   };
   const found = async (filter: Parameters<typeof combineFilters>[0]) =>
-    [...new Set((await runtime.services.retriever.retrieve(everyone, 'clock gating checklist', { collectionIds: [collectionId], filter: combineFilters(filter) })).map((p) => names.get(p.documentId)))].sort();
+    [
+      ...new Set(
+        (
+          await runtime.services.retriever.retrieve(everyone, 'clock gating checklist', {
+            collectionIds: [collectionId],
+            filter: combineFilters(filter),
+          })
+        ).map((p) => names.get(p.documentId)),
+      ),
+    ].sort();
   let dvId: string;
 
   before(async () => {
@@ -48,13 +76,25 @@ describe('metadata filters, from upload to answer', () => {
     collectionId = await createOpenCollection(runtime, 'gating');
     await ingest('pd.md', { team: 'pd', year: 2026 });
     dvId = await ingest('dv.md', { team: 'dv' });
-    await waitFor(async () => ((await runtime.services.db.query('SELECT 1 FROM chunk_sentence_vectors')).rowCount === 2 ? true : undefined), 'sentence vectors');
+    await waitFor(
+      async () => ((await runtime.services.db.query('SELECT 1 FROM chunk_sentence_vectors')).rowCount === 2 ? true : undefined),
+      'sentence vectors',
+    );
   });
   after(() => runtime?.dispose());
 
-  it('stores the upload\'s metadata on its documents and lists it', async () => {
-    const { documents } = await (await fetch(`${runtime.url}/api/collections/gating/documents`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })).json();
-    assert.deepEqual(documents.map((d: { filename: string; metadata: object }) => [d.filename, d.metadata]), [['dv.md', { team: 'dv' }], ['pd.md', { team: 'pd', year: 2026 }]], 'most recently changed first');
+  it("stores the upload's metadata on its documents and lists it", async () => {
+    const { documents } = await (
+      await fetch(`${runtime.url}/api/collections/gating/documents`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })
+    ).json();
+    assert.deepEqual(
+      documents.map((d: { filename: string; metadata: object }) => [d.filename, d.metadata]),
+      [
+        ['dv.md', { team: 'dv' }],
+        ['pd.md', { team: 'pd', year: 2026 }],
+      ],
+      'most recently changed first',
+    );
   });
 
   it('refuses malformed metadata with a 400 and keeps nothing', async () => {
@@ -82,17 +122,32 @@ describe('metadata filters, from upload to answer', () => {
       await runtime.services.chunks.fullText(everyone, 'clock gating', { filter }),
       await runtime.services.chunks.nearest(everyone, hashed, runtime.services.embedder.model, { filter }),
       await runtime.services.chunks.nearestBySentence(everyone, sentence, runtime.services.inference.sentenceEncoder!.model, { filter }),
-    ]) assert.deepEqual(hits.map((hit) => names.get(hit.documentId)), ['dv.md']);
+    ])
+      assert.deepEqual(
+        hits.map((hit) => names.get(hit.documentId)),
+        ['dv.md'],
+      );
   });
 
-  it('applies an assistant\'s filter and a request\'s filter together over /v1', async () => {
-    const created = await api('/api/assistants', { slug: 'pd-helper', name: 'PD helper', systemPrompt: 'Answer from the sources.', collections: ['gating'], retrieval: { filter: { metadata: { team: 'pd' } } } });
+  it("applies an assistant's filter and a request's filter together over /v1", async () => {
+    const created = await api('/api/assistants', {
+      slug: 'pd-helper',
+      name: 'PD helper',
+      systemPrompt: 'Answer from the sources.',
+      collections: ['gating'],
+      retrieval: { filter: { metadata: { team: 'pd' } } },
+    });
     assert.equal(created.status, 201);
-    const ask = (extra: object) => api('/v1/chat/completions', { model: 'pd-helper', messages: [{ role: 'user', content: 'What is on the clock gating checklist?' }], ...extra });
+    const ask = (extra: object) =>
+      api('/v1/chat/completions', {
+        model: 'pd-helper',
+        messages: [{ role: 'user', content: 'What is on the clock gating checklist?' }],
+        ...extra,
+      });
     const plain = await (await ask({})).json();
     assert.deepEqual([...new Set(plain.citations.map((c: { filename: string }) => c.filename))], ['pd.md']);
     const crossed = await (await ask({ filter: { metadata: { team: 'dv' } } })).json();
-    assert.deepEqual(crossed.citations, [], 'the request cannot widen the assistant\'s filter');
+    assert.deepEqual(crossed.citations, [], "the request cannot widen the assistant's filter");
     const invalid = await ask({ filter: { metadata: { team: { $ne: 'pd' } } } });
     assert.equal(invalid.status, 400);
     assert.equal((await invalid.json()).error.type, 'invalid_request_error');

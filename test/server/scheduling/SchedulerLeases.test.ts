@@ -28,7 +28,13 @@ describe('SchedulerLeases: periodic work on one instance of several', () => {
   it('runs the work of two instances ticking together on one of them only', async () => {
     const ran: string[] = [];
     const stops = ['one', 'two'].map((name) =>
-      everyOnOneInstance(new SchedulerLeases(db, name), 'purge', 50, async () => void ran.push(name), (error) => assert.fail(String(error))),
+      everyOnOneInstance(
+        new SchedulerLeases(db, name),
+        'purge',
+        50,
+        async () => void ran.push(name),
+        (error) => assert.fail(String(error)),
+      ),
     );
     await pause(600);
     for (const stop of stops) stop();

@@ -30,16 +30,24 @@ describe('ThrottledUpdate: edits of a streaming Slack message', () => {
     await updates.flush();
     assert.equal(overlapped, false, 'never two edits at once');
     assert.ok(sent.length >= 3 && sent.length <= 6, `about one edit per 200 ms over 700 ms, not one per token (${sent.length})`);
-    assert.deepEqual(sent.map((s) => s.value), [...sent.map((s) => s.value)].sort((a, b) => a - b), 'in order');
+    assert.deepEqual(
+      sent.map((s) => s.value),
+      [...sent.map((s) => s.value)].sort((a, b) => a - b),
+      'in order',
+    );
     assert.equal(sent.at(-1)!.value, 999, 'the final state last');
   });
 
   it('reports a failed edit and carries on', async () => {
     const errors: unknown[] = [];
     let calls = 0;
-    const updates = new ThrottledUpdate(async () => {
-      if (++calls === 1) throw new Error('ratelimited');
-    }, 10, (error) => errors.push(error));
+    const updates = new ThrottledUpdate(
+      async () => {
+        if (++calls === 1) throw new Error('ratelimited');
+      },
+      10,
+      (error) => errors.push(error),
+    );
     updates.request();
     await new Promise((resolve) => setTimeout(resolve, 30));
     await updates.flush();

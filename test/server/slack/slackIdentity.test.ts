@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import type { SlackUser } from '../../../server/slack/SlackApi.ts';
 import { slackMapping } from '../../../server/slack/slackIdentity.ts';
 
-const member: SlackUser = { id: 'U1', teamId: 'T1', deleted: false, isBot: false, isGuest: false, isStranger: false, email: 'ana@example.com', emailConfirmed: true };
+const member: SlackUser = {
+  id: 'U1',
+  teamId: 'T1',
+  deleted: false,
+  isBot: false,
+  isGuest: false,
+  isStranger: false,
+  email: 'ana@example.com',
+  emailConfirmed: true,
+};
 
 describe('slackMapping', () => {
   it('maps a full member of the workspace with a confirmed email', () => {
@@ -25,7 +34,7 @@ describe('slackMapping', () => {
       assert.ok('unmapped' in mapping && reason.test(mapping.unmapped), `${JSON.stringify(change)}: ${JSON.stringify(mapping)}`);
     }
     assert.ok('unmapped' in slackMapping(undefined, 'T1', false));
-    assert.ok('unmapped' in slackMapping(member, undefined, false), 'without the bot\'s own workspace nothing can be checked');
+    assert.ok('unmapped' in slackMapping(member, undefined, false), "without the bot's own workspace nothing can be checked");
   });
 
   it('maps guests only with SLACK_ALLOW_GUESTS, and never a guest of another workspace', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { answerMessage, errorMessage, toSlackMrkdwn } from '../../../server/slack/slackMessage.ts';
 
-const hostile = 'Ping <!channel> and <!here>, <@U0ADMIN>; read [the release notes](https://evil.example/phish) or <https://evil.example|the wiki>.';
+const hostile =
+  'Ping <!channel> and <!here>, <@U0ADMIN>; read [the release notes](https://evil.example/phish) or <https://evil.example|the wiki>.';
 
 describe('Slack message text', () => {
   it('escapes mentions and Slack links in the blocks and in the plain fallback alike', () => {
@@ -15,8 +16,15 @@ describe('Slack message text', () => {
   });
 
   it('shows a Markdown link as its label and its real target, never a label alone', () => {
-    assert.equal(toSlackMrkdwn('see [the release notes](https://evil.example/phish)'), 'see the release notes (<https://evil.example/phish>)');
-    assert.equal(toSlackMrkdwn('[x](https://a.example|https://bank.example)'), '[x](https://a.example|https://bank.example)', 'a | cannot smuggle a label in');
+    assert.equal(
+      toSlackMrkdwn('see [the release notes](https://evil.example/phish)'),
+      'see the release notes (<https://evil.example/phish>)',
+    );
+    assert.equal(
+      toSlackMrkdwn('[x](https://a.example|https://bank.example)'),
+      '[x](https://a.example|https://bank.example)',
+      'a | cannot smuggle a label in',
+    );
   });
 
   it('keeps bold and headings, and gets through a pathological answer (quadratic patterns would not finish)', () => {

@@ -53,7 +53,14 @@ describe('ensureBootstrapAdmin', () => {
     const { rows } = await db.query<{ name: string; revoked: boolean }>(
       `SELECT k.name, k.revoked_at IS NOT NULL AS revoked FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.email = 'admin@tapeout.local' ORDER BY k.created_at`,
     );
-    assert.deepEqual(rows, [{ name: 'bootstrap', revoked: true }, { name: 'ADMIN_API_KEY', revoked: false }], 'the generated key went when ADMIN_API_KEY was set');
+    assert.deepEqual(
+      rows,
+      [
+        { name: 'bootstrap', revoked: true },
+        { name: 'ADMIN_API_KEY', revoked: false },
+      ],
+      'the generated key went when ADMIN_API_KEY was set',
+    );
     const rotated = 'tap_rotated_again_from_environment_0002';
     await ensureBootstrapAdmin(db, users, { ...none, apiKey: rotated });
     assert.equal((await users.principalForApiKey(rotated))?.email, 'admin@tapeout.local');
@@ -86,7 +93,11 @@ describe('ensureBootstrapAdmin', () => {
   });
 
   it('creates the configured admin by email, with the configured password', async () => {
-    const outcome = await ensureBootstrapAdmin(db, users, { email: 'ops@example.com', password: 'correct horse battery', apiKey: undefined });
+    const outcome = await ensureBootstrapAdmin(db, users, {
+      email: 'ops@example.com',
+      password: 'correct horse battery',
+      apiKey: undefined,
+    });
     assert.equal(outcome.created, true);
     assert.equal(outcome.generated.password, undefined);
     assert.ok(outcome.generated.apiKey, 'a key is generated because none was configured');

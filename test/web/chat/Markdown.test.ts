@@ -5,7 +5,9 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { Markdown } from '../../../web/src/chat/Markdown.tsx';
 
 const render = (text: string, citationNumbers: number[] = [1, 2]) =>
-  renderToStaticMarkup(createElement(Markdown, { text, citationNumbers, renderCitation: (n: number): ReactNode => createElement('button', null, `[${n}]`) }));
+  renderToStaticMarkup(
+    createElement(Markdown, { text, citationNumbers, renderCitation: (n: number): ReactNode => createElement('button', null, `[${n}]`) }),
+  );
 
 describe('answers as Markdown', () => {
   it('turns known citation markers into citation buttons, leaving unknown ones and code alone', () => {
@@ -25,7 +27,9 @@ describe('answers as Markdown', () => {
   });
 
   it('shows HTML from an answer as text, drops javascript: links and never loads images', () => {
-    const html = render('Open <img src=x onerror="alert(1)"> and <script>alert(2)</script> [here](javascript:alert(3)) ![chart](http://attacker.example/x.png)');
+    const html = render(
+      'Open <img src=x onerror="alert(1)"> and <script>alert(2)</script> [here](javascript:alert(3)) ![chart](http://attacker.example/x.png)',
+    );
     assert.doesNotMatch(html, /<img|<script/);
     assert.match(html, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
     assert.doesNotMatch(html, /javascript:/);
@@ -34,6 +38,9 @@ describe('answers as Markdown', () => {
   });
 
   it('opens ordinary links in a new tab without handing over the opener', () => {
-    assert.match(render('[the handbook](https://wiki.example/rtl)'), /<a href="https:\/\/wiki.example\/rtl" target="_blank" rel="noopener noreferrer nofollow">the handbook<\/a>/);
+    assert.match(
+      render('[the handbook](https://wiki.example/rtl)'),
+      /<a href="https:\/\/wiki.example\/rtl" target="_blank" rel="noopener noreferrer nofollow">the handbook<\/a>/,
+    );
   });
 });

@@ -16,7 +16,11 @@ export function ApiKeysPage() {
   const { t } = useTranslation();
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { name: form.name, ...(form.owner ? { owner: form.owner } : {}), ...(form.expiresInDays ? { expiresInDays: Number(form.expiresInDays) } : {}) };
+    const body = {
+      name: form.name,
+      ...(form.owner ? { owner: form.owner } : {}),
+      ...(form.expiresInDays ? { expiresInDays: Number(form.expiresInDays) } : {}),
+    };
     let key: string | undefined;
     if (await action.run(async () => (key = (await api<{ key: string }>('/api-keys', { method: 'POST', body })).key))) {
       setCreated(key);
@@ -53,7 +57,13 @@ export function ApiKeysPage() {
                 {k.revokedAt ? (
                   t('revoked {{when}}', { when: when(k.revokedAt) })
                 ) : (
-                  <button type="button" aria-label={t('Revoke {{name}}', { name: k.name })} onClick={() => void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))}>
+                  <button
+                    type="button"
+                    aria-label={t('Revoke {{name}}', { name: k.name })}
+                    onClick={() =>
+                      void action.run(() => api(`/api-keys/${k.id}`, { method: 'DELETE' })).then((ok) => void (ok && keys.reload()))
+                    }
+                  >
                     {t('Revoke')}
                   </button>
                 )}
@@ -74,7 +84,13 @@ export function ApiKeysPage() {
         </label>
         <label>
           {t('Expires after (days, empty: never)')}
-          <input type="number" min={1} max={3650} value={form.expiresInDays} onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })} />
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            value={form.expiresInDays}
+            onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })}
+          />
         </label>
         <button type="submit" className="primary" disabled={action.busy}>
           {t('Create key')}

@@ -5,7 +5,18 @@ import type { Assistant, CollectionListing } from '../api/types.ts';
 import { useAction } from '../api/useResource.ts';
 import { Problem } from '../components/Feedback.tsx';
 
-type Draft = { slug: string; name: string; description: string; systemPrompt: string; collections: string[]; model: string; temperature: string; topK: string; candidates: string; scoreThreshold: string };
+type Draft = {
+  slug: string;
+  name: string;
+  description: string;
+  systemPrompt: string;
+  collections: string[];
+  model: string;
+  temperature: string;
+  topK: string;
+  candidates: string;
+  scoreThreshold: string;
+};
 
 const draftOf = (a?: Assistant): Draft => ({
   slug: a?.slug ?? '',
@@ -23,18 +34,35 @@ const draftOf = (a?: Assistant): Draft => ({
 const numberOrUndefined = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
 /** Creates or edits an assistant: prompt, collections, model and retrieval settings. */
-export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: { assistant?: Assistant; collections: CollectionListing[]; onSaved: (slug: string) => void; onDeleted: () => void }) {
+export function AssistantEditor({
+  assistant,
+  collections,
+  onSaved,
+  onDeleted,
+}: {
+  assistant?: Assistant;
+  collections: CollectionListing[];
+  onSaved: (slug: string) => void;
+  onDeleted: () => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(assistant));
   const { t } = useTranslation();
   const action = useAction();
   const set = (field: keyof Draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
   const toggle = (slug: string) =>
-    setDraft({ ...draft, collections: draft.collections.includes(slug) ? draft.collections.filter((c) => c !== slug) : [...draft.collections, slug] });
+    setDraft({
+      ...draft,
+      collections: draft.collections.includes(slug) ? draft.collections.filter((c) => c !== slug) : [...draft.collections, slug],
+    });
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const retrieval = Object.fromEntries(
-      Object.entries({ topK: numberOrUndefined(draft.topK), candidates: numberOrUndefined(draft.candidates), scoreThreshold: numberOrUndefined(draft.scoreThreshold) }).filter(([, v]) => v !== undefined),
+      Object.entries({
+        topK: numberOrUndefined(draft.topK),
+        candidates: numberOrUndefined(draft.candidates),
+        scoreThreshold: numberOrUndefined(draft.scoreThreshold),
+      }).filter(([, v]) => v !== undefined),
     );
     const body = {
       name: draft.name,
@@ -46,16 +74,27 @@ export function AssistantEditor({ assistant, collections, onSaved, onDeleted }: 
       retrieval: { ...assistant?.retrieval, ...retrieval },
     };
     const ok = await action.run(() =>
-      assistant ? api(`/assistants/${assistant.slug}`, { method: 'PATCH', body }) : api('/assistants', { method: 'POST', body: { slug: draft.slug, ...body } }),
+      assistant
+        ? api(`/assistants/${assistant.slug}`, { method: 'PATCH', body })
+        : api('/assistants', { method: 'POST', body: { slug: draft.slug, ...body } }),
     );
     if (ok) onSaved(assistant?.slug ?? draft.slug);
   };
   const remove = async () => {
-    if (assistant && window.confirm(t('Delete the assistant {{name}}? Its conversations go with it.', { name: assistant.name })) && (await action.run(() => api(`/assistants/${assistant.slug}`, { method: 'DELETE' })))) onDeleted();
+    if (
+      assistant &&
+      window.confirm(t('Delete the assistant {{name}}? Its conversations go with it.', { name: assistant.name })) &&
+      (await action.run(() => api(`/assistants/${assistant.slug}`, { method: 'DELETE' })))
+    )
+      onDeleted();
   };
 
   return (
-    <form onSubmit={save} className="card form-grid" aria-label={assistant ? t('Edit {{name}}', { name: assistant.name }) : t('New assistant')}>
+    <form
+      onSubmit={save}
+      className="card form-grid"
+      aria-label={assistant ? t('Edit {{name}}', { name: assistant.name }) : t('New assistant')}
+    >
       {!assistant && (
         <label>
           {t('Slug')}

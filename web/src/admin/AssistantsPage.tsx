@@ -30,7 +30,13 @@ function TryItPanel({ assistant }: { assistant: Assistant }) {
         </button>
       </header>
       <p className="hint">{t('Answers use the saved settings; save changes before trying them.')}</p>
-      <ChatPanel key={assistant.updatedAt} conversationId={conversationId} assistant={assistant} assistantSlug={assistant.slug} onCreated={onCreated} />
+      <ChatPanel
+        key={assistant.updatedAt}
+        conversationId={conversationId}
+        assistant={assistant}
+        assistantSlug={assistant.slug}
+        onCreated={onCreated}
+      />
     </section>
   );
 }

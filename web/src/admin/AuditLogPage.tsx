@@ -39,7 +39,10 @@ export function AuditLogPage() {
     event.preventDefault();
     setApplied(form);
   };
-  const field = (name: keyof Filters) => ({ value: form[name], onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
+  const field = (name: keyof Filters) => ({
+    value: form[name],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
+  });
   return (
     <>
       <h1>{t('Audit log')}</h1>
@@ -82,7 +85,10 @@ export function AuditLogPage() {
       <Problem text={events.problem} />
       {!events.data && !events.problem && <Loading what={t('audit events')} />}
       {events.data && (
-        <DataTable label={t('Audit events')} columns={[t('Time'), t('Action'), t('Outcome'), t('Actor'), t('Target'), t('Address'), t('Details')]}>
+        <DataTable
+          label={t('Audit events')}
+          columns={[t('Time'), t('Action'), t('Outcome'), t('Actor'), t('Target'), t('Address'), t('Details')]}
+        >
           {events.data.events.map((event) => (
             <tr key={event.id}>
               <td>{new Date(event.createdAt).toLocaleString()}</td>

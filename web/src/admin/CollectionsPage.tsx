@@ -36,7 +36,13 @@ function CreateCollectionForm({ languages, onCreated }: { languages: string[]; o
       </label>
       <label>
         {t('Slug')}
-        <input required pattern="[a-z0-9][a-z0-9\-]{0,62}" title={t('lower-case letters, digits and dashes')} value={form.slug} onChange={set('slug')} />
+        <input
+          required
+          pattern="[a-z0-9][a-z0-9\-]{0,62}"
+          title={t('lower-case letters, digits and dashes')}
+          value={form.slug}
+          onChange={set('slug')}
+        />
       </label>
       <label className="wide">
         {t('Description')}
@@ -50,7 +56,12 @@ function CreateCollectionForm({ languages, onCreated }: { languages: string[]; o
         {t('Chunk overlap (tokens)')}
         <input type="number" min={0} value={form.chunkOverlap} onChange={set('chunkOverlap')} />
       </label>
-      <LanguageSelect label={t('Language')} codes={languages} value={form.language} onChange={(language) => setForm((current) => ({ ...current, language }))} />
+      <LanguageSelect
+        label={t('Language')}
+        codes={languages}
+        value={form.language}
+        onChange={(language) => setForm((current) => ({ ...current, language }))}
+      />
       <Problem text={action.problem} />
       <button type="submit" className="primary" disabled={action.busy}>
         {t('Create collection')}
@@ -59,24 +70,48 @@ function CreateCollectionForm({ languages, onCreated }: { languages: string[]; o
   );
 }
 
-function CollectionSettings({ collection, groups, embeddingModel, languages, onChanged }: { collection: CollectionListing; groups: Group[]; embeddingModel: string; languages: string[]; onChanged: () => void }) {
+function CollectionSettings({
+  collection,
+  groups,
+  embeddingModel,
+  languages,
+  onChanged,
+}: {
+  collection: CollectionListing;
+  groups: Group[];
+  embeddingModel: string;
+  languages: string[];
+  onChanged: () => void;
+}) {
   const [chunking, setChunking] = useState({ chunkSize: collection.chunkSize, chunkOverlap: collection.chunkOverlap });
   const [language, setLanguage] = useState(collection.language ?? 'auto');
   const { t } = useTranslation();
   const [grant, setGrant] = useState({ group: groups.find((g) => g.name !== 'everyone')?.name ?? 'everyone', permission: 'read' });
   const action = useAction();
-  const change = (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => action.run(() => api(path, { method, body })).then((ok) => ok && onChanged());
+  const change = (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) =>
+    action.run(() => api(path, { method, body })).then((ok) => ok && onChanged());
   const base = `/collections/${collection.slug}`;
   return (
     <div className="collection-settings">
       <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void change(base, 'PATCH', chunking))}>
         <label>
           {t('Chunk size')}
-          <input type="number" min={64} max={8192} value={chunking.chunkSize} onChange={(e) => setChunking({ ...chunking, chunkSize: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={64}
+            max={8192}
+            value={chunking.chunkSize}
+            onChange={(e) => setChunking({ ...chunking, chunkSize: Number(e.target.value) })}
+          />
         </label>
         <label>
           {t('Overlap')}
-          <input type="number" min={0} value={chunking.chunkOverlap} onChange={(e) => setChunking({ ...chunking, chunkOverlap: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            value={chunking.chunkOverlap}
+            onChange={(e) => setChunking({ ...chunking, chunkOverlap: Number(e.target.value) })}
+          />
         </label>
         <button type="submit">{t('Save chunking')}</button>
       </form>
@@ -86,11 +121,21 @@ function CollectionSettings({ collection, groups, embeddingModel, languages, onC
         <button type="submit">{t('Save language')}</button>
       </form>
       <p className="hint">
-        {t("The language chooses the stemmer of word search ({{config}} now). Any script is searchable whatever it is; a change re-indexes the collection's text in the background.", { config: collection.textSearchConfig })}
+        {t(
+          "The language chooses the stemmer of word search ({{config}} now). Any script is searchable whatever it is; a change re-indexes the collection's text in the background.",
+          { config: collection.textSearchConfig },
+        )}
       </p>
       <p>
-        {t('Embedding model:')} <code>{collection.embeddingModel}</code> ({t('{{count}} dimensions', { count: collection.embeddingDimension })})
-        {collection.reembedding && <> · {t('re-embedding with')} <code>{collection.reembedding.model}</code>{collection.reembedding.error ? ` ${t('failed: {{reason}}', { reason: collection.reembedding.error.message })}` : '…'}</>}
+        {t('Embedding model:')} <code>{collection.embeddingModel}</code> (
+        {t('{{count}} dimensions', { count: collection.embeddingDimension })})
+        {collection.reembedding && (
+          <>
+            {' '}
+            · {t('re-embedding with')} <code>{collection.reembedding.model}</code>
+            {collection.reembedding.error ? ` ${t('failed: {{reason}}', { reason: collection.reembedding.error.message })}` : '…'}
+          </>
+        )}
         {collection.embeddingModel !== embeddingModel && !collection.reembedding && (
           <button type="button" onClick={() => void change(`${base}/reembed`, 'POST')}>
             {t('Re-embed with {{model}}', { model: embeddingModel })}
@@ -103,7 +148,11 @@ function CollectionSettings({ collection, groups, embeddingModel, languages, onC
         {collection.grants.map((g) => (
           <li key={g.group}>
             {g.group}: {t(g.permission)}{' '}
-            <button type="button" aria-label={t('Remove access of {{group}}', { group: g.group })} onClick={() => void change(`${base}/grants/${encodeURIComponent(g.group)}`, 'DELETE')}>
+            <button
+              type="button"
+              aria-label={t('Remove access of {{group}}', { group: g.group })}
+              onClick={() => void change(`${base}/grants/${encodeURIComponent(g.group)}`, 'DELETE')}
+            >
               {t('Remove')}
             </button>
           </li>
@@ -151,7 +200,8 @@ export function CollectionsPage() {
               <code>{c.slug}</code>
               <span>
                 {t('{{ready}} of {{total}} documents ready', { ready: c.documents.ready, total: c.documents.total })}
-                {c.documents.failed ? `, ${t('{{count}} failed', { count: c.documents.failed })}` : ''} · {t('{{count}} chunks', { count: c.chunks })} · {describeLanguage(c, t, i18n.resolvedLanguage ?? 'en')}
+                {c.documents.failed ? `, ${t('{{count}} failed', { count: c.documents.failed })}` : ''} ·{' '}
+                {t('{{count}} chunks', { count: c.chunks })} · {describeLanguage(c, t, i18n.resolvedLanguage ?? 'en')}
               </span>
               <Link to={`/admin/documents?collection=${c.slug}`}>{t('Documents of {{name}}', { name: c.name })}</Link>
               <button type="button" aria-expanded={open === c.id} onClick={() => setOpen(open === c.id ? undefined : c.id)}>
@@ -160,7 +210,13 @@ export function CollectionsPage() {
             </div>
             {c.description && <p dir="auto">{c.description}</p>}
             {open === c.id && groups.data && (
-              <CollectionSettings collection={c} groups={groups.data.groups} embeddingModel={collections.data!.embeddingModel} languages={collections.data!.languages} onChanged={() => void collections.reload()} />
+              <CollectionSettings
+                collection={c}
+                groups={groups.data.groups}
+                embeddingModel={collections.data!.embeddingModel}
+                languages={collections.data!.languages}
+                onChanged={() => void collections.reload()}
+              />
             )}
           </li>
         ))}

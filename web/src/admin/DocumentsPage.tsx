@@ -72,23 +72,37 @@ export function DocumentsPage() {
             const name = d.filename ?? d.title;
             return (
               <tr key={d.id}>
-                <th scope="row" dir="auto">{name}</th>
+                <th scope="row" dir="auto">
+                  {name}
+                </th>
                 <td className={`status ${d.status}`}>{statusInWords(d)}</td>
                 <td>{d.version}</td>
                 <td>{d.chunks}</td>
                 <td>{new Date(d.updatedAt).toLocaleString()}</td>
                 <td className="actions">
                   {d.status === 'failed' && (
-                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={t('Retry {{name}}', { name })}>
+                    <button
+                      type="button"
+                      onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')}
+                      aria-label={t('Retry {{name}}', { name })}
+                    >
                       {t('Retry')}
                     </button>
                   )}
                   {d.status === 'ready' && (
-                    <button type="button" onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')} aria-label={t('Re-ingest {{name}}', { name })}>
+                    <button
+                      type="button"
+                      onClick={() => void act(`/documents/${d.id}/reingest`, 'POST')}
+                      aria-label={t('Re-ingest {{name}}', { name })}
+                    >
                       {t('Re-ingest')}
                     </button>
                   )}
-                  <button type="button" onClick={() => window.confirm(t('Delete {{name}}?', { name })) && void act(`/documents/${d.id}`, 'DELETE')} aria-label={t('Delete {{name}}', { name })}>
+                  <button
+                    type="button"
+                    onClick={() => window.confirm(t('Delete {{name}}?', { name })) && void act(`/documents/${d.id}`, 'DELETE')}
+                    aria-label={t('Delete {{name}}', { name })}
+                  >
                     {t('Delete')}
                   </button>
                 </td>

@@ -14,9 +14,17 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
       <div className="row">
         <h2>{group.name}</h2>
         {group.builtin && <span className="badge">{t('built in: every user')}</span>}
-        {group.managedBy && <span className="badge">{t('managed by the identity provider ({{provider}})', { provider: group.managedBy.toUpperCase() })}</span>}
+        {group.managedBy && (
+          <span className="badge">{t('managed by the identity provider ({{provider}})', { provider: group.managedBy.toUpperCase() })}</span>
+        )}
         {!group.builtin && !group.managedBy && (
-          <button type="button" aria-label={t('Delete group {{name}}', { name: group.name })} onClick={() => window.confirm(t('Delete the group {{name}}?', { name: group.name })) && void change(() => api(base, { method: 'DELETE' }))}>
+          <button
+            type="button"
+            aria-label={t('Delete group {{name}}', { name: group.name })}
+            onClick={() =>
+              window.confirm(t('Delete the group {{name}}?', { name: group.name })) && void change(() => api(base, { method: 'DELETE' }))
+            }
+          >
             {t('Delete')}
           </button>
         )}
@@ -38,7 +46,11 @@ function GroupCard({ group, change }: { group: Group; change: (call: () => Promi
             {group.members.map((m) => (
               <li key={m.id}>
                 {m.email}{' '}
-                <button type="button" aria-label={t('Remove {{email}} from {{name}}', { email: m.email, name: group.name })} onClick={() => void change(() => api(`${base}/members/${m.id}`, { method: 'DELETE' }))}>
+                <button
+                  type="button"
+                  aria-label={t('Remove {{email}} from {{name}}', { email: m.email, name: group.name })}
+                  onClick={() => void change(() => api(`${base}/members/${m.id}`, { method: 'DELETE' }))}
+                >
                   {t('Remove')}
                 </button>
               </li>

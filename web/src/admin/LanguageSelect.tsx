@@ -12,10 +12,23 @@ export function languageName(code: string, interfaceLanguage: string): string {
 }
 
 /** "Detect from the documents" or one of the languages the server lists, by name. */
-export function LanguageSelect({ codes, value, onChange, label }: { codes: string[]; value: string; onChange: (value: string) => void; label: string }) {
+export function LanguageSelect({
+  codes,
+  value,
+  onChange,
+  label,
+}: {
+  codes: string[];
+  value: string;
+  onChange: (value: string) => void;
+  label: string;
+}) {
   const { t, i18n } = useTranslation();
   const shownIn = i18n.resolvedLanguage ?? 'en';
-  const options = useMemo(() => codes.map((code) => ({ code, name: languageName(code, shownIn) })).sort((a, b) => a.name.localeCompare(b.name, shownIn)), [codes, shownIn]);
+  const options = useMemo(
+    () => codes.map((code) => ({ code, name: languageName(code, shownIn) })).sort((a, b) => a.name.localeCompare(b.name, shownIn)),
+    [codes, shownIn],
+  );
   const id = useId();
   // Labelled by reference, not by wrapping: a wrapping label's text would include every option.
   return (
@@ -34,7 +47,11 @@ export function LanguageSelect({ codes, value, onChange, label }: { codes: strin
 }
 
 /** What a collection's listing says of its language. */
-export function describeLanguage(collection: { language: string | null; detectedLanguage: string | null }, t: TFunction, shownIn: string): string {
+export function describeLanguage(
+  collection: { language: string | null; detectedLanguage: string | null },
+  t: TFunction,
+  shownIn: string,
+): string {
   if (collection.language) return languageName(collection.language, shownIn);
   if (collection.detectedLanguage) return t('{{language}} (detected)', { language: languageName(collection.detectedLanguage, shownIn) });
   return t('language not detected yet (from the first document)');

@@ -22,7 +22,10 @@ export function SlackPage() {
     event.preventDefault();
     const assistant = form.assistant || assistants.data?.assistants[0]?.slug || '';
     await change(() =>
-      api(`/slack/bindings/${encodeURIComponent(form.channelId.trim())}`, { method: 'PUT', body: { channelName: form.channelName, assistant, audience: form.audience } }),
+      api(`/slack/bindings/${encodeURIComponent(form.channelId.trim())}`, {
+        method: 'PUT',
+        body: { channelName: form.channelName, assistant, audience: form.audience },
+      }),
     );
     setForm({ channelId: '', channelName: '', assistant: form.assistant, audience: form.audience });
   };
@@ -30,7 +33,9 @@ export function SlackPage() {
     <>
       <h1>{t('Slack')}</h1>
       {bindings.data && !bindings.data.slackConfigured && (
-        <p className="hint">{t('Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.')}</p>
+        <p className="hint">
+          {t('Slack is not connected: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN); see docs/slack.md.')}
+        </p>
       )}
       <p className="hint">
         {t(
@@ -39,7 +44,9 @@ export function SlackPage() {
       </p>
       <Problem text={bindings.problem ?? assistants.problem ?? groups.problem ?? action.problem} />
       {!bindings.data && !bindings.problem && <Loading what={t('channel bindings')} />}
-      {bindings.data?.bindings.length === 0 && <p className="empty">{t('No channel is bound: answers come from an assistant named in the message, or the default.')}</p>}
+      {bindings.data?.bindings.length === 0 && (
+        <p className="empty">{t('No channel is bound: answers come from an assistant named in the message, or the default.')}</p>
+      )}
       {bindings.data && bindings.data.bindings.length > 0 && (
         <DataTable label={t('Channel bindings')} columns={[t('Channel'), t('Assistant'), t('Audience'), t('Actions')]}>
           {bindings.data.bindings.map((b) => (
@@ -51,7 +58,11 @@ export function SlackPage() {
               <td>{b.assistant}</td>
               <td>{b.audience}</td>
               <td className="actions">
-                <button type="button" aria-label={t('Unbind {{channel}}', { channel: b.channelId })} onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}>
+                <button
+                  type="button"
+                  aria-label={t('Unbind {{channel}}', { channel: b.channelId })}
+                  onClick={() => void change(() => api(`/slack/bindings/${b.channelId}`, { method: 'DELETE' }))}
+                >
                   {t('Unbind')}
                 </button>
               </td>
@@ -63,7 +74,13 @@ export function SlackPage() {
         <h2 id="bind-channel">{t('Bind a channel')}</h2>
         <label>
           {t('Channel ID')}
-          <input required pattern="[A-Z0-9]{2,30}" placeholder="C0123ABCD" value={form.channelId} onChange={(e) => setForm({ ...form, channelId: e.target.value })} />
+          <input
+            required
+            pattern="[A-Z0-9]{2,30}"
+            placeholder="C0123ABCD"
+            value={form.channelId}
+            onChange={(e) => setForm({ ...form, channelId: e.target.value })}
+          />
         </label>
         <label>
           {t('Channel name (for this list)')}

@@ -34,11 +34,20 @@ function describe(upload: Upload, job: IngestionJobView | undefined, t: TFunctio
 }
 
 /** Drag-and-drop (or chosen) files, uploaded a few at a time, each with its own live status. */
-export function UploadQueue({ collection, jobs, onJob }: { collection: string; jobs: Record<string, IngestionJobView>; onJob: (job: IngestionJobView) => void }) {
+export function UploadQueue({
+  collection,
+  jobs,
+  onJob,
+}: {
+  collection: string;
+  jobs: Record<string, IngestionJobView>;
+  onJob: (job: IngestionJobView) => void;
+}) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);
   const { t } = useTranslation();
-  const update = (key: string, change: Partial<Upload>) => setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...change } : u)));
+  const update = (key: string, change: Partial<Upload>) =>
+    setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
   const start = async (files: File[]) => {
     const batch = files.map((file, i) => ({ file, upload: { key: `${Date.now()}-${i}-${file.name}`, name: file.name, sent: 0 } }));
@@ -99,7 +108,9 @@ export function UploadQueue({ collection, jobs, onJob }: { collection: string; j
             const [status, outcome] = describe(upload, upload.jobId ? jobs[upload.jobId] : undefined, t);
             return (
               <li key={upload.key} className={outcome}>
-                <span className="filename" dir="auto">{upload.name}</span>
+                <span className="filename" dir="auto">
+                  {upload.name}
+                </span>
                 <span className="status" role="status">
                   {status}
                 </span>

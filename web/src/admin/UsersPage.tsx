@@ -57,7 +57,14 @@ export function UsersPage() {
                   {t('Set password')}
                 </button>
                 {u.id !== me.id && (
-                  <button type="button" aria-label={t('Remove {{email}}', { email: u.email })} onClick={() => window.confirm(t('Remove {{email}}?', { email: u.email })) && void change(() => api(`/users/${u.id}`, { method: 'DELETE' }))}>
+                  <button
+                    type="button"
+                    aria-label={t('Remove {{email}}', { email: u.email })}
+                    onClick={() =>
+                      window.confirm(t('Remove {{email}}?', { email: u.email })) &&
+                      void change(() => api(`/users/${u.id}`, { method: 'DELETE' }))
+                    }
+                  >
                     {t('Remove')}
                   </button>
                 )}
@@ -85,7 +92,13 @@ export function UsersPage() {
         </label>
         <label>
           {t('Password (optional, 12+ characters)')}
-          <input type="password" autoComplete="new-password" minLength={12} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </label>
         <button type="submit" className="primary" disabled={action.busy}>
           {t('Add user')}

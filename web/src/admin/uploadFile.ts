@@ -19,10 +19,17 @@ export function uploadFile(collection: string, file: File, onProgress: (fraction
     request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     request.onerror = () => reject(new ApiError(0, 'network_error', 'The upload was interrupted; check your connection and retry.'));
     request.onload = () => {
-      const body = request.response as (UploadAnswer & { error?: { code: string; message: string; details?: { rejected?: UploadAnswer['rejected'] } } }) | null;
+      const body = request.response as
+        (UploadAnswer & { error?: { code: string; message: string; details?: { rejected?: UploadAnswer['rejected'] } } }) | null;
       if (request.status === 202) return resolve(body!);
       const rejected = body?.error?.details?.rejected?.[0];
-      reject(new ApiError(request.status, rejected?.error.code ?? body?.error?.code ?? 'http_error', rejected?.error.message ?? body?.error?.message ?? `The server answered ${request.status}.`));
+      reject(
+        new ApiError(
+          request.status,
+          rejected?.error.code ?? body?.error?.code ?? 'http_error',
+          rejected?.error.message ?? body?.error?.message ?? `The server answered ${request.status}.`,
+        ),
+      );
     };
     const form = new FormData();
     form.append('files', file, file.name);

@@ -65,8 +65,13 @@ async function send<T>(path: string, { method = 'GET', body, signal }: RequestOp
   const payload = (await response.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
   if (!response.ok) {
     // The session ended elsewhere (signed out, deactivated by the identity provider): back to sign-in.
-    if (response.status === 401 && path !== '/auth/sign-in') window.dispatchEvent(new CustomEvent(sessionEndedEvent, { detail: payload?.error?.message }));
-    throw new ApiError(response.status, payload?.error?.code ?? 'http_error', payload?.error?.message ?? `The server answered ${response.status}.`);
+    if (response.status === 401 && path !== '/auth/sign-in')
+      window.dispatchEvent(new CustomEvent(sessionEndedEvent, { detail: payload?.error?.message }));
+    throw new ApiError(
+      response.status,
+      payload?.error?.code ?? 'http_error',
+      payload?.error?.message ?? `The server answered ${response.status}.`,
+    );
   }
   return payload as T;
 }

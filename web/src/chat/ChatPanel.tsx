@@ -62,7 +62,13 @@ export function ChatPanel({ conversationId, assistant, assistantSlug, onCreated,
         <div ref={end} />
       </div>
       <Composer streaming={chat.streaming} onSend={(text) => void chat.send(text, assistantSlug)} onStop={chat.stop} />
-      {source && <SourceViewer chunkId={source.chunkId} label={`[${source.index}] ${source.title || source.filename}`} onClose={() => setSource(undefined)} />}
+      {source && (
+        <SourceViewer
+          chunkId={source.chunkId}
+          label={`[${source.index}] ${source.title || source.filename}`}
+          onClose={() => setSource(undefined)}
+        />
+      )}
     </section>
   );
 }

@@ -28,7 +28,9 @@ export function CitationButton({ citation, onOpen }: { citation: Citation; onOpe
         <span role="tooltip" id={previewId} className="citation-preview">
           <strong dir="auto">{citation.title || citation.filename}</strong>
           {citationPlace(citation) && <span className="place">{citationPlace(citation)}</span>}
-          <span className="snippet" dir="auto">{citation.snippet}</span>
+          <span className="snippet" dir="auto">
+            {citation.snippet}
+          </span>
         </span>
       )}
     </span>

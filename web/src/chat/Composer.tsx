@@ -7,7 +7,17 @@ import { useUser } from '../session/SessionContext.tsx';
  * The Enter that confirms an input method's candidate (Chinese, Japanese, Korean) never sends:
  * it arrives while composing, or, in Safari, just after with the IME's key code 229.
  */
-export function Composer({ disabled, streaming, onSend, onStop }: { disabled?: boolean; streaming: boolean; onSend: (text: string) => void; onStop: () => void }) {
+export function Composer({
+  disabled,
+  streaming,
+  onSend,
+  onStop,
+}: {
+  disabled?: boolean;
+  streaming: boolean;
+  onSend: (text: string) => void;
+  onStop: () => void;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const { maxQuestionChars } = useUser();

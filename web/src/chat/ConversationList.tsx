@@ -12,7 +12,13 @@ interface Props {
   onDelete: (id: string) => Promise<void>;
 }
 
-function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: { conversation: Conversation; active: boolean } & Pick<Props, 'onOpen' | 'onRename' | 'onDelete'>) {
+function ConversationItem({
+  conversation,
+  active,
+  onOpen,
+  onRename,
+  onDelete,
+}: { conversation: Conversation; active: boolean } & Pick<Props, 'onOpen' | 'onRename' | 'onDelete'>) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(conversation.title);
@@ -29,7 +35,14 @@ function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: 
           <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
             {t('New title')}
           </label>
-          <input id={`rename-${conversation.id}`} value={title} onChange={(e) => setTitle(e.target.value)} autoFocus maxLength={200} dir="auto" />
+          <input
+            id={`rename-${conversation.id}`}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            autoFocus
+            maxLength={200}
+            dir="auto"
+          />
           <button type="submit">{t('Save')}</button>
           <button type="button" onClick={() => setEditing(false)}>
             {t('Cancel')}
@@ -40,15 +53,26 @@ function ConversationItem({ conversation, active, onOpen, onRename, onDelete }: 
   }
   return (
     <li className={active ? 'active' : undefined}>
-      <button type="button" className="conversation-link" aria-current={active ? 'page' : undefined} onClick={() => onOpen(conversation.id)}>
-        <span className="title" dir="auto">{title_}</span>
+      <button
+        type="button"
+        className="conversation-link"
+        aria-current={active ? 'page' : undefined}
+        onClick={() => onOpen(conversation.id)}
+      >
+        <span className="title" dir="auto">
+          {title_}
+        </span>
         <span className="assistant">{conversation.assistant}</span>
       </button>
       <span className="conversation-actions">
         <button type="button" onClick={() => setEditing(true)} aria-label={t('Rename "{{title}}"', { title: title_ })}>
           {t('Rename')}
         </button>
-        <button type="button" onClick={() => window.confirm(t('Delete "{{title}}"?', { title: title_ })) && void onDelete(conversation.id)} aria-label={t('Delete "{{title}}"', { title: title_ })}>
+        <button
+          type="button"
+          onClick={() => window.confirm(t('Delete "{{title}}"?', { title: title_ })) && void onDelete(conversation.id)}
+          aria-label={t('Delete "{{title}}"', { title: title_ })}
+        >
           {t('Delete')}
         </button>
       </span>
@@ -63,7 +87,13 @@ export function ConversationList({ conversations, activeId, search, onSearch, ..
       <label className="visually-hidden" htmlFor="conversation-search">
         {t('Search conversations')}
       </label>
-      <input id="conversation-search" type="search" placeholder={t('Search conversations')} value={search} onChange={(e) => onSearch(e.target.value)} />
+      <input
+        id="conversation-search"
+        type="search"
+        placeholder={t('Search conversations')}
+        value={search}
+        onChange={(e) => onSearch(e.target.value)}
+      />
       {!conversations && <p role="status">{t('Loading…')}</p>}
       {conversations?.length === 0 && <p className="hint">{search ? t('No conversation matches.') : t('No conversations yet.')}</p>}
       <ul>

@@ -5,7 +5,13 @@ import { ThumbIcon } from '../components/ThumbIcon.tsx';
 import type { ChatMessage } from './useChat.ts';
 
 /** Helpful / not helpful on an answer, then an optional comment; a second click changes the rating. */
-export function FeedbackControls({ message, onRate }: { message: ChatMessage; onRate: (rating: 1 | -1, comment?: string) => Promise<void> }) {
+export function FeedbackControls({
+  message,
+  onRate,
+}: {
+  message: ChatMessage;
+  onRate: (rating: 1 | -1, comment?: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const [commenting, setCommenting] = useState(false);
   const [comment, setComment] = useState(message.feedback?.comment ?? '');

@@ -15,7 +15,11 @@ const citationHref = /^#cite-(\d+)$/;
 function linkCitations(text: string, known: Set<number>): string {
   return text
     .split(/(```[\s\S]*?(?:```|$)|`[^`\n]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\[(\d{1,3})\](?!\()/g, (marker, n: string) => (known.has(Number(n)) ? `[\\[${n}\\]](#cite-${n})` : marker))))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/\[(\d{1,3})\](?!\()/g, (marker, n: string) => (known.has(Number(n)) ? `[\\[${n}\\]](#cite-${n})` : marker)),
+    )
     .join('');
 }
 
@@ -48,7 +52,9 @@ const components: Components = {
 };
 // The common languages, plus what chip engineers paste most: (System)Verilog and Tcl (SDC, tool scripts).
 const languages = { ...common, verilog, tcl };
-const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: true, languages, aliases: { verilog: ['systemverilog', 'sv'], tcl: ['sdc'] } }]];
+const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [
+  [rehypeHighlight, { detect: true, languages, aliases: { verilog: ['systemverilog', 'sv'], tcl: ['sdc'] } }],
+];
 const remarkPlugins = [remarkGfm];
 
 /**
@@ -57,7 +63,15 @@ const remarkPlugins = [remarkGfm];
  * do not use, and its URL filter drops javascript: links. Images are shown as their alt text, so an answer cannot
  * make the browser fetch an address of a document's choosing.
  */
-export function Markdown({ text, citationNumbers, renderCitation }: { text: string; citationNumbers: number[]; renderCitation: (n: number) => ReactNode }) {
+export function Markdown({
+  text,
+  citationNumbers,
+  renderCitation,
+}: {
+  text: string;
+  citationNumbers: number[];
+  renderCitation: (n: number) => ReactNode;
+}) {
   const source = useMemo(() => linkCitations(text, new Set(citationNumbers)), [text, citationNumbers]);
   return (
     <div className="markdown">

@@ -20,7 +20,9 @@ function AnswerLabel({ message }: { message: ChatMessage }) {
   const extractive = message.answerMode === 'extractive';
   const lines = [
     // The server's notices are English; the known ones have translations keyed by their text.
-    extractive ? t(message.notice ?? 'These sentences are quoted from your documents; no language model wrote them.') : message.notice && t(message.notice),
+    extractive
+      ? t(message.notice ?? 'These sentences are quoted from your documents; no language model wrote them.')
+      : message.notice && t(message.notice),
     message.status === 'cancelled' ? (message.error?.message ?? t('Stopped before it finished.')) : null,
     message.status === 'failed' && message.error ? message.error.message : null,
   ].filter((line): line is string => Boolean(line));

@@ -28,11 +28,17 @@ export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; lab
     void cited.current?.scrollIntoView({ block: 'center' });
   }, [view]);
 
-  const place = view ? [view.passage.headingPath.join(' › '), view.passage.page ? t('Page {{page}}', { page: view.passage.page }) : ''].filter(Boolean).join(' · ') : '';
+  const place = view
+    ? [view.passage.headingPath.join(' › '), view.passage.page ? t('Page {{page}}', { page: view.passage.page }) : '']
+        .filter(Boolean)
+        .join(' · ')
+    : '';
   return (
     <dialog ref={dialog} className="source-viewer" aria-labelledby="source-title" onClose={onClose}>
       <header>
-        <h2 id="source-title" dir="auto">{label ?? view?.document.title ?? t('Source')}</h2>
+        <h2 id="source-title" dir="auto">
+          {label ?? view?.document.title ?? t('Source')}
+        </h2>
         <button type="button" onClick={() => dialog.current?.close()} aria-label={t('Close source')}>
           ×
         </button>
@@ -42,7 +48,8 @@ export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; lab
       {view && (
         <>
           <p className="source-meta">
-            {view.document.filename ?? view.document.title} · {t('collection')} {view.document.collection} · {t('version')} {view.document.version}
+            {view.document.filename ?? view.document.title} · {t('collection')} {view.document.collection} · {t('version')}{' '}
+            {view.document.version}
             {place && <> · {place}</>}
           </p>
           <div className="source-text" dir="auto">

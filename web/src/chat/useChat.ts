@@ -27,7 +27,6 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
   const streamingId = useRef<string | undefined>(undefined);
   const createdHere = useRef<string | undefined>(undefined);
 
-
   useEffect(() => {
     if (!conversationId) return setMessages([]);
     if (createdHere.current === conversationId) {
@@ -50,10 +49,12 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
     const socket = getSocket();
     const update = (answerId: string, change: (message: ChatMessage) => ChatMessage) =>
       setMessages((current) => current.map((message) => (message.id === answerId ? change(message) : message)));
-    const onCitations = ({ answerId, citations }: { answerId: string; citations: Citation[] }) => update(answerId, (m) => ({ ...m, citations }));
+    const onCitations = ({ answerId, citations }: { answerId: string; citations: Citation[] }) =>
+      update(answerId, (m) => ({ ...m, citations }));
     const onMode = ({ answerId, mode, notice }: { answerId: string; mode: 'llm' | 'extractive'; notice?: string }) =>
       update(answerId, (m) => ({ ...m, answerMode: mode, notice: notice ?? null }));
-    const onToken = ({ answerId, text }: { answerId: string; text: string }) => update(answerId, (m) => ({ ...m, content: m.content + text }));
+    const onToken = ({ answerId, text }: { answerId: string; text: string }) =>
+      update(answerId, (m) => ({ ...m, content: m.content + text }));
     const onDone = ({ answerId, status, error, notice }: DoneEvent) => {
       if (streamingId.current === answerId) streamingId.current = undefined;
       update(answerId, (m) => ({ ...m, status, error, notice: notice ?? m.notice }));
@@ -62,7 +63,11 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
     const onDisconnect = () => {
       streamingId.current = undefined;
       setMessages((current) =>
-        current.map((m) => (m.status === 'streaming' ? { ...m, status: 'cancelled', error: { code: 'disconnected', message: 'The connection to Tapeout dropped; ask again.' } } : m)),
+        current.map((m) =>
+          m.status === 'streaming'
+            ? { ...m, status: 'cancelled', error: { code: 'disconnected', message: 'The connection to Tapeout dropped; ask again.' } }
+            : m,
+        ),
       );
     };
     socket.on('disconnect', onDisconnect);
@@ -80,31 +85,34 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
   }, []);
 
   /** Adds the question and an empty streaming answer, then swaps in the server's ids once acknowledged. */
-  const stream = useCallback(async (question: string, start: () => Promise<{ questionId: string; answerId: string; conversation?: Conversation }>) => {
-    const questionId = localId();
-    const answerId = localId();
-    const blank = { citations: [], answerMode: null, notice: null, error: null, feedback: null };
-    setMessages((current) => [
-      ...current,
-      { id: questionId, role: 'user', content: question, status: 'complete', ...blank },
-      { id: answerId, role: 'assistant', content: '', status: 'streaming', ...blank },
-    ]);
-    try {
-      const ids = await start();
-      streamingId.current = ids.answerId;
-      if (ids.conversation) {
-        createdHere.current = ids.conversation.id; // its messages are already here
-        onCreated(ids.conversation);
+  const stream = useCallback(
+    async (question: string, start: () => Promise<{ questionId: string; answerId: string; conversation?: Conversation }>) => {
+      const questionId = localId();
+      const answerId = localId();
+      const blank = { citations: [], answerMode: null, notice: null, error: null, feedback: null };
+      setMessages((current) => [
+        ...current,
+        { id: questionId, role: 'user', content: question, status: 'complete', ...blank },
+        { id: answerId, role: 'assistant', content: '', status: 'streaming', ...blank },
+      ]);
+      try {
+        const ids = await start();
+        streamingId.current = ids.answerId;
+        if (ids.conversation) {
+          createdHere.current = ids.conversation.id; // its messages are already here
+          onCreated(ids.conversation);
+        }
+        setMessages((current) =>
+          current.map((m) => (m.id === questionId ? { ...m, id: ids.questionId } : m.id === answerId ? { ...m, id: ids.answerId } : m)),
+        );
+      } catch (error) {
+        setMessages((current) =>
+          current.map((m) => (m.id === answerId ? { ...m, status: 'failed', error: { code: 'not_sent', message: errorText(error) } } : m)),
+        );
       }
-      setMessages((current) =>
-        current.map((m) => (m.id === questionId ? { ...m, id: ids.questionId } : m.id === answerId ? { ...m, id: ids.answerId } : m)),
-      );
-    } catch (error) {
-      setMessages((current) =>
-        current.map((m) => (m.id === answerId ? { ...m, status: 'failed', error: { code: 'not_sent', message: errorText(error) } } : m)),
-      );
-    }
-  }, [onCreated]);
+    },
+    [onCreated],
+  );
 
   // A new conversation is created by its first question, only if the server accepts it: a refused
   // question (too long, over quota) leaves no empty conversation behind.
@@ -132,7 +140,10 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
   }, []);
 
   const rate = useCallback(async (messageId: string, rating: 1 | -1, comment?: string) => {
-    await api(`/messages/${messageId}/feedback`, { method: 'POST', body: { rating: rating === 1 ? 'up' : 'down', ...(comment ? { comment } : {}) } });
+    await api(`/messages/${messageId}/feedback`, {
+      method: 'POST',
+      body: { rating: rating === 1 ? 'up' : 'down', ...(comment ? { comment } : {}) },
+    });
     setMessages((current) => current.map((m) => (m.id === messageId ? { ...m, feedback: { rating, comment: comment ?? null } } : m)));
   }, []);
 

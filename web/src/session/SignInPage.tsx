@@ -62,11 +62,26 @@ export function SignInPage({ problem, methods }: { problem?: string; methods?: S
             {methods?.sso && <p className="hint">{t('or with a password')}</p>}
             <label>
               {t('Email')}
-              <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus={!methods?.sso} />
+              <input
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoFocus={!methods?.sso}
+              />
             </label>
             <label>
               {t('Password')}
-              <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                type="password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </label>
           </>
         )}
@@ -80,7 +95,9 @@ export function SignInPage({ problem, methods }: { problem?: string; methods?: S
             {busy ? t('Signing in…') : t('Sign in')}
           </button>
         )}
-        {showPassword && !methods?.sso && <p className="hint">{t("The first admin's password is printed once in the server's console when Tapeout first starts.")}</p>}
+        {showPassword && !methods?.sso && (
+          <p className="hint">{t("The first admin's password is printed once in the server's console when Tapeout first starts.")}</p>
+        )}
         <LanguageSwitcher />
       </form>
     </main>

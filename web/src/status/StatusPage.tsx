@@ -74,9 +74,9 @@ export function StatusPage() {
       <section aria-labelledby="api-heading">
         <h2 id="api-heading">Using Tapeout</h2>
         <p>
-          <a href="/">Sign in</a> for the chat and, as an admin, the admin console. Scripts use the REST API at <code>/api</code> and
-          the OpenAI-compatible API at <code>/v1</code> with <code>Authorization: Bearer &lt;api key&gt;</code>; the bootstrap
-          admin's password and key are printed once when Tapeout first starts.
+          <a href="/">Sign in</a> for the chat and, as an admin, the admin console. Scripts use the REST API at <code>/api</code> and the
+          OpenAI-compatible API at <code>/v1</code> with <code>Authorization: Bearer &lt;api key&gt;</code>; the bootstrap admin's password
+          and key are printed once when Tapeout first starts.
         </p>
       </section>
     </main>

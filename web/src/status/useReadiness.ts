@@ -4,7 +4,8 @@ import type { PublicReadiness, Readiness } from '../../../server/health/readines
 
 export type { ComponentStatus, Readiness } from '../../../server/health/readiness.ts';
 
-export type ReadinessState = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness | PublicReadiness };
+export type ReadinessState =
+  { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness | PublicReadiness };
 
 /**
  * Polls /readyz so the page reflects a service going down or coming back. The browser sends the

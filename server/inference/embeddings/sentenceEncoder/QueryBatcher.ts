@@ -24,11 +24,15 @@ export class QueryBatcher {
     return new Promise((resolve, reject) => {
       const entry: Waiting = { text, resolve, reject };
       this.waiting.push(entry);
-      signal?.addEventListener('abort', () => {
-        // Dropped if still waiting; a batch already running finishes for the others.
-        if (this.waiting.includes(entry)) this.waiting = this.waiting.filter((other) => other !== entry);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          // Dropped if still waiting; a batch already running finishes for the others.
+          if (this.waiting.includes(entry)) this.waiting = this.waiting.filter((other) => other !== entry);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
       void this.drain();
     });
   }

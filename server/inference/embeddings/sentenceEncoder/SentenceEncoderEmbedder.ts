@@ -40,7 +40,10 @@ export class SentenceEncoderEmbedder implements Embedder {
   }
 
   async embedPassages(texts: string[], signal?: AbortSignal): Promise<number[][]> {
-    const vectors = await this.passages.run(texts.map((text) => text.slice(0, sentenceEncoderPassageChars)), { signal });
+    const vectors = await this.passages.run(
+      texts.map((text) => text.slice(0, sentenceEncoderPassageChars)),
+      { signal },
+    );
     return vectors.map(normalised);
   }
 

@@ -45,7 +45,7 @@ describe('NimEmbedder against the NIM emulator', () => {
     assert.equal(await subject.dimension(), 256);
   });
 
-  it('reports the service\'s own message for a request it rejects', async () => {
+  it("reports the service's own message for a request it rejects", async () => {
     const subject = embedder({ batchSize: 8 });
     await assert.rejects(
       subject.embedPassages(Array.from({ length: 8 }, (_, i) => `text ${i}`)),

@@ -6,7 +6,11 @@ describe('errorMessageOf reads every error shape inference servers send', () => 
   for (const [shape, body, message] of [
     ['OpenAI', { error: { message: 'model overloaded', type: 'server_error', code: 503 } }, 'model overloaded'],
     ['vLLM flat', { message: 'max_tokens is too large', type: 'BadRequestError', code: 400 }, 'max_tokens is too large'],
-    ['NIM object', { object: 'error', message: 'The model `x` does not exist.', type: 'NotFoundError', code: 404 }, 'The model `x` does not exist.'],
+    [
+      'NIM object',
+      { object: 'error', message: 'The model `x` does not exist.', type: 'NotFoundError', code: 404 },
+      'The model `x` does not exist.',
+    ],
     ['FastAPI detail list', { detail: [{ loc: ['body', 'input_type'], msg: 'field required', type: 'missing' }] }, 'field required'],
     ['FastAPI detail string', { detail: 'Not authenticated' }, 'Not authenticated'],
     ['error string', { error: 'rate limited' }, 'rate limited'],

@@ -82,10 +82,13 @@ describe('ServiceClient: replicas, breakers, retries, timeouts', () => {
   it('reports a timeout as such when attempts run out', async () => {
     const client = serviceClient('embeddings', [urlA], model, { timeoutMs: 150, maxAttempts: 1 });
     a.injectFaults([{ kind: 'timeout', endpoint: 'embeddings', delayMs: 5_000, times: 1 }]);
-    await assert.rejects(client.json('/embeddings', embedRequest, { idempotent: true }), (error: InferenceError) => error.code === 'timeout');
+    await assert.rejects(
+      client.json('/embeddings', embedRequest, { idempotent: true }),
+      (error: InferenceError) => error.code === 'timeout',
+    );
   });
 
-  it('passes a caller\'s cancellation through without retrying or ejecting', async () => {
+  it("passes a caller's cancellation through without retrying or ejecting", async () => {
     const client = serviceClient('embeddings', [urlA], model, { failureThreshold: 1 });
     a.injectFaults([{ kind: 'timeout', endpoint: 'embeddings', delayMs: 5_000, times: 1 }]);
     const controller = new AbortController();

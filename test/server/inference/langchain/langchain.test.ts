@@ -20,12 +20,16 @@ describe('LangChain JS integration against the NIM emulator', () => {
   before(async () => ({ emulator, url } = await startEmulator()));
   after(() => emulator.close());
 
-  const chatModel = (urls = [url]) => createLangChainChatModel(serviceClient('llm', urls, 'meta/llama-3.1-8b-instruct'), llmOptions, { temperature: 0 });
+  const chatModel = (urls = [url]) =>
+    createLangChainChatModel(serviceClient('llm', urls, 'meta/llama-3.1-8b-instruct'), llmOptions, { temperature: 0 });
   const prompt = ChatPromptTemplate.fromMessages([
     ['system', 'Answer from the context.\n{context}'],
     ['human', '{question}'],
   ]);
-  const input = { context: '[1] The reset synchronizer rst_sync de-asserts reset synchronously.', question: 'How does rst_sync de-assert reset?' };
+  const input = {
+    context: '[1] The reset synchronizer rst_sync de-asserts reset synchronously.',
+    question: 'How does rst_sync de-assert reset?',
+  };
 
   it('runs a prompt | ChatOpenAI | parser chain', async () => {
     const answer = await prompt.pipe(chatModel()).pipe(new StringOutputParser()).invoke(input);
@@ -39,7 +43,7 @@ describe('LangChain JS integration against the NIM emulator', () => {
     assert.match(parts.join(''), /rst_sync/);
   });
 
-  it('routes the chain\'s requests over replicas, past a dead one', async () => {
+  it("routes the chain's requests over replicas, past a dead one", async () => {
     const before = emulator.stats.requests.chat;
     const model = chatModel([deadUrl, url]);
     for (let i = 0; i < 3; i++) await prompt.pipe(model).pipe(new StringOutputParser()).invoke(input);
@@ -47,7 +51,10 @@ describe('LangChain JS integration against the NIM emulator', () => {
   });
 
   it('embeds documents and queries with input_type through Embeddings', async () => {
-    const embedder = new NimEmbedder(serviceClient('embeddings', [url], 'nvidia/llama-3.2-nv-embedqa-1b-v2'), { dimensions: undefined, batchSize: 16 });
+    const embedder = new NimEmbedder(serviceClient('embeddings', [url], 'nvidia/llama-3.2-nv-embedqa-1b-v2'), {
+      dimensions: undefined,
+      batchSize: 16,
+    });
     const embeddings = new EmbedderEmbeddings(embedder);
     const documents = await embeddings.embedDocuments(['scan chains', 'retention flops']);
     assert.equal(documents.length, 2);

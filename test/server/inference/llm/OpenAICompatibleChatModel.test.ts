@@ -8,10 +8,19 @@ import type { NimEmulator } from '../../../../server/inference/nimEmulator/NimEm
 import { serviceClient, startEmulator } from '../../../support/emulator.ts';
 
 const model = 'meta/llama-3.1-8b-instruct';
-const options: Config['llmOptions'] = { extraBody: {}, extraBodyFormat: 'top-level', firstTokenTimeoutMs: 500, timeoutMs: 5_000, maxTokens: 2048 };
+const options: Config['llmOptions'] = {
+  extraBody: {},
+  extraBodyFormat: 'top-level',
+  firstTokenTimeoutMs: 500,
+  timeoutMs: 5_000,
+  maxTokens: 2048,
+};
 const question: ChatRequest = {
   messages: [
-    { role: 'system', content: 'Answer from the sources.\n[1] Level shifters are required between PD_CORE under DVFS and fixed-voltage domains.' },
+    {
+      role: 'system',
+      content: 'Answer from the sources.\n[1] Level shifters are required between PD_CORE under DVFS and fixed-voltage domains.',
+    },
     { role: 'user', content: 'Where are level shifters required?' },
   ],
   temperature: 0.1,
@@ -85,7 +94,7 @@ describe('OpenAICompatibleChatModel against the NIM emulator', () => {
     assert.match(result.content, /Level shifters/);
   });
 
-  it('reports an unknown model with the server\'s message, without retrying', async () => {
+  it("reports an unknown model with the server's message, without retrying", async () => {
     const before = emulator.stats.requests.chat;
     await assert.rejects(chat().complete({ ...question, model: 'no/such-model' }), /does not exist/);
     assert.equal(emulator.stats.requests.chat - before, 1);

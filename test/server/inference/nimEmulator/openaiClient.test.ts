@@ -82,7 +82,7 @@ describe('the official openai client against the NIM emulator', () => {
     decoded.data[0]!.embedding.forEach((value, i) => assert.ok(Math.abs(value - floats.data[0]!.embedding[i]!) < 1e-6));
   });
 
-  it('gets NIM\'s validation error when input_type is missing', async () => {
+  it("gets NIM's validation error when input_type is missing", async () => {
     await assert.rejects(
       client.embeddings.create({ model: 'nvidia/llama-3.2-nv-embedqa-1b-v2', input: 'x', encoding_format: 'float' }),
       (error: InstanceType<typeof OpenAI.APIError>) => error.status === 422,

@@ -8,7 +8,12 @@ import { serviceClient, startEmulator } from '../../../support/emulator.ts';
 describe('NimReranker against the NIM emulator', () => {
   let emulator: NimEmulator;
   let reranker: NimReranker;
-  const passages = ['Clock gating saves power.', 'The scan enable drives every scan flop.', 'Reset is asynchronous.', 'scan chains and scan enable timing'];
+  const passages = [
+    'Clock gating saves power.',
+    'The scan enable drives every scan flop.',
+    'Reset is asynchronous.',
+    'scan chains and scan enable timing',
+  ];
 
   before(async () => {
     let url: string;
@@ -19,7 +24,13 @@ describe('NimReranker against the NIM emulator', () => {
 
   it('orders passages by relevance with 0-1 scores and indexes into the input', async () => {
     const ranked = await reranker.rank('scan enable', passages);
-    assert.deepEqual(ranked.map((r) => r.index).slice(0, 2).sort(), [1, 3]);
+    assert.deepEqual(
+      ranked
+        .map((r) => r.index)
+        .slice(0, 2)
+        .sort(),
+      [1, 3],
+    );
     for (const { score } of ranked) assert.ok(score !== null && score > 0 && score < 1);
     assert.ok(ranked[0]!.score! >= ranked[1]!.score! && ranked[1]!.score! >= ranked[3]!.score!);
   });

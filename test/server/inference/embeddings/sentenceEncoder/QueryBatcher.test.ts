@@ -15,7 +15,10 @@ describe('QueryBatcher', () => {
     const rest = ['bb', 'ccc', 'dddd'].map((text) => batcher.embed(text));
     const vectors = await Promise.all([first, ...rest]);
     assert.deepEqual(batches, [['a'], ['bb', 'ccc', 'dddd']]);
-    assert.deepEqual(vectors.map((vector) => vector[0]), [1, 2, 3, 4]);
+    assert.deepEqual(
+      vectors.map((vector) => vector[0]),
+      [1, 2, 3, 4],
+    );
   });
 
   it('fails the batch that failed only, and drops a waiting question whose asker gave up', async () => {
@@ -45,7 +48,9 @@ describe('SentenceEncoderEmbedder queries', () => {
 
   it('gives the same vector to a question asked alone or within a burst', async () => {
     const alone = await encoder.embedQuery('How is hold fixed after clock tree synthesis?');
-    const burst = await Promise.all(['What is LVS?', 'How is hold fixed after clock tree synthesis?', 'Who signs off DRC?'].map((q) => encoder.embedQuery(q)));
+    const burst = await Promise.all(
+      ['What is LVS?', 'How is hold fixed after clock tree synthesis?', 'Who signs off DRC?'].map((q) => encoder.embedQuery(q)),
+    );
     const cosine = alone.reduce((sum, value, i) => sum + value * burst[1]![i]!, 0);
     assert.ok(cosine > 0.9999, `cosine ${cosine}`);
     assert.ok(burst[0]!.reduce((sum, value, i) => sum + value * alone[i]!, 0) < 0.9, 'different questions keep different vectors');
