@@ -9,7 +9,7 @@ import type { Config } from '../../server/config/index.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { NotFoundError } from '../../server/errors.ts';
-import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
+import { enqueueIngestion } from '../tasks/IngestDocumentTask.ts';
 import { registerDocument } from './registerDocument.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
 import { safeFilename } from './safeFilename.ts';
@@ -114,10 +114,6 @@ async function flush(services: ImportDeps, collectionId: string, batch: ImportIt
     summary[result.outcome] += 1;
     if (result.outcome === 'unchanged') continue;
     summary.jobIds.push(result.ingestionJobId);
-    await services.queue.enqueue(
-      ingestDocumentTaskName,
-      { ingestionJobId: result.ingestionJobId },
-      { jobId: queueJobIdOf(result.ingestionJobId) },
-    );
+    await enqueueIngestion(services.queue, result.ingestionJobId);
   }
 }

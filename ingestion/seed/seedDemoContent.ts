@@ -10,7 +10,7 @@ import { getSetting, setSetting } from '../../server/settings/InstanceSettings.t
 import { registerDocument } from '../intake/registerDocument.ts';
 import { sampleCollections } from '../sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
-import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
+import { enqueueIngestion } from '../tasks/IngestDocumentTask.ts';
 
 /** What seeding the demo needs: the repositories it writes and the queue its documents go through. */
 type SeedDeps = {
@@ -83,7 +83,7 @@ export async function queueUnfinishedIngestion(services: SeedDeps): Promise<numb
     `SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
   );
   for (const { id } of rows) {
-    await services.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: id }, { jobId: queueJobIdOf(id) });
+    await enqueueIngestion(services.queue, id);
   }
   return rows.length;
 }

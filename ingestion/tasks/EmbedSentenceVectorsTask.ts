@@ -4,15 +4,14 @@ import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { chunksLackingSentenceVectors } from '../sentenceVectors/chunksLackingSentenceVectors.ts';
+import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What encoding sentence vectors needs. */
 type SentenceVectorDeps = { db: Database; inference: Pick<Inference, 'sentenceEncoder'> };
 
-export interface EmbedSentenceVectorsData {
-  documentId: string;
-}
+export type EmbedSentenceVectorsData = TapeoutTasks['EmbedSentenceVectorsTask'];
 
-export const embedSentenceVectorsTaskName = 'EmbedSentenceVectorsTask';
+export const embedSentenceVectorsTaskName = 'EmbedSentenceVectorsTask' as const;
 // Small batches: the encoder takes about 70 ms a passage, and a stopped task loses at most one batch.
 const chunksPerBatch = 8;
 
@@ -22,7 +21,9 @@ const chunksPerBatch = 8;
  * the document's text and hashed vectors. Idempotent: each pass takes chunks still lacking a
  * vector, so a retry or a second job for the same document only finishes what is left.
  */
-export function embedSentenceVectorsTask(services: SentenceVectorDeps): TaskDefinition<EmbedSentenceVectorsData> {
+export function embedSentenceVectorsTask(
+  services: SentenceVectorDeps,
+): TaskDefinition<EmbedSentenceVectorsData, typeof embedSentenceVectorsTaskName> {
   return {
     name: embedSentenceVectorsTaskName,
     attempts: 3,

@@ -3,9 +3,8 @@ import type { Config } from '../../server/config/index.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { Inference } from '../../server/inference/createInference.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
-import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import type { ExtractionPool } from '../extraction/ExtractionPool.ts';
-import { PermanentTaskError, type TaskContext, type TaskDefinition } from '../../server/queue/JobQueue.ts';
+import { PermanentTaskError, type JobQueue, type TaskContext, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { failJob, loadIngestionJob, markJob, type IngestionJob, type JobUpdate } from '../intake/ingestionJobs.ts';
@@ -16,6 +15,7 @@ import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
 import { ingestedChunks, ingestionFailures } from '../../server/observability/metrics.ts';
 import { inSpan, recordSpan } from '../../server/observability/tracing.ts';
+import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What ingesting a document needs (the composition root's services satisfy it). */
 export type IngestDeps = {
@@ -30,13 +30,19 @@ export type IngestDeps = {
   config: { ingestion: Pick<Config['ingestion'], 'stageTimeoutMs'> };
 };
 
-export interface IngestDocumentData {
-  ingestionJobId: string;
-}
+export type IngestDocumentData = TapeoutTasks['IngestDocumentTask'];
 
-export const ingestDocumentTaskName = 'IngestDocumentTask';
+export const ingestDocumentTaskName = 'IngestDocumentTask' as const;
 /** The queue job id of an ingestion job: enqueueing it twice adds it once. */
 export const queueJobIdOf = (ingestionJobId: string) => `ingest-${ingestionJobId}`;
+
+/**
+ * Queues an ingestion job's task, once: a second call with the same job adds nothing. `retryId`
+ * queues it again under a new id (the watchdog re-queuing a job whose task was lost).
+ */
+export function enqueueIngestion(queue: Pick<JobQueue, 'enqueue'>, ingestionJobId: string, retryId?: string): Promise<string> {
+  return queue.enqueue(ingestDocumentTaskName, { ingestionJobId }, { jobId: retryId ?? queueJobIdOf(ingestionJobId) });
+}
 const attempts = 4;
 /** Passages per embedding step; progress and the ETA are updated after each. */
 const embeddingStep = 128;
@@ -47,7 +53,7 @@ const embeddingStep = 128;
  * is visible until the swap commits, and a completed job is not redone. Bad files fail at once
  * with a stable code; each stage has a deadline, so a job never hangs silently.
  */
-export function ingestDocumentTask(services: IngestDeps): TaskDefinition<IngestDocumentData> {
+export function ingestDocumentTask(services: IngestDeps): TaskDefinition<IngestDocumentData, typeof ingestDocumentTaskName> {
   return {
     name: ingestDocumentTaskName,
     attempts,

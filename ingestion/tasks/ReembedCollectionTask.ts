@@ -6,15 +6,14 @@ import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { insertChunks } from '../swapInVersion.ts';
+import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What re-embedding needs: the database, the embedders this process can run, and the queue for the follow-up sentence vectors. */
 type ReembedDeps = { db: Database; queue: JobQueue; embedder: Embedder; inference: Pick<Inference, 'embedders' | 'sentenceEncoder'> };
 
-export interface ReembedCollectionData {
-  collectionId: string;
-}
+export type ReembedCollectionData = TapeoutTasks['ReembedCollectionTask'];
 
-export const reembedCollectionTaskName = 'ReembedCollectionTask';
+export const reembedCollectionTaskName = 'ReembedCollectionTask' as const;
 const documentsPerPass = 20;
 
 interface Target {
@@ -30,7 +29,7 @@ interface Target {
  * then switches the collection to the new model and drops the old vectors in one transaction.
  * Resumable and idempotent: a retry skips documents that already have the new vectors.
  */
-export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<ReembedCollectionData> {
+export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<ReembedCollectionData, typeof reembedCollectionTaskName> {
   return {
     name: reembedCollectionTaskName,
     attempts: 5,

@@ -1,12 +1,11 @@
 import type { Database } from '../../server/db/Database.ts';
 import { searchText, textAnalyzerVersion } from '../../server/language/searchTokens.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
+import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
-export interface ReindexCollectionTextData {
-  collectionId: string;
-}
+export type ReindexCollectionTextData = TapeoutTasks['ReindexCollectionTextTask'];
 
-export const reindexCollectionTextTaskName = 'ReindexCollectionTextTask';
+export const reindexCollectionTextTaskName = 'ReindexCollectionTextTask' as const;
 const chunksPerBatch = 500;
 /** SQL: a chunk (c, of collection col) indexed otherwise than now; `version` is the analyzer version's parameter. */
 const stale = (version: string) => `(c.text_analyzer <> ${version} OR c.text_search_config <> col.text_search_config)`;
@@ -19,7 +18,9 @@ const stale = (version: string) => `(c.text_analyzer <> ${version} OR c.text_sea
  * throughout. Idempotent: a retry only finds what is still stale. Ends by recording what the
  * collection is indexed with, when nothing stale is left under its current configuration.
  */
-export function reindexCollectionTextTask(services: { db: Database }): TaskDefinition<ReindexCollectionTextData> {
+export function reindexCollectionTextTask(services: {
+  db: Database;
+}): TaskDefinition<ReindexCollectionTextData, typeof reindexCollectionTextTaskName> {
   return {
     name: reindexCollectionTextTaskName,
     attempts: 5,

@@ -3,7 +3,7 @@ import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { everyOnOneInstance, type SchedulerLeases } from '../../server/scheduling/SchedulerLeases.ts';
 import { markJob } from '../intake/ingestionJobs.ts';
-import { ingestDocumentTaskName, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
+import { enqueueIngestion, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 
 /**
  * Finds ingestion jobs that made no progress for longer than the stage timeout, so nothing
@@ -63,7 +63,7 @@ export class IngestionWatchdog {
       // A new queue id: the old one may still be held by the queue as finished.
       const retryId = `${queueJobIdOf(job.id)}-retry-${job.attempts}-${Date.now()}`;
       await markJob(this.db, job.id, { state: 'queued', stage: `re-queued after it stalled (${silentFor})` });
-      await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: job.id }, { jobId: retryId });
+      await enqueueIngestion(this.queue, job.id, retryId);
       this.retries.set(job.id, retryId);
       this.logger.warn({ ingestionJobId: job.id, stage: job.stage }, 'ingestion job stalled; queued again');
       requeued.push(job.id);

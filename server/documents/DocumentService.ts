@@ -7,7 +7,7 @@ import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
 import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
 import { sniffFormat } from '../../ingestion/parsing/sniffFormat.ts';
-import { ingestDocumentTaskName, queueJobIdOf } from '../../ingestion/tasks/IngestDocumentTask.ts';
+import { enqueueIngestion } from '../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { CollectionService } from '../collections/CollectionService.ts';
 import type { Database } from '../db/Database.ts';
@@ -112,11 +112,7 @@ export class DocumentService {
       outcome.unchanged.push({ filename: file.filename, documentId: result.documentId });
       return;
     }
-    await this.queue.enqueue(
-      ingestDocumentTaskName,
-      { ingestionJobId: result.ingestionJobId },
-      { jobId: queueJobIdOf(result.ingestionJobId) },
-    );
+    await enqueueIngestion(this.queue, result.ingestionJobId);
     outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
@@ -201,7 +197,7 @@ export class DocumentService {
         await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
       return job;
     });
-    await this.queue.enqueue(ingestDocumentTaskName, { ingestionJobId: jobId }, { jobId: queueJobIdOf(jobId) });
+    await enqueueIngestion(this.queue, jobId);
     return { id: jobId, filename: document.filename ?? '', documentId: document.id, outcome: 'updated' };
   }
 

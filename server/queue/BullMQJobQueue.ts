@@ -10,7 +10,9 @@ import {
   type JobSnapshot,
   type JobState,
   type ProgressEvent,
+  type TaskCatalog,
   type TaskDefinition,
+  type TapeoutTasks,
   percentOf,
 } from './JobQueue.ts';
 
@@ -29,7 +31,7 @@ const stateMap: Record<string, JobState> = {
 /** Any priority puts a job behind every job without one; the lowest keeps room above it. */
 const backgroundPriority = 2 ** 21 - 1;
 
-export class BullMQJobQueue implements JobQueue {
+export class BullMQJobQueue<Tasks extends TaskCatalog = TapeoutTasks> implements JobQueue<Tasks> {
   readonly mode = 'redis' as const;
   readonly displayUrl: string;
   private readonly tasks = new Map<string, TaskDefinition<never>>();
@@ -55,11 +57,11 @@ export class BullMQJobQueue implements JobQueue {
     this.queue = new Queue(queueName, { connection: this.connection, prefix });
   }
 
-  register<Data>(task: TaskDefinition<Data>): void {
+  register<Name extends keyof Tasks & string>(task: TaskDefinition<Tasks[Name], Name>): void {
     this.tasks.set(task.name, task as TaskDefinition<never>);
   }
 
-  async enqueue<Data>(taskName: string, data: Data, options: EnqueueOptions = {}): Promise<string> {
+  async enqueue<Name extends keyof Tasks & string>(taskName: Name, data: Tasks[Name], options: EnqueueOptions = {}): Promise<string> {
     const task = this.tasks.get(taskName);
     if (!task) throw new UnknownTaskError(taskName);
     const jobOptions: JobsOptions = {

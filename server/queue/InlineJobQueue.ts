@@ -11,7 +11,9 @@ import {
   type JobSnapshot,
   type JobState,
   type ProgressEvent,
+  type TaskCatalog,
   type TaskDefinition,
+  type TapeoutTasks,
 } from './JobQueue.ts';
 
 // Finished jobs are kept for getJob() up to this many, oldest dropped first, so a long-running
@@ -28,7 +30,7 @@ interface InlineJob extends JobSnapshot {
  * BullMQ, run in this process. Jobs live in memory, so work still queued when the process
  * stops is not resumed by the queue itself; tasks keep their durable state in Postgres.
  */
-export class InlineJobQueue implements JobQueue {
+export class InlineJobQueue<Tasks extends TaskCatalog = TapeoutTasks> implements JobQueue<Tasks> {
   readonly mode = 'inline' as const;
   readonly displayUrl = 'inline';
   readonly queueName = 'tasks';
@@ -45,11 +47,11 @@ export class InlineJobQueue implements JobQueue {
 
   constructor(private readonly logger: Logger) {}
 
-  register<Data>(task: TaskDefinition<Data>): void {
+  register<Name extends keyof Tasks & string>(task: TaskDefinition<Tasks[Name], Name>): void {
     this.tasks.set(task.name, task as TaskDefinition<never>);
   }
 
-  async enqueue<Data>(taskName: string, data: Data, options: EnqueueOptions = {}): Promise<string> {
+  async enqueue<Name extends keyof Tasks & string>(taskName: Name, data: Tasks[Name], options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new Error('queue is closed');
     if (!this.tasks.has(taskName)) throw new UnknownTaskError(taskName);
     const id = options.jobId ?? randomUUID();

@@ -1,4 +1,10 @@
 import type { Logger } from '../logging/logger.ts';
+import type { TapeoutTasks } from './tapeoutTasks.ts';
+
+/** Task names and their payloads; a queue's API accepts only the pairs its catalog names (`any`: a catalog of anything, for specs of the queue itself). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the widest catalog must accept every payload type
+export type TaskCatalog = Record<string, any>;
+export type { TapeoutTasks };
 
 export interface BackoffPolicy {
   type: 'fixed' | 'exponential';
@@ -19,8 +25,8 @@ export interface TaskContext {
  * A background task: one name, one handler. Handlers must be idempotent because every
  * failure is retried up to `attempts` times, on either queue implementation.
  */
-export interface TaskDefinition<Data = unknown> {
-  name: string;
+export interface TaskDefinition<Data = unknown, Name extends string = string> {
+  name: Name;
   attempts: number;
   backoff: BackoffPolicy;
   handle(data: Data, context: TaskContext): Promise<unknown>;
@@ -51,14 +57,14 @@ export interface EnqueueOptions {
   background?: boolean;
 }
 
-export interface JobQueue {
+export interface JobQueue<Tasks extends TaskCatalog = TapeoutTasks> {
   readonly mode: 'inline' | 'redis';
   /** Where the queue lives, safe to show (no password). */
   readonly displayUrl: string;
   /** The queue's name (BullMQ's queue under QUEUE_PREFIX), for metrics. */
   readonly queueName: string;
-  register<Data>(task: TaskDefinition<Data>): void;
-  enqueue<Data>(taskName: string, data: Data, options?: EnqueueOptions): Promise<string>;
+  register<Name extends keyof Tasks & string>(task: TaskDefinition<Tasks[Name], Name>): void;
+  enqueue<Name extends keyof Tasks & string>(taskName: Name, data: Tasks[Name], options?: EnqueueOptions): Promise<string>;
   getJob(id: string): Promise<JobSnapshot | undefined>;
   /** Calls the listener with every task's progress, wherever the task runs. Returns an unsubscribe function. */
   onProgress(listener: (event: ProgressEvent) => void): Promise<() => void>;

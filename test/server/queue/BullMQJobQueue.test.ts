@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { BullMQJobQueue } from '../../../server/queue/BullMQJobQueue.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
 import { silentLogger } from '../../support/testDatabase.ts';
+import type { TaskCatalog } from '../../../server/queue/JobQueue.ts';
 import { jobQueueContract } from './jobQueueContract.ts';
 
 describe('BullMQJobQueue (real Redis)', async () => {
@@ -16,7 +17,7 @@ describe('BullMQJobQueue (real Redis)', async () => {
   }
   jobQueueContract(async (register) => {
     // A prefix of its own keeps each test's jobs apart in the shared Redis.
-    const queue = new BullMQJobQueue(redisUrl, silentLogger, 'tasks', `tapeout-test-${randomUUID()}`);
+    const queue = new BullMQJobQueue<TaskCatalog>(redisUrl, silentLogger, 'tasks', `tapeout-test-${randomUUID()}`);
     register(queue);
     await queue.startWorker(2);
     return queue;

@@ -2,18 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InlineJobQueue } from '../../../server/queue/InlineJobQueue.ts';
 import { silentLogger } from '../../support/testDatabase.ts';
+import type { TaskCatalog } from '../../../server/queue/JobQueue.ts';
 import { jobQueueContract } from './jobQueueContract.ts';
 
 describe('InlineJobQueue', () => {
   jobQueueContract(async (register) => {
-    const queue = new InlineJobQueue(silentLogger);
+    const queue = new InlineJobQueue<TaskCatalog>(silentLogger);
     register(queue);
     await queue.startWorker(2);
     return queue;
   });
 
   it('lets running tasks finish when it closes', async () => {
-    const queue = new InlineJobQueue(silentLogger);
+    const queue = new InlineJobQueue<TaskCatalog>(silentLogger);
     let finished = false;
     queue.register({
       name: 'Slow',

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PermanentTaskError, type JobQueue, type JobSnapshot } from '../../../server/queue/JobQueue.ts';
+import { PermanentTaskError, type JobQueue, type JobSnapshot, type TaskCatalog } from '../../../server/queue/JobQueue.ts';
 
-async function waitForState(queue: JobQueue, id: string, states: JobSnapshot['state'][], timeoutMs = 15_000): Promise<JobSnapshot> {
+/** The contract's own tasks ('Double', 'Report', …), not Tapeout's. */
+type AnyQueue = JobQueue<TaskCatalog>;
+
+async function waitForState(queue: AnyQueue, id: string, states: JobSnapshot['state'][], timeoutMs = 15_000): Promise<JobSnapshot> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await queue.getJob(id);
@@ -16,10 +19,10 @@ async function waitForState(queue: JobQueue, id: string, states: JobSnapshot['st
  * The behaviour every JobQueue must have, so that tasks written against the interface act the
  * same on BullMQ and in-process. `makeQueue` returns a fresh, empty, started queue.
  */
-export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void) => Promise<JobQueue>) {
+export function jobQueueContract(makeQueue: (register: (queue: AnyQueue) => void) => Promise<AnyQueue>) {
   it('runs a task with its data and reports progress and result', async () => {
     const queue = await makeQueue((q) =>
-      q.register<{ n: number }>({
+      q.register({
         name: 'Double',
         attempts: 1,
         backoff: { type: 'fixed', delay: 10 },
@@ -174,7 +177,7 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const queue = await makeQueue((q) =>
-      q.register<{ name: string }>({
+      q.register({
         name: 'Record',
         attempts: 1,
         backoff: { type: 'fixed', delay: 10 },
@@ -211,7 +214,7 @@ export function jobQueueContract(makeQueue: (register: (queue: JobQueue) => void
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const queue = await makeQueue((q) =>
-      q.register<{ n: number }>({
+      q.register({
         name: 'Slow',
         attempts: 1,
         backoff: { type: 'fixed', delay: 10 },
