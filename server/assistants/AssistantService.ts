@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../db/Database.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
 
 export interface RetrievalSettings {
   candidates?: number;
@@ -157,11 +158,11 @@ export class AssistantService {
   async list(principal: Principal): Promise<Assistant[]> {
     const { rows } = await this.db.query<Assistant>(
       `SELECT a.slug, a.name, a.description, a.model, a.temperature, a.retrieval,
-              CASE WHEN EXISTS (SELECT 1 FROM assistant_collections mine WHERE mine.assistant_id = a.id AND mine.collection_id IN (SELECT editable_collection_ids($1)))
-                     OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.role = 'admin')
+              CASE WHEN EXISTS (SELECT 1 FROM assistant_collections mine WHERE mine.assistant_id = a.id AND mine.collection_id IN (${collectionScopes.editable('$1')}))
+                     OR ${collectionScopes.userIsAdmin('$1')}
                    THEN a.system_prompt END AS "systemPrompt",
               a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-              COALESCE(array_agg(c.slug ORDER BY c.slug) FILTER (WHERE c.id IN (SELECT visible_collection_ids($1))), '{}') AS collections
+              COALESCE(array_agg(c.slug ORDER BY c.slug) FILTER (WHERE c.id IN (${collectionScopes.visible('$1')})), '{}') AS collections
          FROM assistants a
          LEFT JOIN assistant_collections ac ON ac.assistant_id = a.id
          LEFT JOIN collections c ON c.id = ac.collection_id

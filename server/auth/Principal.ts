@@ -15,5 +15,3 @@ export interface Principal {
 
 /** Reads only what is granted to everyone: an unmapped Slack user, or a channel read by anyone. */
 export const everyoneAudience: Principal = { userId: null, email: null, role: 'member' };
-
-export const isAdmin = (principal: Principal): boolean => principal.role === 'admin';

@@ -1,6 +1,8 @@
 import type { Principal } from '../auth/Principal.ts';
 import type { Database, Queryable } from '../db/Database.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
+import { requireEditable } from '../access/policies.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { textSearchConfigFor } from '../language/languages.ts';
 import { textAnalyzerVersion } from '../language/searchTokens.ts';
 
@@ -82,25 +84,27 @@ export class CollectionService {
    */
   async findEditable(principal: Principal, slug: string): Promise<Collection> {
     const { rows } = await this.db.query<Collection & { editable: boolean }>(
-      `SELECT ${columns}, id IN (SELECT editable_collection_ids($1)) AS editable
-         FROM collections WHERE slug = $2 AND id IN (SELECT visible_collection_ids($1))`,
+      `SELECT ${columns}, id IN (${collectionScopes.editable('$1')}) AS editable
+         FROM collections WHERE slug = $2 AND id IN (${collectionScopes.visible('$1')})`,
       [principal.userId, slug],
     );
     const row = rows[0];
-    if (!row) throw new NotFoundError(`Collection "${slug}"`);
-    if (!row.editable) throw new ForbiddenError(`You can read "${slug}" but not change it: ask an admin for edit rights.`);
-    const { editable: _editable, ...collection } = row;
+    requireEditable(
+      row && { visible: true, editable: row.editable },
+      `Collection "${slug}"`,
+      `You can read "${slug}" but not change it: ask an admin for edit rights.`,
+    );
+    const { editable: _editable, ...collection } = row!;
     return collection;
   }
 
   /** Throws unless the principal may change the collection with this id (NotFound when it may not even read it). */
   async assertEditable(principal: Principal, collectionId: string, what: string): Promise<void> {
     const { rows } = await this.db.query<{ visible: boolean; editable: boolean }>(
-      `SELECT $2::uuid IN (SELECT visible_collection_ids($1)) AS visible, $2::uuid IN (SELECT editable_collection_ids($1)) AS editable`,
+      `SELECT $2::uuid IN (${collectionScopes.visible('$1')}) AS visible, $2::uuid IN (${collectionScopes.editable('$1')}) AS editable`,
       [principal.userId, collectionId],
     );
-    if (!rows[0]?.visible) throw new NotFoundError(what);
-    if (!rows[0].editable) throw new ForbiddenError(`Only admins and the collection's editors can do this.`);
+    requireEditable(rows[0], what);
   }
 
   async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {
@@ -125,7 +129,7 @@ export class CollectionService {
   async list(principal: Principal, onlyId?: string): Promise<CollectionListing[]> {
     const { rows } = await this.db.query<CollectionListing>(
       `SELECT ${columns}, chunk_size AS "chunkSize", chunk_overlap AS "chunkOverlap",
-              c.id IN (SELECT editable_collection_ids($1)) AS editable,
+              c.id IN (${collectionScopes.editable('$1')}) AS editable,
               (SELECT json_build_object('total', count(*), 'ready', count(*) FILTER (WHERE status = 'ready'),
                         'failed', count(*) FILTER (WHERE status = 'failed'), 'inProgress', count(*) FILTER (WHERE status IN ('pending', 'processing')))
                  FROM documents d WHERE d.collection_id = c.id) AS documents,
@@ -134,7 +138,7 @@ export class CollectionService {
               coalesce((SELECT json_agg(json_build_object('group', g.name, 'permission', cg.permission) ORDER BY g.name)
                           FROM collection_grants cg JOIN groups g ON g.id = cg.group_id WHERE cg.collection_id = c.id), '[]') AS grants,
               CASE WHEN reembedding_model IS NULL THEN NULL ELSE json_build_object('model', reembedding_model, 'error', reembedding_error) END AS reembedding
-         FROM collections c WHERE c.id IN (SELECT visible_collection_ids($1)) AND ($2::uuid IS NULL OR c.id = $2) ORDER BY lower(c.name)`,
+         FROM collections c WHERE c.id IN (${collectionScopes.visible('$1')}) AND ($2::uuid IS NULL OR c.id = $2) ORDER BY lower(c.name)`,
       [principal.userId, onlyId ?? null],
     );
     return rows;

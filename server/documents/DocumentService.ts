@@ -14,6 +14,7 @@ import type { Database } from '../db/Database.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
 
 export interface AcceptedUpload {
   id: string;
@@ -120,7 +121,7 @@ export class DocumentService {
     const collection = await this.collections.findBySlug(collectionSlug);
     const visible =
       collection &&
-      (await this.db.query('SELECT 1 FROM visible_collection_ids($1) id WHERE id = $2', [principal.userId, collection.id])).rowCount;
+      (await this.db.query(`SELECT 1 WHERE $2::uuid IN (${collectionScopes.visible('$1')})`, [principal.userId, collection.id])).rowCount;
     if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
     const { rows } = await this.db.query(
       `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",

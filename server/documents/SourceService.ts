@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Principal } from '../auth/Principal.ts';
 import type { Database } from '../db/Database.ts';
 import { NotFoundError } from '../errors.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
 
 export interface SourcePassage {
   id: string;
@@ -55,7 +56,7 @@ export class SourceService {
       `SELECT ${passageColumns}, c.document_id AS "documentId", c.document_version AS version, c.embedding_model AS model,
               d.title, d.filename, d.updated_at AS "updatedAt", d.storage_path AS "storagePath", col.slug AS collection
          FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
-        WHERE c.id = $1::bigint AND c.document_version = d.version AND c.collection_id IN (SELECT visible_collection_ids($2))`,
+        WHERE c.id = $1::bigint AND c.document_version = d.version AND c.collection_id IN (${collectionScopes.visible('$2')})`,
       [chunkId, principal.userId],
     );
     const found = rows[0];
@@ -86,7 +87,7 @@ export class SourceService {
   async originalFile(principal: Principal, documentId: string): Promise<{ path: string; filename: string; mimeType: string | null }> {
     const { rows } = await this.db.query<{ storage_path: string | null; filename: string | null; title: string; mime_type: string | null }>(
       `SELECT d.storage_path, d.filename, d.title, d.mime_type FROM documents d
-        WHERE d.id::text = $1 AND d.collection_id IN (SELECT visible_collection_ids($2))`,
+        WHERE d.id::text = $1 AND d.collection_id IN (${collectionScopes.visible('$2')})`,
       [documentId, principal.userId],
     );
     const found = rows[0];

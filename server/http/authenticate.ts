@@ -1,8 +1,8 @@
 import { parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Principal } from '../auth/Principal.ts';
-import { isAdmin } from '../auth/Principal.ts';
 import { csrfHeaderName, sameCsrfToken, sessionCookieName, type SessionService } from '../auth/SessionService.ts';
+import { requireAdmin } from '../access/policies.ts';
 import { AuthenticationError, ForbiddenError } from '../errors.ts';
 import type { UserService } from '../users/UserService.ts';
 
@@ -69,6 +69,12 @@ export function principalOf(req: Request): Principal {
   return req.principal;
 }
 
-export const requireAdmin: RequestHandler = (req, _res, next) => {
-  next(isAdmin(principalOf(req)) ? undefined : new ForbiddenError('Only admins can do this.'));
+/** Route middleware: the decision is access/policies.ts's requireAdmin. */
+export const adminsOnly: RequestHandler = (req, _res, next) => {
+  try {
+    requireAdmin(principalOf(req));
+    next();
+  } catch (error) {
+    next(error);
+  }
 };

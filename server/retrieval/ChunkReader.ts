@@ -7,6 +7,7 @@ import { suitsSentenceEncoder } from '../language/languages.ts';
 import { searchTokens } from '../language/searchTokens.ts';
 import { identifierQuery, identifierTerms } from './identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
 
 export interface ChunkHit {
   id: string;
@@ -330,7 +331,7 @@ export class ChunkReader {
       `SELECT id, text_search_config::text AS config, coalesce(language, detected_language) AS language, embedding_model AS model,
               coalesce((SELECT s.chunks FROM chunk_statistics s WHERE s.collection_id = collections.id AND s.embedding_model = collections.embedding_model), 0)::int AS chunks
          FROM collections
-        WHERE id IN (SELECT readable_collection_ids($1, $3)) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+        WHERE id IN (${collectionScopes.readable('$1', '$3')}) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
       [principal.userId, requested ?? null, principal.audienceGroupId ?? null],
     );
     return rows;

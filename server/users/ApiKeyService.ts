@@ -1,9 +1,9 @@
 import { generateApiKey } from '../auth/apiKeys.ts';
 import type { CredentialEvents } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
-import { isAdmin } from '../auth/Principal.ts';
+import { requireAdmin, seesEveryonesKeys } from '../access/policies.ts';
 import type { Database } from '../db/Database.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { UserService } from './UserService.ts';
 
 export interface ApiKeyListing {
@@ -31,7 +31,7 @@ export class ApiKeyService {
               k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt"
          FROM api_keys k JOIN users u ON u.id = k.user_id
         WHERE ($1 OR k.user_id = $2) AND ($3::uuid IS NULL OR k.id = $3) ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC`,
-      [isAdmin(principal), principal.userId, onlyId ?? null],
+      [seesEveryonesKeys(principal), principal.userId, onlyId ?? null],
     );
     return rows;
   }
@@ -42,7 +42,7 @@ export class ApiKeyService {
     input: { name: string; ownerEmail?: string; expiresInDays?: number },
   ): Promise<{ key: string; apiKey: ApiKeyListing }> {
     let ownerId = principal.userId;
-    if (input.ownerEmail && !isAdmin(principal)) throw new ForbiddenError('Only admins can create keys for other users.');
+    if (input.ownerEmail) requireAdmin(principal, 'create keys for other users');
     if (input.ownerEmail) {
       const owner = await this.users.findByEmail(input.ownerEmail);
       if (!owner) throw new NotFoundError(`User ${input.ownerEmail}`);
@@ -59,7 +59,7 @@ export class ApiKeyService {
   async revoke(principal: Principal, id: string): Promise<void> {
     const { rows } = await this.db.query<{ id: string }>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id::text = $1 AND ($2 OR user_id = $3) RETURNING id`,
-      [id, isAdmin(principal), principal.userId],
+      [id, seesEveryonesKeys(principal), principal.userId],
     );
     if (!rows[0]) throw new NotFoundError(`API key ${id}`);
     this.credentialEvents.ended({ kind: 'apiKey', id: rows[0].id });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { principalOf, requireAdmin } from '../authenticate.ts';
+import { principalOf, adminsOnly } from '../authenticate.ts';
 
 const retrieval = z
   .object({
@@ -47,7 +47,7 @@ export function assistantRoutes(services: Services): Router {
   });
   router.post(
     '/assistants',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'assistant.created', undefined, bodyFields('slug', 'name', 'collections')),
     async (req, res) => {
       const body = newAssistant.parse(req.body);
@@ -57,7 +57,7 @@ export function assistantRoutes(services: Services): Router {
   );
   router.patch(
     '/assistants/:slug',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'assistant.updated', param('assistant', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })),
     async (req, res) => {
       const slug = String(req.params.slug);
@@ -67,7 +67,7 @@ export function assistantRoutes(services: Services): Router {
   );
   router.delete(
     '/assistants/:slug',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'assistant.deleted', param('assistant', 'slug')),
     async (req, res) => {
       await services.assistants.delete(String(req.params.slug));

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AuditEventRow, AuditQuery } from '../../audit/AuditLog.ts';
 import type { Services } from '../../services.ts';
-import { requireAdmin } from '../authenticate.ts';
+import { adminsOnly } from '../authenticate.ts';
 
 const filters = z
   .object({
@@ -30,7 +30,7 @@ const csvRowLimit = 50_000;
 /** Admin › Audit log: security-relevant events, filtered, and exported as CSV. */
 export function auditRoutes(services: Services): Router {
   const router = Router();
-  router.use(['/audit-events', '/audit-events.csv'], requireAdmin);
+  router.use(['/audit-events', '/audit-events.csv'], adminsOnly);
   router.get('/audit-events', async (req, res) => {
     const events = await services.audit.list(parseFilters(req));
     res.json({ events, retentionDays: services.config.auditRetentionDays });

@@ -11,7 +11,7 @@ import { AppError, ConflictError, LimitExceededError, ValidationError } from '..
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { principalOf, requireAdmin } from '../authenticate.ts';
+import { principalOf, adminsOnly } from '../authenticate.ts';
 
 /** 'auto' (null: detect it) or a listed language's code. */
 const languageChoice = z
@@ -67,7 +67,7 @@ export function collectionRoutes(services: Services): Router {
 
   router.post(
     '/collections',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'collection.created', undefined, bodyFields('slug', 'name')),
     async (req, res) => {
       const body = newCollection.parse(req.body);
@@ -93,7 +93,7 @@ export function collectionRoutes(services: Services): Router {
 
   router.patch(
     '/collections/:slug',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'collection.updated', param('collection', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })),
     async (req, res) => {
       const patch = collectionPatch.parse(req.body);
@@ -111,7 +111,7 @@ export function collectionRoutes(services: Services): Router {
 
   router.post(
     '/collections/:slug/reembed',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'collection.reembed_requested', param('collection', 'slug')),
     async (req, res) => {
       const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
@@ -171,7 +171,7 @@ export function collectionRoutes(services: Services): Router {
 
   router.post(
     '/collections/:slug/grants',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'collection.granted', param('collection', 'slug'), bodyFields('group', 'permission')),
     async (req, res) => {
       const body = newGrant.parse(req.body);
@@ -183,7 +183,7 @@ export function collectionRoutes(services: Services): Router {
 
   router.delete(
     '/collections/:slug/grants/:group',
-    requireAdmin,
+    adminsOnly,
     audited(services.audit, 'collection.grant_removed', param('collection', 'slug'), (req) => ({ group: req.params.group })),
     async (req, res) => {
       const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { requireAdmin } from '../authenticate.ts';
+import { adminsOnly } from '../authenticate.ts';
 
 const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
 const newMember = z.object({ email: z.email('must be an email address') }).strict();
@@ -10,7 +10,7 @@ const newMember = z.object({ email: z.email('must be an email address') }).stric
 /** Groups and their members, for admins; collections are granted to groups. */
 export function groupRoutes(services: Services): Router {
   const router = Router();
-  router.use('/groups', requireAdmin);
+  router.use('/groups', adminsOnly);
   router.get('/groups', async (_req, res) => {
     res.json({ groups: await services.groups.list() });
   });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { EventLoopMonitor } from '../../health/EventLoopMonitor.ts';
 import { checkReadiness } from '../../health/readiness.ts';
-import { isAdmin } from '../../auth/Principal.ts';
+import { isAdmin } from '../../access/policies.ts';
 import { principalIfAny } from '../authenticate.ts';
 
 export function healthRoutes(services: Services): Router {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { isAdmin } from '../../auth/Principal.ts';
+import { requireAdmin } from '../../access/policies.ts';
 import { bearerTokenOf, matchesSharedSecret } from '../../auth/sharedSecret.ts';
-import { AuthenticationError, ForbiddenError } from '../../errors.ts';
+import { AuthenticationError } from '../../errors.ts';
 import { metricsRegistry } from '../../observability/metrics.ts';
 import type { Services } from '../../services.ts';
 import { principalIfAny } from '../authenticate.ts';
@@ -20,7 +20,7 @@ export function metricsRoutes(services: Pick<Services, 'config' | 'users' | 'ses
       if (!(metricsToken && matchesSharedSecret(sent, metricsToken))) {
         const principal = await principalIfAny(req, services.users, services.sessions);
         if (!principal) throw new AuthenticationError('Metrics need Authorization: Bearer <METRICS_TOKEN or an admin API key>.');
-        if (!isAdmin(principal)) throw new ForbiddenError('Only admins (or the METRICS_TOKEN) can read metrics.');
+        requireAdmin(principal, 'read metrics (or Prometheus, with the METRICS_TOKEN)');
       }
       res
         .set('content-type', metricsRegistry.contentType)

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { requireAdmin } from '../authenticate.ts';
+import { adminsOnly } from '../authenticate.ts';
 
 const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
 const binding = z
@@ -17,7 +17,7 @@ const binding = z
 /** Binding Slack channels to assistants and their audience, for admins. */
 export function slackBindingRoutes(services: Services): Router {
   const router = Router();
-  router.use('/slack/bindings', requireAdmin);
+  router.use('/slack/bindings', adminsOnly);
   router.get('/slack/bindings', async (_req, res) => {
     res.json({ bindings: await services.slackBindings.list(), slackConfigured: Boolean(services.config.slack.botToken) });
   });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { principalOf, requireAdmin } from '../authenticate.ts';
+import { principalOf, adminsOnly } from '../authenticate.ts';
 
 const password = z.string().min(12, 'must be at least 12 characters').max(1000);
 const newUser = z
@@ -22,7 +22,7 @@ const userPatch = z
 /** Users, for admins. A user without a password cannot sign in to the web app (API keys or Slack only). */
 export function userRoutes(services: Services): Router {
   const router = Router();
-  router.use('/users', requireAdmin);
+  router.use('/users', adminsOnly);
   router.get('/users', async (_req, res) => {
     res.json({ users: await services.users.list() });
   });
