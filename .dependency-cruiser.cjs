@@ -1,8 +1,8 @@
 /**
  * Tapeout's layering, checked by `npm run lint` (dependency-cruiser): no import cycle; the core
  * (everything but the delivery layers and the composition root) never imports HTTP, Slack or
- * socket.io code; ingestion never imports the composition root. Type-only imports count: a cycle
- * of types is still a cycle for a reader.
+ * socket.io code; only the HTTP layer parses multipart uploads; ingestion never imports the
+ * composition root. Type-only imports count: a cycle of types is still a cycle for a reader.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -20,6 +20,13 @@ module.exports = {
       comment: 'The core describes errors and results; only http/, slack/ and realtime/ speak their protocols.',
       from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services)\\.ts$' },
       to: { path: '^server/(http|slack|realtime)/' },
+    },
+    {
+      name: 'multipart-only-in-http',
+      severity: 'error',
+      comment: 'Uploads are parsed in the HTTP layer and handed to ingestion as staged files with their metadata.',
+      from: { pathNot: '^server/http/' },
+      to: { path: 'node_modules/busboy/' },
     },
     {
       name: 'ingestion-not-composition-root',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { insertIngestionJob, jobViewColumns, targetVersionFor, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../../ingestion/intake/storedFiles.ts';
 import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
-import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receiveUploads.ts';
+import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receivedFile.ts';
 import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
 import { sniffFormat } from '../../ingestion/parsing/sniffFormat.ts';
 import { enqueueIngestion } from '../../ingestion/tasks/IngestDocumentTask.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashingCounter } from '../../../ingestion/intake/hashingCounter.ts';
 import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
-import type { ReceivedFile } from '../../../ingestion/intake/receiveUploads.ts';
+import type { ReceivedFile } from '../../../ingestion/intake/receivedFile.ts';
 import type { Services } from '../../services.ts';
 import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
 

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
-import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../../../ingestion/intake/receiveUploads.ts';
+import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../uploads/receiveUploads.ts';
 import { requestReembedding } from '../../../ingestion/reembedding/requestReembedding.ts';
 import { requestTextReindexing } from '../../../ingestion/reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';

@@ -6,20 +6,9 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { hashingCounter } from './hashingCounter.ts';
-import { safeFilename } from './safeFilename.ts';
-
-export interface ReceivedFile {
-  filename: string;
-  tempPath: string;
-  contentHash: string;
-  byteSize: number;
-}
-
-export interface UploadRejection {
-  filename: string;
-  error: { code: string; message: string };
-}
+import { hashingCounter } from '../../../ingestion/intake/hashingCounter.ts';
+import type { ReceivedFile, UploadRejection } from '../../../ingestion/intake/receivedFile.ts';
+import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
 
 export class UploadFormatError extends Error {}
 
@@ -40,8 +29,9 @@ export interface UploadLimits {
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 
 /**
- * Streams the `files` parts of a multipart request to temporary files, hashing as they arrive,
- * never buffering a file whole. An upload that fails as a whole (malformed, over the request
+ * The HTTP side of an upload: streams the `files` parts of a multipart request to temporary
+ * files, hashing as they arrive, and hands them to ingestion as ReceivedFiles;
+ * a file is never buffered whole. An upload that fails as a whole (malformed, over the request
  * limit, or abandoned by its client half-way) stops at once and leaves no file behind.
  */
 export async function receiveUploads(

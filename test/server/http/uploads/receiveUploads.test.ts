@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../../support/testRuntime.ts';
 
 const boundary = 'tapeout-test-boundary';
 const part = (filename: string) =>
