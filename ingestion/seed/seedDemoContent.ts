@@ -78,7 +78,7 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
  * Queues every ingestion job not finished yet. Run at each start, so work lost with the
  * in-process queue (a stop mid-ingestion) resumes; the job id prevents duplicates on BullMQ.
  */
-export async function queueUnfinishedIngestion(services: SeedDeps): Promise<number> {
+export async function queueUnfinishedIngestion(services: Pick<SeedDeps, 'db' | 'queue'>): Promise<number> {
   const { rows } = await services.db.query<{ id: string }>(
     `SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
   );
