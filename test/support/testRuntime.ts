@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../server/config/index.ts';
 import { startRuntime, type Runtime } from '../../server/runtime.ts';
+import { uploadAllAndWait } from './factories.ts';
 import { silentLogger } from './testDatabase.ts';
+import { waitFor } from './waitFor.ts';
+
+export { waitFor };
 
 export interface TestRuntime extends Runtime {
   url: string;
@@ -47,16 +51,6 @@ export async function startTestRuntime(env: Record<string, string> = {}, seedRet
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Waits until the demo corpus, ingested in the background at first start, is all ready. */
 export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000): Promise<void> {
   await waitFor(
@@ -86,13 +80,5 @@ export async function createOpenCollection(runtime: TestRuntime, slug: string): 
 
 /** Uploads one text file to a collection through the API, as an admin, and waits until its job completes. */
 export async function uploadAndWait(runtime: TestRuntime, collection: string, filename: string, text: string): Promise<void> {
-  const form = new FormData();
-  form.append('files', new Blob([text]), filename);
-  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${runtime.apiKey}` },
-    body: form,
-  });
-  const { jobs } = (await response.json()) as { jobs: { id: string }[] };
-  await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0]!.id)).state === 'completed' ? true : undefined), filename);
+  await uploadAllAndWait(runtime, collection, { [filename]: text });
 }

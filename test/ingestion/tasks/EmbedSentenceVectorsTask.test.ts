@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { uploadAllAndWait } from '../../support/factories.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
@@ -10,18 +11,9 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
   const ids = new Map<string, string>();
 
   const upload = async (collection: string, name: string, text: string) => {
-    const form = new FormData();
-    form.append('files', new Blob([text]), name);
-    const { jobs } = await (
-      await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${runtime.apiKey}` },
-        body: form,
-      })
-    ).json();
-    await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
-    ids.set(jobs[0].documentId, name);
-    return jobs[0].documentId as string;
+    const [job] = await uploadAllAndWait(runtime, collection, { [name]: text });
+    ids.set(job!.documentId, name);
+    return job!.documentId;
   };
   const vectorsMissing = async () => {
     const { rows } = await runtime.services.db.query<{ missing: number; stale: number }>(

@@ -7,18 +7,13 @@ import { HashingEmbedder } from '../../../server/inference/embeddings/HashingEmb
 import { startEmulator } from '../../support/emulator.ts';
 import { silentLogger } from '../../support/testDatabase.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { postFiles } from '../../support/factories.ts';
 
 const guide = `# Reset timing\n\n${Array.from({ length: 12 }, (_, i) => `## Check ${i}\n\nCheck ${i} covers recovery and removal timing on async reset deassertion paths.`).join('\n\n')}`;
 
 async function upload(runtime: TestRuntime, collection: string): Promise<string> {
-  const form = new FormData();
-  form.append('files', new Blob([guide]), 'reset-timing.md');
-  const response = await fetch(`${runtime.url}/api/collections/${collection}/documents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${runtime.apiKey}` },
-    body: form,
-  });
-  return ((await response.json()) as { jobs: { id: string }[] }).jobs[0]!.id;
+  const [job] = await postFiles(runtime, collection, { 'reset-timing.md': guide });
+  return job!.id;
 }
 
 const jobState = (runtime: TestRuntime, id: string) =>

@@ -4,6 +4,7 @@ import type { Principal } from '../../../server/auth/Principal.ts';
 import { HashingEmbedder } from '../../../server/inference/embeddings/HashingEmbedder.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { uploadAllAndWait } from '../../support/factories.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 const nimModel = 'nvidia/llama-3.2-nv-embedqa-1b-v2';
@@ -17,23 +18,11 @@ describe('ReembedCollectionTask: a changed embedding model', () => {
     emulator = await startEmulator({ latencyMs: 150, embeddingDimension: 384 });
     first = await startTestRuntime({ SEED_DEMO: 'false' });
     await createOpenCollection(first, 'sta');
-    const form = new FormData();
     const sections = Array.from(
       { length: 12 },
       (_, i) => `## Check ${i}\n\nCheck ${i} covers recovery and removal timing on async reset deassertion paths.`,
     );
-    form.append('files', new Blob([`# Reset timing\n\n${sections.join('\n\n')}`]), 'reset-timing.md');
-    const { jobs } = await (
-      await fetch(`${first.url}/api/collections/sta/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${first.apiKey}` },
-        body: form,
-      })
-    ).json();
-    await waitFor(
-      async () => ((await first.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined),
-      'the first ingestion',
-    );
+    await uploadAllAndWait(first, 'sta', { 'reset-timing.md': `# Reset timing\n\n${sections.join('\n\n')}` });
     await first.stop();
   });
   after(async () => {

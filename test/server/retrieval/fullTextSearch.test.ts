@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { termsToMatch } from '../../../server/retrieval/fullTextSearch.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { uploadAllAndWait } from '../../support/factories.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
@@ -13,7 +14,6 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
     await createOpenCollection(runtime, 'rtl');
-    const form = new FormData();
     const files = {
       'gating.md': '# Divider gating\n\nGate the divider output with clk_div_en before the glitch-free clock mux.\n',
       'enables.md': '# Clock enables\n\nThe clk tree has a div stage; en signals are registered. Clock enables are not clocks.\n',
@@ -21,21 +21,7 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
         '# ALU timing\n\nThe worst path ends at u_core/u_alu/add_q and the STREAM_MCAST_DEST register is multicycle on the core clock.\n',
       'retention.md': '# Retention flops\n\nSave and restore sequences keep state through power-down.\n',
     };
-    for (const [name, text] of Object.entries(files)) form.append('files', new Blob([text]), name);
-    const { jobs } = await (
-      await fetch(`${runtime.url}/api/collections/rtl/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${runtime.apiKey}` },
-        body: form,
-      })
-    ).json();
-    for (const job of jobs) {
-      titles.set(job.documentId, job.filename);
-      await waitFor(
-        async () => ((await runtime.services.documents.findJob(job.id)).state === 'completed' ? true : undefined),
-        job.filename,
-      );
-    }
+    for (const job of await uploadAllAndWait(runtime, 'rtl', files)) titles.set(job.documentId, job.filename);
   });
   after(() => runtime?.dispose());
 
@@ -75,17 +61,8 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
 
   it('keeps term and chunk statistics equal to a recount through re-ingests and deletes', async () => {
     const upload = async (name: string, text: string) => {
-      const form = new FormData();
-      form.append('files', new Blob([text]), name);
-      const { jobs } = await (
-        await fetch(`${runtime.url}/api/collections/rtl/documents`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${runtime.apiKey}` },
-          body: form,
-        })
-      ).json();
-      await waitFor(async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined), name);
-      return jobs[0].documentId as string;
+      const [job] = await uploadAllAndWait(runtime, 'rtl', { [name]: text });
+      return job!.documentId;
     };
     await upload('scratch.md', '# Scratch\n\nA passage about retention and clk_div_en.\n');
     const id = await upload('scratch.md', '# Scratch\n\nA new version about scan chains.\n');
