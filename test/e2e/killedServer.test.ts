@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startEmulator } from '../support/emulator.ts';
 import { startTapeoutProcess, type TapeoutProcess } from '../support/tapeoutProcess.ts';
 import { testAdminKey, waitFor } from '../support/testRuntime.ts';
+import { postFiles } from '../support/factories.ts';
 
 /**
  * `tapeout start` with everything embedded, killed with SIGKILL in the middle of an ingestion
@@ -53,9 +54,11 @@ describe('a server killed (SIGKILL) during ingestion, started again at once', ()
       { length: 150 },
       (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`,
     );
-    const form = new FormData();
-    form.append('files', new Blob([`# Timing paths\n\n${sections.join('\n\n')}`]), 'paths.md');
-    const jobId: string = (await (await api(first.url, '/collections/sta/documents', { method: 'POST', body: form })).json()).jobs[0].id;
+    const jobId = (
+      await postFiles({ url: first.url, apiKey: testAdminKey }, 'sta', {
+        'paths.md': `# Timing paths\n\n${sections.join('\n\n')}`,
+      })
+    )[0]!.id;
     await waitFor(
       async () => ((await (await api(first.url, `/jobs/${jobId}`)).json()).stage.startsWith('embedding') ? true : undefined),
       'the embedding stage',

@@ -8,6 +8,7 @@ import { startEmulator } from '../support/emulator.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../support/requireService.ts';
 import { startTapeoutProcess, type TapeoutProcess } from '../support/tapeoutProcess.ts';
 import { testAdminKey, waitFor } from '../support/testRuntime.ts';
+import { postFiles } from '../support/factories.ts';
 
 /**
  * A `tapeout worker` process killed (SIGKILL) in the middle of a job: the job must be picked up
@@ -61,9 +62,11 @@ describe('a worker killed mid-job', () => {
       { length: 300 },
       (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`,
     );
-    const form = new FormData();
-    form.append('files', new Blob([`# Timing paths\n\n${sections.join('\n\n')}`]), 'paths.md');
-    const jobId: string = (await (await api('/collections/sta/documents', { method: 'POST', body: form })).json()).jobs[0].id;
+    const jobId = (
+      await postFiles({ url: server.url, apiKey: testAdminKey }, 'sta', {
+        'paths.md': `# Timing paths\n\n${sections.join('\n\n')}`,
+      })
+    )[0]!.id;
     const job = async () => (await api(`/jobs/${jobId}`)).json();
 
     await waitFor(async () => ((await job()).stage.startsWith('embedding') ? true : undefined), 'the embedding stage', 60_000);

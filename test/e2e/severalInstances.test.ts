@@ -10,6 +10,7 @@ import { redisAvailable, redisUrl, skipOrFail } from '../support/requireService.
 import { signedSlackRequest, startSlackStandIn } from '../support/slackStandIn.ts';
 import { startTapeoutProcess, type TapeoutProcess } from '../support/tapeoutProcess.ts';
 import { testAdminKey, waitFor } from '../support/testRuntime.ts';
+import { postFiles } from '../support/factories.ts';
 
 const slackSecret = 'slack-signing-secret-for-tests';
 
@@ -90,18 +91,11 @@ describe('two server instances and two workers on one Redis and one database', (
     watcher.on('ingestion:progress', (job: IngestionJobView) => updates.push(job));
     assert.deepEqual(await watcher.timeout(5_000).emitWithAck('ingestion:watch', { collection: 'sta' }), { ok: true });
 
-    const form = new FormData();
-    form.append(
-      'files',
-      new Blob(['# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.']),
-      'hold.md',
-    );
-    const upload = await fetch(`${a.url}/api/collections/sta/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${testAdminKey}` },
-      body: form,
-    });
-    const jobId: string = (await upload.json()).jobs[0].id;
+    const jobId = (
+      await postFiles({ url: a.url, apiKey: testAdminKey }, 'sta', {
+        'hold.md': '# Hold fixing\n\nHold violations on the scan path are fixed with delay cells after CTS, never before.',
+      })
+    )[0]!.id;
     await waitFor(
       async () => (updates.some((job) => job.id === jobId && job.state === 'completed') ? true : undefined),
       'the completed update on B',

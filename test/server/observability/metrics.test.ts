@@ -8,6 +8,7 @@ import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmulator.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { postFiles } from '../../support/factories.ts';
 
 type Family = ReturnType<typeof parsePrometheusTextFormat>[number];
 
@@ -105,13 +106,7 @@ describe('/metrics', () => {
     emulator.injectFaults([{ kind: 'http-error', endpoint: 'chat', status: 400, times: 1 }]);
     assert.equal((await ask('Who attends the launch review?')).answer_mode, 'extractive');
     await fetch(`${runtime.url}/api/conversations/not-a-uuid`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
-    const form = new FormData();
-    form.append('files', new Blob(['%PDF-1.7 this is not a real PDF']), 'broken.pdf');
-    await fetch(`${runtime.url}/api/collections/handbook/documents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${runtime.apiKey}` },
-      body: form,
-    });
+    await postFiles(runtime, 'handbook', { 'broken.pdf': '%PDF-1.7 this is not a real PDF' });
     await waitFor(
       async () => ((await families()).get('tapeout_ingestion_failures_total')?.metrics.length ? true : undefined),
       'the failed ingestion',
