@@ -59,7 +59,7 @@ describe('a worker killed mid-job', () => {
       body: JSON.stringify({ slug: 'sta', name: 'STA', chunkSize: 64, chunkOverlap: 8 }),
     });
     const sections = Array.from(
-      { length: 300 },
+      { length: 150 },
       (_, i) => `## Path group ${i}\n\nPath group ${i} closes setup at the slow corner after useful skew on launch flop u_core/r${i}.`,
     );
     const jobId = (

@@ -67,11 +67,12 @@ describe('SIGTERM drain (runtime.stop)', () => {
   });
 
   it('lets an answer in flight finish within the grace period and refuses new questions meanwhile', async () => {
-    const { runtime, emulator, conversation } = await start(40, 20_000);
+    const { runtime, emulator, conversation } = await start(200, 20_000);
     cleanups.push(() => emulator.emulator.close());
     const socket = io(runtime.url, { auth: { token: runtime.apiKey }, transports: ['websocket'], reconnection: false });
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     const { events } = await askAndWaitForFirstToken(runtime, conversation);
+    assert.equal(runtime.services.answersInFlight.count, 1, 'the answer is still streaming when the stop begins');
     const stopped = runtime.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
     const refused = (await socket
