@@ -9,8 +9,8 @@ import { runTapeout, startTapeoutProcess } from '../support/tapeoutProcess.ts';
 describe('tapeout ingest', () => {
   let dir: string;
   const apiKey = 'tap_ingest_cli_spec_0123456789abcdef';
-  // The CPU sentence encoder would encode the demo corpus in the background: not what this spec is about.
-  const env = () => ({ DATA_DIR: path.join(dir, 'data'), ADMIN_API_KEY: apiKey, SENTENCE_ENCODER: 'off' });
+  // No demo corpus and no CPU sentence encoder: ingesting and encoding them in the background is not what this spec is about.
+  const env = () => ({ DATA_DIR: path.join(dir, 'data'), ADMIN_API_KEY: apiKey, SEED_DEMO: 'false', SENTENCE_ENCODER: 'off' });
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-ingest-'));
@@ -18,14 +18,11 @@ describe('tapeout ingest', () => {
     await writeFile(path.join(dir, 'docs', 'gating.md'), '# Clocks\n\n## Gating\n\nICG cells gate clocks with an enable latch.\n');
     await writeFile(path.join(dir, 'docs', 'nested', 'notes.txt'), 'Notes about scan_en and DFT.');
     await writeFile(path.join(dir, 'docs', 'nested', 'broken.pdf'), randomBytes(2048));
-    // A first start creates the demo collections.
-    const server = await startTapeoutProcess(env());
-    await server.stop();
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('ingests a folder recursively with no server running, and reports each failure', async () => {
-    const { code, output } = await runTapeout(['ingest', path.join(dir, 'docs'), '--collection', 'chip-design'], env());
+    const { code, output } = await runTapeout(['ingest', path.join(dir, 'docs'), '--collection', 'chip-design', '--create'], env());
     assert.match(output, /through the embedded database/);
     assert.match(output, /Added 2, updated 0, unchanged 0, failed 1\./);
     assert.match(output, /failed: .*broken\.pdf: corrupt_file/);
