@@ -10,12 +10,19 @@ import { httpRequestDuration, secondsSince } from '../observability/metrics.ts';
 export function requestMetrics(): RequestHandler {
   return (req, res, next) => {
     const startedAt = performance.now();
-    res.once('close', () => {
+    let observed = false;
+    // 'finish' (the response handed over whole) comes before the client can have read it, so a
+    // client that reads its answer and then scrapes sees it counted; 'close' covers an aborted one.
+    const observe = () => {
+      if (observed) return;
+      observed = true;
       const pattern = req.route?.path;
       const route =
         typeof pattern === 'string' ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}` : pattern ? 'web app' : 'unrouted';
       httpRequestDuration.observe({ route, method: req.method, status: String(res.statusCode) }, secondsSince(startedAt));
-    });
+    };
+    res.once('finish', observe);
+    res.once('close', observe);
     next();
   };
 }
