@@ -107,10 +107,12 @@ describe('/metrics', () => {
     assert.equal((await ask('Who attends the launch review?')).answer_mode, 'extractive');
     await fetch(`${runtime.url}/api/conversations/not-a-uuid`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
     await postFiles(runtime, 'handbook', { 'broken.pdf': '%PDF-1.7 this is not a real PDF' });
-    await waitFor(
-      async () => ((await families()).get('tapeout_ingestion_failures_total')?.metrics.length ? true : undefined),
-      'the failed ingestion',
-    );
+    // The failure is counted before its job is marked failed in the queue: wait for both.
+    await waitFor(async () => {
+      const scraped = await families();
+      const failedJobs = Number(sample(scraped.get('tapeout_queue_jobs'), { queue: 'tasks', state: 'failed' })?.value);
+      return scraped.get('tapeout_ingestion_failures_total')?.metrics.length && failedJobs >= 1 ? true : undefined;
+    }, 'the failed ingestion, counted and in the queue');
 
     const scraped = await families();
     assert.equal(scraped.get('tapeout_http_request_duration_seconds')?.type, 'HISTOGRAM');
