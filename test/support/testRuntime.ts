@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseConfig } from '../../server/config/index.ts';
 import { startRuntime, type Runtime } from '../../server/runtime.ts';
 import { uploadAllAndWait } from './factories.ts';
+import { copyMigratedDatabase } from './migratedDatabase.ts';
 import { silentLogger } from './testDatabase.ts';
 import { waitFor } from './waitFor.ts';
 
@@ -24,7 +25,8 @@ export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
  * sentence encoder is off unless a test turns it on (`SENTENCE_ENCODER: 'auto'`): it encodes
  * every English chunk in the background at about 15 a second, CPU that specs which do not look at
  * sentence vectors would spend for nothing on a 2-core machine. Answers still streaming when a
- * spec stops its runtime get 2 s to finish, not the 20 s of a deployment.
+ * spec stops its runtime get 2 s to finish, not the 20 s of a deployment. The embedded database
+ * starts from a migrated copy (see copyMigratedDatabase).
  */
 export async function startTestRuntime(env: Record<string, string> = {}, seedRetryMs?: number): Promise<TestRuntime> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
@@ -38,6 +40,7 @@ export async function startTestRuntime(env: Record<string, string> = {}, seedRet
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
+  if (!config.databaseUrl) await copyMigratedDatabase(path.join(dataDir, 'pg'));
   const runtime = await startRuntime(config, silentLogger, { web: true, worker: true, ...(seedRetryMs ? { seedRetryMs } : {}) });
   return {
     ...runtime,
