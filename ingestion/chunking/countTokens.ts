@@ -3,10 +3,7 @@ import cl100k from 'js-tiktoken/ranks/cl100k_base';
 
 // cl100k_base ships inside the npm package (nothing is downloaded). Serving models tokenize
 // differently; it is a close, stable measure for chunk budgets, not an exact count for every model.
-// Built on first use: decoding its ranks costs about 0.4 s of CPU, which every process that
-// imports this module (the server, each worker thread, each CLI command) would otherwise pay at start.
-let encoder: Tiktoken | undefined;
-const theEncoder = () => (encoder ??= new Tiktoken(cl100k));
+const encoder = new Tiktoken(cl100k);
 
 // The encoder's own pre-tokenizer (words, numbers, punctuation, whitespace), applied here too.
 const piecePattern = new RegExp(cl100k.pat_str, 'gu');
@@ -29,7 +26,7 @@ export function countTokens(text: string): number {
   let batchEnd = 0;
   const flush = () => {
     // Special tokens such as <|endoftext|> inside a document or a question count as text, not an error.
-    if (batchEnd > batchStart) count += theEncoder().encode(text.slice(batchStart, batchEnd), 'all').length;
+    if (batchEnd > batchStart) count += encoder.encode(text.slice(batchStart, batchEnd), 'all').length;
   };
   for (const match of text.matchAll(piecePattern)) {
     const piece = match[0];
@@ -57,7 +54,7 @@ const maxCachedSlices = 4096;
 function sliceTokens(slice: string): number {
   let tokens = sliceCounts.get(slice);
   if (tokens === undefined) {
-    tokens = theEncoder().encode(slice, 'all').length;
+    tokens = encoder.encode(slice, 'all').length;
     if (sliceCounts.size >= maxCachedSlices) sliceCounts.clear();
     sliceCounts.set(slice, tokens);
   }
