@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/Database.ts';
-import { displayPrefix, hashApiKey } from '../auth/apiKeys.ts';
+import { insertApiKey, isUnrevokedKeyOf, revokeOtherBootstrapKeys, useApiKey } from './apiKeyRepository.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { CredentialEvents } from '../auth/CredentialEvents.ts';
@@ -13,6 +13,9 @@ export interface User {
   /** False once the identity provider deactivated the account: it reads nothing and cannot authenticate. */
   active: boolean;
 }
+
+/** Who is signed in, as the web app's session tells it. */
+export type SessionUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
 export interface UserListing extends User {
   groups: string[];
@@ -147,24 +150,16 @@ export class UserService {
    * leaked): the answer is false then.
    */
   async replaceBootstrapKey(userId: string, key: string, client: Queryable = this.db): Promise<boolean> {
-    await this.addApiKey(userId, key, 'ADMIN_API_KEY', client);
-    const { rows } = await client.query<{ id: string }>(
-      `UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND name IN ('bootstrap', 'ADMIN_API_KEY') AND key_hash <> $2 AND revoked_at IS NULL RETURNING id`,
-      [userId, hashApiKey(key)],
-    );
-    for (const row of rows) this.credentialEvents.ended({ kind: 'apiKey', id: row.id });
-    const { rowCount } = await client.query('SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2 AND revoked_at IS NULL', [
-      hashApiKey(key),
-      userId,
-    ]);
-    return Boolean(rowCount);
+    await insertApiKey(client, { userId, key, name: 'ADMIN_API_KEY' });
+    for (const id of await revokeOtherBootstrapKeys(client, userId, key)) this.credentialEvents.ended({ kind: 'apiKey', id });
+    return isUnrevokedKeyOf(client, userId, key);
   }
 
   async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {
     await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, await hashPassword(password)]);
   }
 
-  /** Stores only the key's hash; returns the key's id. Adding a key that already exists is a no-op. */
+  /** Gives the user `key` (stored as its hash); the key's id, or undefined when that key exists already. */
   async addApiKey(
     userId: string,
     key: string,
@@ -172,13 +167,7 @@ export class UserService {
     client: Queryable = this.db,
     expiresInDays?: number,
   ): Promise<string | undefined> {
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO api_keys (user_id, name, prefix, key_hash, expires_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)
-       ON CONFLICT (key_hash) DO NOTHING RETURNING id`,
-      [userId, name, displayPrefix(key), hashApiKey(key), expiresInDays ?? null],
-    );
-    return rows[0]?.id;
+    return insertApiKey(client, { userId, key, name, expiresInDays });
   }
 
   /** The principal behind a valid, unrevoked, unexpired API key, or undefined. */
@@ -188,16 +177,8 @@ export class UserService {
 
   /** The principal behind a valid API key, with the key's id (long-lived connections watch it). */
   async apiKeyCredential(key: string): Promise<{ principal: Principal; keyId: string } | undefined> {
-    const { rows } = await this.db.query<{ id: string; email: string; role: User['role']; key_id: string }>(
-      `UPDATE api_keys k SET last_used_at = now()
-         FROM users u
-        WHERE k.key_hash = $1 AND u.id = k.user_id AND u.active AND k.revoked_at IS NULL
-          AND (k.expires_at IS NULL OR k.expires_at > now())
-       RETURNING u.id, u.email, u.role, k.id AS key_id`,
-      [hashApiKey(key)],
-    );
-    const row = rows[0];
-    return row ? { principal: { userId: row.id, email: row.email, role: row.role }, keyId: row.key_id } : undefined;
+    const holder = await useApiKey(this.db, key);
+    return holder ? { principal: { userId: holder.userId, email: holder.email, role: holder.role }, keyId: holder.keyId } : undefined;
   }
 
   async countAdmins(client: Queryable = this.db): Promise<number> {
