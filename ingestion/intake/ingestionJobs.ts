@@ -1,4 +1,5 @@
 import type { Queryable } from '../../server/db/Database.ts';
+import { markDocumentFailed } from '../../server/documents/documentRepository.ts';
 
 export interface IngestionJob {
   id: string;
@@ -144,9 +145,36 @@ export async function failJob(
 ): Promise<IngestionJobView | undefined> {
   const view = await markJob(client, job.id, { state: 'failed', stage: 'failed', error });
   if (!view) return undefined; // finished already (see markJob): its document is not touched either
-  await client.query(
-    `UPDATE documents SET status = 'failed', error = $2, storage_path = CASE WHEN $3 THEN storage_path END, updated_at = now() WHERE id = $1 AND status <> 'ready'`,
-    [job.documentId, JSON.stringify(error), keepFile],
-  );
+  await markDocumentFailed(client, job.documentId, error, keepFile);
   return view;
+}
+
+/** A job as admins see it, by an id given by a client (a malformed one is simply not found). */
+export async function findJobView(db: Queryable, id: string): Promise<IngestionJobView | undefined> {
+  const { rows } = await db.query<IngestionJobView>(`SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`, [id]);
+  return rows[0];
+}
+
+/** Content hashes of the document's jobs still queued or running. */
+export async function activeJobContentHashes(db: Queryable, documentId: string): Promise<string[]> {
+  const { rows } = await db.query<{ content_hash: string }>(
+    `SELECT content_hash FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`,
+    [documentId],
+  );
+  return rows.map((row) => row.content_hash);
+}
+
+/** Every file the document's jobs stored, finished or not. */
+export async function jobStoragePaths(db: Queryable, documentId: string): Promise<string[]> {
+  const { rows } = await db.query<{ storage_path: string }>('SELECT DISTINCT storage_path FROM ingestion_jobs WHERE document_id = $1', [
+    documentId,
+  ]);
+  return rows.map((row) => row.storage_path);
+}
+
+export async function isFileOfActiveJob(db: Queryable, storagePath: string): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM ingestion_jobs WHERE storage_path = $1 AND state IN ('queued', 'running') LIMIT 1`, [
+    storagePath,
+  ]);
+  return Boolean(rowCount);
 }

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { insertIngestionJob, jobViewColumns, targetVersionFor, type IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import {
+  activeJobContentHashes,
+  findJobView,
+  insertIngestionJob,
+  jobStoragePaths,
+  targetVersionFor,
+  type IngestionJobView,
+} from '../../ingestion/intake/ingestionJobs.ts';
 import { removeUnreferencedFile } from '../../ingestion/intake/storedFiles.ts';
 import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receivedFile.ts';
@@ -15,6 +22,9 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
 import { collectionScopes } from '../access/collectionScopes.ts';
+import { deleteDocument, findDocument, listDocuments, markDocumentPending, type DocumentListing } from './documentRepository.ts';
+
+export type { DocumentListing };
 
 export interface AcceptedUpload {
   id: string;
@@ -117,19 +127,13 @@ export class DocumentService {
     outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
-  async list(principal: Principal, collectionSlug: string) {
+  async list(principal: Principal, collectionSlug: string): Promise<DocumentListing[]> {
     const collection = await this.collections.findBySlug(collectionSlug);
     const visible =
       collection &&
       (await this.db.query(`SELECT 1 WHERE $2::uuid IN (${collectionScopes.visible('$1')})`, [principal.userId, collection.id])).rowCount;
     if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
-    const { rows } = await this.db.query(
-      `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",
-              (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks
-         FROM documents d WHERE d.collection_id = $1 ORDER BY d.updated_at DESC, d.filename`,
-      [collection.id],
-    );
-    return rows;
+    return listDocuments(this.db, collection.id);
   }
 
   /** A job, for admins and the editors of its collection. */
@@ -141,9 +145,9 @@ export class DocumentService {
 
   /** A job, without a permission check: for the local CLI, which holds the database itself. */
   async findJob(id: string): Promise<IngestionJobView> {
-    const { rows } = await this.db.query<IngestionJobView>(`SELECT ${jobViewColumns} FROM ingestion_jobs WHERE id::text = $1`, [id]);
-    if (!rows[0]) throw new NotFoundError(`Job ${id}`);
-    return rows[0];
+    const job = await findJobView(this.db, id);
+    if (!job) throw new NotFoundError(`Job ${id}`);
+    return job;
   }
 
   /**
@@ -153,49 +157,30 @@ export class DocumentService {
    * new one is complete.
    */
   async reingest(principal: Principal, id: string): Promise<AcceptedUpload> {
-    const { rows } = await this.db.query<{
-      id: string;
-      collection_id: string;
-      filename: string | null;
-      status: string;
-      version: number;
-      storage_path: string | null;
-      content_hash: string;
-      byte_size: string | null;
-      error: { code: string; message: string } | null;
-      source: string;
-    }>(
-      'SELECT id, collection_id, filename, status, version, storage_path, content_hash, byte_size, error, source FROM documents WHERE id::text = $1',
-      [id],
-    );
-    const document = rows[0];
+    const document = await findDocument(this.db, id);
     if (!document) throw new NotFoundError(`Document ${id}`);
-    await this.collections.assertEditable(principal, document.collection_id, `Document ${id}`);
-    if (!document.storage_path || !existsSync(document.storage_path)) {
+    await this.collections.assertEditable(principal, document.collectionId, `Document ${id}`);
+    if (!document.storagePath || !existsSync(document.storagePath)) {
       const reason = document.error ? ` It failed with ${document.error.code}: ${document.error.message}` : '';
       throw new ConflictError(
         `The file of this document was not kept, so it cannot be ingested again.${reason} Upload a corrected file instead.`,
       );
     }
     const jobId = await this.db.transaction(async (client) => {
-      await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [document.id]);
-      const { rowCount } = await client.query(`SELECT 1 FROM ingestion_jobs WHERE document_id = $1 AND state IN ('queued', 'running')`, [
-        document.id,
-      ]);
-      if (rowCount) throw new ConflictError('This document is already being ingested.');
+      await findDocument(client, document.id, { lock: true });
+      if ((await activeJobContentHashes(client, document.id)).length) throw new ConflictError('This document is already being ingested.');
       const job = await insertIngestionJob(client, {
-        collectionId: document.collection_id,
+        collectionId: document.collectionId,
         documentId: document.id,
         filename: document.filename,
         source: document.source,
-        storagePath: document.storage_path!,
-        contentHash: document.content_hash,
-        byteSize: Number(document.byte_size ?? 0),
+        storagePath: document.storagePath!,
+        contentHash: document.contentHash,
+        byteSize: document.byteSize ?? 0,
         targetVersion: targetVersionFor(document),
         createdBy: principal.userId,
       });
-      if (document.status === 'failed')
-        await client.query(`UPDATE documents SET status = 'pending', error = NULL, updated_at = now() WHERE id = $1`, [document.id]);
+      await markDocumentPending(client, document.id);
       return job;
     });
     await enqueueIngestion(this.queue, jobId);
@@ -204,18 +189,13 @@ export class DocumentService {
 
   /** Deletes a document; its chunks and jobs go with it (foreign keys cascade), then its stored files. */
   async delete(principal: Principal, id: string): Promise<void> {
-    const { rows: found } = await this.db.query<{ collection_id: string }>('SELECT collection_id FROM documents WHERE id::text = $1', [id]);
-    if (!found[0]) throw new NotFoundError(`Document ${id}`);
-    await this.collections.assertEditable(principal, found[0].collection_id, `Document ${id}`);
-    const { rows: jobs } = await this.db.query<{ storage_path: string }>(
-      'SELECT DISTINCT storage_path FROM ingestion_jobs WHERE document_id = $1',
-      [id],
-    );
-    const { rows } = await this.db.query<{ storage_path: string | null }>(`DELETE FROM documents WHERE id = $1 RETURNING storage_path`, [
-      id,
-    ]);
-    if (!rows[0]) throw new NotFoundError(`Document ${id}`);
-    for (const file of new Set([rows[0].storage_path ?? undefined, ...jobs.map((job) => job.storage_path)])) {
+    const found = await findDocument(this.db, id);
+    if (!found) throw new NotFoundError(`Document ${id}`);
+    await this.collections.assertEditable(principal, found.collectionId, `Document ${id}`);
+    const jobFiles = await jobStoragePaths(this.db, found.id);
+    const deleted = await deleteDocument(this.db, found.id);
+    if (!deleted) throw new NotFoundError(`Document ${id}`);
+    for (const file of new Set([deleted.storagePath ?? undefined, ...jobFiles])) {
       await removeUnreferencedFile(this.db, this.filesDir, file);
     }
   }

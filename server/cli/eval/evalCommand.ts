@@ -7,6 +7,7 @@ import { sentenceVectorBacklog } from '../../../ingestion/sentenceVectors/reques
 import { registerTasks } from '../../registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';
+import { externalIds } from '../../documents/documentRepository.ts';
 import { loadBeirDataset } from '../../evaluation/beirDataset.ts';
 import { formatTrecRun, scoreRun, type RankedDocument } from '../../evaluation/retrievalMetrics.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -129,12 +130,7 @@ async function runQueries(
   const assistant = (await services.assistants.findForAnswering('eval'))!;
   const candidates = Math.max(assistant.retrieval.candidates ?? 100, 3 * rankedPerQuery);
   const run = new Map<string, RankedDocument[]>();
-  const externalIds = new Map<string, string>();
-  const { rows } = await services.db.query<{ id: string; external_id: string }>(
-    'SELECT id, external_id FROM documents WHERE collection_id = $1',
-    [collectionId],
-  );
-  for (const row of rows) externalIds.set(row.id, row.external_id);
+  const externalIdOf = await externalIds(services.db, collectionId);
   for (const query of queries) {
     const passages = await services.retriever.retrieve(everyone, query.text, {
       collectionIds: assistant.collectionIds,
@@ -146,7 +142,7 @@ async function runQueries(
     for (const passage of passages) {
       if (seen.has(passage.documentId)) continue;
       seen.add(passage.documentId);
-      ranked.push({ documentId: externalIds.get(passage.documentId) ?? passage.documentId, score: passage.relevance });
+      ranked.push({ documentId: externalIdOf.get(passage.documentId) ?? passage.documentId, score: passage.relevance });
     }
     run.set(query.id, ranked.slice(0, rankedPerQuery));
   }

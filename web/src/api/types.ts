@@ -3,6 +3,7 @@ export type { Citation } from '../../../server/answering/AssistantAnswerer.ts';
 export type { Assistant } from '../../../server/assistants/AssistantService.ts';
 export type { CollectionListing } from '../../../server/collections/CollectionService.ts';
 export type { Conversation, StoredMessage } from '../../../server/conversations/ConversationService.ts';
+export type { DocumentListing } from '../../../server/documents/documentRepository.ts';
 export type { SourceView, SourcePassage } from '../../../server/documents/SourceService.ts';
 export type { IngestionJobView } from '../../../ingestion/intake/ingestionJobs.ts';
 export type { SlackChannelBinding } from '../../../server/slack/SlackChannelBindings.ts';
@@ -10,24 +11,5 @@ export type { AuditEventRow } from '../../../server/audit/AuditLog.ts';
 export type { UsageReport } from '../../../server/usage/UsageService.ts';
 export type { ApiKeyListing } from '../../../server/users/ApiKeyService.ts';
 export type { Group } from '../../../server/users/GroupService.ts';
-export type { UserListing } from '../../../server/users/UserService.ts';
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'member';
-}
-
-export interface DocumentListing {
-  id: string;
-  externalId: string | null;
-  filename: string | null;
-  title: string;
-  status: 'pending' | 'processing' | 'ready' | 'failed';
-  version: number;
-  error: { code: string; message: string } | null;
-  metadata: Record<string, unknown>;
-  updatedAt: string;
-  chunks: number;
-}
+export type { SessionUser, UserListing } from '../../../server/users/UserService.ts';
+export type { SignInMethods } from '../../../server/http/routes/auth.ts';
