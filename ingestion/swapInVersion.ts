@@ -2,17 +2,10 @@ import type pg from 'pg';
 import type { Chunk } from './chunking/chunkDocument.ts';
 import type { IngestionJob } from './intake/ingestionJobs.ts';
 import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
-import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
-import { searchText, textAnalyzerVersion } from '../server/language/searchTokens.ts';
-import { identifierTerms } from '../server/retrieval/identifierTerms.ts';
+import { findDocument, markVersionServed } from '../server/documents/documentRepository.ts';
+import { deleteOtherVersionsChunks, deleteVersionChunks, insertChunks, type ChunkVectors } from './chunks/chunkRepository.ts';
 
-const rowsPerInsert = 200;
-
-/** The chunks' vectors from one embedding model. */
-export interface ChunkVectors {
-  model: string;
-  embeddings: number[][];
-}
+export type { ChunkVectors };
 
 export type SwapResult = { swapped: true; job: IngestionJobView | undefined; supersededPath: string | null } | { swapped: false };
 
@@ -30,25 +23,23 @@ export async function swapInVersion(
   chunks: Chunk[],
   vectorSets: ChunkVectors[],
 ): Promise<SwapResult> {
-  const { rows } = await client.query<{ version: number; status: string; storage_path: string | null }>(
-    'SELECT version, status, storage_path FROM documents WHERE id = $1 FOR UPDATE',
-    [job.documentId],
-  );
-  const current = rows[0];
+  const current = await findDocument(client, job.documentId, { lock: true });
   if (!current) return { swapped: false };
   if (current.status === 'ready' && current.version > job.targetVersion) return { swapped: false };
   const vectorsNow = await vectorsOfCurrentModels(client, job.collectionId, vectorSets);
-  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2', [job.documentId, job.targetVersion]);
+  await deleteVersionChunks(client, job.documentId, job.targetVersion);
   for (const vectors of vectorsNow) await insertChunks(client, job, chunks, vectors);
-  await client.query(
-    `UPDATE documents SET version = $2, content_hash = $3, storage_path = $4, byte_size = $5, mime_type = $6, title = $7,
-            status = 'ready', error = NULL, updated_at = now()
-      WHERE id = $1`,
-    [job.documentId, job.targetVersion, job.contentHash, job.storagePath, job.byteSize, document.mimeType, document.title],
-  );
-  await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version <> $2', [job.documentId, job.targetVersion]);
+  await markVersionServed(client, job.documentId, {
+    version: job.targetVersion,
+    contentHash: job.contentHash,
+    storagePath: job.storagePath,
+    byteSize: job.byteSize,
+    mimeType: document.mimeType,
+    title: document.title,
+  });
+  await deleteOtherVersionsChunks(client, job.documentId, job.targetVersion);
   const view = await markJob(client, job.id, { state: 'completed', stage: 'done', progress: 100, error: null });
-  const supersededPath = current.storage_path && current.storage_path !== job.storagePath ? current.storage_path : null;
+  const supersededPath = current.storagePath && current.storagePath !== job.storagePath ? current.storagePath : null;
   return { swapped: true, job: view, supersededPath };
 }
 
@@ -81,56 +72,4 @@ async function vectorsOfCurrentModels(client: pg.PoolClient, collectionId: strin
       vectorSets.map((vectors) => vectors.model),
     );
   return kept;
-}
-
-/** Where chunks go: a document version of a collection. */
-export type ChunkTarget = Pick<IngestionJob, 'documentId' | 'collectionId' | 'targetVersion'>;
-
-const columnTypes = ['int', 'text', 'text[]', 'int', 'int', 'int', 'text', 'text[]', 'text', 'text'];
-
-/**
- * Writes chunks with one model's vectors, in multi-row inserts. Each chunk's search vector is
- * built from its segmented words (searchTokens.ts) with the collection's text-search
- * configuration as it is now, read under a share lock: a language change waits for this
- * transaction, and its reindexing then sees these rows.
- */
-export async function insertChunks(
-  client: pg.PoolClient,
-  job: ChunkTarget,
-  chunks: Chunk[],
-  { model, embeddings }: ChunkVectors,
-): Promise<void> {
-  const fixed = 5; // $1..$5 below: document, collection, version, model, text analyzer
-  for (let start = 0; start < chunks.length; start += rowsPerInsert) {
-    const values: unknown[] = [];
-    const tuples = chunks.slice(start, start + rowsPerInsert).map((chunk, offset) => {
-      const ordinal = start + offset;
-      const embedding = embeddings[ordinal]!;
-      const p = fixed + values.length; // placeholders $p+1 .. $p+10 are this row's values
-      const identifiers = identifierTerms([...chunk.headingPath, chunk.text].join('\n'));
-      values.push(
-        ordinal,
-        chunk.text,
-        chunk.headingPath,
-        chunk.page,
-        chunk.tokenCount,
-        embedding.length,
-        toVectorLiteral(embedding),
-        identifiers,
-        searchText(chunk.headingPath.join('\n')),
-        searchText(chunk.text),
-      );
-      return `(${columnTypes.map((type, i) => `$${p + i + 1}::${type}`).join(', ')})`;
-    });
-    await client.query(
-      `WITH collection AS (SELECT text_search_config AS config FROM collections WHERE id = $2 FOR SHARE)
-       INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
-                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers, tsv, text_analyzer)
-       SELECT $1, $2, $3, v.ordinal, v.text, v.heading_path, v.page, v.token_count, $4, v.dimension, v.embedding::vector,
-              collection.config, v.identifiers, chunk_search_vector(collection.config, v.heading_words, v.body_words, v.identifiers), $5
-         FROM collection, (VALUES ${tuples.join(', ')})
-              v(ordinal, text, heading_path, page, token_count, dimension, embedding, identifiers, heading_words, body_words)`,
-      [job.documentId, job.collectionId, job.targetVersion, model, textAnalyzerVersion, ...values],
-    );
-  }
 }

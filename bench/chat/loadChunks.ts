@@ -1,6 +1,6 @@
 import type { Services } from '../../server/services.ts';
 import { embeddingText } from '../../ingestion/chunking/embeddingText.ts';
-import { insertChunks } from '../../ingestion/swapInVersion.ts';
+import { insertChunks } from '../../ingestion/chunks/chunkRepository.ts';
 import { sectionText } from '../../ingestion/sampleCorpus/sectionText.ts';
 import { benchDocument } from '../ingest/generateCorpus.ts';
 

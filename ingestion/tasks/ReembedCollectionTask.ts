@@ -2,10 +2,10 @@ import type { Database } from '../../server/db/Database.ts';
 import type { Inference } from '../../server/inference/createInference.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import { PermanentTaskError, type JobQueue, type TaskDefinition } from '../../server/queue/JobQueue.ts';
-import type { Chunk } from '../chunking/chunkDocument.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
-import { insertChunks } from '../swapInVersion.ts';
+import { deleteChunksOfOtherModels, deleteVersionChunks, insertChunks, versionChunks } from '../chunks/chunkRepository.ts';
+import { countReadyDocuments, findDocument, readyDocumentsLackingModel } from '../../server/documents/documentRepository.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What re-embedding needs: the database, the embedders this process can run, and the queue for the follow-up sentence vectors. */
@@ -46,10 +46,10 @@ export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<Ree
         ]);
         throw new PermanentTaskError(message);
       }
-      const total = await countReady(services, collectionId);
+      const total = await countReadyDocuments(services.db, collectionId);
       let done = 0;
       for (;;) {
-        const pending = await documentsLacking(services, target);
+        const pending = await readyDocumentsLackingModel(services.db, target.id, target.newModel, documentsPerPass);
         if (pending.length === 0 && (await switchModel(services, target))) break;
         for (const document of pending) {
           await reembedDocument(services, target, document, (texts) => embedder.embedPassages(texts));
@@ -79,51 +79,21 @@ async function loadTarget(services: ReembedDeps, collectionId: string): Promise<
   return rows[0];
 }
 
-async function countReady(services: ReembedDeps, collectionId: string): Promise<number> {
-  const { rows } = await services.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM documents WHERE collection_id = $1 AND status = 'ready'`,
-    [collectionId],
-  );
-  return rows[0]!.n;
-}
-
-/** Served documents whose served version has no vectors of the new model yet. */
-async function documentsLacking(services: ReembedDeps, target: Target): Promise<{ id: string; version: number }[]> {
-  const { rows } = await services.db.query<{ id: string; version: number }>(
-    `SELECT d.id, d.version FROM documents d
-      WHERE d.collection_id = $1 AND d.status = 'ready'
-        AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version AND c.embedding_model = $2)
-      ORDER BY d.id LIMIT ${documentsPerPass}`,
-    [target.id, target.newModel],
-  );
-  return rows;
-}
-
 async function reembedDocument(
   services: ReembedDeps,
   target: Target,
   document: { id: string; version: number },
   embed: (texts: string[]) => Promise<number[][]>,
 ) {
-  const { rows } = await services.db.query<Chunk & { ordinal: number }>(
-    `SELECT DISTINCT ON (ordinal) ordinal, text, heading_path AS "headingPath", page, token_count AS "tokenCount"
-       FROM chunks WHERE document_id = $1 AND document_version = $2 ORDER BY ordinal, embedding_model = $3 DESC`,
-    [document.id, document.version, target.currentModel],
-  );
-  const embeddings = await embed(rows.map(embeddingText));
+  const chunks = await versionChunks(services.db, document.id, document.version, target.currentModel);
+  const embeddings = await embed(chunks.map(embeddingText));
   await services.db.transaction(async (client) => {
     // The document's lock orders this with a new version being swapped in: a replaced version is skipped.
-    const { rows: current } = await client.query<{ version: number }>('SELECT version FROM documents WHERE id = $1 FOR UPDATE', [
-      document.id,
-    ]);
-    if (current[0]?.version !== document.version) return;
-    await client.query('DELETE FROM chunks WHERE document_id = $1 AND document_version = $2 AND embedding_model = $3', [
-      document.id,
-      document.version,
-      target.newModel,
-    ]);
+    const current = await findDocument(client, document.id, { lock: true });
+    if (current?.version !== document.version) return;
+    await deleteVersionChunks(client, document.id, document.version, target.newModel!);
     const chunkTarget = { documentId: document.id, collectionId: target.id, targetVersion: document.version };
-    await insertChunks(client, chunkTarget, rows, { model: target.newModel!, embeddings });
+    await insertChunks(client, chunkTarget, chunks, { model: target.newModel!, embeddings });
   });
 }
 
@@ -131,19 +101,14 @@ async function reembedDocument(
 async function switchModel(services: ReembedDeps, target: Target): Promise<boolean> {
   return services.db.transaction(async (client) => {
     await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [target.id]);
-    const { rowCount } = await client.query(
-      `SELECT 1 FROM documents d WHERE d.collection_id = $1 AND d.status = 'ready'
-          AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version AND c.embedding_model = $2) LIMIT 1`,
-      [target.id, target.newModel],
-    );
-    if (rowCount) return false;
+    if ((await readyDocumentsLackingModel(client, target.id, target.newModel!, 1)).length) return false;
     await client.query(
       `UPDATE collections SET embedding_model = reembedding_model, embedding_dimension = reembedding_dimension,
               reembedding_model = NULL, reembedding_dimension = NULL, reembedding_error = NULL, updated_at = now()
         WHERE id = $1`,
       [target.id],
     );
-    await client.query('DELETE FROM chunks WHERE collection_id = $1 AND embedding_model <> $2', [target.id, target.newModel]);
+    await deleteChunksOfOtherModels(client, target.id, target.newModel!);
     return true;
   });
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../../server/db/Database.ts';
-import { searchText, textAnalyzerVersion } from '../../server/language/searchTokens.ts';
+import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
+import { hasStaleChunk, rewriteSearchVectors, staleChunksAfter } from '../chunks/chunkRepository.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
@@ -7,8 +8,6 @@ export type ReindexCollectionTextData = TapeoutTasks['ReindexCollectionTextTask'
 
 export const reindexCollectionTextTaskName = 'ReindexCollectionTextTask' as const;
 const chunksPerBatch = 500;
-/** SQL: a chunk (c, of collection col) indexed otherwise than now; `version` is the analyzer version's parameter. */
-const stale = (version: string) => `(c.text_analyzer <> ${version} OR c.text_search_config <> col.text_search_config)`;
 
 /**
  * Rewrites the search vectors of a collection's chunks that were indexed by an older version of
@@ -46,26 +45,9 @@ async function reindexPass(db: Database, collectionId: string, progress: (done: 
   let after = '0';
   let total = 0;
   for (;;) {
-    const { rows } = await db.query<{ id: string; text: string; headingPath: string[] }>(
-      `SELECT c.id::text AS id, c.text, c.heading_path AS "headingPath"
-         FROM chunks c JOIN collections col ON col.id = c.collection_id
-        WHERE c.collection_id = $1 AND c.id > $2::bigint AND ${stale('$3')}
-        ORDER BY c.id LIMIT ${chunksPerBatch}`,
-      [collectionId, after, textAnalyzerVersion],
-    );
+    const rows = await staleChunksAfter(db, collectionId, after, chunksPerBatch);
     if (rows.length === 0) return total;
-    await db.query(
-      `UPDATE chunks c SET tsv = chunk_search_vector(col.text_search_config, u.heading, u.body, c.identifiers),
-              text_search_config = col.text_search_config, text_analyzer = $4
-         FROM unnest($1::bigint[], $2::text[], $3::text[]) u(id, heading, body), collections col
-        WHERE c.id = u.id AND col.id = c.collection_id`,
-      [
-        rows.map((row) => row.id),
-        rows.map((row) => searchText(row.headingPath.join('\n'))),
-        rows.map((row) => searchText(row.text)),
-        textAnalyzerVersion,
-      ],
-    );
+    await rewriteSearchVectors(db, rows);
     total += rows.length;
     after = rows.at(-1)!.id;
     await progress(rows.length);
@@ -76,12 +58,7 @@ async function reindexPass(db: Database, collectionId: string, progress: (done: 
 async function markIndexed(db: Database, collectionId: string): Promise<boolean> {
   return db.transaction(async (client) => {
     await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [collectionId]);
-    const { rowCount } = await client.query(
-      `SELECT 1 FROM chunks c JOIN collections col ON col.id = c.collection_id
-        WHERE c.collection_id = $1 AND ${stale('$2')} LIMIT 1`,
-      [collectionId, textAnalyzerVersion],
-    );
-    if (rowCount) return false;
+    if (await hasStaleChunk(client, collectionId)) return false;
     await client.query('UPDATE collections SET text_index_analyzer = $2, text_index_config = text_search_config WHERE id = $1', [
       collectionId,
       textAnalyzerVersion,
