@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { api, errorText, requestsSettled, sessionEndedEvent, setCsrfToken } from '../api/client.ts';
-import type { SessionUser } from '../api/types.ts';
+import type { SessionUser, SignInMethods } from '../api/types.ts';
 import { closeSocket } from '../realtime/socket.ts';
 
 interface ServerFacts {
@@ -9,11 +9,7 @@ interface ServerFacts {
   maxQuestionChars: number;
 }
 
-/** How people may sign in here: the password form (hidden when PASSWORD_SIGN_IN=false) and the SSO button. */
-export interface SignInMethods {
-  password: boolean;
-  sso: { label: string } | null;
-}
+export type { SignInMethods };
 
 type SessionResponse = { user: null; signIn: SignInMethods } | ({ user: SessionUser; csrfToken: string } & ServerFacts);
 
