@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Chunk } from './chunking/chunkDocument.ts';
 import type { IngestionJob } from './intake/ingestionJobs.ts';
 import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
+import { modelsInUse } from '../server/collections/collectionRepository.ts';
 import { findDocument, markVersionServed } from '../server/documents/documentRepository.ts';
 import { deleteOtherVersionsChunks, deleteVersionChunks, insertChunks, type ChunkVectors } from './chunks/chunkRepository.ts';
 
@@ -60,11 +61,7 @@ class EmbeddingModelChangedError extends Error {
  * throws, and the retry embeds with the models read afresh.
  */
 async function vectorsOfCurrentModels(client: pg.PoolClient, collectionId: string, vectorSets: ChunkVectors[]): Promise<ChunkVectors[]> {
-  const { rows } = await client.query<{ current: string; next: string | null }>(
-    'SELECT embedding_model AS current, reembedding_model AS next FROM collections WHERE id = $1 FOR SHARE',
-    [collectionId],
-  );
-  const models = rows[0];
+  const models = await modelsInUse(client, collectionId);
   const kept = vectorSets.filter((vectors) => vectors.model === models?.current || vectors.model === models?.next);
   if (kept.length === 0)
     throw new EmbeddingModelChangedError(

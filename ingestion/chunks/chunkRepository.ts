@@ -106,6 +106,15 @@ export async function versionChunks(
   return rows;
 }
 
+/** The text of the first chunk of up to `documents` of the collection's documents. */
+export async function firstChunksSample(db: Queryable, collectionId: string, documents: number): Promise<string[]> {
+  const { rows } = await db.query<{ text: string }>(
+    'SELECT text FROM chunks WHERE collection_id = $1 AND ordinal = 0 ORDER BY document_id LIMIT $2',
+    [collectionId, documents],
+  );
+  return rows.map((row) => row.text);
+}
+
 /** SQL: a chunk (c, of collection col) indexed otherwise than now; `version` is the analyzer version's parameter. */
 const stale = (version: string) => `(c.text_analyzer <> ${version} OR c.text_search_config <> col.text_search_config)`;
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { markForReembedding } from '../../server/collections/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import type { Logger } from '../../server/logging/logger.ts';
@@ -22,16 +23,7 @@ export interface ReembeddingRequest {
 export async function requestReembedding(services: ReembeddingRequestDeps, collectionId?: string): Promise<ReembeddingRequest[]> {
   const model = services.embedder.model;
   const dimension = await services.embedder.dimension();
-  await services.db.query(
-    `UPDATE collections SET reembedding_model = $1, reembedding_dimension = $2, reembedding_error = NULL
-      WHERE embedding_model <> $1 AND reembedding_model IS DISTINCT FROM $1 AND ($3::uuid IS NULL OR id = $3)`,
-    [model, dimension, collectionId ?? null],
-  );
-  const { rows } = await services.db.query<ReembeddingRequest>(
-    `SELECT id AS "collectionId", slug, embedding_model AS "from", reembedding_model AS "to"
-       FROM collections WHERE reembedding_model = $1 AND ($2::uuid IS NULL OR id = $2)`,
-    [model, collectionId ?? null],
-  );
+  const rows: ReembeddingRequest[] = await markForReembedding(services.db, { name: model, dimension }, collectionId);
   const modelKey = createHash('sha256').update(model).digest('hex').slice(0, 12);
   for (const request of rows) {
     await services.queue.enqueue(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collectionsWithStaleTextIndex } from '../../server/collections/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
@@ -10,11 +11,7 @@ import { reindexCollectionTextTaskName } from '../tasks/ReindexCollectionTextTas
  * upgrade, or once its language is set or detected. Reads only the collections table.
  */
 export async function requestTextReindexing(services: { db: Database; queue: JobQueue }, collectionId?: string): Promise<string[]> {
-  const { rows } = await services.db.query<{ id: string; config: string }>(
-    `SELECT id, text_search_config::text AS config FROM collections
-      WHERE (text_index_analyzer <> $1 OR text_index_config IS DISTINCT FROM text_search_config) AND ($2::uuid IS NULL OR id = $2)`,
-    [textAnalyzerVersion, collectionId ?? null],
-  );
+  const rows = await collectionsWithStaleTextIndex(services.db, textAnalyzerVersion, collectionId);
   for (const { id, config } of rows) {
     const key = createHash('sha256').update(`${textAnalyzerVersion}:${config}`).digest('hex').slice(0, 12);
     await services.queue.enqueue(

@@ -1,3 +1,10 @@
+import {
+  lockCollection,
+  reembeddingTarget,
+  setReembeddingError,
+  switchToReembeddingModel,
+  type ReembeddingTarget,
+} from '../../server/collections/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { Inference } from '../../server/inference/createInference.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
@@ -16,13 +23,6 @@ export type ReembedCollectionData = TapeoutTasks['ReembedCollectionTask'];
 export const reembedCollectionTaskName = 'ReembedCollectionTask' as const;
 const documentsPerPass = 20;
 
-interface Target {
-  id: string;
-  currentModel: string;
-  newModel: string | null;
-  newDimension: number | null;
-}
-
 /**
  * Gives every chunk of a collection a vector of its new embedding model (collections.
  * reembedding_model), document by document, beside the current vectors, which keep serving;
@@ -35,15 +35,12 @@ export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<Ree
     attempts: 5,
     backoff: { type: 'exponential', delay: 5000 },
     async handle({ collectionId }, context) {
-      const target = await loadTarget(services, collectionId);
+      const target = await reembeddingTarget(services.db, collectionId);
       if (!target?.newModel) return { skipped: 'nothing to re-embed' };
       const embedder = services.inference.embedders.find((candidate) => candidate.model === target.newModel);
       if (!embedder) {
         const message = `The embedding model ${target.newModel} is not configured in this process (EMBEDDINGS_MODEL is ${services.embedder.model}).`;
-        await services.db.query(`UPDATE collections SET reembedding_error = $2 WHERE id = $1`, [
-          collectionId,
-          JSON.stringify({ code: 'embedding_model_unavailable', message }),
-        ]);
+        await setReembeddingError(services.db, collectionId, { code: 'embedding_model_unavailable', message });
         throw new PermanentTaskError(message);
       }
       const total = await countReadyDocuments(services.db, collectionId);
@@ -70,18 +67,9 @@ export function reembedCollectionTask(services: ReembedDeps): TaskDefinition<Ree
   };
 }
 
-async function loadTarget(services: ReembedDeps, collectionId: string): Promise<Target | undefined> {
-  const { rows } = await services.db.query<Target>(
-    `SELECT id, embedding_model AS "currentModel", reembedding_model AS "newModel", reembedding_dimension AS "newDimension"
-       FROM collections WHERE id = $1`,
-    [collectionId],
-  );
-  return rows[0];
-}
-
 async function reembedDocument(
   services: ReembedDeps,
-  target: Target,
+  target: ReembeddingTarget,
   document: { id: string; version: number },
   embed: (texts: string[]) => Promise<number[][]>,
 ) {
@@ -98,16 +86,11 @@ async function reembedDocument(
 }
 
 /** The swap: only when no served document still lacks new vectors, checked under the collection's lock. */
-async function switchModel(services: ReembedDeps, target: Target): Promise<boolean> {
+async function switchModel(services: ReembedDeps, target: ReembeddingTarget): Promise<boolean> {
   return services.db.transaction(async (client) => {
-    await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [target.id]);
+    await lockCollection(client, target.id);
     if ((await readyDocumentsLackingModel(client, target.id, target.newModel!, 1)).length) return false;
-    await client.query(
-      `UPDATE collections SET embedding_model = reembedding_model, embedding_dimension = reembedding_dimension,
-              reembedding_model = NULL, reembedding_dimension = NULL, reembedding_error = NULL, updated_at = now()
-        WHERE id = $1`,
-      [target.id],
-    );
+    await switchToReembeddingModel(client, target.id);
     await deleteChunksOfOtherModels(client, target.id, target.newModel!);
     return true;
   });

@@ -1,3 +1,4 @@
+import { lockCollection, markTextIndexed } from '../../server/collections/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
 import { hasStaleChunk, rewriteSearchVectors, staleChunksAfter } from '../chunks/chunkRepository.ts';
@@ -57,12 +58,9 @@ async function reindexPass(db: Database, collectionId: string, progress: (done: 
 /** Records the collection as indexed, unless a chunk is stale again (its language changed meanwhile). */
 async function markIndexed(db: Database, collectionId: string): Promise<boolean> {
   return db.transaction(async (client) => {
-    await client.query('SELECT 1 FROM collections WHERE id = $1 FOR UPDATE', [collectionId]);
+    await lockCollection(client, collectionId);
     if (await hasStaleChunk(client, collectionId)) return false;
-    await client.query('UPDATE collections SET text_index_analyzer = $2, text_index_config = text_search_config WHERE id = $1', [
-      collectionId,
-      textAnalyzerVersion,
-    ]);
+    await markTextIndexed(client, collectionId, textAnalyzerVersion);
     return true;
   });
 }

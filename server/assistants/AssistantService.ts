@@ -3,6 +3,7 @@ import type { Principal } from '../auth/Principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import { collectionScopes } from '../access/collectionScopes.ts';
+import { collectionIdsBySlug } from '../collections/collectionRepository.ts';
 
 export interface RetrievalSettings {
   candidates?: number;
@@ -175,9 +176,7 @@ export class AssistantService {
 }
 
 async function collectionIdsOf(client: Queryable, slugs: string[]): Promise<string[]> {
-  const { rows } = await client.query<{ id: string; slug: string }>('SELECT id, slug FROM collections WHERE slug = ANY($1::text[])', [
-    slugs,
-  ]);
+  const rows = await collectionIdsBySlug(client, slugs);
   const unknown = slugs.filter((slug) => !rows.some((row) => row.slug === slug));
   if (unknown.length) throw new ValidationError(`Unknown collection(s): ${unknown.join(', ')}.`);
   return rows.map((row) => row.id);

@@ -1,6 +1,8 @@
 import type { Database } from '../db/Database.ts';
 import { detectLanguage } from '../language/detectLanguage.ts';
 import { textSearchConfigFor } from '../language/languages.ts';
+import { firstChunksSample } from '../../ingestion/chunks/chunkRepository.ts';
+import { collectionsOfUnknownLanguage, setDetectedLanguage, setLanguage } from './collectionRepository.ts';
 
 /** Documents whose first chunk makes up a collection's sample for detection. */
 const sampleDocuments = 40;
@@ -22,40 +24,29 @@ export class CollectionLanguages {
   async detectFromSample(collectionId: string, sample: string): Promise<boolean> {
     const detected = detectLanguage(sample);
     if (!detected) return false;
-    const { rowCount } = await this.db.query(
-      `UPDATE collections SET detected_language = $2, text_search_config = $3::regconfig, updated_at = now()
-        WHERE id = $1 AND language IS NULL AND detected_language IS NULL`,
-      [collectionId, detected.code, detected.textSearchConfig],
-    );
-    return rowCount === 1;
+    return setDetectedLanguage(this.db, collectionId, detected);
   }
 
   /** Sets a collection's language, or (null) detects it again from the documents it holds. */
   async choose(collectionId: string, code: string | null): Promise<void> {
     const detected = code === null ? detectLanguage(await this.sample(collectionId)) : undefined;
-    await this.db.query(
-      `UPDATE collections SET language = $2, detected_language = $3, text_search_config = $4::regconfig, updated_at = now() WHERE id = $1`,
-      [collectionId, code, detected?.code ?? null, textSearchConfigFor(code ?? detected?.code ?? null)],
-    );
+    await setLanguage(this.db, collectionId, {
+      language: code,
+      detectedLanguage: detected?.code ?? null,
+      textSearchConfig: textSearchConfigFor(code ?? detected?.code ?? null),
+    });
   }
 
   /** At start: the automatic collections holding documents but no language yet (say, from before languages were detected). */
   async detectUndetermined(): Promise<string[]> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT c.id FROM collections c WHERE c.language IS NULL AND c.detected_language IS NULL
-          AND EXISTS (SELECT 1 FROM chunks ch WHERE ch.collection_id = c.id)`,
-    );
     const changed: string[] = [];
-    for (const { id } of rows) if (await this.detectFromSample(id, await this.sample(id))) changed.push(id);
+    for (const id of await collectionsOfUnknownLanguage(this.db))
+      if (await this.detectFromSample(id, await this.sample(id))) changed.push(id);
     return changed;
   }
 
   /** The first chunk of some of the collection's documents. */
   private async sample(collectionId: string): Promise<string> {
-    const { rows } = await this.db.query<{ text: string }>(
-      `SELECT text FROM chunks WHERE collection_id = $1 AND ordinal = 0 ORDER BY document_id LIMIT ${sampleDocuments}`,
-      [collectionId],
-    );
-    return rows.map((row) => row.text).join('\n');
+    return (await firstChunksSample(this.db, collectionId, sampleDocuments)).join('\n');
   }
 }
