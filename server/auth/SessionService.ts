@@ -3,6 +3,7 @@ import type { Database } from '../db/Database.ts';
 import { hashApiKey } from './apiKeys.ts';
 import type { CredentialEvents } from './CredentialEvents.ts';
 import type { Principal } from './Principal.ts';
+import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession, recordSessionSeen } from './sessionRepository.ts';
 
 export const sessionCookieName = 'tapeout_session';
 export const csrfHeaderName = 'x-csrf-token';
@@ -36,28 +37,25 @@ export class SessionService {
   async create(userId: string, idTokenHint?: string): Promise<IssuedSession> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const { rows } = await this.db.query<{ expires_at: Date }>(
-      `INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, id_token_hint) VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5)
-       RETURNING expires_at`,
-      [hashApiKey(token), userId, csrfToken, this.ttlHours, idTokenHint ?? null],
-    );
+    const expiresAt = await insertSession(this.db, {
+      tokenHash: hashApiKey(token),
+      userId,
+      csrfToken,
+      ttlHours: this.ttlHours,
+      idTokenHint: idTokenHint ?? null,
+    });
     // Expired sessions of anybody are dropped here, which keeps the table small without a timer.
-    await this.db.query('DELETE FROM sessions WHERE expires_at < now()');
-    return { token, csrfToken, expiresAt: rows[0]!.expires_at };
+    await deleteExpiredSessions(this.db);
+    return { token, csrfToken, expiresAt };
   }
 
   async resolve(token: string): Promise<ResolvedSession | undefined> {
     const tokenHash = hashApiKey(token);
-    const { rows } = await this.db.query<{ id: string; email: string; role: Principal['role']; csrf_token: string; seen_lately: boolean }>(
-      `SELECT u.id, u.email, u.role, s.csrf_token, s.last_seen_at > now() - interval '5 minutes' AS seen_lately
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
-      [tokenHash],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
+    const session = await findLiveSession(this.db, tokenHash);
+    if (!session) return undefined;
     // Recorded at most every five minutes, so reading a page does not cost a write per request.
-    if (!row.seen_lately) await this.db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [tokenHash]);
-    return { principal: { userId: row.id, email: row.email, role: row.role }, csrfToken: row.csrf_token };
+    if (!session.seenLately) await recordSessionSeen(this.db, tokenHash);
+    return { principal: { userId: session.userId, email: session.email, role: session.role }, csrfToken: session.csrfToken };
   }
 
   /**
@@ -66,12 +64,9 @@ export class SessionService {
    */
   async revoke(token: string): Promise<{ idTokenHint: string | undefined }> {
     const tokenHash = hashApiKey(token);
-    const { rows } = await this.db.query<{ id_token_hint: string | null }>(
-      'DELETE FROM sessions WHERE token_hash = $1 RETURNING id_token_hint',
-      [tokenHash],
-    );
+    const deleted = await deleteSession(this.db, tokenHash);
     this.credentialEvents.ended({ kind: 'session', tokenHash });
-    return { idTokenHint: rows[0]?.id_token_hint ?? undefined };
+    return { idTokenHint: deleted?.idTokenHint ?? undefined };
   }
 }
 

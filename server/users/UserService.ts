@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/Database.ts';
+import { deleteSessionsOfUser } from '../auth/sessionRepository.ts';
 import { insertApiKey, isUnrevokedKeyOf, revokeOtherBootstrapKeys, useApiKey } from './apiKeyRepository.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -125,7 +126,7 @@ export class UserService {
       if (!active && user.role === 'admin' && (await this.countAdmins(tx)) <= 1)
         throw new ValidationError('This is the only admin; it cannot be deactivated.');
       await tx.query('UPDATE users SET active = $2, updated_at = now() WHERE id = $1', [user.id, active]);
-      if (!active) await tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+      if (!active) await deleteSessionsOfUser(tx, user.id);
       return !active;
     };
     const deactivated = client ? await apply(client) : await this.db.transaction(apply);
@@ -139,7 +140,7 @@ export class UserService {
 
   /** Ends every browser session of the user (and, through the credential events, its sockets). */
   async endSessions(userId: string, client: Queryable = this.db): Promise<void> {
-    await client.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+    await deleteSessionsOfUser(client, userId);
     this.credentialEvents.ended({ kind: 'userSessions', userId });
   }
 
