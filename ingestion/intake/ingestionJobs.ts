@@ -178,3 +178,23 @@ export async function isFileOfActiveJob(db: Queryable, storagePath: string): Pro
   ]);
   return Boolean(rowCount);
 }
+
+/** Ids of the jobs still queued or running, oldest first. */
+export async function unfinishedJobIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`);
+  return rows.map((row) => row.id);
+}
+
+/** Unfinished jobs with no update for `silentMs`, most silent first, at most 500. */
+export async function silentJobs(
+  db: Queryable,
+  silentMs: number,
+): Promise<{ id: string; state: string; stage: string; attempts: number }[]> {
+  const { rows } = await db.query<{ id: string; state: string; stage: string; attempts: number }>(
+    `SELECT id, state, stage, attempts FROM ingestion_jobs
+      WHERE state IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+      ORDER BY updated_at LIMIT 500`,
+    [silentMs],
+  );
+  return rows;
+}

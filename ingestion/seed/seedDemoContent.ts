@@ -7,6 +7,7 @@ import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { getSetting, setSetting } from '../../server/settings/InstanceSettings.ts';
+import { unfinishedJobIds } from '../intake/ingestionJobs.ts';
 import { registerDocument } from '../intake/registerDocument.ts';
 import { sampleCollections } from '../sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
@@ -79,11 +80,7 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
  * in-process queue (a stop mid-ingestion) resumes; the job id prevents duplicates on BullMQ.
  */
 export async function queueUnfinishedIngestion(services: Pick<SeedDeps, 'db' | 'queue'>): Promise<number> {
-  const { rows } = await services.db.query<{ id: string }>(
-    `SELECT id FROM ingestion_jobs WHERE state IN ('queued', 'running') ORDER BY created_at`,
-  );
-  for (const { id } of rows) {
-    await enqueueIngestion(services.queue, id);
-  }
-  return rows.length;
+  const ids = await unfinishedJobIds(services.db);
+  for (const id of ids) await enqueueIngestion(services.queue, id);
+  return ids.length;
 }

@@ -2,7 +2,7 @@ import type { Database } from '../../server/db/Database.ts';
 import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { everyOnOneInstance, type SchedulerLeases } from '../../server/scheduling/SchedulerLeases.ts';
-import { markJob } from '../intake/ingestionJobs.ts';
+import { markJob, silentJobs } from '../intake/ingestionJobs.ts';
 import { enqueueIngestion, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 
 /**
@@ -44,12 +44,7 @@ export class IngestionWatchdog {
 
   /** One pass; returns the ids of the jobs it queued again. */
   async sweep(): Promise<string[]> {
-    const { rows } = await this.db.query<{ id: string; state: string; stage: string; attempts: number }>(
-      `SELECT id, state, stage, attempts FROM ingestion_jobs
-        WHERE state IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
-        ORDER BY updated_at LIMIT 500`,
-      [this.stalledAfterMs],
-    );
+    const rows = await silentJobs(this.db, this.stalledAfterMs);
     const requeued: string[] = [];
     const silentFor = `no progress for ${Math.round(this.stalledAfterMs / 1000)} s`;
     for (const job of rows) {

@@ -1,22 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-/** Every TypeScript file of the server and ingestion, with its text. */
-async function sources(): Promise<{ file: string; text: string }[]> {
-  const files: { file: string; text: string }[] = [];
-  for (const dir of ['server', 'ingestion']) {
-    for (const entry of await readdir(path.join(root, dir), { recursive: true })) {
-      if (!entry.endsWith('.ts')) continue;
-      const file = path.join(dir, entry);
-      files.push({ file, text: await readFile(path.join(root, file), 'utf8') });
-    }
-  }
-  return files;
-}
+import { serverSources as sources } from '../../support/sourceFiles.ts';
 
 /**
  * Who may do what is decided in server/access/ only. These searches keep it so: a new check
