@@ -2,31 +2,30 @@ import type { Database, Queryable } from '../db/Database.ts';
 import { deleteSessionsOfUser } from '../auth/sessionRepository.ts';
 import { insertApiKey, isUnrevokedKeyOf, revokeOtherBootstrapKeys, useApiKey } from './apiKeyRepository.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import {
+  countActiveAdmins,
+  deleteUser,
+  findUser,
+  findUserByEmail,
+  insertUser,
+  listUsers,
+  lockAdminChanges,
+  passwordHashOf,
+  setPasswordHash,
+  setUserActive,
+  updateUser,
+  type User,
+  type UserListing,
+} from './userRepository.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { CredentialEvents } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'member';
-  /** False once the identity provider deactivated the account: it reads nothing and cannot authenticate. */
-  active: boolean;
-}
+export type { User, UserListing };
 
 /** Who is signed in, as the web app's session tells it. */
 export type SessionUser = Pick<User, 'id' | 'email' | 'name' | 'role'>;
 
-export interface UserListing extends User {
-  groups: string[];
-  canSignIn: boolean;
-  /** Signs in through the identity provider (OIDC) or was provisioned by it (SCIM). */
-  managedByIdentityProvider: boolean;
-  createdAt: string;
-}
-
-export const userColumns = 'id, email, name, role, active';
 // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
 const decoyHash = hashPassword('decoy password that matches nothing');
 
@@ -38,39 +37,23 @@ export class UserService {
 
   async create(input: { email: string; name?: string; role: User['role']; password?: string }, client: Queryable = this.db): Promise<User> {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    const { rows } = await client.query<User>(
-      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${userColumns}`,
-      [input.email, input.name ?? '', input.role, passwordHash],
-    );
-    return rows[0]!;
+    return insertUser(client, { email: input.email, name: input.name ?? '', role: input.role, passwordHash });
   }
 
   async findByEmail(email: string, client: Queryable = this.db): Promise<User | undefined> {
-    const { rows } = await client.query<User>(`SELECT ${userColumns} FROM users WHERE lower(email) = lower($1)`, [email]);
-    return rows[0];
+    return findUserByEmail(client, email);
   }
 
   /** The user whose email and password these are, or undefined (same time either way). */
   async verifyCredentials(email: string, password: string): Promise<User | undefined> {
-    const { rows } = await this.db.query<User & { password_hash: string | null }>(
-      `SELECT ${userColumns}, password_hash FROM users WHERE lower(email) = lower($1)`,
-      [email],
-    );
-    const found = rows[0];
-    const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
-    if (!found?.password_hash || !matches) return undefined;
+    const found = await passwordHashOf(this.db, { email });
+    const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
+    if (!found?.passwordHash || !matches) return undefined;
     return { id: found.id, email: found.email, name: found.name, role: found.role, active: found.active };
   }
 
   async list(): Promise<UserListing[]> {
-    const { rows } = await this.db.query<UserListing>(
-      `SELECT u.id, u.email, u.name, u.role, u.active, u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
-              (u.oidc_subject IS NOT NULL OR u.external_id IS NOT NULL) AS "managedByIdentityProvider",
-              coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
-         FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN groups g ON g.id = m.group_id
-        GROUP BY u.id ORDER BY lower(u.email)`,
-    );
-    return rows;
+    return listUsers(this.db);
   }
 
   async register(input: { email: string; name?: string; role: User['role']; password?: string }): Promise<User> {
@@ -81,32 +64,28 @@ export class UserService {
   /** Changes a user; the last admin can neither be demoted nor removed, so the instance stays manageable. */
   async update(id: string, patch: { name?: string; role?: User['role']; password?: string }): Promise<User> {
     return this.db.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
-      const { rows } = await client.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1 FOR UPDATE`, [id]);
-      const user = rows[0];
+      await lockAdminChanges(client);
+      const user = await findUser(client, id, { lock: true });
       if (!user) throw new NotFoundError(`User ${id}`);
       if (patch.role === 'member' && user.role === 'admin' && (await this.countAdmins(client)) <= 1) {
         throw new ValidationError('This is the only admin; make another user an admin first.');
       }
-      const { rows: updated } = await client.query<User>(
-        `UPDATE users SET name = coalesce($2, name), role = coalesce($3, role), updated_at = now() WHERE id = $1 RETURNING ${userColumns}`,
-        [user.id, patch.name ?? null, patch.role ?? null],
-      );
+      const updated = await updateUser(client, user.id, { name: patch.name, role: patch.role });
       if (patch.password) await this.setPassword(user.id, patch.password, client);
       // A new password or a changed role ends the user's browser sessions.
       if (patch.password || (patch.role && patch.role !== user.role)) await this.endSessions(user.id, client);
-      return updated[0]!;
+      return updated;
     });
   }
 
   async remove(id: string, actingUserId: string | null): Promise<void> {
     if (id === actingUserId) throw new ValidationError('You cannot remove yourself.');
     await this.db.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
-      const { rows } = await client.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1`, [id]);
-      if (!rows[0]) throw new NotFoundError(`User ${id}`);
-      if (rows[0].role === 'admin' && (await this.countAdmins(client)) <= 1) throw new ValidationError('This is the only admin.');
-      await client.query('DELETE FROM users WHERE id = $1', [rows[0].id]);
+      await lockAdminChanges(client);
+      const user = await findUser(client, id);
+      if (!user) throw new NotFoundError(`User ${id}`);
+      if (user.role === 'admin' && (await this.countAdmins(client)) <= 1) throw new ValidationError('This is the only admin.');
+      await deleteUser(client, user.id);
     });
     this.credentialEvents.ended({ kind: 'user', userId: id });
   }
@@ -118,14 +97,13 @@ export class UserService {
    */
   async setActive(id: string, active: boolean, client?: Queryable): Promise<void> {
     const apply = async (tx: Queryable) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['tapeout:admins']);
-      const { rows } = await tx.query<User>(`SELECT ${userColumns} FROM users WHERE id::text = $1 FOR UPDATE`, [id]);
-      const user = rows[0];
+      await lockAdminChanges(tx);
+      const user = await findUser(tx, id, { lock: true });
       if (!user) throw new NotFoundError(`User ${id}`);
       if (user.active === active) return false;
       if (!active && user.role === 'admin' && (await this.countAdmins(tx)) <= 1)
         throw new ValidationError('This is the only admin; it cannot be deactivated.');
-      await tx.query('UPDATE users SET active = $2, updated_at = now() WHERE id = $1', [user.id, active]);
+      await setUserActive(tx, user.id, active);
       if (!active) await deleteSessionsOfUser(tx, user.id);
       return !active;
     };
@@ -134,8 +112,8 @@ export class UserService {
   }
 
   async hasPassword(userId: string, password: string, client: Queryable = this.db): Promise<boolean> {
-    const { rows } = await client.query<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE id = $1', [userId]);
-    return Boolean(rows[0]?.password_hash && (await verifyPassword(password, rows[0].password_hash)));
+    const stored = (await passwordHashOf(client, { id: userId }))?.passwordHash;
+    return Boolean(stored && (await verifyPassword(password, stored)));
   }
 
   /** Ends every browser session of the user (and, through the credential events, its sockets). */
@@ -157,7 +135,7 @@ export class UserService {
   }
 
   async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {
-    await client.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, await hashPassword(password)]);
+    await setPasswordHash(client, userId, await hashPassword(password));
   }
 
   /** Gives the user `key` (stored as its hash); the key's id, or undefined when that key exists already. */
@@ -183,7 +161,6 @@ export class UserService {
   }
 
   async countAdmins(client: Queryable = this.db): Promise<number> {
-    const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM users WHERE role = 'admin' AND active`);
-    return Number(rows[0]!.count);
+    return countActiveAdmins(client);
   }
 }

@@ -3,6 +3,7 @@ import { generateApiKey } from '../auth/apiKeys.ts';
 import { generatePassword } from '../auth/passwords.ts';
 import type { Config } from '../config/index.ts';
 import type { UserService } from './UserService.ts';
+import { updateUser } from './userRepository.ts';
 
 export const defaultAdminEmail = 'admin@tapeout.local';
 
@@ -40,7 +41,7 @@ export async function ensureBootstrapAdmin(db: Database, users: UserService, adm
       await users.addApiKey(user.id, apiKey, admin.apiKey ? 'ADMIN_API_KEY' : 'bootstrap', client);
       return { email, created: true, generated };
     }
-    if (user.role !== 'admin') await client.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
+    if (user.role !== 'admin') await updateUser(client, user.id, { role: 'admin' });
     if (admin.password && !(await users.hasPassword(user.id, admin.password, client))) {
       await users.setPassword(user.id, admin.password, client);
       await users.endSessions(user.id, client);

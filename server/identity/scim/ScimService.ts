@@ -2,7 +2,9 @@ import { scimPatch, ScimError as PatchError, type ScimPatchOperation } from 'sci
 import type { AuditLog } from '../../audit/AuditLog.ts';
 import type { Database, Queryable } from '../../db/Database.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import type { User, UserService } from '../../users/UserService.ts';
+import { deleteGroup, insertScimGroup, replaceMembers, updateScimGroup } from '../../users/groupRepository.ts';
+import type { UserService } from '../../users/UserService.ts';
+import { existingUserIds, findUser, insertUser, updateUser } from '../../users/userRepository.ts';
 import type { IdentityDirectory } from '../IdentityDirectory.ts';
 import { compileFilter, type CompiledFilter } from './scimFilter.ts';
 import {
@@ -75,13 +77,10 @@ export class ScimService {
   async createUser(body: unknown, actor: ScimActor, baseUrl: string) {
     const input = parse(userInput, body);
     const id = await this.deps.db.transaction(async (client) => {
-      const { rows } = await uniquely(() =>
-        client.query<{ id: string }>(
-          `INSERT INTO users (email, name, role, external_id, active) VALUES ($1, $2, 'member', $3, $4) RETURNING id`,
-          [input.email, input.name, input.externalId, input.active],
-        ),
+      const user = await uniquely(() =>
+        insertUser(client, { email: input.email, name: input.name, role: 'member', externalId: input.externalId, active: input.active }),
       );
-      return rows[0]!.id;
+      return user.id;
     });
     await this.audit('scim.user_created', actor, id, { email: input.email, active: input.active });
     return userResource(await this.userRow(id), baseUrl);
@@ -121,17 +120,10 @@ export class ScimService {
   async createGroup(body: unknown, actor: ScimActor, baseUrl: string) {
     const input = parse(groupInput, body);
     const id = await this.deps.db.transaction(async (client) => {
-      const { rows } = await uniquely(() =>
-        client.query<{ id: string }>(
-          `INSERT INTO groups (name, description, managed_by, external_id) VALUES ($1, 'Provisioned by the identity provider', 'scim', $2)
-           ON CONFLICT (name) DO UPDATE SET managed_by = 'scim', external_id = EXCLUDED.external_id WHERE NOT groups.is_builtin AND groups.external_id IS NULL
-           RETURNING id`,
-          [input.name, input.externalId],
-        ),
-      );
-      if (!rows[0]) throw new ScimError(409, `A group named "${input.name}" already exists.`, 'uniqueness');
-      await this.setMembers(client, rows[0].id, input.name, input.memberIds ?? []);
-      return rows[0].id;
+      const groupId = await uniquely(() => insertScimGroup(client, { name: input.name, externalId: input.externalId }));
+      if (!groupId) throw new ScimError(409, `A group named "${input.name}" already exists.`, 'uniqueness');
+      await this.setMembers(client, groupId, input.name, input.memberIds ?? []);
+      return groupId;
     });
     await this.audit('scim.group_created', actor, id, { name: input.name, members: input.memberIds?.length ?? 0 });
     return this.getGroup(id, baseUrl);
@@ -152,21 +144,14 @@ export class ScimService {
 
   async deleteGroup(id: string, actor: ScimActor): Promise<void> {
     const row = await this.groupRow(id, false);
-    await this.deps.db.query('DELETE FROM groups WHERE id = $1 AND NOT is_builtin', [row.id]);
+    await deleteGroup(this.deps.db, row.id);
     await this.audit('scim.group_deleted', actor, row.id, { name: row.name });
   }
 
   private async storeUser(id: string, input: UserInput, actor: ScimActor): Promise<void> {
     const before = await this.userRow(id);
     await this.deps.db.transaction(async (client) => {
-      await uniquely(() =>
-        client.query('UPDATE users SET email = $2, name = $3, external_id = coalesce($4, external_id), updated_at = now() WHERE id = $1', [
-          before.id,
-          input.email,
-          input.name,
-          input.externalId,
-        ]),
-      );
+      await uniquely(() => updateUser(client, before.id, { email: input.email, name: input.name, externalId: input.externalId }));
       if (input.active !== before.active) await this.deps.users.setActive(before.id, input.active, client).catch(toScimError);
     });
     const changes = Object.fromEntries(
@@ -191,13 +176,7 @@ export class ScimService {
   private async storeGroup(id: string, input: GroupInput, actor: ScimActor): Promise<void> {
     const before = await this.groupRow(id, false);
     const changes = await this.deps.db.transaction(async (client) => {
-      await uniquely(() =>
-        client.query(`UPDATE groups SET name = $2, external_id = coalesce($3, external_id), managed_by = 'scim' WHERE id = $1`, [
-          before.id,
-          input.name,
-          input.externalId,
-        ]),
-      );
+      await uniquely(() => updateScimGroup(client, before.id, { name: input.name, externalId: input.externalId }));
       return input.memberIds ? this.setMembers(client, before.id, input.name, input.memberIds) : { added: [], removed: [] };
     });
     await this.audit('scim.group_updated', actor, before.id, {
@@ -216,29 +195,22 @@ export class ScimService {
     userIds: string[],
   ): Promise<{ added: string[]; removed: string[] }> {
     const ids = [...new Set(userIds)];
-    const { rows: known } = await client.query<{ id: string }>('SELECT id FROM users WHERE id::text = ANY($1::text[])', [ids]);
-    const missing = ids.filter((id) => !known.some((row) => row.id === id));
+    const known = await existingUserIds(client, ids);
+    const missing = ids.filter((id) => !known.includes(id));
     if (missing.length) throw new ScimError(400, `No user with id ${missing.slice(0, 5).join(', ')}.`, 'invalidValue');
-    const { rows: removed } = await client.query<{ user_id: string }>(
-      'DELETE FROM memberships WHERE group_id = $1 AND NOT (user_id::text = ANY($2::text[])) RETURNING user_id',
-      [groupId, ids],
-    );
-    const { rows: added } = await client.query<{ user_id: string }>(
-      'INSERT INTO memberships (group_id, user_id) SELECT $1, u.id FROM users u WHERE u.id::text = ANY($2::text[]) ON CONFLICT DO NOTHING RETURNING user_id',
-      [groupId, ids],
-    );
+    const { added, removed } = await replaceMembers(client, groupId, ids);
     if (groupName === this.deps.adminGroup) {
       for (const [rows, isAdmin] of [
         [added, true],
         [removed, false],
       ] as const) {
-        for (const row of rows) {
-          const { rows: users } = await client.query<User>('SELECT id, email, name, role, active FROM users WHERE id = $1', [row.user_id]);
-          if (users[0]) await this.deps.directory.applyAdminGroup(users[0], isAdmin, client);
+        for (const userId of rows) {
+          const user = await findUser(client, userId);
+          if (user) await this.deps.directory.applyAdminGroup(user, isAdmin, client);
         }
       }
     }
-    return { added: added.map((row) => row.user_id), removed: removed.map((row) => row.user_id) };
+    return { added, removed };
   }
 
   private async list<T extends UserRow | GroupRow>(

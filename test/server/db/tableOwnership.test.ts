@@ -15,34 +15,42 @@ const owners: Record<string, string> = {
   conversations: 'server/conversations/ConversationService.ts',
   documents: 'server/documents/documentRepository.ts',
   feedback: 'server/conversations/ConversationService.ts',
+  groups: 'server/users/groupRepository.ts',
   ingestion_jobs: 'ingestion/intake/ingestionJobs.ts',
   instance_settings: 'server/settings/InstanceSettings.ts',
+  memberships: 'server/users/groupRepository.ts',
   messages: 'server/conversations/ConversationService.ts',
   oidc_sign_in_attempts: 'server/identity/OidcSignInService.ts',
   scheduler_leases: 'server/scheduling/SchedulerLeases.ts',
   sessions: 'server/auth/sessionRepository.ts',
   slack_channel_bindings: 'server/slack/SlackChannelBindings.ts',
   slack_event_receipts: 'server/slack/SlackEventReceipts.ts',
+  users: 'server/users/userRepository.ts',
 };
 
 /**
  * Read models: queries that join a table for another purpose than managing it (searching the
- * index, showing a citation's source, counting a collection's documents). They
- * read other modules' tables and write none of them.
+ * index, showing a citation's source, counting a collection's documents, a key's owner, SCIM's
+ * filtered lists, the access check's admin test). They read other modules' tables and write none.
  */
 const readModels: Record<string, string[]> = {
   'server/retrieval/ChunkReader.ts': ['chunks', 'chunk_sentence_vectors', 'documents', 'collections'],
   'server/retrieval/HybridRetriever.ts': ['documents'],
   'server/documents/SourceService.ts': ['chunks', 'documents', 'collections'],
   'server/assistants/AssistantService.ts': ['collections'],
-  'server/users/GroupService.ts': ['collections', 'collection_grants'],
+  'server/users/groupRepository.ts': ['collections', 'collection_grants', 'users'],
+  'server/users/userRepository.ts': ['groups', 'memberships'],
+  'server/users/apiKeyRepository.ts': ['users'],
+  'server/auth/sessionRepository.ts': ['users'],
+  'server/access/collectionScopes.ts': ['users'],
+  'server/identity/scim/ScimService.ts': ['users', 'groups', 'memberships'],
   'server/usage/UsageService.ts': ['conversations', 'messages', 'feedback', 'assistants'],
-  'server/slack/SlackChannelBindings.ts': ['assistants'],
+  'server/slack/SlackChannelBindings.ts': ['assistants', 'groups'],
   'server/conversations/ConversationService.ts': ['assistants'],
   'ingestion/sentenceVectors/chunksLackingSentenceVectors.ts': ['chunk_sentence_vectors', 'documents', 'collections'],
   'ingestion/intake/ingestionJobs.ts': ['collections'],
   'ingestion/chunks/chunkRepository.ts': ['collections'],
-  'server/collections/collectionRepository.ts': ['documents', 'chunks'],
+  'server/collections/collectionRepository.ts': ['documents', 'chunks', 'groups'],
   'server/documents/documentRepository.ts': ['chunks'],
 };
 
