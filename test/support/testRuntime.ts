@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../server/config/index.ts';
 import { startRuntime, type Runtime } from '../../server/runtime.ts';
+import type { Services } from '../../server/services.ts';
 import { uploadAllAndWait } from './factories.ts';
 import { copyMigratedDatabase } from './migratedDatabase.ts';
 import { silentLogger } from './testDatabase.ts';
@@ -29,18 +31,7 @@ export const testAdminKey = 'tap_test_admin_key_0123456789abcdef';
  * starts from a migrated copy (see copyMigratedDatabase).
  */
 export async function startTestRuntime(env: Record<string, string> = {}, seedRetryMs?: number): Promise<TestRuntime> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
-  const config = parseConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ADMIN_API_KEY: testAdminKey,
-    EMBEDDED_DATABASE: 'in-process',
-    SENTENCE_ENCODER: 'off',
-    SHUTDOWN_GRACE_MS: '2000',
-    ...env,
-  });
-  if (!config.databaseUrl) await copyMigratedDatabase(path.join(dataDir, 'pg'));
+  const { config, dataDir } = await prepareDataDir(env);
   const runtime = await startRuntime(config, silentLogger, { web: true, worker: true, ...(seedRetryMs ? { seedRetryMs } : {}) });
   return {
     ...runtime,
@@ -52,6 +43,50 @@ export async function startTestRuntime(env: Record<string, string> = {}, seedRet
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestServices {
+  services: Services;
+  dataDir: string;
+  /** Stops the services and deletes their data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Tapeout's services with their background worker, and nothing of the delivery: no HTTP server,
+ * socket.io, bootstrap admin or demo seed. For specs of services, tasks and retrieval; the
+ * runtime-booting startTestRuntime is for specs of the surfaces themselves.
+ */
+export async function startTestServices(env: Record<string, string> = {}): Promise<TestServices> {
+  const { config, dataDir } = await prepareDataDir(env);
+  const runtime = await startRuntime(config, silentLogger, { web: false, worker: true });
+  return {
+    services: runtime.services,
+    dataDir,
+    async dispose() {
+      await runtime.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh data directory holding a migrated embedded database (unless DATABASE_URL is set), and the config for it. */
+async function prepareDataDir(env: Record<string, string>) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
+  const config = parseConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: testAdminKey,
+    EMBEDDED_DATABASE: 'in-process',
+    SENTENCE_ENCODER: 'off',
+    SHUTDOWN_GRACE_MS: '2000',
+    ...env,
+  });
+  // A spec restarting on an earlier runtime's DATA_DIR finds its database there already.
+  const pgDir = path.join(config.dataDir, 'pg');
+  if (!config.databaseUrl && !existsSync(pgDir)) await copyMigratedDatabase(pgDir);
+  return { config, dataDir };
 }
 
 /** Waits until the demo corpus, ingested in the background at first start, is all ready. */
@@ -69,7 +104,7 @@ export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000)
 }
 
 /** A collection on the runtime's embedder, readable by everyone. */
-export async function createOpenCollection(runtime: TestRuntime, slug: string): Promise<string> {
+export async function createOpenCollection(runtime: Pick<TestRuntime, 'services'>, slug: string): Promise<string> {
   const { services } = runtime;
   const collection = await services.collections.create({
     slug,

@@ -1,21 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { hashingCounter } from '../../../ingestion/intake/hashingCounter.ts';
 import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
-import type { ReceivedFile } from '../../../ingestion/intake/receivedFile.ts';
+import { stageFile } from '../../../ingestion/intake/stageFile.ts';
 import type { Services } from '../../services.ts';
 import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
-
-/** Copies a file into the incoming folder, hashing it on the way, like an upload. */
-async function stage(source: string, incoming: string): Promise<ReceivedFile> {
-  const tempPath = path.join(incoming, `${randomUUID()}.upload`);
-  const counter = hashingCounter();
-  await pipeline(createReadStream(source), counter.stream, createWriteStream(tempPath));
-  return { filename: safeFilename(path.basename(source)), tempPath, ...counter.result() };
-}
 
 /** Ingests through the database and queue directly, processing the jobs in this process too. */
 export class DirectIngestor implements Ingestor {
@@ -33,9 +21,9 @@ export class DirectIngestor implements Ingestor {
   }
 
   async submit(collection: string, files: string[]): Promise<SubmittedFile[]> {
-    const incoming = path.join(this.services.config.dataDir, 'files', 'incoming');
-    await mkdir(incoming, { recursive: true });
-    const staged = await Promise.all(files.map((file) => stage(file, incoming)));
+    const { dataDir } = this.services.config;
+    // Copied into the incoming folder like an upload, so the original is never moved or deleted.
+    const staged = await Promise.all(files.map((file) => stageFile(createReadStream(file), safeFilename(path.basename(file)), dataDir)));
     const outcome = await this.services.documents.ingestUploads(collection, staged, null, 'cli');
     return files.map((file, i): SubmittedFile => {
       const name = staged[i]!.filename;

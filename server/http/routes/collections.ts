@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../uploads/receiveUploads.ts';
+import { incomingDir } from '../../../ingestion/intake/stageFile.ts';
 import { requestReembedding } from '../../../ingestion/reembedding/requestReembedding.ts';
 import { requestTextReindexing } from '../../../ingestion/reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
@@ -127,7 +127,7 @@ export function collectionRoutes(services: Services): Router {
       // Checked before the body is read, so nobody without edit rights can make us store bytes.
       await services.collections.findEditable(principalOf(req), String(req.params.slug));
       const received = await receiveUploads(req, {
-        dir: path.join(services.config.dataDir, 'files', 'incoming'),
+        dir: incomingDir(services.config.dataDir),
         maxBytes: services.config.uploadMaxBytes,
         maxRequestBytes: services.config.uploadMaxRequestBytes,
       }).catch((error: unknown) => {

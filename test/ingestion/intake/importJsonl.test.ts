@@ -3,14 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
 
 describe('importJsonl (BEIR corpus format)', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   let corpus: string;
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestServices({ SEED_DEMO: 'false' });
     await createOpenCollection(runtime, 'beir');
     corpus = path.join(runtime.dataDir, 'corpus.jsonl');
     await writeFile(

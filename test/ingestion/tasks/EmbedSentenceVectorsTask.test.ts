@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
-import { uploadAllAndWait } from '../../support/factories.ts';
+import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
+import { ingestAndWait } from '../../support/factories.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded mode)', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   const ids = new Map<string, string>();
 
   const upload = async (collection: string, name: string, text: string) => {
-    const [job] = await uploadAllAndWait(runtime, collection, { [name]: text });
+    const [job] = await ingestAndWait(runtime, collection, { [name]: text });
     ids.set(job!.documentId, name);
     return job!.documentId;
   };
@@ -25,7 +25,7 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
   };
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
+    runtime = await startTestServices({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
     assert.ok(runtime.services.inference.sentenceEncoder, 'on by default without an embedding service');
     await createOpenCollection(runtime, 'handbook');
     await runtime.services.collections.create({

@@ -6,16 +6,16 @@ import { after, before, describe, it } from 'node:test';
 import { registerDocument, type IntakeResult } from '../../../ingestion/intake/registerDocument.ts';
 import { ingestDocumentTaskName } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('IngestDocumentTask', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   let collectionId: string;
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestServices({ SEED_DEMO: 'false' });
     collectionId = await createOpenCollection(runtime, 'handbook');
   });
   after(() => runtime?.dispose());

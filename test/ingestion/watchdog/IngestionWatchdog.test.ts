@@ -8,14 +8,14 @@ import { ingestDocumentTask, ingestDocumentTaskName, queueJobIdOf } from '../../
 import { IngestionWatchdog } from '../../../ingestion/watchdog/IngestionWatchdog.ts';
 import { InlineJobQueue } from '../../../server/queue/InlineJobQueue.ts';
 import { silentLogger } from '../../support/testDatabase.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
 
 describe('IngestionWatchdog', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   let collectionId: string;
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestServices({ SEED_DEMO: 'false' });
     collectionId = await createOpenCollection(runtime, 'notes');
   });
   after(() => runtime?.dispose());

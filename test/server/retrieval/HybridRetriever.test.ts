@@ -2,42 +2,28 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { startEmulator } from '../../support/emulator.ts';
-import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { ingestAndWait } from '../../support/factories.ts';
+import { createOpenCollection, startTestServices, type TestServices } from '../../support/testRuntime.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('HybridRetriever with a reranker', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let collectionId: string;
 
   before(async () => {
     emulator = await startEmulator();
-    runtime = await startTestRuntime({
+    runtime = await startTestServices({
       SEED_DEMO: 'false',
       RERANKER_BASE_URL: emulator.url,
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
     collectionId = await createOpenCollection(runtime, 'sta');
-    const form = new FormData();
-    form.append(
-      'files',
-      new Blob([
+    await ingestAndWait(runtime, 'sta', {
+      'timing.md':
         '# Hold\n\nHold violations are fixed with delay cells after CTS.\n\n## Setup\n\nSetup violations need faster cells or useful skew.\n',
-      ]),
-      'timing.md',
-    );
-    const { jobs } = await (
-      await fetch(`${runtime.url}/api/collections/sta/documents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${runtime.apiKey}` },
-        body: form,
-      })
-    ).json();
-    await waitFor(
-      async () => ((await runtime.services.documents.findJob(jobs[0].id)).state === 'completed' ? true : undefined),
-      'ingestion',
-    );
+    });
   });
   after(async () => {
     await runtime?.dispose();
