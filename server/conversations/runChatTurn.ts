@@ -9,6 +9,14 @@ import type { Conversation, FinishedAnswer } from './ConversationService.ts';
 import { inSpan } from '../observability/tracing.ts';
 import { shutdownNotice, type AnswerInFlight } from '../lifecycle/AnswersInFlight.ts';
 
+/** How a turn ended: the last event of every surface (socket.io's `chat:done`). */
+export interface FinishedTurn {
+  answerId: string;
+  status: FinishedAnswer['status'];
+  error: { code: string; message: string } | null;
+  notice?: string;
+}
+
 /** Where a turn's events go: an SSE response, a socket, a Slack message. */
 export interface ChatSink {
   /** The question is stored; `conversation` is set when the turn created its conversation. */
@@ -16,12 +24,7 @@ export interface ChatSink {
   citations(citations: Citation[]): void;
   mode(mode: 'llm' | 'extractive', notice?: string): void;
   token(text: string): void;
-  finished(result: {
-    answerId: string;
-    status: FinishedAnswer['status'];
-    error: { code: string; message: string } | null;
-    notice?: string;
-  }): void;
+  finished(result: FinishedTurn): void;
 }
 
 export interface ChatTurnRequest {

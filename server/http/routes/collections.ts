@@ -9,7 +9,17 @@ import { requestSentenceVectors } from '../../../ingestion/sentenceVectors/reque
 import { findLanguage, languages } from '../../language/languages.ts';
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
+import type { CollectionListing } from '../../collections/collectionRepository.ts';
+import type { UploadOutcome } from '../../documents/DocumentService.ts';
 import type { Services } from '../../services.ts';
+
+/** GET /api/collections. */
+export interface CollectionsAnswer {
+  collections: CollectionListing[];
+  embeddingModel: string;
+  /** The language codes a collection may be set to. */
+  languages: string[];
+}
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
 
@@ -84,11 +94,12 @@ export function collectionRoutes(services: Services): Router {
   );
 
   router.get('/collections', async (req, res) => {
-    res.json({
+    const answer: CollectionsAnswer = {
       collections: await services.collections.list(principalOf(req)),
       embeddingModel: services.embedder.model,
       languages: languages.map((l) => l.code),
-    });
+    };
+    res.json(answer);
   });
 
   router.patch(
@@ -161,7 +172,8 @@ export function collectionRoutes(services: Services): Router {
         throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
       }
       res.locals.auditDetails = { files: received.files.map((file) => file.filename), rejected: rejected.length };
-      res.status(202).json({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected });
+      const answer: UploadOutcome = { jobs: outcome.jobs, unchanged: outcome.unchanged, rejected };
+      res.status(202).json(answer);
     },
   );
 

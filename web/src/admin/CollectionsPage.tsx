@@ -2,17 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
-import type { CollectionListing, Group } from '../api/types.ts';
+import type { CollectionListing, CollectionsAnswer, Group } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { Loading, Problem } from '../components/Feedback.tsx';
 import { describeLanguage, LanguageSelect } from './LanguageSelect.tsx';
-
-interface CollectionsResponse {
-  collections: CollectionListing[];
-  embeddingModel: string;
-  /** The language codes a collection may be set to. */
-  languages: string[];
-}
 
 function CreateCollectionForm({ languages, onCreated }: { languages: string[]; onCreated: () => void }) {
   const [form, setForm] = useState({ name: '', slug: '', description: '', chunkSize: 512, chunkOverlap: 77, language: 'auto' });
@@ -182,7 +175,7 @@ function CollectionSettings({
 }
 
 export function CollectionsPage() {
-  const collections = useResource<CollectionsResponse>('/collections');
+  const collections = useResource<CollectionsAnswer>('/collections');
   const groups = useResource<{ groups: Group[] }>('/groups');
   const [open, setOpen] = useState<string>();
   const { t, i18n } = useTranslation();

@@ -1,10 +1,7 @@
 import { ApiError, csrfHeader } from '../api/client.ts';
+import type { UploadAnswer } from '../api/types.ts';
 
-export interface UploadAnswer {
-  jobs: { id: string; filename: string; documentId: string; outcome: 'added' | 'updated' }[];
-  unchanged: { filename: string; documentId: string }[];
-  rejected: { filename: string; error: { code: string; message: string } }[];
-}
+export type { UploadAnswer };
 
 /**
  * One file to a collection, reporting bytes sent. XMLHttpRequest because fetch cannot report

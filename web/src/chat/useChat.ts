@@ -1,16 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api/client.ts';
-import type { Citation, Conversation, StoredMessage } from '../api/types.ts';
+import type { Citation, Conversation, FinishedTurn, StoredMessage } from '../api/types.ts';
 import { getSocket, request } from '../realtime/socket.ts';
 
 export type ChatMessage = Omit<StoredMessage, 'createdAt'>;
-
-interface DoneEvent {
-  answerId: string;
-  status: StoredMessage['status'];
-  error: { code: string; message: string } | null;
-  notice?: string;
-}
 
 let localIds = 0;
 const localId = () => `local-${++localIds}`;
@@ -55,7 +48,7 @@ export function useChat(conversationId: string | undefined, onCreated: (conversa
       update(answerId, (m) => ({ ...m, answerMode: mode, notice: notice ?? null }));
     const onToken = ({ answerId, text }: { answerId: string; text: string }) =>
       update(answerId, (m) => ({ ...m, content: m.content + text }));
-    const onDone = ({ answerId, status, error, notice }: DoneEvent) => {
+    const onDone = ({ answerId, status, error, notice }: FinishedTurn) => {
       if (streamingId.current === answerId) streamingId.current = undefined;
       update(answerId, (m) => ({ ...m, status, error, notice: notice ?? m.notice }));
     };
