@@ -13,6 +13,7 @@ export type { ApiKeyListing } from '../../../server/users/ApiKeyService.ts';
 export type { Group } from '../../../server/users/GroupService.ts';
 export type { SessionUser, UserListing } from '../../../server/users/UserService.ts';
 export type { SignInMethods } from '../../../server/http/routes/auth.ts';
+export type { ServerFacts } from '../../../server/http/routes/me.ts';
 export type { CollectionsAnswer } from '../../../server/http/routes/collections.ts';
 export type { UploadOutcome as UploadAnswer } from '../../../server/documents/DocumentService.ts';
 export type { FinishedTurn } from '../../../server/conversations/runChatTurn.ts';

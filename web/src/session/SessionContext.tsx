@@ -1,13 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { api, errorText, requestsSettled, sessionEndedEvent, setCsrfToken } from '../api/client.ts';
-import type { SessionUser, SignInMethods } from '../api/types.ts';
+import type { ServerFacts, SessionUser, SignInMethods } from '../api/types.ts';
 import { closeSocket } from '../realtime/socket.ts';
-
-interface ServerFacts {
-  answerMode: 'llm' | 'extractive';
-  maxQuestionChars: number;
-}
 
 export type { SignInMethods };
 
