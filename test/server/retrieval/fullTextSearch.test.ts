@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { termsToMatch } from '../../../server/retrieval/fullTextSearch.ts';
-import { createOpenCollection, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
-import { uploadAllAndWait } from '../../support/factories.ts';
+import { createOpenCollection, startTestServices, type TestServices } from '../../support/testRuntime.ts';
+import { ingestAndWait } from '../../support/factories.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('full-text search on engineering text (BM25 over the real ingestion path)', () => {
-  let runtime: TestRuntime;
+  let runtime: TestServices;
   const titles = new Map<string, string>();
 
   before(async () => {
-    runtime = await startTestRuntime({ SEED_DEMO: 'false' });
+    runtime = await startTestServices({ SEED_DEMO: 'false' });
     await createOpenCollection(runtime, 'rtl');
     const files = {
       'gating.md': '# Divider gating\n\nGate the divider output with clk_div_en before the glitch-free clock mux.\n',
@@ -21,7 +21,7 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
         '# ALU timing\n\nThe worst path ends at u_core/u_alu/add_q and the STREAM_MCAST_DEST register is multicycle on the core clock.\n',
       'retention.md': '# Retention flops\n\nSave and restore sequences keep state through power-down.\n',
     };
-    for (const job of await uploadAllAndWait(runtime, 'rtl', files)) titles.set(job.documentId, job.filename);
+    for (const job of await ingestAndWait(runtime, 'rtl', files)) titles.set(job.documentId, job.filename);
   });
   after(() => runtime?.dispose());
 
@@ -61,7 +61,7 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
 
   it('keeps term and chunk statistics equal to a recount through re-ingests and deletes', async () => {
     const upload = async (name: string, text: string) => {
-      const [job] = await uploadAllAndWait(runtime, 'rtl', { [name]: text });
+      const [job] = await ingestAndWait(runtime, 'rtl', { [name]: text });
       return job!.documentId;
     };
     await upload('scratch.md', '# Scratch\n\nA passage about retention and clk_div_en.\n');
@@ -77,11 +77,8 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
       assert.deepEqual(rows[0]!.totals, rows[0]!.chunks);
     };
     await recount();
-    const response = await fetch(`${runtime.url}/api/documents/${id}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${runtime.apiKey}` },
-    });
-    assert.equal(response.status, 204);
+    const admin = await runtime.services.users.create({ email: 'admin@example.com', role: 'admin' });
+    await runtime.services.documents.delete({ userId: admin.id, email: admin.email, role: 'admin' }, id);
     await recount();
   });
 });
