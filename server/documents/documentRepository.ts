@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/Database.ts';
+import { isUuid } from '../db/uuid.ts';
 import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
 
 /**
@@ -63,11 +64,9 @@ export interface ServedVersion {
 const storedColumns = `id, collection_id AS "collectionId", filename, status, version, storage_path AS "storagePath",
   content_hash AS "contentHash", byte_size::float8 AS "byteSize", error, source`;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `id` may come from a client: one that is not a UUID is not found (no SQL error, and the key's index is used). */
 export async function findDocument(db: Queryable, id: string, { lock = false } = {}): Promise<StoredDocument | undefined> {
-  if (!uuidPattern.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query<StoredDocument>(`SELECT ${storedColumns} FROM documents WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }

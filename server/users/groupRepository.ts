@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/Database.ts';
+import { isUuid } from '../db/uuid.ts';
 
 /**
  * The SQL of `groups` and `memberships`: every write and the reads of groups by themselves.
@@ -25,8 +26,6 @@ export interface GroupRow {
   managedBy: 'oidc' | 'scim' | null;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function listGroups(db: Queryable): Promise<Group[]> {
   const { rows } = await db.query<Group>(
     `SELECT g.id, g.name, g.description, g.is_builtin AS builtin, g.managed_by AS "managedBy",
@@ -41,7 +40,7 @@ export async function listGroups(db: Queryable): Promise<Group[]> {
 
 /** By id as a client gives it (one that is not a UUID is not found). */
 export async function findGroup(db: Queryable, id: string): Promise<GroupRow | undefined> {
-  if (!uuidPattern.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query<GroupRow>('SELECT id, name, is_builtin AS builtin, managed_by AS "managedBy" FROM groups WHERE id = $1', [
     id,
   ]);

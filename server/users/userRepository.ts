@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/Database.ts';
+import { isUuid } from '../db/uuid.ts';
 
 /**
  * The SQL of `users`: every write and the reads of users by themselves. SCIM's filtered lists
@@ -23,8 +24,6 @@ export interface UserListing extends User {
 }
 
 export const userColumns = 'id, email, name, role, active';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Serialises changes that could leave the instance without an active admin (demotions,
@@ -65,7 +64,7 @@ export async function insertUser(
 
 /** By id as a client gives it (one that is not a UUID is not found); `lock` takes the row for the caller's transaction. */
 export async function findUser(db: Queryable, id: string, { lock = false } = {}): Promise<User | undefined> {
-  if (!uuidPattern.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query<User>(`SELECT ${userColumns} FROM users WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
 }
