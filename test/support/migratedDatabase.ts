@@ -15,11 +15,13 @@ const migrationsDir = path.join(import.meta.dirname, '../../server/db/migrations
  * `DATA_DIR/pg`). PGlite's initdb and the migrations cost 2-3 s of CPU per runtime; each spec file
  * is its own process and most boot at least one runtime, so the suite made about 60 of them. The
  * database is made once per set of migrations (and PGlite version) in the temporary directory and
- * copied (~0.3 s); the runtime's start still runs the migration check on it. First starts from an
- * empty directory stay covered by the specs that run `tapeout start` as a process.
+ * copied (~0.3 s); the runtime's start still runs the migration check on it. The template stays in
+ * the temporary directory for later runs (about 40 MB). First starts from an empty directory stay
+ * covered by the specs that run `tapeout start` as a process.
  */
 export async function copyMigratedDatabase(pgDir: string): Promise<void> {
   const template = await migratedTemplate();
+  // cp copies its 1,100 files in about 0.2 s; node's fs.cp took 0.8 s.
   await promisify(execFile)('cp', ['-R', path.join(template, 'pg'), pgDir]);
 }
 
