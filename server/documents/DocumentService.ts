@@ -21,7 +21,7 @@ import type { Database } from '../db/Database.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
-import { collectionScopes } from '../access/collectionScopes.ts';
+import { findVisibleCollection } from '../collections/collectionRepository.ts';
 import { deleteDocument, findDocument, listDocuments, markDocumentPending, type DocumentListing } from './documentRepository.ts';
 
 export type { DocumentListing };
@@ -128,11 +128,8 @@ export class DocumentService {
   }
 
   async list(principal: Principal, collectionSlug: string): Promise<DocumentListing[]> {
-    const collection = await this.collections.findBySlug(collectionSlug);
-    const visible =
-      collection &&
-      (await this.db.query(`SELECT 1 WHERE $2::uuid IN (${collectionScopes.visible('$1')})`, [principal.userId, collection.id])).rowCount;
-    if (!collection || !visible) throw new NotFoundError(`Collection "${collectionSlug}"`);
+    const collection = await findVisibleCollection(this.db, principal.userId, collectionSlug);
+    if (!collection) throw new NotFoundError(`Collection "${collectionSlug}"`);
     return listDocuments(this.db, collection.id);
   }
 
