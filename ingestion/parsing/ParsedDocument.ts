@@ -13,17 +13,20 @@ export interface ParsedDocument {
   blocks: Block[];
 }
 
-export type ParseErrorCode =
-  | 'unsupported_type'
-  | 'binary_as_text'
-  | 'empty_document'
-  | 'no_text_layer'
-  | 'corrupt_file'
-  | 'encrypted_file'
-  | 'zip_bomb'
-  | 'archive_too_large'
-  | 'parse_timeout'
-  | 'parse_memory_exceeded';
+export const parseErrorCodes = [
+  'unsupported_type',
+  'binary_as_text',
+  'empty_document',
+  'no_text_layer',
+  'corrupt_file',
+  'encrypted_file',
+  'zip_bomb',
+  'archive_too_large',
+  'parse_timeout',
+  'parse_memory_exceeded',
+] as const;
+
+export type ParseErrorCode = (typeof parseErrorCodes)[number];
 
 /** A permanent failure: retrying cannot help, so the job fails at once with this code. */
 export class ParseError extends Error {

@@ -26,29 +26,37 @@ const textExtensions: Record<string, DocumentFormat> = {
 };
 
 /**
- * Decides a file's format from its bytes, never from its name alone: binary formats by their
- * signature (file-type), text formats only when the bytes really are text (valid UTF-8, no NUL
- * bytes), with the extension or the content choosing between Markdown, HTML, CSV and plain text.
+ * Decides a file's format from its bytes, never from its name alone. Bytes that are text (valid
+ * UTF-8, no NUL byte) are text, whatever signature their first bytes happen to spell: sentences
+ * such as "Our free calculator…" read as a QuickTime atom ("free" at offset 4) to a magic-number
+ * sniffer. A binary signature (file-type) decides only for bytes that are not text: PDF, DOCX and
+ * PPTX are parsed, anything else is refused. The extension, or the content, chooses between
+ * Markdown, HTML, CSV and plain text.
  */
 export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<DocumentFormat> {
   if (bytes.length === 0) throw new ParseError('empty_document', `${filename} is empty.`);
+  const claimed = path.extname(filename).toLowerCase();
+  const head = Buffer.from(bytes.subarray(0, 64 * 1024));
+  const isText = !head.includes(0) && isUtf8(head);
+  const claimsBinary = claimed === '.pdf' || claimed === '.docx' || claimed === '.pptx';
+  if (isText && !claimsBinary) return textFormat(head, claimed);
+  // A PDF may be all ASCII, so text named .pdf still goes to the sniffer.
   const detected = await fileTypeFromBuffer(bytes);
   if (detected?.mime === 'application/pdf') return 'pdf';
   if (detected?.ext === 'docx') return 'docx';
   if (detected?.ext === 'pptx') return 'pptx';
-  if (detected) throw new ParseError('unsupported_type', `${filename} is a ${detected.mime} file, which Tapeout cannot index.`);
-  const claimed = path.extname(filename).toLowerCase();
-  if (claimed === '.pdf' || claimed === '.docx' || claimed === '.pptx') {
+  if (detected && !isText) throw new ParseError('unsupported_type', `${filename} is a ${detected.mime} file, which Tapeout cannot index.`);
+  if (claimsBinary) {
     throw new ParseError(
       'corrupt_file',
       `${filename} is named ${claimed} but its content is not a ${claimed.slice(1).toUpperCase()} file.`,
     );
   }
-  const head = Buffer.from(bytes.subarray(0, 64 * 1024));
-  if (head.includes(0) || !isUtf8(head)) {
-    throw new ParseError('binary_as_text', `${filename} is not text (it contains binary data), whatever its name says.`);
-  }
-  const byExtension = textExtensions[path.extname(filename).toLowerCase()];
+  throw new ParseError('binary_as_text', `${filename} is not text (it contains binary data), whatever its name says.`);
+}
+
+function textFormat(head: Buffer, claimed: string): DocumentFormat {
+  const byExtension = textExtensions[claimed];
   if (byExtension) return byExtension;
   return /^\s*(<!doctype html|<html[\s>])/i.test(head.toString('utf8', 0, 1024)) ? 'html' : 'text';
 }

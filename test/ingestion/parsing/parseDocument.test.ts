@@ -137,6 +137,55 @@ describe('parseDocument on the real sample files', () => {
   });
 });
 
+describe('parseDocument: text is text, whatever signature it starts like', () => {
+  // Sentences from a public passage corpus whose first bytes spell a binary signature to a
+  // magic-number sniffer: "free" at offset 4 is a QuickTime atom, "ftyp" an MP4 box, "%PDF" a PDF.
+  const sentences = [
+    'Our free calculator uses recent, trusted data to estimate your payment.',
+    'The ftyp box opens every MP4 file; this note explains it.',
+    'GIF89a is the name of the animated image format from 1989.',
+    'PK is how the zip format begins; these notes cover archives.',
+    '%PDF-1.7 is the version this printer writes, according to the manual.',
+    'ID3 tags carry the title and artist of an MP3 file.',
+  ];
+  for (const name of ['notes.md', 'notes.txt', 'notes.csv', 'NOTES']) {
+    it(`${name}: every sentence is indexed as text`, async () => {
+      for (const sentence of sentences) {
+        const doc = await parseDocument(Buffer.from(`${sentence}\n`), name);
+        assert.match(doc.mimeType, /^text\//, `${sentence} as ${name}`);
+        assert.match(allText(doc), new RegExp(sentence.slice(0, 12).replace(/[.*+?^${}()|[\]\\%]/g, '\\$&')));
+      }
+    });
+  }
+
+  it('a binary signature still decides for bytes that are not text', async () => {
+    const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xfe])]);
+    const { code, message } = await refusal(gif, 'notes.md');
+    assert.equal(code, 'unsupported_type');
+    assert.match(message, /image\/gif/);
+  });
+});
+
+describe('parseDocument: raw HTML in Markdown keeps its text, as CommonMark renders it', () => {
+  it('a file made of HTML paragraphs', async () => {
+    const source =
+      '</p><p>In previous years, the Lincoln Town Car was the longest car in its class.</p><p>The 2011 model kept its V8 &amp; its frame.</p>';
+    const doc = await parseDocument(Buffer.from(source), 'town-car.md');
+    assert.deepEqual(
+      doc.blocks.map((b) => b.kind === 'paragraph' && b.text),
+      ['In previous years, the Lincoln Town Car was the longest car in its class.', 'The 2011 model kept its V8 & its frame.'],
+    );
+  });
+
+  it('inline tags are dropped and their text kept; scripts and styles are dropped whole', async () => {
+    const source =
+      '# Clocks &amp; resets\n\nUse <b>one</b> reset <span class="x">per domain</span>.\n\n<script>alert("x")</script>\n\n<style>p{}</style>\n';
+    const doc = await parseDocument(Buffer.from(source), 'resets.md');
+    assert.equal(doc.title, 'Clocks & resets');
+    assert.equal(allText(doc), 'Clocks & resets Use one reset per domain.');
+  });
+});
+
 describe('parseDocument refuses bad files with a stable code', () => {
   it('random bytes named .pdf', async () => {
     const { code, message } = await refusal(randomBytes(4096), 'report.pdf');
