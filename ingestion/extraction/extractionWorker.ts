@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { chunkDocument, type Chunk } from '../chunking/chunkDocument.ts';
 import { ParseError } from '../parsing/ParsedDocument.ts';
 import { parseDocument } from '../parsing/parseDocument.ts';
+import type { JobFailureCode } from '../../server/observability/ingestionFailureCodes.ts';
 
 export interface ExtractionRequest {
   storagePath: string;
@@ -12,7 +13,7 @@ export interface ExtractionRequest {
 
 export interface ExtractionFailure {
   ok: false;
-  code: string;
+  code: JobFailureCode;
   message: string;
 }
 

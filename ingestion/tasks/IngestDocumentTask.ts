@@ -13,6 +13,7 @@ import { requestTextReindexing } from '../reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
 import { swapInVersion, type ChunkVectors } from '../swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
+import type { JobFailureCode } from '../../server/observability/ingestionFailureCodes.ts';
 import { ingestedChunks, ingestionFailures } from '../../server/observability/metrics.ts';
 import { inSpan, recordSpan } from '../../server/observability/tracing.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
@@ -81,7 +82,7 @@ async function ingestOrFail(services: IngestDeps, ingestionJobId: string, contex
     return await ingest(services, job, context, report);
   } catch (error) {
     if (error instanceof IngestFailure) {
-      ingestionFailures.inc({ code: error.code });
+      ingestionFailures.inc({ code: error.code, stage: 'job' });
       const view = await failJob(services.db, job, { code: error.code, message: error.message });
       if (view) await context.updateProgress(view);
       await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
@@ -90,7 +91,7 @@ async function ingestOrFail(services: IngestDeps, ingestionJobId: string, contex
     const message = error instanceof Error ? error.message : String(error);
     if (context.attempt >= attempts) {
       // Not the file's fault: it is kept (unless nothing refers to it) so the document can be retried.
-      ingestionFailures.inc({ code: 'ingestion_failed' });
+      ingestionFailures.inc({ code: 'ingestion_failed', stage: 'job' });
       const view = await failJob(services.db, job, { code: 'ingestion_failed', message }, { keepFile: true });
       if (view) await context.updateProgress(view);
       await removeUnreferencedFile(services.db, services.documents.filesDir, job.storagePath);
@@ -210,7 +211,7 @@ async function embedInSteps(
 
 class IngestFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: JobFailureCode,
     message: string,
   ) {
     super(message);

@@ -43,7 +43,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
       },
     }),
   );
-  app.use(requestMetrics());
+  app.use(requestMetrics(app));
   app.use(securityHeaders());
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));

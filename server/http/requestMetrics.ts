@@ -1,13 +1,16 @@
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { httpRequestDuration, secondsSince } from '../observability/metrics.ts';
+import { RoutePatterns } from './routePatterns.ts';
 
 /**
  * Times every request until its response ends (a streamed answer included), labelled by the
  * route pattern that handled it (`/api/conversations/:id`), never the raw path, so ids and typos
- * cannot multiply the series. Requests no route handled (static files, 404s, refusals before
- * routing) share one label.
+ * cannot multiply the series. A request refused before its route ran (401 from authentication,
+ * 403 from a router's guard) is labelled with the pattern its path matches; static files are
+ * "web app", and paths no route serves share "unrouted".
  */
-export function requestMetrics(): RequestHandler {
+export function requestMetrics(app: Express): RequestHandler {
+  const patterns = new RoutePatterns(app);
   return (req, res, next) => {
     const startedAt = performance.now();
     let observed = false;
@@ -18,7 +21,11 @@ export function requestMetrics(): RequestHandler {
       observed = true;
       const pattern = req.route?.path;
       const route =
-        typeof pattern === 'string' ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}` : pattern ? 'web app' : 'unrouted';
+        typeof pattern === 'string'
+          ? `${(res.locals.mountPath as string | undefined) ?? ''}${pattern}`
+          : pattern
+            ? 'web app'
+            : (patterns.find(req.originalUrl.split('?')[0]!) ?? 'unrouted');
       httpRequestDuration.observe({ route, method: req.method, status: String(res.statusCode) }, secondsSince(startedAt));
     };
     res.once('finish', observe);

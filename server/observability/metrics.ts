@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue, JobState } from '../queue/JobQueue.ts';
+import { intakeRefusalCodes, jobFailureCodes } from './ingestionFailureCodes.ts';
 
 /**
  * Tapeout's Prometheus metrics, one registry per process (prom-client's model): every runtime in
@@ -49,10 +50,18 @@ export const ingestedChunks = new Counter({
 
 export const ingestionFailures = new Counter({
   name: 'tapeout_ingestion_failures_total',
-  help: 'Ingestion jobs that failed for good, by error code.',
-  labelNames: ['code'] as const,
+  help: 'Files that did not become documents, by error code and stage: refused at intake (an upload answered at once) or a job that failed for good.',
+  labelNames: ['code', 'stage'] as const,
   registers,
 });
+// Every known failure has a series from the start, so rate() and alerts see its first one.
+for (const code of intakeRefusalCodes) ingestionFailures.inc({ code, stage: 'intake' }, 0);
+for (const code of jobFailureCodes) ingestionFailures.inc({ code, stage: 'job' }, 0);
+
+/** Counts the files an upload refused at once (too large, not text, an unsupported type). */
+export function countIntakeRefusals(refusals: { error: { code: string } }[]): void {
+  for (const refusal of refusals) ingestionFailures.inc({ code: refusal.error.code, stage: 'intake' });
+}
 
 export const inferenceRequests = new Counter({
   name: 'tapeout_inference_requests_total',
@@ -111,6 +120,10 @@ export function collectProcessMetrics(): void {
   if (processMetricsOn) return;
   processMetricsOn = true;
   collectDefaultMetrics({ register: metricsRegistry });
+  // Gauges named *_total read as counters (promtool flags them); each is the sum of the same
+  // gauge without the suffix, which keeps its `type` label (nodejs_active_handles{type}).
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+    metricsRegistry.removeSingleMetric(name);
 }
 
 /** Seconds since `startedAt` (a performance.now() reading). */

@@ -11,6 +11,7 @@ import { AppError, ConflictError, LimitExceededError, ValidationError } from '..
 import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
 import type { CollectionListing } from '../../collections/collectionRepository.ts';
 import type { UploadOutcome } from '../../documents/DocumentService.ts';
+import { countIntakeRefusals } from '../../observability/metrics.ts';
 import type { Services } from '../../services.ts';
 
 /** GET /api/collections. */
@@ -165,6 +166,7 @@ export function collectionRoutes(services: Services): Router {
         metadata,
       );
       const rejected = [...received.rejected, ...outcome.rejected];
+      countIntakeRefusals(rejected);
       if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
         const reason = rejected.length
           ? rejected.map((r) => `${r.filename}: ${r.error.message}`).join('; ')

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmula
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 import { postFiles } from '../../support/factories.ts';
+import { skipOrFail } from '../../support/requireService.ts';
 
 type Family = ReturnType<typeof parsePrometheusTextFormat>[number];
 
@@ -106,13 +108,22 @@ describe('/metrics', () => {
     emulator.injectFaults([{ kind: 'http-error', endpoint: 'chat', status: 400, times: 1 }]);
     assert.equal((await ask('Who attends the launch review?')).answer_mode, 'extractive');
     await fetch(`${runtime.url}/api/conversations/not-a-uuid`, { headers: { authorization: `Bearer ${runtime.apiKey}` } });
-    await postFiles(runtime, 'handbook', { 'broken.pdf': '%PDF-1.7 this is not a real PDF' });
+    // Before any failure, every known code already has its series at 0.
+    const before = (await families()).get('tapeout_ingestion_failures_total');
+    assert.equal(sample(before, { code: 'zip_bomb', stage: 'job' })?.value, '0');
+    assert.equal(sample(before, { code: 'corrupt_file', stage: 'job' })?.value, '0');
+    assert.equal(sample(before, { code: 'unsupported_type', stage: 'intake' })?.value, '0');
+    // broken.pdf fails in its job; empty.txt is refused by the upload itself.
+    await postFiles(runtime, 'handbook', { 'broken.pdf': '%PDF-1.7 this is not a real PDF', 'empty.txt': '' });
     // The failure is counted before its job is marked failed in the queue: wait for both.
     await waitFor(async () => {
       const scraped = await families();
       const failedJobs = Number(sample(scraped.get('tapeout_queue_jobs'), { queue: 'tasks', state: 'failed' })?.value);
-      return scraped.get('tapeout_ingestion_failures_total')?.metrics.length && failedJobs >= 1 ? true : undefined;
+      const failures = sample(scraped.get('tapeout_ingestion_failures_total'), { code: 'corrupt_file', stage: 'job' });
+      return failures?.value === '1' && failedJobs >= 1 ? true : undefined;
     }, 'the failed ingestion, counted and in the queue');
+    // Refused before routing (no credentials), still under the route it was meant for.
+    assert.equal((await fetch(`${runtime.url}/api/conversations`)).status, 401);
 
     const scraped = await families();
     assert.equal(scraped.get('tapeout_http_request_duration_seconds')?.type, 'HISTOGRAM');
@@ -135,7 +146,11 @@ describe('/metrics', () => {
     assert.equal(sample(inference, { service: 'reranker', replica, outcome: 'ok' })?.value, '2');
 
     assert.ok(Number(scraped.get('tapeout_ingested_chunks_total')?.metrics[0]?.value) >= 1);
-    assert.equal(scraped.get('tapeout_ingestion_failures_total')?.metrics[0]?.labels?.code, 'corrupt_file');
+    const failures = scraped.get('tapeout_ingestion_failures_total');
+    assert.equal(sample(failures, { code: 'corrupt_file', stage: 'job' })?.value, '1');
+    assert.equal(sample(failures, { code: 'empty_document', stage: 'intake' })?.value, '1');
+    assert.equal(sample(http, { route: '/api/conversations', method: 'GET', status: '401' })?.value, '1');
+    assert.ok(!sample(http, { route: 'unrouted', status: '401' }), 'a 401 is labelled with its route');
     const queue = scraped.get('tapeout_queue_jobs');
     assert.deepEqual(queue?.metrics.map((metric) => metric.labels?.state).sort(), ['completed', 'delayed', 'failed', 'queued', 'running']);
     assert.ok(Number(sample(queue, { queue: 'tasks', state: 'completed' })?.value) >= 1);
@@ -159,5 +174,14 @@ describe('/metrics', () => {
       .flatMap((target) => target.expr.match(/\b(tapeout|process|nodejs)_[a-z0-9_]+/g) ?? []);
     assert.ok(charted.length >= 15);
     for (const name of new Set(charted)) assert.ok(scraped.has(name), `${name} is charted but not exported`);
+  });
+
+  it("passes promtool's own lint of the exposition after that traffic", async (t) => {
+    const promtool = spawnSync('promtool', ['--version']);
+    if (skipOrFail(t, promtool.status === 0, "promtool (Debian's prometheus package)")) return;
+    const exposition = await (await scrape(`Bearer ${metricsToken}`)).text();
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+    assert.equal(check.status, 0, `promtool check metrics:\n${check.stdout}${check.stderr}`);
+    assert.equal(`${check.stdout}${check.stderr}`.trim(), '');
   });
 });
