@@ -54,6 +54,16 @@ export class LimitExceededError extends AppError {
   }
 }
 
+/** A request parameter this server cannot honour; `param` names it, as OpenAI's errors do. */
+export class UnsupportedParameterError extends AppError {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(400, 'unsupported_parameter', message);
+  }
+}
+
 /** A quota or rate limit refused the request; `retryAfterSeconds` says when to try again. */
 export class TooManyRequestsError extends AppError {
   constructor(

@@ -22,29 +22,81 @@ const batchLength = 4096;
 /** Tokens in `text` under cl100k_base, in time linear in its length. */
 export function countTokens(text: string): number {
   let count = 0;
+  for (const tokens of batchCounts(text)) count += tokens;
+  return count;
+}
+
+/** How long counting runs before it lets the event loop serve others. */
+const sliceOfTimeMs = 8;
+
+/**
+ * The tokens of all `texts`, counted as countTokens does but giving the event loop a turn every
+ * few milliseconds: a request's messages may hold a megabyte of text, whose count takes longer
+ * than a health check may wait.
+ */
+export async function countTokensYielding(texts: readonly string[]): Promise<number> {
+  let count = 0;
+  let since = performance.now();
+  for (const text of texts) {
+    for (const tokens of batchCounts(text)) {
+      count += tokens;
+      if (performance.now() - since < sliceOfTimeMs) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+  return count;
+}
+
+/** The tokens of `text` in batches of whole pieces, each an ordinary encode call or a cut piece. */
+function* batchCounts(text: string): Generator<number> {
   let batchStart = 0;
   let batchEnd = 0;
-  const flush = () => {
-    // Special tokens such as <|endoftext|> inside a document or a question count as text, not an error.
-    if (batchEnd > batchStart) count += encoder.encode(text.slice(batchStart, batchEnd), 'all').length;
-  };
+  // Special tokens such as <|endoftext|> inside a document or a question count as text, not an error.
+  const batch = () => (batchEnd > batchStart ? encoder.encode(text.slice(batchStart, batchEnd), 'all').length : 0);
   for (const match of text.matchAll(piecePattern)) {
     const piece = match[0];
     const start = match.index;
     if (tooLongForOneMerge(piece)) {
-      flush();
-      for (const slice of slices(piece)) count += sliceTokens(slice);
+      yield batch();
+      let tokens = 0;
+      for (const slice of slices(piece)) tokens += sliceTokens(slice);
+      yield tokens;
       batchStart = batchEnd = start + piece.length;
     } else {
       if (start + piece.length - batchStart > batchLength) {
-        flush();
+        yield batch();
         batchStart = start;
       }
       batchEnd = start + piece.length;
     }
   }
-  flush();
-  return count;
+  yield batch();
+}
+
+/**
+ * The longest start of `text` that is at most `maxTokens` tokens, cut between pieces (words,
+ * numbers, punctuation) where it can be, in the same linear time as countTokens.
+ */
+export function truncateToTokens(text: string, maxTokens: number): string {
+  let count = 0;
+  for (const match of text.matchAll(piecePattern)) {
+    const piece = match[0];
+    for (const [offset, slice] of tooLongForOneMerge(piece) ? offsetSlices(piece) : [[0, piece] as const]) {
+      const tokens = tooLongForOneMerge(piece) ? sliceTokens(slice) : encoder.encode(slice, 'all').length;
+      if (count + tokens > maxTokens) return text.slice(0, match.index + offset).trimEnd();
+      count += tokens;
+    }
+  }
+  return text;
+}
+
+function* offsetSlices(piece: string): Generator<readonly [number, string]> {
+  let offset = 0;
+  for (const slice of slices(piece)) {
+    yield [offset, slice] as const;
+    offset += slice.length;
+  }
 }
 
 // Slices of long runs repeat (a padded line, a run of one letter); each merge costs about 0.1 ms.

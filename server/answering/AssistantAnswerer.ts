@@ -1,7 +1,7 @@
 import type { AssistantService } from '../assistants/AssistantService.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
+import type { ChatMessage, ChatModel, ChatUsage, GenerationOptions } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { HybridRetriever, RetrievedPassage } from '../retrieval/HybridRetriever.ts';
 import { combineFilters, type RetrievalFilter } from '../retrieval/retrievalFilter.ts';
@@ -53,8 +53,8 @@ export class AssistantAnswerer {
     input: {
       assistant: string;
       messages: ChatMessage[];
-      temperature?: number;
-      maxTokens?: number;
+      /** Overrides the assistant's own settings (its temperature) for this answer. */
+      generation?: GenerationOptions;
       filter?: RetrievalFilter;
       /** The answer when nothing readable matches; by default it speaks to the asker. */
       nothingFound?: NothingFound;
@@ -72,7 +72,7 @@ export class AssistantAnswerer {
     const last = input.messages.at(-1);
     if (!last || last.role !== 'user' || !last.content.trim())
       throw new ValidationError('The last message must be a non-empty user message.');
-    const query = await standaloneQuestion(input.messages, this.chatModel, this.logger, input.signal);
+    const { query, usage: rewriteUsage } = await standaloneQuestion(input.messages, this.chatModel, this.logger, input.signal);
     const retrieved = await this.retriever.retrieve(principal, query, {
       collectionIds: assistant.collectionIds,
       candidates: assistant.retrieval.candidates,
@@ -86,16 +86,18 @@ export class AssistantAnswerer {
     if (passages.length === 0) return { citations, events: nothingToAnswer(input.nothingFound ?? nothingFound) };
     return {
       citations,
-      events: generateAnswer({
-        chatModel: this.chatModel,
-        messages: buildPrompt(assistant.systemPrompt, passages, input.messages.slice(0, -1), last.content),
-        question: last.content,
-        sources: passages.map((passage, i) => ({ number: i + 1, text: passage.text })),
-        temperature: input.temperature ?? assistant.temperature ?? undefined,
-        maxTokens: input.maxTokens,
-        signal: input.signal,
-        logger: this.logger,
-      }),
+      events: withRewriteUsage(
+        generateAnswer({
+          chatModel: this.chatModel,
+          messages: buildPrompt(assistant.systemPrompt, passages, input.messages.slice(0, -1), last.content),
+          question: last.content,
+          sources: passages.map((passage, i) => ({ number: i + 1, text: passage.text })),
+          generation: { ...input.generation, temperature: input.generation?.temperature ?? assistant.temperature ?? undefined },
+          signal: input.signal,
+          logger: this.logger,
+        }),
+        rewriteUsage,
+      ),
     };
   }
 }
@@ -121,6 +123,21 @@ async function* timed(events: AsyncGenerator<AnswerEvent>, startedAt: number): A
     if (event.type === 'mode') mode = event.mode;
     if ((event.type === 'done' || event.type === 'interrupted') && mode) answerDuration.observe({ mode }, secondsSince(startedAt));
     yield event;
+  }
+}
+
+/** The LLM's tokens for rewriting a follow-up are part of what the answer cost. */
+async function* withRewriteUsage(events: AsyncGenerator<AnswerEvent>, rewrite: ChatUsage | undefined): AsyncGenerator<AnswerEvent> {
+  for await (const event of events) {
+    if (event.type === 'done' && event.usage && rewrite)
+      yield {
+        ...event,
+        usage: {
+          promptTokens: event.usage.promptTokens + rewrite.promptTokens,
+          completionTokens: event.usage.completionTokens + rewrite.completionTokens,
+        },
+      };
+    else yield event;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.ts';
-import type { ChatMessage, ChatModel, ChatUsage } from '../inference/llm/ChatModel.ts';
+import { countTokens, truncateToTokens } from '../../ingestion/chunking/countTokens.ts';
+import type { ChatMessage, ChatModel, ChatUsage, GenerationOptions } from '../inference/llm/ChatModel.ts';
 import { extractiveAnswer, type AnswerSource } from './extractiveAnswer.ts';
 import { llmTimeToFirstToken, secondsSince } from '../observability/metrics.ts';
 import { markFailed, startSpan } from '../observability/tracing.ts';
@@ -10,6 +11,7 @@ export type AnswerEvent =
   /** First event: how this answer is produced, and a notice to show when it is not the LLM. */
   | { type: 'mode'; mode: AnswerMode; notice?: string }
   | { type: 'token'; text: string }
+  /** `usage`: the LLM's own count when it reported one, else counted with cl100k_base; none for an extractive answer. */
   | { type: 'done'; finishReason: string | null; usage?: ChatUsage }
   /** The LLM failed after it had started: what streamed so far is kept, with this notice. */
   | { type: 'interrupted'; notice: string };
@@ -26,8 +28,7 @@ export interface AnswerInput {
   messages: ChatMessage[];
   question: string;
   sources: AnswerSource[];
-  temperature?: number;
-  maxTokens?: number;
+  generation?: GenerationOptions;
   signal?: AbortSignal;
   logger: Logger;
 }
@@ -46,25 +47,23 @@ export async function* generateAnswer(input: AnswerInput): AsyncGenerator<Answer
   const firstToken = startSpan('llm.first_token', {}, span);
   const sentAt = performance.now();
   let started = false;
+  let text = '';
   try {
-    for await (const event of input.chatModel.stream({
-      messages: input.messages,
-      temperature: input.temperature,
-      maxTokens: input.maxTokens,
-      signal: input.signal,
-    })) {
+    for await (const event of input.chatModel.stream({ ...input.generation, messages: input.messages, signal: input.signal })) {
       if (!started) {
         started = true;
         llmTimeToFirstToken.observe(secondsSince(sentAt));
         firstToken.end();
         yield { type: 'mode', mode: 'llm' };
       }
-      if (event.type === 'done' && event.usage)
-        span.setAttributes({
-          'gen_ai.usage.input_tokens': event.usage.promptTokens,
-          'gen_ai.usage.output_tokens': event.usage.completionTokens,
-        });
-      yield event.type === 'token' ? event : { type: 'done', finishReason: event.finishReason, usage: event.usage };
+      if (event.type === 'token') {
+        text += event.text;
+        yield event;
+        continue;
+      }
+      const usage = event.usage ?? countedUsage(input.messages, text);
+      span.setAttributes({ 'gen_ai.usage.input_tokens': usage.promptTokens, 'gen_ai.usage.output_tokens': usage.completionTokens });
+      yield { type: 'done', finishReason: event.finishReason, usage };
     }
   } catch (error) {
     markFailed(span, error);
@@ -82,9 +81,18 @@ function* extractive(input: AnswerInput, notice: string): Generator<AnswerEvent>
   const span = startSpan('answer.extractive', { 'tapeout.sources': input.sources.length });
   try {
     yield { type: 'mode', mode: 'extractive', notice };
-    yield { type: 'token', text: extractiveAnswer(input.question, input.sources).text };
-    yield { type: 'done', finishReason: 'stop' };
+    const text = extractiveAnswer(input.question, input.sources).text;
+    // A caller's token limit holds for quoted answers too.
+    const limit = input.generation?.maxTokens;
+    const cut = limit === undefined ? text : truncateToTokens(text, limit);
+    yield { type: 'token', text: cut };
+    yield { type: 'done', finishReason: cut === text ? 'stop' : 'length' };
   } finally {
     span.end();
   }
+}
+
+/** For an LLM that reports no usage: the prompt's and the answer's tokens, as cl100k_base counts them. */
+function countedUsage(messages: ChatMessage[], answer: string): ChatUsage {
+  return { promptTokens: messages.reduce((sum, message) => sum + countTokens(message.content), 0), completionTokens: countTokens(answer) };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatModel } from '../inference/llm/ChatModel.ts';
+import type { ChatMessage, ChatModel, ChatUsage } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 
 const referring =
@@ -11,13 +11,14 @@ const rewritePrompt = `Rewrite the user's last question as one standalone search
  * before it: the LLM rewrites it into a standalone query when one is configured; otherwise, or
  * when the LLM fails, a follow-up that is short or refers back is searched together with the
  * previous question. The rewrite is only used for retrieval; the LLM still sees the real turns.
+ * `usage` is the rewrite's, when the LLM reported it, so that a request's usage covers both calls.
  */
 export async function standaloneQuestion(
   messages: ChatMessage[],
   chatModel: ChatModel | undefined,
   logger: Logger,
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<{ query: string; usage?: ChatUsage }> {
   const question = messages.at(-1)!.content.trim();
   const earlier = messages.slice(0, -1).filter((message) => message.role !== 'system');
   // Cut so that a very long earlier question (stored before the question limit) cannot make every later search long.
@@ -26,7 +27,7 @@ export async function standaloneQuestion(
     .at(-1)
     ?.content.slice(0, 2000)
     .trim();
-  if (!previousQuestion) return question;
+  if (!previousQuestion) return { query: question };
   if (chatModel) {
     try {
       const transcript = earlier
@@ -43,12 +44,12 @@ export async function standaloneQuestion(
         signal,
       });
       const rewritten = result.content.trim().replace(/^["']|["']$/g, '');
-      if (rewritten) return rewritten;
+      if (rewritten) return { query: rewritten, usage: result.usage };
     } catch (error) {
       if (signal?.aborted) throw error;
       logger.warn({ err: error }, 'question rewriting failed; using the heuristic');
     }
   }
   const dependent = question.split(/\s+/).length <= 6 || referring.test(question);
-  return dependent ? `${previousQuestion} ${question}` : question;
+  return { query: dependent ? `${previousQuestion} ${question}` : question };
 }

@@ -22,7 +22,7 @@ export function setRetryAfter(res: Response, error: unknown): void {
 }
 
 /** describeError, plus the body parser's own failures (malformed JSON, a body past its limit). */
-function describeHttpError(error: unknown): { status: number; body: ErrorBody } {
+export function describeHttpError(error: unknown): { status: number; body: ErrorBody } {
   const type = (error as { type?: string })?.type;
   if (type === 'entity.parse.failed')
     return { status: 400, body: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } } };

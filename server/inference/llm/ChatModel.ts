@@ -12,11 +12,19 @@ export interface ChatRequest {
   maxTokens?: number;
   stop?: string[];
   seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   /** Merged over LLM_EXTRA_BODY, sent where the server expects extra parameters. */
   extraBody?: Record<string, unknown>;
   /** Aborting it cancels the upstream request. */
   signal?: AbortSignal;
 }
+
+/** What a caller may set about how an answer is generated (the rest of a request is Tapeout's). */
+export type GenerationOptions = Pick<
+  ChatRequest,
+  'temperature' | 'topP' | 'maxTokens' | 'stop' | 'seed' | 'presencePenalty' | 'frequencyPenalty'
+>;
 
 export interface ChatUsage {
   promptTokens: number;

@@ -37,6 +37,8 @@ export class OpenAICompatibleChatModel implements ChatModel {
       max_tokens: Math.min(request.maxTokens ?? this.options.maxTokens, this.options.maxTokens),
       ...(request.stop?.length ? { stop: request.stop } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.presencePenalty !== undefined ? { presence_penalty: request.presencePenalty } : {}),
+      ...(request.frequencyPenalty !== undefined ? { frequency_penalty: request.frequencyPenalty } : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
       ...(hasExtra ? (this.options.extraBodyFormat === 'nvext' ? { nvext: extra } : extra) : {}),
     };

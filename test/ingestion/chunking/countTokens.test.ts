@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
-import { countTokens } from '../../../ingestion/chunking/countTokens.ts';
+import { countTokens, countTokensYielding, truncateToTokens } from '../../../ingestion/chunking/countTokens.ts';
 
 const reference = new Tiktoken(cl100k);
 
@@ -38,5 +38,39 @@ describe('countTokens', () => {
       const exactOnAPiece = reference.encode(run.slice(0, 32)).length * (run.length / 32);
       assert.ok(tokens > run.length / (perToken * 4) && tokens <= exactOnAPiece * 1.5, `${run.slice(0, 2)}: ${tokens}`);
     }
+  });
+
+  it('truncates to a token budget: the longest start within it, cut between words where it can be', () => {
+    for (const [text, limit] of [
+      ['Registered signals use the _q suffix; clock enables end in _en, as in clk_div_en.', 7],
+      ['时钟域 clk_div_en 约束：每个时钟域都要有自己的同步器。', 6],
+      ['a'.repeat(5_000), 10],
+    ] as const) {
+      const cut = truncateToTokens(text, limit);
+      assert.ok(text.startsWith(cut));
+      assert.ok(countTokens(cut) <= limit, `${countTokens(cut)} > ${limit}`);
+      // One more piece would not have fit.
+      assert.ok(countTokens(text.slice(0, cut.length + 2)) > limit - 2);
+    }
+    assert.equal(truncateToTokens('Short answer.', 100), 'Short answer.');
+    assert.equal(truncateToTokens('Registered signals use the _q suffix.', 3), 'Registered signals use');
+  });
+
+  it('counts many texts while giving the event loop turns, to the same total as countTokens', async () => {
+    const texts = [
+      'Registered signals use the _q suffix.',
+      '时钟域约束：每个时钟域都要有自己的同步器。',
+      Array.from({ length: 50_000 }, (_, i) => `wire sig_${i};`).join(' '),
+      '',
+    ];
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const total = await countTokensYielding(texts);
+    clearInterval(ticker);
+    assert.equal(
+      total,
+      texts.reduce((sum, text) => sum + countTokens(text), 0),
+    );
+    assert.ok(turns > 0, 'the event loop never ran while counting');
   });
 });

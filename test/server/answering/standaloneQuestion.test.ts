@@ -19,35 +19,40 @@ describe('standaloneQuestion', () => {
 
   it('leaves a first question as it is, without asking the LLM', async () => {
     const before = emulator.stats.requests.chat;
-    assert.equal(await standaloneQuestion(turns('How is hold fixed?'), chatModel(url), silentLogger), 'How is hold fixed?');
+    assert.deepEqual(await standaloneQuestion(turns('How is hold fixed?'), chatModel(url), silentLogger), { query: 'How is hold fixed?' });
     assert.equal(emulator.stats.requests.chat, before);
   });
 
   it('without an LLM, searches a dependent follow-up together with the previous question', async () => {
     const history = turns('Which corner signs off hold?', 'The ff_0p88v_m40c corner [1].');
     assert.equal(
-      await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], undefined, silentLogger),
+      (await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], undefined, silentLogger)).query,
       'Which corner signs off hold? and setup?',
     );
     const independent = 'Which flops need scan replacement in the DFT flow of the modem subsystem?';
-    assert.equal(await standaloneQuestion([...history, { role: 'user', content: independent }], undefined, silentLogger), independent);
+    assert.equal(
+      (await standaloneQuestion([...history, { role: 'user', content: independent }], undefined, silentLogger)).query,
+      independent,
+    );
   });
 
   it('asks the LLM for the standalone query when one is configured', async () => {
     const before = emulator.stats.requests.chat;
-    const rewritten = await standaloneQuestion(
+    const { query: rewritten, usage } = await standaloneQuestion(
       [...turns('Which corner signs off hold?', 'ff_0p88v_m40c [1].'), { role: 'user', content: 'and setup?' }],
       chatModel(url),
       silentLogger,
     );
     assert.equal(emulator.stats.requests.chat, before + 1);
     assert.ok(rewritten.length > 0 && rewritten !== 'and setup?');
+    // The rewrite's tokens, as the LLM reported them, for the request's usage.
+    assert.ok(usage && usage.promptTokens > 0 && usage.completionTokens > 0);
   });
 
   it('falls back to the heuristic when the LLM is unreachable', async () => {
     const history = turns('Which corner signs off hold?', 'ff_0p88v_m40c [1].');
     assert.equal(
-      await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], chatModel(deadUrl), silentLogger),
+      (await standaloneQuestion([...history, { role: 'user', content: 'and setup?' }], chatModel(deadUrl), silentLogger)).query,
       'Which corner signs off hold? and setup?',
     );
   });
