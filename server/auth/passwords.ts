@@ -4,6 +4,9 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const params: ScryptOptions = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const keyLength = 32;
 
+/** The shortest password Tapeout stores, whoever sets it (a person, an admin, the identity provider over SCIM). */
+export const minPasswordLength = 12;
+
 function derive(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(password, salt, keyLength, params, (error, key) => (error ? reject(error) : resolve(key))),

@@ -66,16 +66,16 @@ export async function insertGroup(
 export async function insertScimGroup(db: Queryable, group: { name: string; externalId: string | null }): Promise<string | undefined> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO groups (name, description, managed_by, external_id) VALUES ($1, 'Provisioned by the identity provider', 'scim', $2)
-     ON CONFLICT (name) DO UPDATE SET managed_by = 'scim', external_id = EXCLUDED.external_id WHERE NOT groups.is_builtin AND groups.external_id IS NULL
+     ON CONFLICT (name) DO UPDATE SET managed_by = 'scim', external_id = EXCLUDED.external_id, updated_at = now() WHERE NOT groups.is_builtin AND groups.external_id IS NULL
      RETURNING id`,
     [group.name, group.externalId],
   );
   return rows[0]?.id;
 }
 
-/** Renames a group and hands its members to SCIM. */
+/** Stores what SCIM sent of a group (a null externalId clears it) and hands its members to SCIM. */
 export async function updateScimGroup(db: Queryable, id: string, group: { name: string; externalId: string | null }): Promise<void> {
-  await db.query(`UPDATE groups SET name = $2, external_id = coalesce($3, external_id), managed_by = 'scim' WHERE id = $1`, [
+  await db.query(`UPDATE groups SET name = $2, external_id = $3, managed_by = 'scim', updated_at = now() WHERE id = $1`, [
     id,
     group.name,
     group.externalId,

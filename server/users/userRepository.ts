@@ -20,6 +20,9 @@ export interface UserListing extends User {
   canSignIn: boolean;
   /** Signs in through the identity provider (OIDC) or was provisioned by it (SCIM). */
   managedByIdentityProvider: boolean;
+  /** The name's parts, when the identity provider sent them (SCIM name.givenName, name.familyName). */
+  givenName: string | null;
+  familyName: string | null;
   createdAt: string;
 }
 
@@ -103,8 +106,9 @@ export async function passwordHashOf(
 
 export async function listUsers(db: Queryable): Promise<UserListing[]> {
   const { rows } = await db.query<UserListing>(
-    `SELECT u.id, u.email, u.name, u.role, u.active, u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
-            (u.oidc_subject IS NOT NULL OR u.external_id IS NOT NULL) AS "managedByIdentityProvider",
+    `SELECT u.id, u.email, u.name, u.role, u.active, u.given_name AS "givenName", u.family_name AS "familyName",
+            u.password_hash IS NOT NULL AS "canSignIn", u.created_at AS "createdAt",
+            (u.oidc_subject IS NOT NULL OR u.external_id IS NOT NULL OR u.scim_profile IS NOT NULL) AS "managedByIdentityProvider",
             coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}') AS groups
        FROM users u LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN groups g ON g.id = m.group_id
       GROUP BY u.id ORDER BY lower(u.email)`,
@@ -115,6 +119,38 @@ export async function listUsers(db: Queryable): Promise<UserListing[]> {
 export async function countActiveAdmins(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ count: string }>(`SELECT count(*) FROM users WHERE role = 'admin' AND active`);
   return Number(rows[0]!.count);
+}
+
+/** What SCIM provisions of a user, stored exactly as given (null clears). */
+export interface ScimUserFields {
+  email: string;
+  name: string;
+  userName: string;
+  givenName: string | null;
+  familyName: string | null;
+  externalId: string | null;
+  profile: object;
+}
+
+export async function insertScimUser(
+  db: Queryable,
+  user: ScimUserFields & { active: boolean; passwordHash: string | null },
+): Promise<User> {
+  const { rows } = await db.query<User>(
+    `INSERT INTO users (email, name, role, user_name, given_name, family_name, external_id, scim_profile, active, password_hash)
+     VALUES ($1, $2, 'member', $3, $4, $5, $6, $7, $8, $9) RETURNING ${userColumns}`,
+    [user.email, user.name, user.userName, user.givenName, user.familyName, user.externalId, user.profile, user.active, user.passwordHash],
+  );
+  return rows[0]!;
+}
+
+export async function updateScimUser(db: Queryable, id: string, user: ScimUserFields): Promise<void> {
+  await db.query(
+    `UPDATE users SET email = $2, name = $3, user_name = $4, given_name = $5, family_name = $6, external_id = $7,
+            scim_profile = $8, updated_at = now()
+      WHERE id = $1`,
+    [id, user.email, user.name, user.userName, user.givenName, user.familyName, user.externalId, user.profile],
+  );
 }
 
 /** Changes the fields given. */

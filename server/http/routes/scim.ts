@@ -1,7 +1,8 @@
 import { bearerTokenOf, matchesSharedSecret } from '../../auth/sharedSecret.ts';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { ScimError } from '../../identity/scim/scimResources.ts';
-import { resourceTypes, schemaDefinitions, serviceProviderConfig } from '../../identity/scim/scimSchemas.ts';
+import { ScimError } from '../../identity/scim/ScimError.ts';
+import { listRequestFromBody, listRequestFromQuery } from '../../identity/scim/scimListRequest.ts';
+import { resourceType, resourceTypes, schemaById, schemas, serviceProviderConfig } from '../../identity/scim/scimSchemas.ts';
 import type { Services } from '../../services.ts';
 
 const scimJson = 'application/scim+json';
@@ -25,10 +26,17 @@ export function scimRoutes(services: Services): Router {
 
   router.get('/ServiceProviderConfig', (req, res) => void res.json(serviceProviderConfig(base(req))));
   router.get('/ResourceTypes', (req, res) => void res.json(resourceTypes(base(req))));
-  router.get('/Schemas', (_req, res) => void res.json(schemaDefinitions()));
+  router.get('/ResourceTypes/:id', (req, res) => void res.json(resourceType(String(req.params.id), base(req))));
+  router.get('/Schemas', (req, res) => void res.json(schemas(base(req))));
+  router.get('/Schemas/:uri', (req, res) => void res.json(schemaById(String(req.params.uri), base(req))));
+  router.post('/.search', async (req, res) => void res.json(await scim.searchAll(listRequestFromBody(req.body), base(req))));
 
-  router.get('/Users', async (req, res) => void res.json(await scim.listUsers(listQuery(req), base(req))));
-  router.get('/Users/:id', async (req, res) => void res.json(await scim.getUser(String(req.params.id), base(req))));
+  router.get('/Users', async (req, res) => void res.json(await scim.listUsers(listRequestFromQuery(req.query), base(req))));
+  router.post('/Users/.search', async (req, res) => void res.json(await scim.listUsers(listRequestFromBody(req.body), base(req))));
+  router.get(
+    '/Users/:id',
+    async (req, res) => void res.json(await scim.getUser(String(req.params.id), base(req), listRequestFromQuery(req.query))),
+  );
   router.post('/Users', async (req, res) => void res.status(201).json(await scim.createUser(req.body, actor(req), base(req))));
   router.put(
     '/Users/:id',
@@ -43,8 +51,12 @@ export function scimRoutes(services: Services): Router {
     res.status(204).end();
   });
 
-  router.get('/Groups', async (req, res) => void res.json(await scim.listGroups(listQuery(req), base(req))));
-  router.get('/Groups/:id', async (req, res) => void res.json(await scim.getGroup(String(req.params.id), base(req), excludesMembers(req))));
+  router.get('/Groups', async (req, res) => void res.json(await scim.listGroups(listRequestFromQuery(req.query), base(req))));
+  router.post('/Groups/.search', async (req, res) => void res.json(await scim.listGroups(listRequestFromBody(req.body), base(req))));
+  router.get(
+    '/Groups/:id',
+    async (req, res) => void res.json(await scim.getGroup(String(req.params.id), base(req), listRequestFromQuery(req.query))),
+  );
   router.post('/Groups', async (req, res) => void res.status(201).json(await scim.createGroup(req.body, actor(req), base(req))));
   router.put(
     '/Groups/:id',
@@ -71,29 +83,6 @@ function requireScimToken(token: string | undefined): RequestHandler {
       return next(new ScimError(401, 'Missing or wrong bearer token.'));
     next();
   };
-}
-
-function listQuery(req: Request) {
-  const number = (name: string, fallback: number, max: number) => {
-    const raw = req.query[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new ScimError(400, `${name} must be a whole number.`, 'invalidValue');
-    return Math.min(value, max);
-  };
-  return {
-    filter: typeof req.query.filter === 'string' ? req.query.filter : undefined,
-    startIndex: Math.max(1, number('startIndex', 1, 1_000_000_000)),
-    count: number('count', 100, 1000),
-    excludeMembers: excludesMembers(req),
-  };
-}
-
-function excludesMembers(req: Request): boolean {
-  return (
-    typeof req.query.excludedAttributes === 'string' &&
-    req.query.excludedAttributes.split(',').some((name) => name.trim().toLowerCase() === 'members')
-  );
 }
 
 function scimErrors(services: Services): ErrorRequestHandler {

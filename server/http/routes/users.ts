@@ -1,10 +1,11 @@
 import { Router } from 'express';
+import { minPasswordLength } from '../../auth/passwords.ts';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
 
-const password = z.string().min(12, 'must be at least 12 characters').max(1000);
+const password = z.string().min(minPasswordLength, `must be at least ${minPasswordLength} characters`).max(1000);
 const newUser = z
   .object({
     email: z.email('must be an email address').max(320),

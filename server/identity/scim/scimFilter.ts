@@ -1,5 +1,5 @@
 import { filter as matcher, parse, type Filter } from 'scim2-parse-filter';
-import { ScimError } from './scimResources.ts';
+import { ScimError } from './ScimError.ts';
 
 /**
  * A SCIM filter (RFC 7644 §3.4.2.2), parsed by scim2-parse-filter. The lookups identity providers
@@ -13,8 +13,9 @@ export type CompiledFilter =
 
 const indexed: Record<'User' | 'Group', Record<string, (alias: string, parameter: string) => string>> = {
   User: {
-    username: (a, p) => `lower(${a}.email) = lower(${p})`,
-    'emails.value': (a, p) => `lower(${a}.email) = lower(${p})`,
+    username: (a, p) => `lower(coalesce(${a}.user_name, ${a}.email)) = lower(${p})`,
+    'emails.value': (a, p) =>
+      `(lower(${a}.email) = lower(${p}) OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(${a}.scim_profile->'emails', '[]')) AS e WHERE lower(e->>'value') = lower(${p})))`,
     externalid: (a, p) => `${a}.external_id = ${p}`,
     id: (a, p) => `${a}.id::text = ${p}`,
   },

@@ -1,31 +1,10 @@
 import { z } from 'zod';
+import type { ScimUserFields } from '../../users/userRepository.ts';
+import { enterpriseUserSchema, groupSchema, userSchema } from './scimAttributes.ts';
+import type { Json } from './scimCanonical.ts';
+import { ScimError } from './ScimError.ts';
 
-export const userSchema = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const listSchema = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
-export const patchSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-/** An error in SCIM's own shape (RFC 7644 §3.12). */
-export class ScimError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly scimType?: 'invalidFilter' | 'invalidValue' | 'invalidSyntax' | 'invalidPath' | 'uniqueness' | 'mutability' | 'noTarget',
-  ) {
-    super(message);
-    this.name = 'ScimError';
-  }
-
-  toJSON() {
-    return {
-      schemas: [errorSchema],
-      status: String(this.status),
-      ...(this.scimType ? { scimType: this.scimType } : {}),
-      detail: this.message,
-    };
-  }
-}
 
 export interface UserRow {
   id: string;
@@ -33,6 +12,8 @@ export interface UserRow {
   name: string;
   active: boolean;
   external_id: string | null;
+  user_name: string | null;
+  scim_profile: Json | null;
   created_at: Date;
   updated_at: Date;
   groups: { value: string; display: string }[];
@@ -43,147 +24,124 @@ export interface GroupRow {
   name: string;
   external_id: string | null;
   created_at: Date;
+  updated_at: Date;
   members: { value: string; display: string }[] | null;
 }
 
-export interface ScimUser {
-  schemas: string[];
-  id: string;
-  externalId?: string;
-  userName: string;
-  name: { formatted: string; givenName?: string; familyName?: string };
-  displayName: string;
-  emails: { value: string; primary?: boolean; type?: string }[];
-  active: boolean | string;
-  groups?: { value: string; display: string }[];
-  meta: Record<string, string>;
-  [attribute: string]: unknown;
-}
-
-export interface ScimGroup {
-  schemas: string[];
-  id: string;
-  externalId?: string;
-  displayName: string;
-  members?: { value: string; display?: string }[];
-  meta: Record<string, string>;
-  [attribute: string]: unknown;
-}
-
-export function userResource(row: UserRow, baseUrl: string): ScimUser {
+/**
+ * A user as SCIM shows them. What SCIM provisioned is returned as it was stored; a user made in
+ * Tapeout (no SCIM profile) shows their email and name.
+ */
+export function userResource(row: UserRow, baseUrl: string): Json {
+  const profile = row.scim_profile;
+  const made = profile
+    ? profile
+    : {
+        ...(row.name ? { name: { formatted: row.name }, displayName: row.name } : {}),
+        emails: [{ value: row.email, type: 'work', primary: true }],
+      };
   return {
-    schemas: [userSchema],
+    schemas: [userSchema, ...(profile?.[enterpriseUserSchema] ? [enterpriseUserSchema] : [])],
     id: row.id,
     ...(row.external_id ? { externalId: row.external_id } : {}),
-    userName: row.email,
-    name: { formatted: row.name },
-    displayName: row.name,
-    emails: [{ value: row.email, primary: true, type: 'work' }],
+    userName: row.user_name ?? row.email,
+    ...made,
     active: row.active,
-    groups: row.groups,
-    meta: {
-      resourceType: 'User',
-      created: row.created_at.toISOString(),
-      lastModified: row.updated_at.toISOString(),
-      location: `${baseUrl}/Users/${row.id}`,
-    },
+    groups: row.groups.map((group) => ({ ...group, $ref: `${baseUrl}/Groups/${group.value}`, type: 'direct' })),
+    meta: meta('User', row, `${baseUrl}/Users/${row.id}`),
   };
 }
 
-export function groupResource(row: GroupRow, baseUrl: string): ScimGroup {
+export function groupResource(row: GroupRow, baseUrl: string): Json {
   return {
     schemas: [groupSchema],
     id: row.id,
     ...(row.external_id ? { externalId: row.external_id } : {}),
     displayName: row.name,
-    ...(row.members ? { members: row.members } : {}),
-    meta: {
-      resourceType: 'Group',
-      created: row.created_at.toISOString(),
-      lastModified: row.created_at.toISOString(),
-      location: `${baseUrl}/Groups/${row.id}`,
-    },
+    ...(row.members
+      ? { members: row.members.map((member) => ({ ...member, $ref: `${baseUrl}/Users/${member.value}`, type: 'User' })) }
+      : {}),
+    meta: meta('Group', row, `${baseUrl}/Groups/${row.id}`),
   };
 }
 
-const emails = z
-  .array(
-    z
-      .object({ value: z.string().max(320), primary: z.union([z.boolean(), z.string()]).optional(), type: z.string().max(100).optional() })
-      .loose(),
-  )
-  .max(100);
-const name = z
-  .object({
-    formatted: z.string().max(500).optional(),
-    givenName: z.string().max(200).optional(),
-    familyName: z.string().max(200).optional(),
-  })
-  .loose();
-/** Entra ID sends booleans as the strings "True" and "False". */
-const scimBoolean = z.union([
-  z.boolean(),
-  z
-    .string()
-    .regex(/^(true|false)$/i, 'must be true or false')
-    .transform((value) => value.toLowerCase() === 'true'),
-]);
-
-/** The user attributes Tapeout keeps, from a SCIM User body; anything else the provider sends is ignored. */
-export const userInput = z
-  .object({
-    userName: z.string().trim().min(1, 'userName is required').max(320),
-    externalId: z.string().max(500).optional().nullable(),
-    name: name.optional(),
-    displayName: z.string().max(200).optional().nullable(),
-    emails: emails.optional(),
-    active: scimBoolean.optional(),
-  })
-  .loose()
-  .transform((body) => ({
-    email: emailOf(body),
-    name: (body.displayName || body.name?.formatted || [body.name?.givenName, body.name?.familyName].filter(Boolean).join(' '))
-      .trim()
-      .slice(0, 200),
-    externalId: body.externalId ?? null,
-    active: body.active ?? true,
-  }))
-  .refine((user) => z.email().safeParse(user.email).success, { message: 'userName or a primary email must be an email address' });
-
-export type UserInput = z.output<typeof userInput>;
-
-function emailOf(body: { userName: string; emails?: z.infer<typeof emails> }): string {
-  const primary =
-    body.emails?.find((email) => email.primary === true || email.primary === 'true' || email.primary === 'True') ?? body.emails?.[0];
-  return (body.userName.includes('@') ? body.userName : (primary?.value ?? body.userName)).trim();
+function meta(resourceType: string, row: { created_at: Date; updated_at: Date }, location: string) {
+  return { resourceType, created: row.created_at.toISOString(), lastModified: row.updated_at.toISOString(), location };
 }
 
-const members = z.array(z.object({ value: z.string().min(1).max(100) }).loose());
+/**
+ * What Tapeout stores of a canonical SCIM User: the email is the address the user signs in with
+ * (userName when it is one, else the primary, or work, or first email); the profile is every other
+ * attribute, as SCIM returns it.
+ */
+export interface StoredUser extends ScimUserFields {
+  profile: Json;
+  active: boolean;
+  password: string | undefined;
+}
 
-export const groupInput = z
-  .object({
-    displayName: z.string().trim().min(1, 'displayName is required').max(200),
-    externalId: z.string().max(500).optional().nullable(),
-    members: members.optional(),
-  })
-  .loose()
-  .transform((body) => ({
-    name: body.displayName,
-    externalId: body.externalId ?? null,
-    memberIds: body.members?.map((member) => member.value),
-  }));
+const isEmail = (value: unknown): value is string => typeof value === 'string' && z.email().max(320).safeParse(value.trim()).success;
 
-export type GroupInput = z.output<typeof groupInput>;
+export function storedUser(resource: Json): StoredUser {
+  const { userName, externalId, active, password, ...profile } = resource;
+  if (typeof userName !== 'string' || !userName.trim()) throw new ScimError(400, 'userName is required.', 'invalidValue');
+  const emails = (profile.emails as Json[] | undefined) ?? [];
+  const email = [
+    userName,
+    emails.find((entry) => entry.primary === true)?.value,
+    emails.find((entry) => typeof entry.type === 'string' && entry.type.toLowerCase() === 'work')?.value,
+    ...emails.map((entry) => entry.value),
+  ].find(isEmail);
+  if (!email)
+    throw new ScimError(
+      400,
+      `userName "${userName.slice(0, 100)}" is not an email address and emails has none: Tapeout signs people in by email.`,
+      'invalidValue',
+    );
+  const name = (profile.name as Json | undefined) ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+  const givenName = text(name.givenName);
+  const familyName = text(name.familyName);
+  return {
+    email: email.trim(),
+    name: (text(profile.displayName) ?? text(name.formatted) ?? fullName(givenName, familyName)).slice(0, 200),
+    userName: userName.trim(),
+    givenName,
+    familyName,
+    externalId: typeof externalId === 'string' ? externalId : null,
+    active: active !== false,
+    password: typeof password === 'string' ? password : undefined,
+    profile,
+  };
+}
 
-export const patchRequest = z
-  .object({
-    schemas: z.array(z.string()).refine((list) => list.includes(patchSchema), { message: `schemas must include ${patchSchema}` }),
-    Operations: z
-      .array(z.object({ op: z.string(), path: z.string().optional(), value: z.unknown().optional() }).loose())
-      .min(1, 'Operations must not be empty')
-      .max(1000),
-  })
-  .loose();
+const eastAsian = /^[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]+$/u;
+
+/** A name from its parts: family name first and no space in Chinese, Japanese and Korean (陈美), given name first otherwise. */
+function fullName(givenName: string | null, familyName: string | null): string {
+  if (givenName && familyName && eastAsian.test(givenName) && eastAsian.test(familyName)) return `${familyName}${givenName}`;
+  return [givenName, familyName].filter(Boolean).join(' ');
+}
+
+/** What Tapeout stores of a canonical SCIM Group. */
+export interface StoredGroup {
+  name: string;
+  externalId: string | null;
+  memberIds: string[];
+}
+
+export function storedGroup(resource: Json): StoredGroup {
+  const displayName = typeof resource.displayName === 'string' ? resource.displayName.trim() : '';
+  if (!displayName) throw new ScimError(400, 'displayName is required.', 'invalidValue');
+  if (displayName.length > 200) throw new ScimError(400, 'displayName is longer than 200 characters.', 'invalidValue');
+  const members = (resource.members as Json[] | undefined) ?? [];
+  const memberIds = members.map((member, index) => {
+    if (typeof member.value !== 'string' || !member.value)
+      throw new ScimError(400, `members[${index}] needs a value (a user id).`, 'invalidValue');
+    return member.value;
+  });
+  return { name: displayName, externalId: typeof resource.externalId === 'string' ? resource.externalId : null, memberIds };
+}
 
 export function listResponse<T>(resources: T[], totalResults: number, startIndex: number) {
   return { schemas: [listSchema], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };

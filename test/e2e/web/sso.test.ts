@@ -165,6 +165,26 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     );
     assert.deepEqual(shown, ['scim.user_deactivated']);
     assert.equal(JSON.parse(csv[0]!.details!).changes.active.to, false);
+
+    // Entra ID provisions a user whose userName is not an email, with the name in parts only.
+    const provisioned = await fetch(`${runtime.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'mei.chen',
+        emails: [{ primary: true, type: 'work', value: 'mei.chen@example.com' }],
+        name: { givenName: '美', familyName: '陈' },
+      }),
+    });
+    assert.equal(provisioned.status, 201, await provisioned.clone().text());
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
+    const mei = page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'mei.chen@example.com' }) });
+    await mei.getByRole('cell', { name: '陈美', exact: true }).waitFor();
+    await page.screenshot({ path: 'test-results/admin-users-scim.png' });
     assert.deepEqual(pageErrors, []);
   });
 });

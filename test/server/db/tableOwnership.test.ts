@@ -43,7 +43,7 @@ const readModels: Record<string, string[]> = {
   'server/users/apiKeyRepository.ts': ['users'],
   'server/auth/sessionRepository.ts': ['users'],
   'server/access/collectionScopes.ts': ['users'],
-  'server/identity/scim/ScimService.ts': ['users', 'groups', 'memberships'],
+  'server/identity/scim/scimReadModel.ts': ['users', 'groups', 'memberships'],
   'server/usage/UsageService.ts': ['conversations', 'messages', 'feedback', 'assistants'],
   'server/slack/SlackChannelBindings.ts': ['assistants', 'groups'],
   'server/conversations/ConversationService.ts': ['assistants'],

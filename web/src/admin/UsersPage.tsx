@@ -32,7 +32,7 @@ export function UsersPage() {
           {users.data.users.map((u) => (
             <tr key={u.id}>
               <th scope="row">{u.email}</th>
-              <td>{u.name}</td>
+              <td>{u.name || [u.givenName, u.familyName].filter(Boolean).join(' ')}</td>
               <td>
                 <select
                   aria-label={t('Role of {{email}}', { email: u.email })}
