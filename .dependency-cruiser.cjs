@@ -2,7 +2,10 @@
  * Tapeout's layering, checked by `npm run lint` (dependency-cruiser): no import cycle; the core
  * (everything but the delivery layers and the composition root) never imports HTTP, Slack or
  * socket.io code; only the HTTP layer parses multipart uploads; ingestion never imports the
- * composition root. Type-only imports count: a cycle of types is still a cycle for a reader.
+ * composition root; the corpus (server/corpus/: documents, versions, jobs, chunks, stored files)
+ * lies below both the pipeline (ingestion/) and the use cases, and the pipeline calls no use case;
+ * only the delivery layers and the composition root see services.ts. Type-only imports count: a
+ * cycle of types is still a cycle for a reader.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -34,6 +37,27 @@ module.exports = {
       comment: 'Tasks declare the few dependencies they use; the composition root (services.ts, runtime.ts) builds them.',
       from: { path: '^ingestion/' },
       to: { path: '^server/(services|runtime)\\.ts$' },
+    },
+    {
+      name: 'corpus-below-pipeline-and-use-cases',
+      severity: 'error',
+      comment: 'The corpus is what the pipeline, the use cases and (next) the sources all write: it imports none of them.',
+      from: { path: '^server/corpus/' },
+      to: { path: '^ingestion/|^server/(documents|answering|conversations|assistants|sources|seed|cli)/|Service\\.ts$' },
+    },
+    {
+      name: 'pipeline-calls-no-use-case',
+      severity: 'error',
+      comment: 'ingestion/ parses, chunks, extracts and runs its tasks over the corpus; use cases call it, never the reverse.',
+      from: { path: '^ingestion/' },
+      to: { path: '^server/(documents|answering|conversations|assistants|seed|cli)/|Service\\.ts$' },
+    },
+    {
+      name: 'only-delivery-sees-the-composition-root',
+      severity: 'error',
+      comment: 'A module declares the few dependencies it uses; only delivery layers and the root take the whole Services bag.',
+      from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services|registerTasks)\\.ts$' },
+      to: { path: '^server/services\\.ts$' },
     },
   ],
   options: {

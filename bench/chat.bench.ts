@@ -16,7 +16,7 @@ import { parseConfig } from '../server/config/index.ts';
 import { toVectorLiteral } from '../server/db/embeddingIndex.ts';
 import { createLogger } from '../server/logging/logger.ts';
 import { closeServices, createServices, type Services } from '../server/services.ts';
-import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
+import { sampleCollections } from '../server/seed/sampleCorpus/index.ts';
 import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
 import { loadChunks } from './chat/loadChunks.ts';
 import { peakRssMb } from './ingest/peakRss.ts';

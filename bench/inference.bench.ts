@@ -13,8 +13,8 @@ import { ServiceClient } from '../server/inference/http/ServiceClient.ts';
 import { OpenAICompatibleChatModel } from '../server/inference/llm/OpenAICompatibleChatModel.ts';
 import { NimEmulator } from '../server/inference/nimEmulator/NimEmulator.ts';
 import { NimReranker } from '../server/inference/reranking/NimReranker.ts';
-import { sampleCollections } from '../ingestion/sampleCorpus/index.ts';
-import { sectionText } from '../ingestion/sampleCorpus/sectionText.ts';
+import { sampleCollections } from '../server/seed/sampleCorpus/index.ts';
+import { sectionText } from '../server/seed/sampleCorpus/sectionText.ts';
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { queueUnfinishedIngestion, seedDemoContent } from '../ingestion/seed/seedDemoContent.ts';
+import { queueUnfinishedIngestion, seedDemoContent } from './seed/seedDemoContent.ts';
 import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
 import { requestTextReindexing } from '../ingestion/reindexing/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';

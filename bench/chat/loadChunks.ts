@@ -1,7 +1,7 @@
 import type { Services } from '../../server/services.ts';
 import { embeddingText } from '../../ingestion/chunking/embeddingText.ts';
-import { insertChunks } from '../../ingestion/chunks/chunkRepository.ts';
-import { sectionText } from '../../ingestion/sampleCorpus/sectionText.ts';
+import { insertChunks } from '../../server/corpus/chunkRepository.ts';
+import { sectionText } from '../../server/seed/sampleCorpus/sectionText.ts';
 import { benchDocument } from '../ingest/generateCorpus.ts';
 
 const chunksPerDocument = 100;

@@ -7,13 +7,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pptxgenjs from 'pptxgenjs';
-import type { SampleDocument, SampleSection } from '../../ingestion/sampleCorpus/SampleDocument.ts';
-import { sampleCollections } from '../../ingestion/sampleCorpus/index.ts';
-import { renderDocx } from '../../ingestion/sampleCorpus/render/docx.ts';
-import { renderHtml } from '../../ingestion/sampleCorpus/render/html.ts';
-import { renderMarkdown } from '../../ingestion/sampleCorpus/render/markdown.ts';
-import { renderPdf } from '../../ingestion/sampleCorpus/render/pdf.ts';
-import { sectionText } from '../../ingestion/sampleCorpus/sectionText.ts';
+import type { SampleDocument, SampleSection } from '../../server/seed/sampleCorpus/SampleDocument.ts';
+import { sampleCollections } from '../../server/seed/sampleCorpus/index.ts';
+import { renderDocx } from '../../server/seed/sampleCorpus/render/docx.ts';
+import { renderHtml } from '../../server/seed/sampleCorpus/render/html.ts';
+import { renderMarkdown } from '../../server/seed/sampleCorpus/render/markdown.ts';
+import { renderPdf } from '../../server/seed/sampleCorpus/render/pdf.ts';
+import { sectionText } from '../../server/seed/sampleCorpus/sectionText.ts';
 
 const PptxGenJS = pptxgenjs.default as unknown as typeof pptxgenjs.default.default;
 

@@ -1,13 +1,7 @@
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { Block, ParsedDocument } from '../parsing/ParsedDocument.ts';
-import { countTokens } from './countTokens.ts';
-
-export interface Chunk {
-  text: string;
-  headingPath: string[];
-  page: number | null;
-  tokenCount: number;
-}
+import type { Chunk } from '../../server/corpus/Chunk.ts';
+import { countTokens } from '../../server/language/countTokens.ts';
 
 export interface ChunkingOptions {
   /** Target chunk size in tokens. */

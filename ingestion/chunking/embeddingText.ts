@@ -1,4 +1,4 @@
-import type { Chunk } from './chunkDocument.ts';
+import type { Chunk } from '../../server/corpus/Chunk.ts';
 
 /**
  * What is embedded for a chunk: its heading path, then its text, so the vector knows what the

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { chunkDocument, type Chunk } from '../chunking/chunkDocument.ts';
+import { chunkDocument } from '../chunking/chunkDocument.ts';
+import type { Chunk } from '../../server/corpus/Chunk.ts';
 import { ParseError } from '../parsing/ParsedDocument.ts';
 import { parseDocument } from '../parsing/parseDocument.ts';
 import type { JobFailureCode } from '../../server/observability/ingestionFailureCodes.ts';

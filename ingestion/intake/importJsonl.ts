@@ -4,17 +4,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { CollectionService } from '../../server/collections/CollectionService.ts';
+import { findCollectionBySlug } from '../../server/collections/collectionRepository.ts';
 import type { Config } from '../../server/config/index.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { NotFoundError } from '../../server/errors.ts';
 import { enqueueIngestion } from '../tasks/IngestDocumentTask.ts';
-import { registerDocument } from './registerDocument.ts';
-import { documentMetadataSchema, type DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
+import { registerDocument } from '../../server/corpus/registerDocument.ts';
+import { documentMetadataSchema, type DocumentMetadata } from '../../server/corpus/documentMetadata.ts';
 import { safeFilename } from './safeFilename.ts';
 
-type ImportDeps = { db: Database; queue: JobQueue; collections: CollectionService; config: Pick<Config, 'dataDir'> };
+type ImportDeps = { db: Database; queue: JobQueue; config: Pick<Config, 'dataDir'> };
 
 const record = z.object({
   _id: z.union([z.string().min(1), z.number()]).transform(String),
@@ -49,7 +49,7 @@ interface ImportItem {
  * reported by number and skipped.
  */
 export async function importJsonl(services: ImportDeps, collectionSlug: string, file: string): Promise<ImportSummary> {
-  const collection = await services.collections.findBySlug(collectionSlug);
+  const collection = await findCollectionBySlug(services.db, collectionSlug);
   if (!collection) throw new NotFoundError(`Collection "${collectionSlug}"`);
   const dir = path.join(services.config.dataDir, 'files', collection.id, 'import');
   await mkdir(dir, { recursive: true });

@@ -11,8 +11,8 @@ import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import { PermanentTaskError, type JobQueue, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
 import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
-import { deleteChunksOfOtherModels, deleteVersionChunks, insertChunks, versionChunks } from '../chunks/chunkRepository.ts';
-import { countReadyDocuments, findDocument, readyDocumentsLackingModel } from '../../server/documents/documentRepository.ts';
+import { deleteChunksOfOtherModels, deleteVersionChunks, insertChunks, versionChunks } from '../../server/corpus/chunkRepository.ts';
+import { countReadyDocuments, findDocument, readyDocumentsLackingModel } from '../../server/corpus/documentRepository.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What re-embedding needs: the database, the embedders this process can run, and the queue for the follow-up sentence vectors. */

@@ -1,7 +1,7 @@
 import { lockCollection, markTextIndexed } from '../../server/collections/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
-import { hasStaleChunk, rewriteSearchVectors, staleChunksAfter } from '../chunks/chunkRepository.ts';
+import { hasStaleChunk, rewriteSearchVectors, staleChunksAfter } from '../../server/corpus/chunkRepository.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 

@@ -2,7 +2,7 @@ import type { Database } from '../../server/db/Database.ts';
 import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { everyOnOneInstance, type SchedulerLeases } from '../../server/scheduling/SchedulerLeases.ts';
-import { markJob, silentJobs } from '../intake/ingestionJobs.ts';
+import { markJob, silentJobs } from '../../server/corpus/ingestionJobs.ts';
 import { enqueueIngestion, queueJobIdOf } from '../tasks/IngestDocumentTask.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../inference/llm/ChatModel.ts';
 import type { RetrievedPassage } from '../retrieval/HybridRetriever.ts';
-import { countTokens } from '../../ingestion/chunking/countTokens.ts';
+import { countTokens } from '../language/countTokens.ts';
 
 /** Tokens of earlier turns kept in the prompt, newest first, so the sources keep their room. */
 export const historyTokenBudget = 2000;

@@ -1,5 +1,5 @@
 import { searchTokens } from '../language/searchTokens.ts';
-import { identifierTerms } from '../retrieval/identifierTerms.ts';
+import { identifierTerms } from '../language/identifierTerms.ts';
 
 export interface AnswerSource {
   /** The citation number, [n] in the answer. */

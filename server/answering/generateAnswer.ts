@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
-import { countTokens, truncateToTokens } from '../../ingestion/chunking/countTokens.ts';
+import { countTokens, truncateToTokens } from '../language/countTokens.ts';
 import type { ChatMessage, ChatModel, ChatUsage, GenerationOptions } from '../inference/llm/ChatModel.ts';
 import { extractiveAnswer, type AnswerSource } from './extractiveAnswer.ts';
 import { llmTimeToFirstToken, secondsSince } from '../observability/metrics.ts';

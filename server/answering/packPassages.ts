@@ -1,4 +1,4 @@
-import { countTokens } from '../../ingestion/chunking/countTokens.ts';
+import { countTokens } from '../language/countTokens.ts';
 import type { RetrievedPassage } from '../retrieval/HybridRetriever.ts';
 
 /** Tokens of source text in a prompt: room for about ten chunks of 512, with the question and history beside. */

@@ -1,7 +1,7 @@
 import type { Database } from '../db/Database.ts';
 import { detectLanguage } from '../language/detectLanguage.ts';
 import { textSearchConfigFor } from '../language/languages.ts';
-import { firstChunksSample } from '../../ingestion/chunks/chunkRepository.ts';
+import { firstChunksSample } from '../corpus/chunkRepository.ts';
 import { collectionsOfUnknownLanguage, setDetectedLanguage, setLanguage } from './collectionRepository.ts';
 
 /** Documents whose first chunk makes up a collection's sample for detection. */

@@ -1,13 +1,16 @@
-import type { Citation, NothingFound } from '../answering/AssistantAnswerer.ts';
+import type { AssistantAnswerer, Citation, NothingFound } from '../answering/AssistantAnswerer.ts';
+import type { AssistantService } from '../assistants/AssistantService.ts';
+import type { Config } from '../config/index.ts';
+import type { ChatQuota } from '../limits/ChatQuota.ts';
+import type { Logger } from '../logging/logger.ts';
 import { assertQuestionFits } from '../answering/chatLimits.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { untilAvailable } from '../db/untilAvailable.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
-import type { Services } from '../services.ts';
 import { describeError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Conversation, FinishedAnswer } from './ConversationService.ts';
+import type { Conversation, ConversationService, FinishedAnswer } from './ConversationService.ts';
 import { inSpan } from '../observability/tracing.ts';
-import { shutdownNotice, type AnswerInFlight } from '../lifecycle/AnswersInFlight.ts';
+import { shutdownNotice, type AnswerInFlight, type AnswersInFlight } from '../lifecycle/AnswersInFlight.ts';
 
 /** How a turn ended: the last event of every surface (socket.io's `chat:done`). */
 export interface FinishedTurn {
@@ -54,8 +57,15 @@ export interface ChatTurn {
   abandon(): Promise<void>;
 }
 
-type Deps = Pick<Services, 'conversations' | 'assistants' | 'answerer' | 'chatQuota' | 'answersInFlight' | 'logger'> & {
-  config: Pick<Services['config'], 'chat'>;
+/** What a chat turn uses, and nothing else of the composition root. */
+type Deps = {
+  conversations: ConversationService;
+  assistants: AssistantService;
+  answerer: AssistantAnswerer;
+  chatQuota: ChatQuota;
+  answersInFlight: AnswersInFlight;
+  logger: Logger;
+  config: Pick<Config, 'chat'>;
 };
 
 /**

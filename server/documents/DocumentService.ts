@@ -8,9 +8,9 @@ import {
   jobStoragePaths,
   targetVersionFor,
   type IngestionJobView,
-} from '../../ingestion/intake/ingestionJobs.ts';
-import { removeUnreferencedFile } from '../../ingestion/intake/storedFiles.ts';
-import { registerDocument } from '../../ingestion/intake/registerDocument.ts';
+} from '../corpus/ingestionJobs.ts';
+import { removeUnreferencedFile } from '../corpus/storedFiles.ts';
+import { registerDocument } from '../corpus/registerDocument.ts';
 import type { ReceivedFile, UploadRejection } from '../../ingestion/intake/receivedFile.ts';
 import { ParseError } from '../../ingestion/parsing/ParsedDocument.ts';
 import { sniffFormat } from '../../ingestion/parsing/sniffFormat.ts';
@@ -20,9 +20,9 @@ import type { CollectionService } from '../collections/CollectionService.ts';
 import type { Database } from '../db/Database.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
-import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
+import type { DocumentMetadata } from '../corpus/documentMetadata.ts';
 import { findVisibleCollection } from '../collections/collectionRepository.ts';
-import { deleteDocument, findDocument, listDocuments, markDocumentPending, type DocumentListing } from './documentRepository.ts';
+import { deleteDocument, findDocument, listDocuments, markDocumentPending, type DocumentListing } from '../corpus/documentRepository.ts';
 
 export type { DocumentListing };
 

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import type { IngestionJobView } from '../corpus/ingestionJobs.ts';
 import { hashApiKey } from '../auth/apiKeys.ts';
 import type { EndedCredential } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';

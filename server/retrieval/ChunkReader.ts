@@ -5,7 +5,7 @@ import type { Principal } from '../auth/Principal.ts';
 import { inverseDocumentFrequency, termStatistics, termsToMatch, type SearchScope } from './fullTextSearch.ts';
 import { suitsSentenceEncoder } from '../language/languages.ts';
 import { searchTokens } from '../language/searchTokens.ts';
-import { identifierQuery, identifierTerms } from './identifierTerms.ts';
+import { identifierQuery, identifierTerms } from '../language/identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
 import { collectionScopes } from '../access/collectionScopes.ts';
 

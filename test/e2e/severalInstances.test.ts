@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import type { IngestionJobView } from '../../ingestion/intake/ingestionJobs.ts';
+import type { IngestionJobView } from '../../server/corpus/ingestionJobs.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../support/requireService.ts';
 import { signedSlackRequest, startSlackStandIn } from '../support/slackStandIn.ts';
 import { startTapeoutProcess, type TapeoutProcess } from '../support/tapeoutProcess.ts';

@@ -1,7 +1,7 @@
 import { CredentialEvents } from '../../server/auth/CredentialEvents.ts';
 import type { Principal } from '../../server/auth/Principal.ts';
 import type { Database } from '../../server/db/Database.ts';
-import { insertChunks } from '../../ingestion/chunks/chunkRepository.ts';
+import { insertChunks } from '../../server/corpus/chunkRepository.ts';
 import { UserService, type User } from '../../server/users/UserService.ts';
 
 export function principalOf(user: User): Principal {

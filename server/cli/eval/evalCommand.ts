@@ -7,7 +7,7 @@ import { sentenceVectorBacklog } from '../../../ingestion/sentenceVectors/reques
 import { registerTasks } from '../../registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';
-import { externalIds } from '../../documents/documentRepository.ts';
+import { externalIds } from '../../corpus/documentRepository.ts';
 import { loadBeirDataset } from '../../evaluation/beirDataset.ts';
 import { formatTrecRun, scoreRun, type RankedDocument } from '../../evaluation/retrievalMetrics.ts';
 import type { Logger } from '../../logging/logger.ts';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { countTokens, countTokensYielding } from '../../../ingestion/chunking/countTokens.ts';
+import { countTokens, countTokensYielding } from '../../language/countTokens.ts';
 import type { AnswerEvent } from '../../answering/generateAnswer.ts';
 import type { ChatMessage, ChatUsage } from '../../inference/llm/ChatModel.ts';
 

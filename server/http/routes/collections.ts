@@ -8,7 +8,7 @@ import { requestTextReindexing } from '../../../ingestion/reindexing/requestText
 import { requestSentenceVectors } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
 import { findLanguage, languages } from '../../language/languages.ts';
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
-import { documentMetadataSchema, type DocumentMetadata } from '../../retrieval/retrievalFilter.ts';
+import { documentMetadataSchema, type DocumentMetadata } from '../../corpus/documentMetadata.ts';
 import type { CollectionListing } from '../../collections/collectionRepository.ts';
 import type { UploadOutcome } from '../../documents/DocumentService.ts';
 import { countIntakeRefusals } from '../../observability/metrics.ts';

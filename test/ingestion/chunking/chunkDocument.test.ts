@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chunkDocument } from '../../../ingestion/chunking/chunkDocument.ts';
-import { countTokens } from '../../../ingestion/chunking/countTokens.ts';
+import { countTokens } from '../../../server/language/countTokens.ts';
 import type { Block, ParsedDocument } from '../../../ingestion/parsing/ParsedDocument.ts';
 import { parseMarkdown } from '../../../ingestion/parsing/parseMarkdown.ts';
 

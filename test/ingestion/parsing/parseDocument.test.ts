@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import PDFDocument from 'pdfkit';
 import { ParseError, type ParseErrorCode, type ParsedDocument } from '../../../ingestion/parsing/ParsedDocument.ts';
 import { parseDocument } from '../../../ingestion/parsing/parseDocument.ts';
-import { chipDesign } from '../../../ingestion/sampleCorpus/chipDesign.ts';
-import { writeSampleCollection } from '../../../ingestion/sampleCorpus/writeSampleCorpus.ts';
+import { chipDesign } from '../../../server/seed/sampleCorpus/chipDesign.ts';
+import { writeSampleCollection } from '../../../server/seed/sampleCorpus/writeSampleCorpus.ts';
 import { lyingDocx, timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
 
 function pdf(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {

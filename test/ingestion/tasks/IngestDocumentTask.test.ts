@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { registerDocument, type IntakeResult } from '../../../ingestion/intake/registerDocument.ts';
+import { registerDocument, type IntakeResult } from '../../../server/corpus/registerDocument.ts';
 import { ingestDocumentTaskName } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';

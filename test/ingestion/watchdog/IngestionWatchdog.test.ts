@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { registerDocument } from '../../../ingestion/intake/registerDocument.ts';
+import { registerDocument } from '../../../server/corpus/registerDocument.ts';
 import { ingestDocumentTask, ingestDocumentTaskName, queueJobIdOf } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import { IngestionWatchdog } from '../../../ingestion/watchdog/IngestionWatchdog.ts';
 import { InlineJobQueue } from '../../../server/queue/InlineJobQueue.ts';

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { failJob, loadIngestionJob } from '../../../ingestion/intake/ingestionJobs.ts';
-import { registerDocument } from '../../../ingestion/intake/registerDocument.ts';
+import { failJob, loadIngestionJob } from '../../../server/corpus/ingestionJobs.ts';
+import { registerDocument } from '../../../server/corpus/registerDocument.ts';
 import { zipBombDocx } from '../../support/officeFixtures.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 

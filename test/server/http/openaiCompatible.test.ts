@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatOpenAI } from '@langchain/openai';
 import OpenAI from 'openai';
-import { countTokens } from '../../../ingestion/chunking/countTokens.ts';
+import { countTokens } from '../../../server/language/countTokens.ts';
 import { notices } from '../../../server/answering/generateAnswer.ts';
 import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmulator.ts';
 import { startEmulator } from '../../support/emulator.ts';

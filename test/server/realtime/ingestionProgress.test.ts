@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import type { IngestionJobView } from '../../../ingestion/intake/ingestionJobs.ts';
+import type { IngestionJobView } from '../../../server/corpus/ingestionJobs.ts';
 import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 

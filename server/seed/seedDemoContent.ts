@@ -1,17 +1,17 @@
 import path from 'node:path';
-import type { AssistantService } from '../../server/assistants/AssistantService.ts';
-import type { CollectionService } from '../../server/collections/CollectionService.ts';
-import type { Config } from '../../server/config/index.ts';
-import type { Database } from '../../server/db/Database.ts';
-import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
-import type { Logger } from '../../server/logging/logger.ts';
-import type { JobQueue } from '../../server/queue/JobQueue.ts';
-import { getSetting, setSetting } from '../../server/settings/InstanceSettings.ts';
-import { unfinishedJobIds } from '../intake/ingestionJobs.ts';
-import { registerDocument } from '../intake/registerDocument.ts';
-import { sampleCollections } from '../sampleCorpus/index.ts';
-import { writeSampleCollection, type WrittenSample } from '../sampleCorpus/writeSampleCorpus.ts';
-import { enqueueIngestion } from '../tasks/IngestDocumentTask.ts';
+import type { AssistantService } from '../assistants/AssistantService.ts';
+import type { CollectionService } from '../collections/CollectionService.ts';
+import type { Config } from '../config/index.ts';
+import type { Database } from '../db/Database.ts';
+import type { Embedder } from '../inference/embeddings/Embedder.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { JobQueue } from '../queue/JobQueue.ts';
+import { getSetting, setSetting } from '../settings/InstanceSettings.ts';
+import { unfinishedJobIds } from '../corpus/ingestionJobs.ts';
+import { registerDocument } from '../corpus/registerDocument.ts';
+import { sampleCollections } from './sampleCorpus/index.ts';
+import { writeSampleCollection, type WrittenSample } from './sampleCorpus/writeSampleCorpus.ts';
+import { enqueueIngestion } from '../../ingestion/tasks/IngestDocumentTask.ts';
 
 /** What seeding the demo needs: the repositories it writes and the queue its documents go through. */
 type SeedDeps = {

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { Chunk } from '../chunking/chunkDocument.ts';
-import type { IngestionJob } from '../intake/ingestionJobs.ts';
-import type { Queryable } from '../../server/db/Database.ts';
-import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
-import { searchText, textAnalyzerVersion } from '../../server/language/searchTokens.ts';
-import { identifierTerms } from '../../server/retrieval/identifierTerms.ts';
+import type { Chunk } from './Chunk.ts';
+import type { IngestionJob } from './ingestionJobs.ts';
+import type { Queryable } from '../db/Database.ts';
+import { toVectorLiteral } from '../db/embeddingIndex.ts';
+import { searchText, textAnalyzerVersion } from '../language/searchTokens.ts';
+import { identifierTerms } from '../language/identifierTerms.ts';
 
 /**
  * The SQL that writes the search index (`chunks`) and walks it for rewrites. Retrieval's searches

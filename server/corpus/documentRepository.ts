@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/Database.ts';
 import { isUuid } from '../db/uuid.ts';
-import type { DocumentMetadata } from '../retrieval/retrievalFilter.ts';
+import type { DocumentMetadata } from './documentMetadata.ts';
 
 /**
  * The SQL of `documents`: every write, and the reads of documents by themselves. Reads that join

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { Chunk } from './chunking/chunkDocument.ts';
-import type { IngestionJob } from './intake/ingestionJobs.ts';
-import { markJob, type IngestionJobView } from './intake/ingestionJobs.ts';
-import { modelsInUse } from '../server/collections/collectionRepository.ts';
-import { findDocument, markVersionServed } from '../server/documents/documentRepository.ts';
-import { deleteOtherVersionsChunks, deleteVersionChunks, insertChunks, type ChunkVectors } from './chunks/chunkRepository.ts';
+import type { Chunk } from './Chunk.ts';
+import type { IngestionJob } from './ingestionJobs.ts';
+import { markJob, type IngestionJobView } from './ingestionJobs.ts';
+import { modelsInUse } from '../collections/collectionRepository.ts';
+import { findDocument, markVersionServed } from './documentRepository.ts';
+import { deleteOtherVersionsChunks, deleteVersionChunks, insertChunks, type ChunkVectors } from './chunkRepository.ts';
 
 export type { ChunkVectors };
 

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Queryable } from '../../server/db/Database.ts';
-import { isFileOfDocument } from '../../server/documents/documentRepository.ts';
+import type { Queryable } from '../db/Database.ts';
+import { isFileOfDocument } from './documentRepository.ts';
 import { isFileOfActiveJob } from './ingestionJobs.ts';
 
 /**

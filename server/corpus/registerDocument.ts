@@ -1,6 +1,6 @@
-import type { Queryable } from '../../server/db/Database.ts';
-import type { DocumentMetadata } from '../../server/retrieval/retrievalFilter.ts';
-import { insertDocument, lockDocumentByExternalId, setDocumentMetadata } from '../../server/documents/documentRepository.ts';
+import type { Queryable } from '../db/Database.ts';
+import type { DocumentMetadata } from './documentMetadata.ts';
+import { insertDocument, lockDocumentByExternalId, setDocumentMetadata } from './documentRepository.ts';
 import { activeJobContentHashes, insertIngestionJob, targetVersionFor } from './ingestionJobs.ts';
 
 export interface IntakeRequest {

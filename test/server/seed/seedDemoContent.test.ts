@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { seedDemoContent } from '../../../ingestion/seed/seedDemoContent.ts';
+import { seedDemoContent } from '../../../server/seed/seedDemoContent.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
-import { countTokens, countTokensYielding, truncateToTokens } from '../../../ingestion/chunking/countTokens.ts';
+import { countTokens, countTokensYielding, truncateToTokens } from '../../../server/language/countTokens.ts';
 
 const reference = new Tiktoken(cl100k);
 

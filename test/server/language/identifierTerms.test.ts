@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identifierQuery, identifierTerms } from '../../../server/retrieval/identifierTerms.ts';
+import { identifierQuery, identifierTerms } from '../../../server/language/identifierTerms.ts';
 
 describe('identifierTerms', () => {
   it('keeps RTL, netlist and tool-command names whole, lower-cased, with the underscored segments of paths', () => {

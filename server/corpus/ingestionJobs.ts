@@ -1,5 +1,5 @@
-import type { Queryable } from '../../server/db/Database.ts';
-import { markDocumentFailed } from '../../server/documents/documentRepository.ts';
+import type { Queryable } from '../db/Database.ts';
+import { markDocumentFailed } from './documentRepository.ts';
 
 export interface IngestionJob {
   id: string;
