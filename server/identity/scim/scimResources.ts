@@ -80,7 +80,8 @@ export interface StoredUser extends ScimUserFields {
   password: string | undefined;
 }
 
-const isEmail = (value: unknown): value is string => typeof value === 'string' && z.email().max(320).safeParse(value.trim()).success;
+const emailAddress = z.email().max(320);
+const isEmail = (value: unknown): value is string => typeof value === 'string' && emailAddress.safeParse(value.trim()).success;
 
 export function storedUser(resource: Json): StoredUser {
   const { userName, externalId, active, password, ...profile } = resource;
