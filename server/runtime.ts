@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from './seed/seedDemoContent.ts';
-import { requestReembedding } from '../ingestion/reembedding/requestReembedding.ts';
-import { requestTextReindexing } from '../ingestion/reindexing/requestTextReindexing.ts';
-import { requestSentenceVectors } from '../ingestion/sentenceVectors/requestSentenceVectors.ts';
+import { requestReembedding } from '../ingestion/tasks/requestReembedding.ts';
+import { requestTextReindexing } from '../ingestion/tasks/requestTextReindexing.ts';
+import { requestSentenceVectors } from '../ingestion/tasks/requestSentenceVectors.ts';
 import { registerTasks } from './registerTasks.ts';
 import { AuditRetention } from './audit/AuditRetention.ts';
 import { IngestionWatchdog } from '../ingestion/watchdog/IngestionWatchdog.ts';

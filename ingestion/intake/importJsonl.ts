@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { findCollectionBySlug } from '../../server/collections/collectionRepository.ts';
+import { findCollectionBySlug } from '../../server/corpus/collectionRepository.ts';
 import type { Config } from '../../server/config/index.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';

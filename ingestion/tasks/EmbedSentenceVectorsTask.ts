@@ -3,7 +3,7 @@ import type { Inference } from '../../server/inference/createInference.ts';
 import { toVectorLiteral } from '../../server/db/embeddingIndex.ts';
 import type { TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
-import { chunksLackingSentenceVectors } from '../sentenceVectors/chunksLackingSentenceVectors.ts';
+import { chunksLackingSentenceVectors } from './chunksLackingSentenceVectors.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';
 
 /** What encoding sentence vectors needs. */

@@ -4,13 +4,13 @@ import {
   setReembeddingError,
   switchToReembeddingModel,
   type ReembeddingTarget,
-} from '../../server/collections/collectionRepository.ts';
+} from '../../server/corpus/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { Inference } from '../../server/inference/createInference.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import { PermanentTaskError, type JobQueue, type TaskDefinition } from '../../server/queue/JobQueue.ts';
 import { embeddingText } from '../chunking/embeddingText.ts';
-import { requestSentenceVectors } from '../sentenceVectors/requestSentenceVectors.ts';
+import { requestSentenceVectors } from './requestSentenceVectors.ts';
 import { deleteChunksOfOtherModels, deleteVersionChunks, insertChunks, versionChunks } from '../../server/corpus/chunkRepository.ts';
 import { countReadyDocuments, findDocument, readyDocumentsLackingModel } from '../../server/corpus/documentRepository.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';

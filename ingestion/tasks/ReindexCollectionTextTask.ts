@@ -1,4 +1,4 @@
-import { lockCollection, markTextIndexed } from '../../server/collections/collectionRepository.ts';
+import { lockCollection, markTextIndexed } from '../../server/corpus/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
 import { hasStaleChunk, rewriteSearchVectors, staleChunksAfter } from '../../server/corpus/chunkRepository.ts';

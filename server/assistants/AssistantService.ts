@@ -3,7 +3,7 @@ import type { Principal } from '../auth/Principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import { collectionScopes } from '../access/collectionScopes.ts';
-import { collectionIdsBySlug } from '../collections/collectionRepository.ts';
+import { collectionIdsBySlug } from '../corpus/collectionRepository.ts';
 
 export interface RetrievalSettings {
   candidates?: number;

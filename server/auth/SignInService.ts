@@ -2,8 +2,21 @@ import type { AuditLog } from '../audit/AuditLog.ts';
 import { AuthenticationError, ForbiddenError } from '../errors.ts';
 import type { SignInThrottle } from '../limits/SignInThrottle.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { User, UserService } from '../users/UserService.ts';
 import type { IssuedSession, SessionService } from './SessionService.ts';
+
+/** The account a password belongs to, as the user directory (server/users/) finds it. */
+export interface AccountHolder {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+  active: boolean;
+}
+
+/** What sign-in asks of the user directory; declared here so auth sits below users, not beside it. */
+export interface PasswordAccounts {
+  verifyCredentials(email: string, password: string): Promise<AccountHolder | undefined>;
+}
 
 /**
  * Password sign-in for the web app: throttled per address and per account, every attempt kept
@@ -13,7 +26,7 @@ import type { IssuedSession, SessionService } from './SessionService.ts';
 export class SignInService {
   constructor(
     private readonly deps: {
-      users: UserService;
+      users: PasswordAccounts;
       sessions: SessionService;
       throttle: SignInThrottle;
       audit: AuditLog;
@@ -22,7 +35,7 @@ export class SignInService {
     },
   ) {}
 
-  async signIn(email: string, password: string, ip: string): Promise<{ user: User; session: IssuedSession }> {
+  async signIn(email: string, password: string, ip: string): Promise<{ user: AccountHolder; session: IssuedSession }> {
     const { users, sessions, throttle, audit, logger } = this.deps;
     try {
       await throttle.assertAllowed(ip, email);
@@ -68,7 +81,7 @@ export class SignInService {
    * A deactivated account never signs in. With PASSWORD_SIGN_IN=false only admins may use a
    * password: the break-glass way in when the identity provider is down or misconfigured.
    */
-  private refusal(user: User): { reason: string; error: Error } | undefined {
+  private refusal(user: AccountHolder): { reason: string; error: Error } | undefined {
     if (!user.active)
       return { reason: 'deactivated', error: new AuthenticationError('This account has been deactivated; ask your administrator.') };
     if (!this.deps.passwordSignIn && user.role !== 'admin') {

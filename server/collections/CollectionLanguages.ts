@@ -2,7 +2,7 @@ import type { Database } from '../db/Database.ts';
 import { detectLanguage } from '../language/detectLanguage.ts';
 import { textSearchConfigFor } from '../language/languages.ts';
 import { firstChunksSample } from '../corpus/chunkRepository.ts';
-import { collectionsOfUnknownLanguage, setDetectedLanguage, setLanguage } from './collectionRepository.ts';
+import { collectionsOfUnknownLanguage, setDetectedLanguage, setLanguage } from '../corpus/collectionRepository.ts';
 
 /** Documents whose first chunk makes up a collection's sample for detection. */
 const sampleDocuments = 40;

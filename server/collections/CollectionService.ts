@@ -15,7 +15,7 @@ import {
   type Collection,
   type CollectionListing,
   type NewCollection,
-} from './collectionRepository.ts';
+} from '../corpus/collectionRepository.ts';
 
 export type { Collection, CollectionListing, NewCollection };
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Chunk } from './Chunk.ts';
 import type { IngestionJob } from './ingestionJobs.ts';
 import { markJob, type IngestionJobView } from './ingestionJobs.ts';
-import { modelsInUse } from '../collections/collectionRepository.ts';
+import { modelsInUse } from './collectionRepository.ts';
 import { findDocument, markVersionServed } from './documentRepository.ts';
 import { deleteOtherVersionsChunks, deleteVersionChunks, insertChunks, type ChunkVectors } from './chunkRepository.ts';
 

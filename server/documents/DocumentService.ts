@@ -21,7 +21,7 @@ import type { Database } from '../db/Database.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
 import type { DocumentMetadata } from '../corpus/documentMetadata.ts';
-import { findVisibleCollection } from '../collections/collectionRepository.ts';
+import { findVisibleCollection } from '../corpus/collectionRepository.ts';
 import { deleteDocument, findDocument, listDocuments, markDocumentPending, type DocumentListing } from '../corpus/documentRepository.ts';
 
 export type { DocumentListing };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
-import { sentenceVectorBacklog } from '../../../ingestion/sentenceVectors/requestSentenceVectors.ts';
+import { sentenceVectorBacklog } from '../../../ingestion/tasks/requestSentenceVectors.ts';
 import { registerTasks } from '../../registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';

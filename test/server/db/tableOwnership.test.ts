@@ -10,8 +10,8 @@ const owners: Record<string, string> = {
   audit_events: 'server/audit/AuditLog.ts',
   chunks: 'server/corpus/chunkRepository.ts',
   chunk_sentence_vectors: 'ingestion/tasks/EmbedSentenceVectorsTask.ts',
-  collections: 'server/collections/collectionRepository.ts',
-  collection_grants: 'server/collections/collectionRepository.ts',
+  collections: 'server/corpus/collectionRepository.ts',
+  collection_grants: 'server/corpus/collectionRepository.ts',
   conversations: 'server/conversations/ConversationService.ts',
   documents: 'server/corpus/documentRepository.ts',
   feedback: 'server/conversations/ConversationService.ts',
@@ -47,10 +47,10 @@ const readModels: Record<string, string[]> = {
   'server/usage/UsageService.ts': ['conversations', 'messages', 'feedback', 'assistants'],
   'server/slack/SlackChannelBindings.ts': ['assistants', 'groups'],
   'server/conversations/ConversationService.ts': ['assistants'],
-  'ingestion/sentenceVectors/chunksLackingSentenceVectors.ts': ['chunk_sentence_vectors', 'documents', 'collections'],
+  'ingestion/tasks/chunksLackingSentenceVectors.ts': ['chunk_sentence_vectors', 'documents', 'collections'],
   'server/corpus/ingestionJobs.ts': ['collections'],
   'server/corpus/chunkRepository.ts': ['collections'],
-  'server/collections/collectionRepository.ts': ['documents', 'chunks', 'groups'],
+  'server/corpus/collectionRepository.ts': ['documents', 'chunks', 'groups'],
   'server/corpus/documentRepository.ts': ['chunks'],
 };
 

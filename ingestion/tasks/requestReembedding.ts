@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { markForReembedding } from '../../server/collections/collectionRepository.ts';
+import { markForReembedding } from '../../server/corpus/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import type { Embedder } from '../../server/inference/embeddings/Embedder.ts';
 import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
-import { reembedCollectionTaskName } from '../tasks/ReembedCollectionTask.ts';
+import { reembedCollectionTaskName } from './ReembedCollectionTask.ts';
 
 type ReembeddingRequestDeps = { db: Database; embedder: Embedder; logger: Logger; queue: JobQueue };
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { collectionsWithStaleTextIndex } from '../../server/collections/collectionRepository.ts';
+import { collectionsWithStaleTextIndex } from '../../server/corpus/collectionRepository.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { textAnalyzerVersion } from '../../server/language/searchTokens.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
-import { reindexCollectionTextTaskName } from '../tasks/ReindexCollectionTextTask.ts';
+import { reindexCollectionTextTaskName } from './ReindexCollectionTextTask.ts';
 
 /**
  * Queues ReindexCollectionTextTask for each collection (all, or one) whose chunks are not all

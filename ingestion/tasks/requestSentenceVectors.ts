@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../../server/db/Database.ts';
 import type { Inference } from '../../server/inference/createInference.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
-import { embedSentenceVectorsTaskName } from '../tasks/EmbedSentenceVectorsTask.ts';
+import { embedSentenceVectorsTaskName } from './EmbedSentenceVectorsTask.ts';
 import { chunksLackingSentenceVectors } from './chunksLackingSentenceVectors.ts';
 
 type SentenceVectorRequestDeps = { db: Database; queue: JobQueue; inference: Pick<Inference, 'sentenceEncoder'> };
