@@ -4,7 +4,8 @@
  * socket.io code; only the HTTP layer parses multipart uploads; ingestion never imports the
  * composition root; the corpus (server/corpus/: documents, versions, jobs, chunks, stored files)
  * lies below both the pipeline (ingestion/) and the use cases, and the pipeline calls no use case;
- * only the delivery layers and the composition root see services.ts. Type-only imports count: a
+ * only the delivery layers and the composition root see services.ts; a request never acts as
+ * Tapeout itself (server/access/systemActor.ts). Type-only imports count: a
  * cycle of types is still a cycle for a reader.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -58,6 +59,14 @@ module.exports = {
       comment: 'A module declares the few dependencies it uses; only delivery layers and the root take the whole Services bag.',
       from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services|registerTasks)\\.ts$' },
       to: { path: '^server/services\\.ts$' },
+    },
+    {
+      name: 'requests-never-act-as-tapeout',
+      severity: 'error',
+      comment:
+        'The system actor passes every admin check: HTTP, socket.io and Slack act as the principal they authenticated, never as Tapeout (the CLI, start-up and SCIM may).',
+      from: { path: '^server/(http|realtime|slack)/' },
+      to: { path: '^server/access/systemActor\\.ts$' },
     },
   ],
   options: {

@@ -20,6 +20,7 @@ import { sampleCollections } from '../server/seed/sampleCorpus/index.ts';
 import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
 import { loadChunks } from './chat/loadChunks.ts';
 import { peakRssMb } from './ingest/peakRss.ts';
+import { systemActor } from '../server/access/systemActor.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sizes = (process.env.BENCH_CHUNKS ?? '10000,100000').split(',').map(Number);
@@ -185,15 +186,15 @@ async function runSize(chunks: number, llmUrl: string) {
   try {
     const services = await createServices(parseConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false' }), createLogger('warn'));
     // English, like the demo collections: questions also search the sentence encoder's vectors.
-    const collection = await services.collections.create({
+    const collection = await services.collections.create(systemActor, {
       slug: 'bench',
       name: 'Bench',
       embeddingModel: services.embedder.model,
       embeddingDimension: 512,
       language: 'en',
     });
-    await services.collections.grantToGroup(collection.id, 'everyone');
-    await services.assistants.create({
+    await services.collections.grantToGroup(systemActor, collection.id, 'everyone');
+    await services.assistants.create(systemActor, {
       slug: 'bench',
       name: 'Bench',
       systemPrompt: 'Answer from the sources.',

@@ -14,12 +14,21 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
  * | see an assistant's system prompt         | yes   | editors of one of its collections | no               |
  * | manage API keys                          | all   | their own (others: 404)       | no                   |
  * | read /metrics, /readyz details           | yes   | no                            | no                   |
+ * | end sessions, add API keys of a user     | all   | their own (others: 403)       | no                   |
+ *
+ * Every state-changing service method takes the principal first and asks these (a spec in
+ * test/server/access/ fails when one does not); Tapeout acting on its own is systemActor.ts.
  */
 export const isAdmin = (principal: Principal): boolean => principal.role === 'admin';
 
 /** Throws 403 unless the principal is an admin. `what` completes "Only admins can …". */
 export function requireAdmin(principal: Principal, what = 'do this'): void {
   if (!isAdmin(principal)) throw new ForbiddenError(`Only admins can ${what}.`);
+}
+
+/** Throws 403 unless the principal is the user `userId` or an admin. */
+export function requireSelfOrAdmin(principal: Principal, userId: string, what: string): void {
+  if (principal.userId !== userId) requireAdmin(principal, what);
 }
 
 /**

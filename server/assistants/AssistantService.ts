@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/Database.ts';
 import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin } from '../access/policies.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import { collectionScopes } from '../access/collectionScopes.ts';
@@ -73,7 +74,8 @@ export class AssistantService {
     return rows[0];
   }
 
-  async create(input: NewAssistant, client: Queryable = this.db): Promise<string> {
+  async create(principal: Principal, input: NewAssistant, client: Queryable = this.db): Promise<string> {
+    requireAdmin(principal, 'create assistants');
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO assistants (slug, name, description, system_prompt, model, temperature, retrieval)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -96,16 +98,18 @@ export class AssistantService {
   }
 
   /** Creates an assistant over collections named by slug; 409 for a taken slug, 400 for an unknown collection. */
-  async createFromInput(input: AssistantInput): Promise<void> {
+  async createFromInput(principal: Principal, input: AssistantInput): Promise<void> {
+    requireAdmin(principal, 'create assistants');
     await this.db.transaction(async (client) => {
       const { rowCount } = await client.query('SELECT 1 FROM assistants WHERE slug = $1', [input.slug]);
       if (rowCount) throw new ConflictError(`An assistant with slug "${input.slug}" already exists.`);
-      await this.create({ ...input, collectionIds: await collectionIdsOf(client, input.collections) }, client);
+      await this.create(principal, { ...input, collectionIds: await collectionIdsOf(client, input.collections) }, client);
     });
   }
 
   /** Changes the given fields; `collections`, when given, replaces the assistant's collections. */
-  async update(slug: string, patch: Partial<Omit<AssistantInput, 'slug'>>): Promise<void> {
+  async update(principal: Principal, slug: string, patch: Partial<Omit<AssistantInput, 'slug'>>): Promise<void> {
+    requireAdmin(principal, 'change assistants');
     await this.db.transaction(async (client) => {
       const { rows } = await client.query<{ id: string }>('SELECT id FROM assistants WHERE slug = $1 FOR UPDATE', [slug]);
       const id = rows[0]?.id;
@@ -138,7 +142,8 @@ export class AssistantService {
     });
   }
 
-  async delete(slug: string): Promise<void> {
+  async delete(principal: Principal, slug: string): Promise<void> {
+    requireAdmin(principal, 'delete assistants');
     const { rowCount } = await this.db.query('DELETE FROM assistants WHERE slug = $1', [slug]);
     if (!rowCount) throw new NotFoundError(`Assistant "${slug}"`);
   }

@@ -11,6 +11,11 @@ export interface Principal {
    * everyone's), for an answer posted where that group reads it (a bound Slack channel).
    */
   audienceGroupId?: string;
+  /**
+   * Tapeout itself acting (start-up, the demo seed, the CLI, SCIM provisioning): see
+   * access/systemActor.ts. Never set from a request.
+   */
+  system?: true;
 }
 
 /** Reads only what is granted to everyone: an unmapped Slack user, or a channel read by anyone. */

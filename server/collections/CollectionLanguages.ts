@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin } from '../access/policies.ts';
 import type { Database } from '../db/Database.ts';
 import { detectLanguage } from '../language/detectLanguage.ts';
 import { textSearchConfigFor } from '../language/languages.ts';
@@ -28,7 +30,8 @@ export class CollectionLanguages {
   }
 
   /** Sets a collection's language, or (null) detects it again from the documents it holds. */
-  async choose(collectionId: string, code: string | null): Promise<void> {
+  async choose(principal: Principal, collectionId: string, code: string | null): Promise<void> {
+    requireAdmin(principal, "choose a collection's language");
     const detected = code === null ? detectLanguage(await this.sample(collectionId)) : undefined;
     await setLanguage(this.db, collectionId, {
       language: code,

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/Principal.ts';
 import type { Database, Queryable } from '../db/Database.ts';
-import { requireEditable } from '../access/policies.ts';
+import { requireAdmin, requireEditable } from '../access/policies.ts';
+import { isSystemActor } from '../access/systemActor.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import {
   chunkSettings,
@@ -22,7 +23,8 @@ export type { Collection, CollectionListing, NewCollection };
 export class CollectionService {
   constructor(private readonly db: Database) {}
 
-  async create(input: NewCollection, client: Queryable = this.db): Promise<Collection> {
+  async create(principal: Principal, input: NewCollection, client: Queryable = this.db): Promise<Collection> {
+    requireAdmin(principal, 'create collections');
     return insertCollection(client, input);
   }
 
@@ -35,6 +37,11 @@ export class CollectionService {
    * One the principal cannot even read is reported as not found, so its existence does not leak.
    */
   async findEditable(principal: Principal, slug: string): Promise<Collection> {
+    if (isSystemActor(principal)) {
+      const collection = await findCollectionBySlug(this.db, slug);
+      if (!collection) throw new NotFoundError(`Collection "${slug}"`);
+      return collection;
+    }
     const row = await findVisibleCollection(this.db, principal.userId, slug);
     requireEditable(
       row && { visible: true, editable: row.editable },
@@ -50,11 +57,19 @@ export class CollectionService {
     requireEditable(await collectionAccess(this.db, principal.userId, collectionId), what);
   }
 
-  async grantToGroup(collectionId: string, groupName: string, permission: 'read' | 'edit' = 'read', client: Queryable = this.db) {
+  async grantToGroup(
+    principal: Principal,
+    collectionId: string,
+    groupName: string,
+    permission: 'read' | 'edit' = 'read',
+    client: Queryable = this.db,
+  ): Promise<void> {
+    requireAdmin(principal, 'grant collections to groups');
     if (!(await upsertGrant(client, collectionId, groupName, permission))) throw new NotFoundError(`Group "${groupName}"`);
   }
 
-  async revokeFromGroup(collectionId: string, groupName: string): Promise<void> {
+  async revokeFromGroup(principal: Principal, collectionId: string, groupName: string): Promise<void> {
+    requireAdmin(principal, 'revoke grants');
     if (!(await deleteGrant(this.db, collectionId, groupName))) throw new NotFoundError(`A grant of this collection to "${groupName}"`);
   }
 
@@ -65,9 +80,11 @@ export class CollectionService {
 
   /** Changes names and chunking; new chunking applies to files ingested (or re-ingested) from now on. */
   async update(
+    principal: Principal,
     collectionId: string,
     patch: { name?: string; description?: string; chunkSize?: number; chunkOverlap?: number },
   ): Promise<void> {
+    requireAdmin(principal, "change a collection's settings");
     const current = await chunkSettings(this.db, collectionId);
     if (!current) throw new NotFoundError(`Collection ${collectionId}`);
     const size = patch.chunkSize ?? current.chunkSize;

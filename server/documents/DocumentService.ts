@@ -65,17 +65,17 @@ export class DocumentService {
    * registered, and queued. Refused files leave nothing behind.
    */
   async ingestUploads(
+    principal: Principal,
     collectionSlug: string,
     files: ReceivedFile[],
-    createdBy: string | null,
     source: 'upload' | 'cli' = 'upload',
     metadata?: DocumentMetadata,
   ): Promise<UploadOutcome> {
-    const collection = await this.collections.findBySlug(collectionSlug);
-    if (!collection) {
+    const createdBy = principal.userId;
+    const collection = await this.collections.findEditable(principal, collectionSlug).catch(async (error: unknown) => {
       await Promise.all(files.map((file) => rm(file.tempPath, { force: true })));
-      throw new NotFoundError(`Collection "${collectionSlug}"`);
-    }
+      throw error;
+    });
     const outcome: UploadOutcome = { jobs: [], unchanged: [], rejected: [] };
     const dir = path.join(this.filesDir, collection.id);
     await mkdir(dir, { recursive: true });

@@ -12,6 +12,7 @@ import { registerDocument } from '../corpus/registerDocument.ts';
 import { sampleCollections } from './sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from './sampleCorpus/writeSampleCorpus.ts';
 import { enqueueIngestion } from '../../ingestion/tasks/IngestDocumentTask.ts';
+import { systemActor } from '../access/systemActor.ts';
 
 /** What seeding the demo needs: the repositories it writes and the queue its documents go through. */
 type SeedDeps = {
@@ -45,6 +46,7 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
     if (await getSetting(client, seededKey)) return false;
     for (const sample of sampleCollections) {
       const collection = await services.collections.create(
+        systemActor,
         {
           slug: sample.slug,
           name: sample.name,
@@ -55,8 +57,8 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
         },
         client,
       );
-      await services.collections.grantToGroup(collection.id, 'everyone', 'read', client);
-      await services.assistants.create({ ...sample.assistant, collectionIds: [collection.id] }, client);
+      await services.collections.grantToGroup(systemActor, collection.id, 'everyone', 'read', client);
+      await services.assistants.create(systemActor, { ...sample.assistant, collectionIds: [collection.id] }, client);
       for (const file of written.get(sample.slug)!) {
         await registerDocument(client, {
           collectionId: collection.id,

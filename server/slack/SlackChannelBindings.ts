@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin } from '../access/policies.ts';
 import type { Database } from '../db/Database.ts';
 import { NotFoundError } from '../errors.ts';
 
@@ -22,7 +24,8 @@ const everyone = 'everyone';
 export class SlackChannelBindings {
   constructor(private readonly db: Database) {}
 
-  async list(): Promise<SlackChannelBinding[]> {
+  async list(principal: Principal): Promise<SlackChannelBinding[]> {
+    requireAdmin(principal, 'list Slack channel bindings');
     const { rows } = await this.db.query<SlackChannelBinding>(
       `SELECT b.channel_id AS "channelId", b.channel_name AS "channelName", a.slug AS assistant, coalesce(g.name, '${everyone}') AS audience
          FROM slack_channel_bindings b JOIN assistants a ON a.id = b.assistant_id LEFT JOIN groups g ON g.id = b.audience_group_id
@@ -32,7 +35,14 @@ export class SlackChannelBindings {
   }
 
   /** Binds a channel to an assistant, read by the named group (everyone by default). */
-  async bind(channelId: string, channelName: string, assistantSlug: string, audience = everyone): Promise<SlackChannelBinding> {
+  async bind(
+    principal: Principal,
+    channelId: string,
+    channelName: string,
+    assistantSlug: string,
+    audience = everyone,
+  ): Promise<SlackChannelBinding> {
+    requireAdmin(principal, 'bind Slack channels');
     return this.db.transaction(async (client) => {
       const { rows: groups } = await client.query<{ id: string; builtin: boolean }>(
         'SELECT id, is_builtin AS builtin FROM groups WHERE name = $1',
@@ -52,7 +62,8 @@ export class SlackChannelBindings {
     });
   }
 
-  async unbind(channelId: string): Promise<void> {
+  async unbind(principal: Principal, channelId: string): Promise<void> {
+    requireAdmin(principal, 'unbind Slack channels');
     const { rowCount } = await this.db.query('DELETE FROM slack_channel_bindings WHERE channel_id = $1', [channelId]);
     if (!rowCount) throw new NotFoundError(`A binding of Slack channel ${channelId}`);
   }

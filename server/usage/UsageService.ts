@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin } from '../access/policies.ts';
 import type { Database } from '../db/Database.ts';
 
 export interface UsageReport {
@@ -17,7 +19,8 @@ export interface UsageReport {
 export class UsageService {
   constructor(private readonly db: Database) {}
 
-  async report(days: number): Promise<UsageReport> {
+  async report(principal: Principal, days: number): Promise<UsageReport> {
+    requireAdmin(principal, 'read usage');
     const since = `now() - make_interval(days => $1)`;
     const [perDay, totals, feedback, complaints, byAssistant] = await Promise.all([
       this.db.query<{ day: string; questions: number }>(

@@ -38,7 +38,7 @@ export class ApiKeyService {
     }
     if (!ownerId) throw new NotFoundError('Your user');
     const key = generateApiKey();
-    const id = await this.users.addApiKey(ownerId, key, input.name, undefined, input.expiresInDays);
+    const id = await this.users.addApiKey(principal, ownerId, key, input.name, undefined, input.expiresInDays);
     const [listed] = await this.list(principal, id);
     return { key, apiKey: listed! };
   }

@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin } from '../access/policies.ts';
 import type { Database } from '../db/Database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import {
@@ -18,24 +20,28 @@ export type { Group };
 export class GroupService {
   constructor(private readonly db: Database) {}
 
-  async list(): Promise<Group[]> {
+  async list(principal: Principal): Promise<Group[]> {
+    requireAdmin(principal, 'list groups');
     return listGroups(this.db);
   }
 
-  async create(input: { name: string; description?: string }): Promise<{ id: string; name: string }> {
+  async create(principal: Principal, input: { name: string; description?: string }): Promise<{ id: string; name: string }> {
+    requireAdmin(principal, 'create groups');
     const group = await insertGroup(this.db, { name: input.name, description: input.description ?? '' });
     if (!group) throw new ConflictError(`A group named "${input.name}" already exists.`);
     return group;
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(principal: Principal, id: string): Promise<void> {
+    requireAdmin(principal, 'delete groups');
     const group = await this.find(id);
     if (group.builtin) throw new ValidationError(`The built-in group "${group.name}" cannot be deleted.`);
     assertNotManaged(group);
     await deleteGroup(this.db, group.id);
   }
 
-  async addMember(groupId: string, email: string): Promise<void> {
+  async addMember(principal: Principal, groupId: string, email: string): Promise<void> {
+    requireAdmin(principal, 'change group members');
     const group = await this.find(groupId);
     assertNotManaged(group);
     if (!(await addMemberByEmail(this.db, group.id, email)) && !(await findUserByEmail(this.db, email))) {
@@ -43,7 +49,8 @@ export class GroupService {
     }
   }
 
-  async removeMember(groupId: string, userId: string): Promise<void> {
+  async removeMember(principal: Principal, groupId: string, userId: string): Promise<void> {
+    requireAdmin(principal, 'change group members');
     const group = await this.find(groupId);
     if (group.builtin) throw new ValidationError(`Every user belongs to "${group.name}"; nobody can be removed from it.`);
     assertNotManaged(group);

@@ -20,6 +20,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { CredentialEvents } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
+import { requireAdmin, requireSelfOrAdmin } from '../access/policies.ts';
 
 export type { User, UserListing };
 
@@ -35,7 +36,12 @@ export class UserService {
     private readonly credentialEvents: CredentialEvents,
   ) {}
 
-  async create(input: { email: string; name?: string; role: User['role']; password?: string }, client: Queryable = this.db): Promise<User> {
+  async create(
+    principal: Principal,
+    input: { email: string; name?: string; role: User['role']; password?: string },
+    client: Queryable = this.db,
+  ): Promise<User> {
+    requireAdmin(principal, 'add users');
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return insertUser(client, { email: input.email, name: input.name ?? '', role: input.role, passwordHash });
   }
@@ -52,17 +58,20 @@ export class UserService {
     return { id: found.id, email: found.email, name: found.name, role: found.role, active: found.active };
   }
 
-  async list(): Promise<UserListing[]> {
+  async list(principal: Principal): Promise<UserListing[]> {
+    requireAdmin(principal, 'list users');
     return listUsers(this.db);
   }
 
-  async register(input: { email: string; name?: string; role: User['role']; password?: string }): Promise<User> {
+  async register(principal: Principal, input: { email: string; name?: string; role: User['role']; password?: string }): Promise<User> {
+    requireAdmin(principal, 'add users');
     if (await this.findByEmail(input.email)) throw new ConflictError(`A user with email ${input.email} already exists.`);
-    return this.create(input);
+    return this.create(principal, input);
   }
 
   /** Changes a user; the last admin can neither be demoted nor removed, so the instance stays manageable. */
-  async update(id: string, patch: { name?: string; role?: User['role']; password?: string }): Promise<User> {
+  async update(principal: Principal, id: string, patch: { name?: string; role?: User['role']; password?: string }): Promise<User> {
+    requireAdmin(principal, 'change users');
     return this.db.transaction(async (client) => {
       await lockAdminChanges(client);
       const user = await findUser(client, id, { lock: true });
@@ -71,15 +80,16 @@ export class UserService {
         throw new ValidationError('This is the only admin; make another user an admin first.');
       }
       const updated = await updateUser(client, user.id, { name: patch.name, role: patch.role });
-      if (patch.password) await this.setPassword(user.id, patch.password, client);
+      if (patch.password) await this.setPassword(principal, user.id, patch.password, client);
       // A new password or a changed role ends the user's browser sessions.
-      if (patch.password || (patch.role && patch.role !== user.role)) await this.endSessions(user.id, client);
+      if (patch.password || (patch.role && patch.role !== user.role)) await this.endSessions(principal, user.id, client);
       return updated;
     });
   }
 
-  async remove(id: string, actingUserId: string | null): Promise<void> {
-    if (id === actingUserId) throw new ValidationError('You cannot remove yourself.');
+  async remove(principal: Principal, id: string): Promise<void> {
+    requireAdmin(principal, 'remove users');
+    if (id === principal.userId) throw new ValidationError('You cannot remove yourself.');
     await this.db.transaction(async (client) => {
       await lockAdminChanges(client);
       const user = await findUser(client, id);
@@ -95,7 +105,8 @@ export class UserService {
    * sessions end, API keys stop working (they are checked against `active` on every request) and
    * open sockets close. The last active admin cannot be deactivated.
    */
-  async setActive(id: string, active: boolean, client?: Queryable): Promise<void> {
+  async setActive(principal: Principal, id: string, active: boolean, client?: Queryable): Promise<void> {
+    requireAdmin(principal, 'activate or deactivate users');
     const apply = async (tx: Queryable) => {
       await lockAdminChanges(tx);
       const user = await findUser(tx, id, { lock: true });
@@ -117,7 +128,8 @@ export class UserService {
   }
 
   /** Ends every browser session of the user (and, through the credential events, its sockets). */
-  async endSessions(userId: string, client: Queryable = this.db): Promise<void> {
+  async endSessions(principal: Principal, userId: string, client: Queryable = this.db): Promise<void> {
+    requireSelfOrAdmin(principal, userId, "end another user's sessions");
     await deleteSessionsOfUser(client, userId);
     this.credentialEvents.ended({ kind: 'userSessions', userId });
   }
@@ -128,24 +140,28 @@ export class UserService {
    * the console are left alone. A configured key that someone revoked stays revoked (it may have
    * leaked): the answer is false then.
    */
-  async replaceBootstrapKey(userId: string, key: string, client: Queryable = this.db): Promise<boolean> {
+  async replaceBootstrapKey(principal: Principal, userId: string, key: string, client: Queryable = this.db): Promise<boolean> {
+    requireAdmin(principal, 'replace the bootstrap key');
     await insertApiKey(client, { userId, key, name: 'ADMIN_API_KEY' });
     for (const id of await revokeOtherBootstrapKeys(client, userId, key)) this.credentialEvents.ended({ kind: 'apiKey', id });
     return isUnrevokedKeyOf(client, userId, key);
   }
 
-  async setPassword(userId: string, password: string, client: Queryable = this.db): Promise<void> {
+  async setPassword(principal: Principal, userId: string, password: string, client: Queryable = this.db): Promise<void> {
+    requireAdmin(principal, 'set passwords');
     await setPasswordHash(client, userId, await hashPassword(password));
   }
 
   /** Gives the user `key` (stored as its hash); the key's id, or undefined when that key exists already. */
   async addApiKey(
+    principal: Principal,
     userId: string,
     key: string,
     name: string,
     client: Queryable = this.db,
     expiresInDays?: number,
   ): Promise<string | undefined> {
+    requireSelfOrAdmin(principal, userId, 'create keys for other users');
     return insertApiKey(client, { userId, key, name, expiresInDays });
   }
 

@@ -4,6 +4,7 @@ import { generatePassword } from '../auth/passwords.ts';
 import type { Config } from '../config/index.ts';
 import type { UserService } from './UserService.ts';
 import { updateUser } from './userRepository.ts';
+import { systemActor } from '../access/systemActor.ts';
 
 export const defaultAdminEmail = 'admin@tapeout.local';
 
@@ -36,17 +37,17 @@ export async function ensureBootstrapAdmin(db: Database, users: UserService, adm
     let user = existing;
     if (!user) {
       const password = admin.password ?? (generated.password = generatePassword());
-      user = await users.create({ email, name: 'Administrator', role: 'admin', password }, client);
+      user = await users.create(systemActor, { email, name: 'Administrator', role: 'admin', password }, client);
       const apiKey = admin.apiKey ?? (generated.apiKey = generateApiKey());
-      await users.addApiKey(user.id, apiKey, admin.apiKey ? 'ADMIN_API_KEY' : 'bootstrap', client);
+      await users.addApiKey(systemActor, user.id, apiKey, admin.apiKey ? 'ADMIN_API_KEY' : 'bootstrap', client);
       return { email, created: true, generated };
     }
     if (user.role !== 'admin') await updateUser(client, user.id, { role: 'admin' });
     if (admin.password && !(await users.hasPassword(user.id, admin.password, client))) {
-      await users.setPassword(user.id, admin.password, client);
-      await users.endSessions(user.id, client);
+      await users.setPassword(systemActor, user.id, admin.password, client);
+      await users.endSessions(systemActor, user.id, client);
     }
-    if (admin.apiKey && !(await users.replaceBootstrapKey(user.id, admin.apiKey, client))) {
+    if (admin.apiKey && !(await users.replaceBootstrapKey(systemActor, user.id, admin.apiKey, client))) {
       return {
         email,
         created: false,

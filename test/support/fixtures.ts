@@ -3,13 +3,14 @@ import type { Principal } from '../../server/auth/Principal.ts';
 import type { Database } from '../../server/db/Database.ts';
 import { insertChunks } from '../../server/corpus/chunkRepository.ts';
 import { UserService, type User } from '../../server/users/UserService.ts';
+import { systemActor } from '../../server/access/systemActor.ts';
 
 export function principalOf(user: User): Principal {
   return { userId: user.id, email: user.email, role: user.role };
 }
 
 export async function createUser(db: Database, email: string, role: User['role'] = 'member'): Promise<User> {
-  return new UserService(db, new CredentialEvents()).create({ email, role });
+  return new UserService(db, new CredentialEvents()).create(systemActor, { email, role });
 }
 
 export async function createGroup(db: Database, name: string, members: User[]): Promise<string> {

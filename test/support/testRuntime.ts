@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseConfig } from '../../server/config/index.ts';
 import { startRuntime, type Runtime } from '../../server/runtime.ts';
 import type { Services } from '../../server/services.ts';
-import { uploadAllAndWait } from './factories.ts';
+import { buildCollection, uploadAllAndWait } from './factories.ts';
 import { copyMigratedDatabase } from './migratedDatabase.ts';
 import { silentLogger } from './testDatabase.ts';
 import { waitFor } from './waitFor.ts';
@@ -105,15 +105,7 @@ export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000)
 
 /** A collection on the runtime's embedder, readable by everyone. */
 export async function createOpenCollection(runtime: Pick<TestRuntime, 'services'>, slug: string): Promise<string> {
-  const { services } = runtime;
-  const collection = await services.collections.create({
-    slug,
-    name: slug,
-    embeddingModel: services.embedder.model,
-    embeddingDimension: await services.embedder.dimension(),
-  });
-  await services.collections.grantToGroup(collection.id, 'everyone');
-  return collection.id;
+  return (await buildCollection(runtime.services, { slug, grants: { everyone: 'read' } })).id;
 }
 
 /** Uploads one text file to a collection through the API, as an admin, and waits until its job completes. */

@@ -12,6 +12,7 @@ import { loadBeirDataset } from '../../evaluation/beirDataset.ts';
 import { formatTrecRun, scoreRun, type RankedDocument } from '../../evaluation/retrievalMetrics.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { closeServices, createServices, type Services } from '../../services.ts';
+import { systemActor } from '../../access/systemActor.ts';
 
 export interface EvalOptions {
   runFile?: string;
@@ -67,14 +68,14 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
 }
 
 async function ingestCorpus(services: Services, corpusFile: string): Promise<string> {
-  const collection = await services.collections.create({
+  const collection = await services.collections.create(systemActor, {
     slug: 'eval',
     name: 'Evaluation corpus',
     embeddingModel: services.embedder.model,
     embeddingDimension: await services.embedder.dimension(),
   });
-  await services.collections.grantToGroup(collection.id, 'everyone');
-  await services.assistants.create({
+  await services.collections.grantToGroup(systemActor, collection.id, 'everyone');
+  await services.assistants.create(systemActor, {
     slug: 'eval',
     name: 'Evaluation',
     systemPrompt: 'Answer from the sources.',

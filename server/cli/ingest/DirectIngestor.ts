@@ -4,6 +4,7 @@ import { safeFilename } from '../../../ingestion/intake/safeFilename.ts';
 import { stageFile } from '../../../ingestion/intake/stageFile.ts';
 import type { Services } from '../../services.ts';
 import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
+import { systemActor } from '../../access/systemActor.ts';
 
 /** Ingests through the database and queue directly, processing the jobs in this process too. */
 export class DirectIngestor implements Ingestor {
@@ -16,7 +17,12 @@ export class DirectIngestor implements Ingestor {
   async ensureCollection(slug: string): Promise<boolean> {
     const { collections, embedder } = this.services;
     if (await collections.findBySlug(slug)) return false;
-    await collections.create({ slug, name: slug, embeddingModel: embedder.model, embeddingDimension: await embedder.dimension() });
+    await collections.create(systemActor, {
+      slug,
+      name: slug,
+      embeddingModel: embedder.model,
+      embeddingDimension: await embedder.dimension(),
+    });
     return true;
   }
 
@@ -24,7 +30,7 @@ export class DirectIngestor implements Ingestor {
     const { dataDir } = this.services.config;
     // Copied into the incoming folder like an upload, so the original is never moved or deleted.
     const staged = await Promise.all(files.map((file) => stageFile(createReadStream(file), safeFilename(path.basename(file)), dataDir)));
-    const outcome = await this.services.documents.ingestUploads(collection, staged, null, 'cli');
+    const outcome = await this.services.documents.ingestUploads(systemActor, collection, staged, 'cli');
     return files.map((file, i): SubmittedFile => {
       const name = staged[i]!.filename;
       const job = outcome.jobs.find((j) => j.filename === name);

@@ -51,7 +51,7 @@ export function assistantRoutes(services: Services): Router {
     audited(services.audit, 'assistant.created', undefined, bodyFields('slug', 'name', 'collections')),
     async (req, res) => {
       const body = newAssistant.parse(req.body);
-      await services.assistants.createFromInput(body);
+      await services.assistants.createFromInput(principalOf(req), body);
       res.status(201).json({ assistant: await services.assistants.get(principalOf(req), body.slug) });
     },
   );
@@ -61,7 +61,7 @@ export function assistantRoutes(services: Services): Router {
     audited(services.audit, 'assistant.updated', param('assistant', 'slug'), (req) => ({ changed: Object.keys(req.body ?? {}) })),
     async (req, res) => {
       const slug = String(req.params.slug);
-      await services.assistants.update(slug, assistantPatch.parse(req.body));
+      await services.assistants.update(principalOf(req), slug, assistantPatch.parse(req.body));
       res.json({ assistant: await services.assistants.get(principalOf(req), slug) });
     },
   );
@@ -70,7 +70,7 @@ export function assistantRoutes(services: Services): Router {
     adminsOnly,
     audited(services.audit, 'assistant.deleted', param('assistant', 'slug')),
     async (req, res) => {
-      await services.assistants.delete(String(req.params.slug));
+      await services.assistants.delete(principalOf(req), String(req.params.slug));
       res.status(204).end();
     },
   );

@@ -84,7 +84,7 @@ export function collectionRoutes(services: Services): Router {
       const body = newCollection.parse(req.body);
       if (await services.collections.findBySlug(body.slug))
         throw new ConflictError(`A collection with slug "${body.slug}" already exists.`);
-      const collection = await services.collections.create({
+      const collection = await services.collections.create(principalOf(req), {
         ...body,
         embeddingModel: services.embedder.model,
         embeddingDimension: await services.embedder.dimension(),
@@ -111,9 +111,9 @@ export function collectionRoutes(services: Services): Router {
       const patch = collectionPatch.parse(req.body);
       const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
       const { language, ...settings } = patch;
-      if (Object.keys(settings).length > 0) await services.collections.update(collection.id, settings);
+      if (Object.keys(settings).length > 0) await services.collections.update(principalOf(req), collection.id, settings);
       if (language !== undefined) {
-        await services.collectionLanguages.choose(collection.id, language);
+        await services.collectionLanguages.choose(principalOf(req), collection.id, language);
         await requestTextReindexing(services, collection.id);
         await requestSentenceVectors(services);
       }
@@ -158,13 +158,7 @@ export function collectionRoutes(services: Services): Router {
         await Promise.all(received.files.map((file) => rm(file.tempPath, { force: true })));
         throw error;
       }
-      const outcome = await services.documents.ingestUploads(
-        String(req.params.slug),
-        received.files,
-        principalOf(req).userId,
-        'upload',
-        metadata,
-      );
+      const outcome = await services.documents.ingestUploads(principalOf(req), String(req.params.slug), received.files, 'upload', metadata);
       const rejected = [...received.rejected, ...outcome.rejected];
       countIntakeRefusals(rejected);
       if (outcome.jobs.length === 0 && outcome.unchanged.length === 0) {
@@ -190,7 +184,7 @@ export function collectionRoutes(services: Services): Router {
     async (req, res) => {
       const body = newGrant.parse(req.body);
       const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-      await services.collections.grantToGroup(collection.id, body.group, body.permission);
+      await services.collections.grantToGroup(principalOf(req), collection.id, body.group, body.permission);
       res.status(201).json({ grant: { collection: collection.slug, ...body } });
     },
   );
@@ -201,7 +195,7 @@ export function collectionRoutes(services: Services): Router {
     audited(services.audit, 'collection.grant_removed', param('collection', 'slug'), (req) => ({ group: req.params.group })),
     async (req, res) => {
       const collection = await services.collections.findEditable(principalOf(req), String(req.params.slug));
-      await services.collections.revokeFromGroup(collection.id, String(req.params.group));
+      await services.collections.revokeFromGroup(principalOf(req), collection.id, String(req.params.group));
       res.status(204).end();
     },
   );

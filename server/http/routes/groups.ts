@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { adminsOnly } from '../authenticate.ts';
+import { adminsOnly, principalOf } from '../authenticate.ts';
 
 const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
 const newMember = z.object({ email: z.email('must be an email address') }).strict();
@@ -11,21 +11,21 @@ const newMember = z.object({ email: z.email('must be an email address') }).stric
 export function groupRoutes(services: Services): Router {
   const router = Router();
   router.use('/groups', adminsOnly);
-  router.get('/groups', async (_req, res) => {
-    res.json({ groups: await services.groups.list() });
+  router.get('/groups', async (req, res) => {
+    res.json({ groups: await services.groups.list(principalOf(req)) });
   });
   router.post('/groups', audited(services.audit, 'group.created', undefined, bodyFields('name')), async (req, res) => {
-    res.status(201).json({ group: await services.groups.create(newGroup.parse(req.body)) });
+    res.status(201).json({ group: await services.groups.create(principalOf(req), newGroup.parse(req.body)) });
   });
   router.delete('/groups/:id', audited(services.audit, 'group.deleted', param('group', 'id')), async (req, res) => {
-    await services.groups.delete(String(req.params.id));
+    await services.groups.delete(principalOf(req), String(req.params.id));
     res.status(204).end();
   });
   router.post(
     '/groups/:id/members',
     audited(services.audit, 'group.member_added', param('group', 'id'), bodyFields('email')),
     async (req, res) => {
-      await services.groups.addMember(String(req.params.id), newMember.parse(req.body).email);
+      await services.groups.addMember(principalOf(req), String(req.params.id), newMember.parse(req.body).email);
       res.status(204).end();
     },
   );
@@ -33,7 +33,7 @@ export function groupRoutes(services: Services): Router {
     '/groups/:id/members/:userId',
     audited(services.audit, 'group.member_removed', param('group', 'id'), (req) => ({ userId: req.params.userId })),
     async (req, res) => {
-      await services.groups.removeMember(String(req.params.id), String(req.params.userId));
+      await services.groups.removeMember(principalOf(req), String(req.params.id), String(req.params.userId));
       res.status(204).end();
     },
   );

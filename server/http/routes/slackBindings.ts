@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
-import { adminsOnly } from '../authenticate.ts';
+import { adminsOnly, principalOf } from '../authenticate.ts';
 
 const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
 const binding = z
@@ -18,8 +18,8 @@ const binding = z
 export function slackBindingRoutes(services: Services): Router {
   const router = Router();
   router.use('/slack/bindings', adminsOnly);
-  router.get('/slack/bindings', async (_req, res) => {
-    res.json({ bindings: await services.slackBindings.list(), slackConfigured: Boolean(services.config.slack.botToken) });
+  router.get('/slack/bindings', async (req, res) => {
+    res.json({ bindings: await services.slackBindings.list(principalOf(req)), slackConfigured: Boolean(services.config.slack.botToken) });
   });
   router.put(
     '/slack/bindings/:channelId',
@@ -27,7 +27,13 @@ export function slackBindingRoutes(services: Services): Router {
     async (req, res) => {
       const body = binding.parse(req.body);
       res.json({
-        binding: await services.slackBindings.bind(channelId.parse(req.params.channelId), body.channelName, body.assistant, body.audience),
+        binding: await services.slackBindings.bind(
+          principalOf(req),
+          channelId.parse(req.params.channelId),
+          body.channelName,
+          body.assistant,
+          body.audience,
+        ),
       });
     },
   );
@@ -35,7 +41,7 @@ export function slackBindingRoutes(services: Services): Router {
     '/slack/bindings/:channelId',
     audited(services.audit, 'slack_binding.removed', param('slack_channel', 'channelId')),
     async (req, res) => {
-      await services.slackBindings.unbind(channelId.parse(req.params.channelId));
+      await services.slackBindings.unbind(principalOf(req), channelId.parse(req.params.channelId));
       res.status(204).end();
     },
   );

@@ -24,11 +24,11 @@ const userPatch = z
 export function userRoutes(services: Services): Router {
   const router = Router();
   router.use('/users', adminsOnly);
-  router.get('/users', async (_req, res) => {
-    res.json({ users: await services.users.list() });
+  router.get('/users', async (req, res) => {
+    res.json({ users: await services.users.list(principalOf(req)) });
   });
   router.post('/users', audited(services.audit, 'user.created', undefined, bodyFields('email', 'role')), async (req, res) => {
-    const user = await services.users.register(newUser.parse(req.body));
+    const user = await services.users.register(principalOf(req), newUser.parse(req.body));
     res.locals.auditTarget = { type: 'user', id: user.id };
     res.status(201).json({ user });
   });
@@ -39,11 +39,11 @@ export function userRoutes(services: Services): Router {
       passwordChanged: Boolean(req.body?.password),
     })),
     async (req, res) => {
-      res.json({ user: await services.users.update(String(req.params.id), userPatch.parse(req.body)) });
+      res.json({ user: await services.users.update(principalOf(req), String(req.params.id), userPatch.parse(req.body)) });
     },
   );
   router.delete('/users/:id', audited(services.audit, 'user.deleted', param('user', 'id')), async (req, res) => {
-    await services.users.remove(String(req.params.id), principalOf(req).userId);
+    await services.users.remove(principalOf(req), String(req.params.id));
     res.status(204).end();
   });
   return router;

@@ -14,6 +14,7 @@ import type { ListRequest } from './scimListRequest.ts';
 import { parseProjection, project, shows } from './scimProjection.ts';
 import { findGroupRow, findUserRow, listGroupRows, listUserRows } from './scimReadModel.ts';
 import { groupResource, listResponse, storedGroup, storedUser, userResource, type StoredGroup, type StoredUser } from './scimResources.ts';
+import { systemActor } from '../../access/systemActor.ts';
 
 /** Who did it, for the audit trail: the provider's connector, from an address. */
 export interface ScimActor {
@@ -79,7 +80,7 @@ export class ScimService {
 
   async deleteUser(id: string, actor: ScimActor): Promise<void> {
     const row = await findUserRow(this.deps.db, id);
-    await this.deps.users.remove(row.id, null).catch(toScimError);
+    await this.deps.users.remove(systemActor, row.id).catch(toScimError);
     await this.audit('scim.user_deleted', actor, row.id, { email: row.email });
   }
 
@@ -146,9 +147,9 @@ export class ScimService {
       await uniquely(() => updateScimUser(client, before.id, user));
       if (passwordHash) {
         await setPasswordHash(client, before.id, passwordHash);
-        await this.deps.users.endSessions(before.id, client);
+        await this.deps.users.endSessions(systemActor, before.id, client);
       }
-      if (user.active !== before.active) await this.deps.users.setActive(before.id, user.active, client).catch(toScimError);
+      if (user.active !== before.active) await this.deps.users.setActive(systemActor, before.id, user.active, client).catch(toScimError);
     });
     const compared = [
       ['email', before.email, user.email],

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } from '../../support/browser.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { demoCorpusReady, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const adminPassword = 'e2e admin password';
 const memberPassword = 'e2e member password';
@@ -43,7 +44,12 @@ describe('web: chat and admin console in Chromium', () => {
   before(async () => {
     if (!available) return;
     runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword });
-    await runtime.services.users.create({ email: 'member@example.com', name: 'Mia Member', role: 'member', password: memberPassword });
+    await runtime.services.users.create(systemActor, {
+      email: 'member@example.com',
+      name: 'Mia Member',
+      role: 'member',
+      password: memberPassword,
+    });
     // The demo corpus is ingested in the background at first start; the chat needs it.
     await demoCorpusReady(runtime);
     browser = await launchChromium();
@@ -280,7 +286,7 @@ describe('web: chat and admin console in Chromium', () => {
 
   it('binds a Slack channel to an assistant and an audience', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
-    await runtime.services.groups.create({ name: 'rtl-team' });
+    await runtime.services.groups.create(systemActor, { name: 'rtl-team' });
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Slack' }).click();
     await page.getByText('Slack is not connected').waitFor();
     const form = page.getByRole('form', { name: 'Bind a channel' });

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/browser.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { createOpenCollection, demoCorpusReady, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const adminPassword = 'e2e admin password';
 
@@ -35,7 +36,7 @@ describe('web: every language in Chromium', () => {
       'guide-ar.md',
       await readFile(new URL('../../fixtures/languages/ar.md', import.meta.url), 'utf8'),
     );
-    await runtime.services.assistants.create({
+    await runtime.services.assistants.create(systemActor, {
       slug: 'arabic-helper',
       name: 'مساعد التصميم',
       systemPrompt: 'Answer from the sources.',

@@ -5,6 +5,7 @@ import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } 
 import { startEmulator } from '../../support/emulator.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const password = 'e2e member password';
 // A document that tries to run script wherever its text is shown.
@@ -39,7 +40,7 @@ describe('web: chat with an LLM in Chromium', () => {
     emulator = await startEmulator({ tokensPerSecond: 12 });
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     await createOpenCollection(runtime, 'bring-up');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'bring-up-helper',
       name: 'Bring-up helper',
       description: 'Lab bring-up notes',
@@ -47,7 +48,7 @@ describe('web: chat with an LLM in Chromium', () => {
       collections: ['bring-up'],
     });
     await uploadAndWait(runtime, 'bring-up', 'reset-console.txt', hostileNotes);
-    await runtime.services.users.create({ email: 'member@example.com', role: 'member', password });
+    await runtime.services.users.create(systemActor, { email: 'member@example.com', role: 'member', password });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     cspViolations = recordCspViolations(page);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
 import { ingestAndWait } from '../../support/factories.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
@@ -28,7 +29,7 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
     runtime = await startTestServices({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
     assert.ok(runtime.services.inference.sentenceEncoder, 'on by default without an embedding service');
     await createOpenCollection(runtime, 'handbook');
-    await runtime.services.collections.create({
+    await runtime.services.collections.create(systemActor, {
       slug: 'private',
       name: 'private',
       embeddingModel: runtime.services.embedder.model,

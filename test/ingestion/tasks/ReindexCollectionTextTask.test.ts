@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { textAnalyzerVersion } from '../../../server/language/searchTokens.ts';
 import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 const question = '保持时间违例应该怎么修复？';
@@ -44,7 +45,7 @@ describe("ReindexCollectionTextTask: a collection's text indexed again", () => {
       body: JSON.stringify({ slug: 'guide', name: 'Guide', language: 'en' }),
     });
     collectionId = (await created.json()).collection.id;
-    await runtime.services.collections.grantToGroup(collectionId, 'everyone');
+    await runtime.services.collections.grantToGroup(systemActor, collectionId, 'everyone');
     await uploadAndWait(
       runtime,
       'guide',

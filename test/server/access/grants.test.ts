@@ -7,6 +7,7 @@ import { HashingEmbedder } from '../../../server/inference/embeddings/HashingEmb
 import { ChunkReader } from '../../../server/retrieval/ChunkReader.ts';
 import { createGroup, createUser, insertDocument, principalOf } from '../../support/fixtures.ts';
 import { openTestDatabase } from '../../support/testDatabase.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 describe('access control inside SQL', () => {
   let db: Database;
@@ -29,13 +30,13 @@ describe('access control inside SQL', () => {
     await createGroup(db, 'soc-team', [designerUser]);
 
     const make = async (slug: string, grantTo: string | undefined, text: string) => {
-      const collection = await collections.create({
+      const collection = await collections.create(systemActor, {
         slug,
         name: slug,
         embeddingModel: embedder.model,
         embeddingDimension: await embedder.dimension(),
       });
-      if (grantTo) await collections.grantToGroup(collection.id, grantTo);
+      if (grantTo) await collections.grantToGroup(systemActor, collection.id, grantTo);
       ids[slug] = collection.id;
       await insertDocument(db, collection.id, {
         title: slug,

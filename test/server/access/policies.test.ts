@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError } from '../../../server/errors.ts';
 import { HashingEmbedder } from '../../../server/inference/embeddings/HashingEmbedder.ts';
 import { createGroup, createUser, principalOf } from '../../support/fixtures.ts';
 import { openTestDatabase } from '../../support/testDatabase.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 type Outcome = 'allowed' | 'forbidden (403)' | 'not found (404)';
 
@@ -53,11 +54,16 @@ describe('who may do what (server/access/)', () => {
     await createGroup(db, 'editors', [editor!]);
     const embedder = new HashingEmbedder();
     const model = { embeddingModel: embedder.model, embeddingDimension: await embedder.dimension() };
-    const handbook = await collections.create({ slug: 'handbook', name: 'Handbook', ...model });
-    await collections.grantToGroup(handbook.id, 'everyone', 'read');
-    await collections.grantToGroup(handbook.id, 'editors', 'edit');
-    await collections.create({ slug: 'board', name: 'Board', ...model });
-    await assistants.create({ slug: 'helper', name: 'Helper', systemPrompt: 'Answer from the handbook.', collectionIds: [handbook.id] });
+    const handbook = await collections.create(systemActor, { slug: 'handbook', name: 'Handbook', ...model });
+    await collections.grantToGroup(systemActor, handbook.id, 'everyone', 'read');
+    await collections.grantToGroup(systemActor, handbook.id, 'editors', 'edit');
+    await collections.create(systemActor, { slug: 'board', name: 'Board', ...model });
+    await assistants.create(systemActor, {
+      slug: 'helper',
+      name: 'Helper',
+      systemPrompt: 'Answer from the handbook.',
+      collectionIds: [handbook.id],
+    });
   });
   after(() => db?.close());
 

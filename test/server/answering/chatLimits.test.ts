@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 describe('question, conversation and answer limits on every chat surface', () => {
   let runtime: TestRuntime;
@@ -31,7 +32,7 @@ describe('question, conversation and answer limits on every chat surface', () =>
       LLM_MAX_TOKENS: '16',
     });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'notes',
       name: 'Notes',
       systemPrompt: 'Answer from the sources.',

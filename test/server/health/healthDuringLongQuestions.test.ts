@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { signedSlackRequest, startSlackStandIn } from '../../support/slackStandIn.ts';
 import { readEvents } from '../../support/sse.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const secret = 'slack-signing-secret-for-tests';
 const limit = 8000;
@@ -63,7 +64,7 @@ describe('/healthz keeps answering while the largest accepted questions run, on 
       SLACK_DEFAULT_ASSISTANT: 'notes',
     });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'notes',
       name: 'Notes',
       systemPrompt: 'Answer from the sources.',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { readEvents } from '../../support/sse.ts';
 import { createOpenCollection, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('admin console API: users, groups, API keys, collections, usage', () => {
   let runtime: TestRuntime;
@@ -20,10 +21,9 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
-    const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
+    const member = await buildUser(runtime.services, { email: 'member@example.com' });
+    memberKey = member.apiKey;
     memberId = member.id;
-    memberKey = generateApiKey();
-    await runtime.services.users.addApiKey(member.id, memberKey, 'member key');
     await createOpenCollection(runtime, 'handbook');
   });
   after(() => runtime?.dispose());
@@ -117,7 +117,7 @@ describe('admin console API: users, groups, API keys, collections, usage', () =>
   it('reports usage: questions per day, answers without sources, feedback', async () => {
     const { conversation } = (await call(memberKey, 'POST', '/conversations', { assistant: 'nobody' })).body ?? {};
     assert.equal(conversation, undefined, 'no such assistant');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'helper',
       name: 'Helper',
       systemPrompt: 'Answer.',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('HTTP API', () => {
   let runtime: TestRuntime;
@@ -19,9 +20,8 @@ describe('HTTP API', () => {
   });
 
   it('GET /readyz tells anybody only ok or degraded; services, URLs, models and errors are for admins', async () => {
-    const member = await runtime.services.users.create({ email: 'reader@example.com', role: 'member' });
     const memberKey = 'tap_member_key_for_readiness_0123456789';
-    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+    await buildUser(runtime.services, { email: 'reader@example.com', apiKey: memberKey });
     for (const headers of [{}, { authorization: `Bearer ${memberKey}` }, { authorization: 'Bearer tap_not_a_key' }] as Record<
       string,
       string

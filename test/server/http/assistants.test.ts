@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { createOpenCollection, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('assistants API', () => {
   let runtime: TestRuntime;
@@ -24,9 +25,7 @@ describe('assistants API', () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
     await createOpenCollection(runtime, 'sta');
     await createOpenCollection(runtime, 'dft');
-    const member = await runtime.services.users.create({ email: 'eng@example.com', role: 'member' });
-    memberKey = generateApiKey();
-    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+    memberKey = (await buildUser(runtime.services, { email: 'eng@example.com' })).apiKey;
   });
   after(() => runtime?.dispose());
 
@@ -41,12 +40,15 @@ describe('assistants API', () => {
 
   it('shows the system prompt to admins and to editors of one of its collections, to nobody else', async () => {
     const { services } = runtime;
-    const editor = await services.users.create({ email: 'sta-editor@example.com', role: 'member' });
-    const editorKey = generateApiKey();
-    await services.users.addApiKey(editor.id, editorKey, 'test');
-    await services.groups.create({ name: 'sta-editors' });
-    await services.groups.addMember((await services.groups.list()).find((g) => g.name === 'sta-editors')!.id, 'sta-editor@example.com');
-    await services.collections.grantToGroup((await services.collections.findBySlug('sta'))!.id, 'sta-editors', 'edit');
+    const editor = await buildUser(services, { email: 'sta-editor@example.com' });
+    const editorKey = editor.apiKey;
+    await services.groups.create(systemActor, { name: 'sta-editors' });
+    await services.groups.addMember(
+      systemActor,
+      (await services.groups.list(systemActor)).find((g) => g.name === 'sta-editors')!.id,
+      'sta-editor@example.com',
+    );
+    await services.collections.grantToGroup(systemActor, (await services.collections.findBySlug('sta'))!.id, 'sta-editors', 'edit');
     const prompt = async (key: string) => {
       const listed = (await (await call('GET', '/assistants', undefined, key)).json()).assistants.find(
         (a: { slug: string }) => a.slug === 'sta-helper',

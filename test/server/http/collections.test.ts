@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { renderDocx } from '../../../server/seed/sampleCorpus/render/docx.ts';
 import { renderPdf } from '../../../server/seed/sampleCorpus/render/pdf.ts';
 import { chipDesign } from '../../../server/seed/sampleCorpus/chipDesign.ts';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { timingReviewDeck, zipBombDocx } from '../../support/officeFixtures.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('collections and documents API', () => {
   let runtime: TestRuntime;
@@ -36,10 +36,9 @@ describe('collections and documents API', () => {
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', UPLOAD_MAX_BYTES: '200000' });
-    const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
-    memberKey = generateApiKey();
+    const member = await buildUser(runtime.services, { email: 'member@example.com' });
+    memberKey = member.apiKey;
     memberId = member.id;
-    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
   });
   after(() => runtime?.dispose());
 

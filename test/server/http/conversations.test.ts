@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('conversations over REST with server-sent events', () => {
   let runtime: TestRuntime;
@@ -27,9 +27,7 @@ describe('conversations over REST with server-sent events', () => {
       const { documents } = await (await call('GET', '/collections/chip-design/documents')).json();
       return documents?.length && documents.every((d: { status: string }) => d.status === 'ready') ? true : undefined;
     }, 'the demo seed');
-    const other = await runtime.services.users.create({ email: 'other@example.com', role: 'member' });
-    otherKey = generateApiKey();
-    await runtime.services.users.addApiKey(other.id, otherKey, 'test');
+    otherKey = (await buildUser(runtime.services, { email: 'other@example.com' })).apiKey;
   });
   after(async () => {
     await runtime?.dispose();

@@ -7,6 +7,7 @@ import { failJob, loadIngestionJob } from '../../../server/corpus/ingestionJobs.
 import { registerDocument } from '../../../server/corpus/registerDocument.ts';
 import { zipBombDocx } from '../../support/officeFixtures.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 describe('documents: retry and re-ingest from the stored file', () => {
   let runtime: TestRuntime;
@@ -43,7 +44,7 @@ describe('documents: retry and re-ingest from the stored file', () => {
     const text = `# Notes\n\n${Array.from({ length: 40 }, (_, i) => `Sentence ${i} about the floorplan and its power grid straps.`).join(' ')}\n`;
     await upload('plan.md', text);
     const v1 = await settled('plan.md');
-    await runtime.services.collections.update(collectionId, { chunkSize: 64, chunkOverlap: 8 });
+    await runtime.services.collections.update(systemActor, collectionId, { chunkSize: 64, chunkOverlap: 8 });
     const answer = await reingest(v1.id);
     assert.equal(answer.status, 202);
     const v2 = await waitFor(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const adminPassword = 'correct horse battery staple';
 
@@ -13,7 +14,7 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
 
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false', ADMIN_PASSWORD: adminPassword });
-    await runtime.services.users.create({ email: 'member@example.com', role: 'member', password: 'member password 1' });
+    await runtime.services.users.create(systemActor, { email: 'member@example.com', role: 'member', password: 'member password 1' });
   });
   after(() => runtime?.dispose());
 
@@ -77,7 +78,7 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
     const member = await signIn({ email: 'member@example.com', password: 'member password 1' });
     const cookie = cookieOf(member);
     const { id } = (await member.json()).user;
-    await runtime.services.users.update(id, { password: 'member password 2' });
+    await runtime.services.users.update(systemActor, id, { password: 'member password 2' });
     assert.equal((await fetch(`${runtime.url}/api/me`, { headers: { cookie } })).status, 401);
   });
 
@@ -108,7 +109,7 @@ describe('web sessions: sign-in, cookies, CSRF, sign-out', () => {
   });
 
   it('locks an account after five failures in a row, whatever the password tried next, and audits every attempt without the password', async () => {
-    await runtime.services.users.create({ email: 'target@example.com', role: 'member', password: 'the right password' });
+    await runtime.services.users.create(systemActor, { email: 'target@example.com', role: 'member', password: 'the right password' });
     for (let i = 0; i < 5; i++) assert.equal((await signIn({ email: 'Target@example.com', password: `guess number ${i}` })).status, 401);
     const locked = await signIn({ email: 'target@example.com', password: 'the right password' });
     assert.equal(locked.status, 429);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startOidcProvider, signInThroughProvider, type TestOidcProvider } from '../../support/oidcProvider.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 describe('SSO sign-in through a real OpenID provider', () => {
   let provider: TestOidcProvider;
@@ -46,14 +47,14 @@ describe('SSO sign-in through a real OpenID provider', () => {
       PASSWORD_SIGN_IN: 'false',
     });
     await createOpenCollection(runtime, 'handbook');
-    const soc = await runtime.services.collections.create({
+    const soc = await runtime.services.collections.create(systemActor, {
       slug: 'soc-notes',
       name: 'SoC notes',
       embeddingModel: runtime.services.embedder.model,
       embeddingDimension: await runtime.services.embedder.dimension(),
     });
     await runtime.services.db.query(`INSERT INTO groups (name) VALUES ('soc-team')`);
-    await runtime.services.collections.grantToGroup(soc.id, 'soc-team');
+    await runtime.services.collections.grantToGroup(systemActor, soc.id, 'soc-team');
     await uploadAndWait(runtime, 'soc-notes', 'orion.md', '# Orion\n\nThe Orion B0 tape-out date is 14 March.');
     const created = await fetch(`${runtime.url}/api/assistants`, {
       method: 'POST',
@@ -202,14 +203,14 @@ describe('SSO sign-in through a real OpenID provider', () => {
   });
 
   it("with PASSWORD_SIGN_IN=false refuses a member's password but lets an admin in (break-glass)", async () => {
-    await runtime.services.users.register({ email: 'dave@example.com', role: 'member', password: 'a member password' });
+    await runtime.services.users.register(systemActor, { email: 'dave@example.com', role: 'member', password: 'a member password' });
     const member = await fetch(`${runtime.url}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'dave@example.com', password: 'a member password' }),
     });
     assert.equal(member.status, 403);
-    await runtime.services.users.register({ email: 'ops@example.com', role: 'admin', password: 'an admin password' });
+    await runtime.services.users.register(systemActor, { email: 'ops@example.com', role: 'admin', password: 'an admin password' });
     const admin = await fetch(`${runtime.url}/api/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -220,11 +221,11 @@ describe('SSO sign-in through a real OpenID provider', () => {
 
   it('refuses SSO sign-in to an account the identity provider deactivated', async () => {
     const { rows } = await runtime.services.db.query<{ id: string }>(`SELECT id FROM users WHERE email = 'bob@example.com'`);
-    await runtime.services.users.setActive(rows[0]!.id, false);
+    await runtime.services.users.setActive(systemActor, rows[0]!.id, false);
     const outcome = await signInThroughProvider(tapeoutUrl, 'bob');
     assert.equal(outcome.location, '/?signInError=sso_account_deactivated');
     assert.equal(outcome.sessionCookie, undefined);
-    await runtime.services.users.setActive(rows[0]!.id, true);
+    await runtime.services.users.setActive(systemActor, rows[0]!.id, true);
   });
 
   it('signs out at the provider too: sign-out answers with its end-session URL', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io } from 'socket.io-client';
 import { startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const scimToken = 'scim-test-token-0123456789abcdef0123456789';
 const userSchema = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -189,9 +190,13 @@ describe('SCIM 2.0 provisioning', () => {
   });
 
   it("ends a deactivated user's access at once: sessions, API keys and open sockets", async () => {
-    const user = await runtime.services.users.register({ email: 'lena@example.com', role: 'member', password: 'lena password 12' });
+    const user = await runtime.services.users.register(systemActor, {
+      email: 'lena@example.com',
+      role: 'member',
+      password: 'lena password 12',
+    });
     const key = 'tap_lena_0123456789abcdef0123456789';
-    await runtime.services.users.addApiKey(user.id, key, 'laptop');
+    await runtime.services.users.addApiKey(systemActor, user.id, key, 'laptop');
     const cookie = await signIn('lena@example.com', 'lena password 12');
     const socket = io(runtime.url, { transports: ['websocket'], auth: { token: key } });
     await new Promise<void>((resolve, reject) => socket.on('connect', resolve).on('connect_error', reject));

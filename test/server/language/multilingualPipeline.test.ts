@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 type Cited = OpenAI.ChatCompletion & { citations: { index: number; title: string; snippet: string }[]; answer_mode: string };
 
@@ -74,7 +75,7 @@ describe('every language through the whole pipeline (upload, chunks, BM25 and ve
         `guide-${code}.md`,
         await readFile(new URL(`../../fixtures/languages/${code}.md`, import.meta.url), 'utf8'),
       );
-      await runtime.services.assistants.create({
+      await runtime.services.assistants.create(systemActor, {
         slug: `helper-${code}`,
         name: `Helper ${code}`,
         systemPrompt: 'Answer from the sources.',

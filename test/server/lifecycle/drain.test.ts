@@ -8,6 +8,7 @@ import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
 import { openTestDatabase } from '../../support/testDatabase.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Events = Awaited<ReturnType<typeof readEvents>>;
@@ -24,7 +25,7 @@ async function start(
     LLM_BASE_URL: emulator.url,
     LLM_MODEL: 'meta/llama-3.1-8b-instruct',
   });
-  await runtime.services.assistants.create({
+  await runtime.services.assistants.create(systemActor, {
     slug: 'launch',
     name: 'Launch',
     systemPrompt: 'Answer from the sources.',

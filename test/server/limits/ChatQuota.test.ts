@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { signedSlackRequest, startSlackStandIn } from '../../support/slackStandIn.ts';
 import { readEvents } from '../../support/sse.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
+import { buildUser } from '../../support/factories.ts';
 
 const secret = 'slack-signing-secret-for-tests';
 
@@ -46,7 +47,7 @@ describe('per-user chat quotas on every surface', () => {
       SLACK_DEFAULT_ASSISTANT: 'notes',
     });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'notes',
       name: 'Notes',
       systemPrompt: 'Answer from the sources.',
@@ -58,9 +59,7 @@ describe('per-user chat quotas on every surface', () => {
       'power.md',
       '# Power\n\nLevel shifters are required on every signal that crosses from the VDD_AON domain into a switchable domain.\n',
     );
-    const member = await runtime.services.users.create({ email: 'member@example.com', role: 'member' });
-    memberKey = generateApiKey();
-    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+    memberKey = (await buildUser(runtime.services, { email: 'member@example.com' })).apiKey;
   });
   after(async () => {
     for (const socket of sockets) socket.close();

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { io, type Socket } from 'socket.io-client';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import type { NimEmulator } from '../../../server/inference/nimEmulator/NimEmulator.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
-import { postFiles } from '../../support/factories.ts';
+import { postFiles, buildUser } from '../../support/factories.ts';
 import { skipOrFail } from '../../support/requireService.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 type Family = ReturnType<typeof parsePrometheusTextFormat>[number];
 
@@ -69,7 +69,7 @@ describe('/metrics', () => {
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
     const { services } = runtime;
-    await services.assistants.create({
+    await services.assistants.create(systemActor, {
       slug: 'launch',
       name: 'Launch',
       systemPrompt: 'Answer from the sources.',
@@ -81,9 +81,8 @@ describe('/metrics', () => {
       'launch.md',
       '# Launch\n\nThe launch review happens every Friday with the whole team and the program manager.\n',
     );
-    const member = await services.users.create({ email: 'member@example.com', role: 'member' });
-    memberKey = generateApiKey();
-    await services.users.addApiKey(member.id, memberKey, 'test');
+    const member = await buildUser(services, { email: 'member@example.com' });
+    memberKey = member.apiKey;
   });
   after(async () => {
     socket?.close();

@@ -6,6 +6,7 @@ import { startTracing, type Tracing } from '../../../server/observability/startT
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 /** The spans of one trace as `name` lines indented under their parents, children in start order. */
 function tree(spans: ReadableSpan[], root: ReadableSpan): string[] {
@@ -32,7 +33,7 @@ describe('OpenTelemetry traces', () => {
       RERANKER_BASE_URL: url,
       RERANKER_MODEL: 'nvidia/llama-3.2-nv-rerankqa-1b-v2',
     });
-    await runtime.services.assistants.create({
+    await runtime.services.assistants.create(systemActor, {
       slug: 'launch',
       name: 'Launch',
       systemPrompt: 'Answer from the sources.',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { readEvents } from '../../support/sse.ts';
 import { startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { buildAssistant, buildCollection, buildUser } from '../../support/factories.ts';
 
 interface Turn {
   citations: { title: string; snippet: string }[];
@@ -55,16 +55,9 @@ describe('chat over socket.io, and grants on every chat surface', () => {
     emulator = await startEmulator({ tokensPerSecond: 60 });
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     const { services } = runtime;
-    const model = { embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() };
-    const open = await services.collections.create({ slug: 'handbook', name: 'Handbook', ...model });
-    await services.collections.grantToGroup(open.id, 'everyone');
-    const secret = await services.collections.create({ slug: 'secret', name: 'Secret', ...model });
-    await services.assistants.create({
-      slug: 'launch',
-      name: 'Launch',
-      systemPrompt: 'Answer from the sources.',
-      collectionIds: [open.id, secret.id],
-    });
+    await buildCollection(services, { slug: 'handbook', name: 'Handbook', grants: { everyone: 'read' } });
+    await buildCollection(services, { slug: 'secret', name: 'Secret' });
+    await buildAssistant(services, { slug: 'launch', name: 'Launch', collections: ['handbook', 'secret'] });
     await uploadAndWait(
       runtime,
       'handbook',
@@ -77,9 +70,8 @@ describe('chat over socket.io, and grants on every chat surface', () => {
       'codename.md',
       '# Code name\n\nThe code name of the launch is BLUEFALCON; do not share it outside the core team.\n',
     );
-    const member = await services.users.create({ email: 'member@example.com', role: 'member' });
-    memberKey = generateApiKey();
-    await services.users.addApiKey(member.id, memberKey, 'test');
+    const member = await buildUser(services, { email: 'member@example.com' });
+    memberKey = member.apiKey;
   });
   after(async () => {
     for (const socket of sockets) socket.close();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import type { IngestionJobView } from '../../../server/corpus/ingestionJobs.ts';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { createOpenCollection, startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { buildUser } from '../../support/factories.ts';
 
 describe('ingestion progress over socket.io', () => {
   let runtime: TestRuntime;
@@ -21,9 +21,7 @@ describe('ingestion progress over socket.io', () => {
   before(async () => {
     runtime = await startTestRuntime({ SEED_DEMO: 'false' });
     await createOpenCollection(runtime, 'timing');
-    const member = await runtime.services.users.create({ email: 'reader@example.com', role: 'member' });
-    memberKey = generateApiKey();
-    await runtime.services.users.addApiKey(member.id, memberKey, 'test');
+    memberKey = (await buildUser(runtime.services, { email: 'reader@example.com' })).apiKey;
   });
   after(async () => {
     for (const socket of sockets) socket.close();

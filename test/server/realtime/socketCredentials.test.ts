@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startEmulator } from '../../support/emulator.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const memberPassword = 'member password 1';
 
@@ -20,7 +21,7 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
 
   /** A member with a password and an API key of their own. */
   async function member(email: string) {
-    const user = await runtime.services.users.create({ email, role: 'member', password: memberPassword });
+    const user = await runtime.services.users.create(systemActor, { email, role: 'member', password: memberPassword });
     const created = await (await api('POST', '/api/api-keys', runtime.apiKey, { name: 'socket', owner: email })).json();
     return { user, key: created.key as string, keyId: created.apiKey.id as string };
   }
@@ -61,7 +62,7 @@ describe('socket.io re-checks its credential: revoked keys, ended sessions and r
     emulator = await startEmulator({ tokensPerSecond: 5 });
     runtime = await startTestRuntime({ SEED_DEMO: 'false', LLM_BASE_URL: emulator.url, LLM_MODEL: 'meta/llama-3.1-8b-instruct' });
     await createOpenCollection(runtime, 'notes');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'notes',
       name: 'Notes',
       systemPrompt: 'Answer from the sources.',

@@ -4,6 +4,7 @@ import type { Principal } from '../../../server/auth/Principal.ts';
 import { termsToMatch } from '../../../server/retrieval/fullTextSearch.ts';
 import { createOpenCollection, startTestServices, type TestServices } from '../../support/testRuntime.ts';
 import { ingestAndWait } from '../../support/factories.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
@@ -77,7 +78,7 @@ describe('full-text search on engineering text (BM25 over the real ingestion pat
       assert.deepEqual(rows[0]!.totals, rows[0]!.chunks);
     };
     await recount();
-    const admin = await runtime.services.users.create({ email: 'admin@example.com', role: 'admin' });
+    const admin = await runtime.services.users.create(systemActor, { email: 'admin@example.com', role: 'admin' });
     await runtime.services.documents.delete({ userId: admin.id, email: admin.email, role: 'admin' }, id);
     await recount();
   });

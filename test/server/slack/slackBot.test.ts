@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generateApiKey } from '../../../server/auth/apiKeys.ts';
 import { fullerAnswerNote } from '../../../server/slack/SlackAnswerer.ts';
 import { signedSlackRequest, startSlackStandIn, type SlackCall } from '../../support/slackStandIn.ts';
 import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
+import { buildAssistant, buildCollection, buildUser } from '../../support/factories.ts';
 
 const secret = 'slack-signing-secret-for-tests';
 const adminEmail = 'Admin@Tapeout.local';
@@ -68,16 +69,9 @@ describe('Slack bot over the HTTP Events API', () => {
       PUBLIC_URL: 'https://tapeout.example.com',
     });
     const { services } = runtime;
-    const model = { embeddingModel: services.embedder.model, embeddingDimension: await services.embedder.dimension() };
-    const open = await services.collections.create({ slug: 'handbook', name: 'Handbook', ...model });
-    await services.collections.grantToGroup(open.id, 'everyone');
-    const secretCollection = await services.collections.create({ slug: 'secret', name: 'Secret', ...model });
-    await services.assistants.create({
-      slug: 'launch',
-      name: 'Launch',
-      systemPrompt: 'Answer from the sources.',
-      collectionIds: [open.id, secretCollection.id],
-    });
+    await buildCollection(services, { slug: 'handbook', name: 'Handbook', grants: { everyone: 'read' } });
+    await buildCollection(services, { slug: 'secret', name: 'Secret' });
+    await buildAssistant(services, { slug: 'launch', name: 'Launch', collections: ['handbook', 'secret'] });
     await uploadAndWait(
       runtime,
       'handbook',
@@ -343,7 +337,7 @@ describe('Slack bot over the HTTP Events API', () => {
 
   it('binds channels to an assistant and an audience; admins manage bindings, members get 403', async () => {
     const { services } = runtime;
-    await services.assistants.createFromInput({
+    await services.assistants.createFromInput(systemActor, {
       slug: 'open-only',
       name: 'Open only',
       systemPrompt: 'Answer from the sources.',
@@ -359,9 +353,7 @@ describe('Slack bot over the HTTP Events API', () => {
     assert.equal((await put('c3;drop', { assistant: 'open-only' })).status, 400);
     assert.equal((await put('C4', { assistant: 'nobody' })).status, 404);
     assert.equal((await put('C4', { assistant: 'open-only', audience: 'no-such-group' })).status, 404);
-    const member = await services.users.create({ email: 'member@example.com', role: 'member' });
-    const memberKey = generateApiKey();
-    await services.users.addApiKey(member.id, memberKey, 'test');
+    const memberKey = (await buildUser(services, { email: 'member@example.com' })).apiKey;
     assert.equal((await put('C5', { assistant: 'open-only' }, memberKey)).status, 403);
     const listed = await (
       await fetch(`${runtime.url}/api/slack/bindings`, { headers: { authorization: `Bearer ${runtime.apiKey}` } })
@@ -378,13 +370,13 @@ describe('Slack bot over the HTTP Events API', () => {
   });
 
   it('says so when nothing shared with the channel covers a question, and still answers the asker privately', async () => {
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'secret-only',
       name: 'Secret only',
       systemPrompt: 'Answer from the sources.',
       collections: ['secret'],
     });
-    await runtime.services.slackBindings.bind('C6', 'core', 'secret-only');
+    await runtime.services.slackBindings.bind(systemActor, 'C6', 'core', 'secret-only');
     await mention('U_ADMIN', 'What is the code name of the launch?', '1700000800.000100', { channel: 'C6' });
     const { last } = await finalAnswer({ channel: 'C6', threadTs: '1700000800.000100' });
     assert.match(text(last), /Nothing shared in this channel covers this/);
@@ -394,13 +386,13 @@ describe('Slack bot over the HTTP Events API', () => {
 
   it("lets a channel whose binding names an audience group read that group's collections, for every asker there", async () => {
     const { services } = runtime;
-    const group = await services.groups.create({ name: 'core-team' });
-    await services.collections.grantToGroup((await services.collections.findBySlug('secret'))!.id, 'core-team');
-    await services.slackBindings.bind('C7', 'core-room', 'launch', 'core-team');
+    const group = await services.groups.create(systemActor, { name: 'core-team' });
+    await services.collections.grantToGroup(systemActor, (await services.collections.findBySlug('secret'))!.id, 'core-team');
+    await services.slackBindings.bind(systemActor, 'C7', 'core-room', 'launch', 'core-team');
     await mention('U_NOBODY', 'What is the code name of the launch?', '1700000900.000100', { channel: 'C7' });
     const { last } = await finalAnswer({ channel: 'C7', threadTs: '1700000900.000100' });
     assert.match(text(last), /BLUEFALCON/, "the admin declared core-team as the channel's readers");
-    await services.groups.delete(group.id);
+    await services.groups.delete(systemActor, group.id);
     await mention('U_NOBODY', 'What is the code name of the launch?', '1700000901.000100', { channel: 'C7' });
     const afterDelete = await finalAnswer({ channel: 'C7', threadTs: '1700000901.000100' });
     assert.doesNotMatch(text(afterDelete.last), /BLUEFALCON/, 'a deleted audience group falls back to everyone');

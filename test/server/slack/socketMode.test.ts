@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSlackStandIn } from '../../support/slackStandIn.ts';
 import { createOpenCollection, startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 describe('Slack bot in Socket Mode', () => {
   let runtime: TestRuntime;
@@ -17,7 +18,7 @@ describe('Slack bot in Socket Mode', () => {
       SLACK_DEFAULT_ASSISTANT: 'lab',
     });
     await createOpenCollection(runtime, 'lab-notes');
-    await runtime.services.assistants.createFromInput({
+    await runtime.services.assistants.createFromInput(systemActor, {
       slug: 'lab',
       name: 'Lab',
       systemPrompt: 'Answer from the sources.',

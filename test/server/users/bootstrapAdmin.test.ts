@@ -6,6 +6,7 @@ import type { Database } from '../../../server/db/Database.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from '../../../server/users/bootstrapAdmin.ts';
 import { UserService } from '../../../server/users/UserService.ts';
 import { openTestDatabase } from '../../support/testDatabase.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 
 const none = { email: undefined, password: undefined, apiKey: undefined };
 
@@ -67,7 +68,7 @@ describe('ensureBootstrapAdmin', () => {
     assert.equal(await users.principalForApiKey('tap_rotated_key_from_environment_0001'), undefined);
     // Keys the admin made by hand are not bootstrap keys.
     const own = 'tap_made_in_the_console_by_the_admin_03';
-    await users.addApiKey((await users.findByEmail('admin@tapeout.local'))!.id, own, 'laptop');
+    await users.addApiKey(systemActor, (await users.findByEmail('admin@tapeout.local'))!.id, own, 'laptop');
     await ensureBootstrapAdmin(db, users, { ...none, apiKey: rotated });
     assert.ok(await users.principalForApiKey(own));
   });
