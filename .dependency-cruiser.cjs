@@ -5,7 +5,8 @@
  * composition root; the corpus (server/corpus/: documents, versions, jobs, chunks, stored files)
  * lies below both the pipeline (ingestion/) and the use cases, and the pipeline calls no use case;
  * only the delivery layers and the composition root see services.ts; a request never acts as
- * Tapeout itself (server/access/systemActor.ts). Type-only imports count: a
+ * Tapeout itself (server/access/systemActor.ts); the web app sees of the server only the response
+ * shapes of server/presenters/, which import no delivery code. Type-only imports count: a
  * cycle of types is still a cycle for a reader.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -67,6 +68,21 @@ module.exports = {
         'The system actor passes every admin check: HTTP, socket.io and Slack act as the principal they authenticated, never as Tapeout (the CLI, start-up and SCIM may).',
       from: { path: '^server/(http|realtime|slack)/' },
       to: { path: '^server/access/systemActor\\.ts$' },
+    },
+    {
+      name: 'web-sees-only-presenters',
+      severity: 'error',
+      comment:
+        'The API contract is server/presenters/ (one module per resource); the web app never reaches into services, repositories or routes, so they can change without breaking it.',
+      from: { path: '^web/' },
+      to: { path: '^(server|ingestion)/', pathNot: '^server/presenters/' },
+    },
+    {
+      name: 'presenters-shape-only',
+      severity: 'error',
+      comment: 'A presenter turns a service result into a response: it may name their types, but reads nothing and calls no service.',
+      from: { path: '^server/presenters/' },
+      to: { path: 'Repository\\.ts$|Service\\.ts$|^server/db/', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

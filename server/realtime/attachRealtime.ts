@@ -11,6 +11,7 @@ import { registerChatEvents } from './chatEvents.ts';
 import { useRedisAdapter } from './redisAdapter.ts';
 import { reportSocketConnections } from '../observability/metrics.ts';
 import type { Services } from '../services.ts';
+import { presentIngestionJob } from '../presenters/ingestionJobs.ts';
 
 export interface Realtime {
   io: Server;
@@ -68,7 +69,7 @@ export async function attachRealtime(server: HttpServer, services: Services): Pr
   const stopWatchingCredentials = services.credentialEvents.onEnded((ended) => io.in(credentialRoom(ended)).disconnectSockets(true));
   // Every instance hears every job's progress from the queue, so each tells only its own clients.
   const unsubscribe = await services.queue.onProgress(({ data }) => {
-    if (isJobView(data)) io.local.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', data);
+    if (isJobView(data)) io.local.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', presentIngestionJob(data));
   });
   return {
     io,

@@ -1,10 +1,11 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
-import { beginChatTurn, type ChatSink, type ChatTurn } from '../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatTurn } from '../conversations/runChatTurn.ts';
 import { describeError } from '../errors.ts';
 import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
+import { presentChatEvents } from '../presenters/chatEvents.ts';
 
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
 const send = z
@@ -45,18 +46,15 @@ export function registerChatEvents(socket: Socket, services: Services): void {
       let acknowledged = false;
       let answerId = '';
       const emit = (event: string, data: object) => socket.emit(event, { answerId, ...data });
-      const sink: ChatSink = {
+      const sink = presentChatEvents({
         started: (ids) => {
           answerId = ids.answerId;
           running.set(answerId, controller);
           acknowledged = true;
           ack?.({ ok: true, ...ids });
         },
-        citations: (citations) => emit('chat:citations', { citations }),
-        mode: (mode, notice) => emit('chat:mode', { mode, ...(notice ? { notice } : {}) }),
-        token: (text) => emit('chat:token', { text }),
-        finished: (result) => emit('chat:done', result),
-      };
+        send: (event, data) => emit(`chat:${event}`, data),
+      });
       try {
         const turn = await begin();
         // The socket may have been closed (its key revoked, say) while the turn was checked.

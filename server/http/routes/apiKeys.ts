@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
+import { presentApiKey, presentCreatedApiKey } from '../../presenters/apiKeys.ts';
 
 const newKey = z
   .object({
@@ -16,18 +17,19 @@ const newKey = z
 export function apiKeyRoutes(services: Services): Router {
   const router = Router();
   router.get('/api-keys', async (req, res) => {
-    res.json({ apiKeys: await services.apiKeys.list(principalOf(req)) });
+    res.json({ apiKeys: (await services.apiKeys.list(principalOf(req))).map(presentApiKey) });
   });
   router.post(
     '/api-keys',
     audited(services.audit, 'api_key.created', undefined, bodyFields('name', 'owner', 'expiresInDays')),
     async (req, res) => {
       const body = newKey.parse(req.body);
-      res
-        .status(201)
-        .json(
-          await services.apiKeys.create(principalOf(req), { name: body.name, ownerEmail: body.owner, expiresInDays: body.expiresInDays }),
-        );
+      const created = await services.apiKeys.create(principalOf(req), {
+        name: body.name,
+        ownerEmail: body.owner,
+        expiresInDays: body.expiresInDays,
+      });
+      res.status(201).json(presentCreatedApiKey(created));
     },
   );
   router.delete('/api-keys/:id', audited(services.audit, 'api_key.revoked', param('api_key', 'id')), async (req, res) => {

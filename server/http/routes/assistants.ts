@@ -4,6 +4,7 @@ import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
+import { presentAssistant } from '../../presenters/assistants.ts';
 
 const retrieval = z
   .object({
@@ -40,10 +41,10 @@ const assistantPatch = z
 export function assistantRoutes(services: Services): Router {
   const router = Router();
   router.get('/assistants', async (req, res) => {
-    res.json({ assistants: await services.assistants.list(principalOf(req)) });
+    res.json({ assistants: (await services.assistants.list(principalOf(req))).map(presentAssistant) });
   });
   router.get('/assistants/:slug', async (req, res) => {
-    res.json({ assistant: await services.assistants.get(principalOf(req), String(req.params.slug)) });
+    res.json({ assistant: presentAssistant(await services.assistants.get(principalOf(req), String(req.params.slug))) });
   });
   router.post(
     '/assistants',
@@ -52,7 +53,7 @@ export function assistantRoutes(services: Services): Router {
     async (req, res) => {
       const body = newAssistant.parse(req.body);
       await services.assistants.createFromInput(principalOf(req), body);
-      res.status(201).json({ assistant: await services.assistants.get(principalOf(req), body.slug) });
+      res.status(201).json({ assistant: presentAssistant(await services.assistants.get(principalOf(req), body.slug)) });
     },
   );
   router.patch(
@@ -62,7 +63,7 @@ export function assistantRoutes(services: Services): Router {
     async (req, res) => {
       const slug = String(req.params.slug);
       await services.assistants.update(principalOf(req), slug, assistantPatch.parse(req.body));
-      res.json({ assistant: await services.assistants.get(principalOf(req), slug) });
+      res.json({ assistant: presentAssistant(await services.assistants.get(principalOf(req), slug)) });
     },
   );
   router.delete(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AuditEventRow, AuditQuery } from '../../audit/AuditLog.ts';
 import type { Services } from '../../services.ts';
 import { adminsOnly } from '../authenticate.ts';
+import { presentAuditEvent } from '../../presenters/auditEvents.ts';
 
 const filters = z
   .object({
@@ -33,7 +34,7 @@ export function auditRoutes(services: Services): Router {
   router.use(['/audit-events', '/audit-events.csv'], adminsOnly);
   router.get('/audit-events', async (req, res) => {
     const events = await services.audit.list(parseFilters(req));
-    res.json({ events, retentionDays: services.config.auditRetentionDays });
+    res.json({ events: events.map(presentAuditEvent), retentionDays: services.config.auditRetentionDays });
   });
   router.get('/audit-events.csv', async (req, res) => {
     const events = await services.audit.list({ ...parseFilters(req), limit: csvRowLimit });

@@ -4,9 +4,9 @@ import { sessionCookieName, type IssuedSession } from '../../auth/SessionService
 import { AppError, NotFoundError } from '../../errors.ts';
 import { SsoError } from '../../identity/OidcSignInService.ts';
 import type { Services } from '../../services.ts';
-import type { SessionUser } from '../../users/UserService.ts';
 import { cookieOf, sessionTokenOf } from '../authenticate.ts';
 import { signedInView } from './me.ts';
+import { presentSignIn, type SignInMethods } from '../../presenters/session.ts';
 
 const oidcAttemptCookie = 'tapeout_oidc';
 const oidcCookiePath = '/api/auth/oidc';
@@ -35,17 +35,10 @@ export function signInRoutes(services: Services): Router {
     const { email, password } = credentials.parse(req.body);
     const { user, session } = await services.signIn.signIn(email, password, req.ip ?? 'unknown');
     setSessionCookie(req, res, session);
-    const signedIn: SessionUser = { id: user.id, email: user.email, name: user.name, role: user.role };
-    res.json({ user: signedIn, csrfToken: session.csrfToken });
+    res.json(presentSignIn(user, session.csrfToken));
   });
   router.use(oidcRoutes(services));
   return router;
-}
-
-/** What the sign-in page offers: the password form (hidden when PASSWORD_SIGN_IN=false) and the SSO button. */
-export interface SignInMethods {
-  password: boolean;
-  sso: { label: string } | null;
 }
 
 function signInMethods(services: Services): SignInMethods {

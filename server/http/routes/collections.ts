@@ -9,20 +9,13 @@ import { requestSentenceVectors } from '../../../ingestion/tasks/requestSentence
 import { findLanguage, languages } from '../../language/languages.ts';
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../corpus/documentMetadata.ts';
-import type { CollectionListing } from '../../corpus/collectionRepository.ts';
-import type { UploadOutcome } from '../../documents/DocumentService.ts';
 import { countIntakeRefusals } from '../../observability/metrics.ts';
 import type { Services } from '../../services.ts';
 
-/** GET /api/collections. */
-export interface CollectionsAnswer {
-  collections: CollectionListing[];
-  embeddingModel: string;
-  /** The language codes a collection may be set to. */
-  languages: string[];
-}
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
+import { presentCollection, presentCollectionListing, type CollectionsResponse } from '../../presenters/collections.ts';
+import { presentDocument, presentUpload } from '../../presenters/documents.ts';
 
 /** 'auto' (null: detect it) or a listed language's code. */
 const languageChoice = z
@@ -90,13 +83,13 @@ export function collectionRoutes(services: Services): Router {
         embeddingDimension: await services.embedder.dimension(),
         createdBy: principalOf(req).userId,
       });
-      res.status(201).json({ collection });
+      res.status(201).json({ collection: presentCollection(collection) });
     },
   );
 
   router.get('/collections', async (req, res) => {
-    const answer: CollectionsAnswer = {
-      collections: await services.collections.list(principalOf(req)),
+    const answer: CollectionsResponse = {
+      collections: (await services.collections.list(principalOf(req))).map(presentCollectionListing),
       embeddingModel: services.embedder.model,
       languages: languages.map((l) => l.code),
     };
@@ -117,7 +110,8 @@ export function collectionRoutes(services: Services): Router {
         await requestTextReindexing(services, collection.id);
         await requestSentenceVectors(services);
       }
-      res.json({ collection: (await services.collections.list(principalOf(req), collection.id))[0] });
+      const [listed] = await services.collections.list(principalOf(req), collection.id);
+      res.json({ collection: listed && presentCollectionListing(listed) });
     },
   );
 
@@ -168,13 +162,12 @@ export function collectionRoutes(services: Services): Router {
         throw new ValidationError(`Nothing was accepted. ${reason}`, { rejected });
       }
       res.locals.auditDetails = { files: received.files.map((file) => file.filename), rejected: rejected.length };
-      const answer: UploadOutcome = { jobs: outcome.jobs, unchanged: outcome.unchanged, rejected };
-      res.status(202).json(answer);
+      res.status(202).json(presentUpload({ jobs: outcome.jobs, unchanged: outcome.unchanged, rejected }));
     },
   );
 
   router.get('/collections/:slug/documents', async (req, res) => {
-    res.json({ documents: await services.documents.list(principalOf(req), String(req.params.slug)) });
+    res.json({ documents: (await services.documents.list(principalOf(req), String(req.params.slug))).map(presentDocument) });
   });
 
   router.post(

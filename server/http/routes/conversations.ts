@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { beginChatTurn, type ChatSink } from '../../conversations/runChatTurn.ts';
+import { beginChatTurn } from '../../conversations/runChatTurn.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
 import { describeError } from '../../errors.ts';
+import { presentChatEvents } from '../../presenters/chatEvents.ts';
+import { presentConversation, presentMessage } from '../../presenters/conversations.ts';
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
@@ -25,21 +27,22 @@ export function conversationRoutes(services: Services): Router {
   const router = Router();
   router.post('/conversations', async (req, res) => {
     const body = newConversation.parse(req.body);
-    res.status(201).json({ conversation: await services.conversations.create(principalOf(req), body.assistant) });
+    res.status(201).json({ conversation: presentConversation(await services.conversations.create(principalOf(req), body.assistant)) });
   });
   router.get('/conversations', async (req, res) => {
     const { q } = listQuery.parse(req.query);
-    res.json({ conversations: await services.conversations.list(principalOf(req), q || undefined) });
+    res.json({ conversations: (await services.conversations.list(principalOf(req), q || undefined)).map(presentConversation) });
   });
   router.patch('/conversations/:id', async (req, res) => {
-    res.json({ conversation: await services.conversations.rename(principalOf(req), String(req.params.id), rename.parse(req.body).title) });
+    const renamed = await services.conversations.rename(principalOf(req), String(req.params.id), rename.parse(req.body).title);
+    res.json({ conversation: presentConversation(renamed) });
   });
   router.get('/conversations/:id', async (req, res) => {
     const principal = principalOf(req);
     const id = String(req.params.id);
     res.json({
-      conversation: await services.conversations.get(principal, id),
-      messages: await services.conversations.messages(principal, id),
+      conversation: presentConversation(await services.conversations.get(principal, id)),
+      messages: (await services.conversations.messages(principal, id)).map(presentMessage),
     });
   });
   router.delete('/conversations/:id', async (req, res) => {
@@ -55,13 +58,7 @@ export function conversationRoutes(services: Services): Router {
     res.on('close', () => res.writableFinished || controller.abort(new Error('client disconnected')));
     res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const sink: ChatSink = {
-      started: (ids) => send('start', ids),
-      citations: (citations) => send('citations', { citations }),
-      mode: (mode, notice) => send('mode', { mode, ...(notice ? { notice } : {}) }),
-      token: (text) => send('token', { text }),
-      finished: (result) => send('done', result),
-    };
+    const sink = presentChatEvents({ started: (ids) => send('start', ids), send });
     try {
       await turn.run(sink, controller.signal);
     } catch (error) {

@@ -2,13 +2,16 @@ import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { audited, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
+import { presentAcceptedUpload } from '../../presenters/documents.ts';
+import { presentIngestionJob } from '../../presenters/ingestionJobs.ts';
+import { presentSourceView } from '../../presenters/sources.ts';
 
 /** Documents and their ingestion jobs; the source viewer's passages and original files. */
 export function documentRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/jobs/:id', async (req, res) => {
-    res.json(await services.documents.job(principalOf(req), String(req.params.id)));
+    res.json(presentIngestionJob(await services.documents.job(principalOf(req), String(req.params.id))));
   });
 
   router.delete('/documents/:id', audited(services.audit, 'document.deleted', param('document', 'id')), async (req, res) => {
@@ -18,7 +21,7 @@ export function documentRoutes(services: Services): Router {
 
   /** Retry of a failed document, or re-ingestion of a ready one (after its chunking changed). */
   router.post('/documents/:id/reingest', audited(services.audit, 'document.reingested', param('document', 'id')), async (req, res) => {
-    res.status(202).json({ job: await services.documents.reingest(principalOf(req), String(req.params.id)) });
+    res.status(202).json({ job: presentAcceptedUpload(await services.documents.reingest(principalOf(req), String(req.params.id))) });
   });
 
   router.get('/documents/:id/file', async (req, res) => {
@@ -30,7 +33,7 @@ export function documentRoutes(services: Services): Router {
   });
 
   router.get('/passages/:id', async (req, res) => {
-    res.json(await services.sources.passage(principalOf(req), String(req.params.id)));
+    res.json(presentSourceView(await services.sources.passage(principalOf(req), String(req.params.id))));
   });
 
   return router;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { adminsOnly, principalOf } from '../authenticate.ts';
+import { presentGroup } from '../../presenters/groups.ts';
 
 const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
 const newMember = z.object({ email: z.email('must be an email address') }).strict();
@@ -12,10 +13,11 @@ export function groupRoutes(services: Services): Router {
   const router = Router();
   router.use('/groups', adminsOnly);
   router.get('/groups', async (req, res) => {
-    res.json({ groups: await services.groups.list(principalOf(req)) });
+    res.json({ groups: (await services.groups.list(principalOf(req))).map(presentGroup) });
   });
   router.post('/groups', audited(services.audit, 'group.created', undefined, bodyFields('name')), async (req, res) => {
-    res.status(201).json({ group: await services.groups.create(principalOf(req), newGroup.parse(req.body)) });
+    const { id, name } = await services.groups.create(principalOf(req), newGroup.parse(req.body));
+    res.status(201).json({ group: { id, name } });
   });
   router.delete('/groups/:id', audited(services.audit, 'group.deleted', param('group', 'id')), async (req, res) => {
     await services.groups.delete(principalOf(req), String(req.params.id));

@@ -4,6 +4,7 @@ import { EventLoopMonitor } from '../../health/EventLoopMonitor.ts';
 import { checkReadiness } from '../../health/readiness.ts';
 import { isAdmin } from '../../access/policies.ts';
 import { principalIfAny } from '../authenticate.ts';
+import { presentReadiness } from '../../presenters/readiness.ts';
 
 export function healthRoutes(services: Services): Router {
   const router = Router();
@@ -22,15 +23,13 @@ export function healthRoutes(services: Services): Router {
     ]);
     const serving = readiness.components.database.ok && readiness.components.queue.ok;
     if (!(principal && isAdmin(principal))) return void res.status(serving ? 200 : 503).json({ status: readiness.status });
-    const memory = process.memoryUsage();
-    res.status(serving ? 200 : 503).json({
-      ...readiness,
-      process: {
-        eventLoopDelayMs: eventLoop.report(),
-        rssMb: Math.round(memory.rss / 2 ** 20),
-        heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
-      },
-    });
+    const memory = globalThis.process.memoryUsage();
+    const process = {
+      eventLoopDelayMs: eventLoop.report(),
+      rssMb: Math.round(memory.rss / 2 ** 20),
+      heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
+    };
+    res.status(serving ? 200 : 503).json(presentReadiness(readiness, process));
   });
   return router;
 }

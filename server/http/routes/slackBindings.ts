@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { adminsOnly, principalOf } from '../authenticate.ts';
+import { presentSlackChannelBinding } from '../../presenters/slackBindings.ts';
 
 const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
 const binding = z
@@ -19,22 +20,22 @@ export function slackBindingRoutes(services: Services): Router {
   const router = Router();
   router.use('/slack/bindings', adminsOnly);
   router.get('/slack/bindings', async (req, res) => {
-    res.json({ bindings: await services.slackBindings.list(principalOf(req)), slackConfigured: Boolean(services.config.slack.botToken) });
+    const bindings = await services.slackBindings.list(principalOf(req));
+    res.json({ bindings: bindings.map(presentSlackChannelBinding), slackConfigured: Boolean(services.config.slack.botToken) });
   });
   router.put(
     '/slack/bindings/:channelId',
     audited(services.audit, 'slack_binding.set', param('slack_channel', 'channelId'), bodyFields('assistant', 'audience')),
     async (req, res) => {
       const body = binding.parse(req.body);
-      res.json({
-        binding: await services.slackBindings.bind(
-          principalOf(req),
-          channelId.parse(req.params.channelId),
-          body.channelName,
-          body.assistant,
-          body.audience,
-        ),
-      });
+      const bound = await services.slackBindings.bind(
+        principalOf(req),
+        channelId.parse(req.params.channelId),
+        body.channelName,
+        body.assistant,
+        body.audience,
+      );
+      res.json({ binding: presentSlackChannelBinding(bound) });
     },
   );
   router.delete(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
+import { presentUser, presentUserListing } from '../../presenters/users.ts';
 
 const password = z.string().min(minPasswordLength, `must be at least ${minPasswordLength} characters`).max(1000);
 const newUser = z
@@ -25,12 +26,12 @@ export function userRoutes(services: Services): Router {
   const router = Router();
   router.use('/users', adminsOnly);
   router.get('/users', async (req, res) => {
-    res.json({ users: await services.users.list(principalOf(req)) });
+    res.json({ users: (await services.users.list(principalOf(req))).map(presentUserListing) });
   });
   router.post('/users', audited(services.audit, 'user.created', undefined, bodyFields('email', 'role')), async (req, res) => {
     const user = await services.users.register(principalOf(req), newUser.parse(req.body));
     res.locals.auditTarget = { type: 'user', id: user.id };
-    res.status(201).json({ user });
+    res.status(201).json({ user: presentUser(user) });
   });
   router.patch(
     '/users/:id',
@@ -39,7 +40,7 @@ export function userRoutes(services: Services): Router {
       passwordChanged: Boolean(req.body?.password),
     })),
     async (req, res) => {
-      res.json({ user: await services.users.update(principalOf(req), String(req.params.id), userPatch.parse(req.body)) });
+      res.json({ user: presentUser(await services.users.update(principalOf(req), String(req.params.id), userPatch.parse(req.body))) });
     },
   );
   router.delete('/users/:id', audited(services.audit, 'user.deleted', param('user', 'id')), async (req, res) => {

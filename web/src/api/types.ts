@@ -1,19 +1,25 @@
-// Response shapes, shared with the server as type-only imports (erased at build).
-export type { Citation } from '../../../server/answering/AssistantAnswerer.ts';
-export type { Assistant } from '../../../server/assistants/AssistantService.ts';
-export type { CollectionListing } from '../../../server/collections/CollectionService.ts';
-export type { Conversation, StoredMessage } from '../../../server/conversations/ConversationService.ts';
-export type { DocumentListing } from '../../../server/corpus/documentRepository.ts';
-export type { SourceView, SourcePassage } from '../../../server/documents/SourceService.ts';
-export type { IngestionJobView } from '../../../server/corpus/ingestionJobs.ts';
-export type { SlackChannelBinding } from '../../../server/slack/SlackChannelBindings.ts';
-export type { AuditEventRow } from '../../../server/audit/AuditLog.ts';
-export type { UsageReport } from '../../../server/usage/UsageService.ts';
-export type { ApiKeyListing } from '../../../server/users/ApiKeyService.ts';
-export type { Group } from '../../../server/users/GroupService.ts';
-export type { SessionUser, UserListing } from '../../../server/users/UserService.ts';
-export type { SignInMethods } from '../../../server/http/routes/auth.ts';
-export type { ServerFacts } from '../../../server/http/routes/me.ts';
-export type { CollectionsAnswer } from '../../../server/http/routes/collections.ts';
-export type { UploadOutcome as UploadAnswer } from '../../../server/documents/DocumentService.ts';
-export type { FinishedTurn } from '../../../server/conversations/runChatTurn.ts';
+// The API's response shapes, as server/presenters/ builds them (type-only imports, erased at build).
+// The web app imports nothing else of the server: dependency-cruiser's `web-sees-only-presenters` keeps it so.
+export type { ApiKeyResponse as ApiKeyListing } from '../../../server/presenters/apiKeys.ts';
+export type { AssistantResponse as Assistant } from '../../../server/presenters/assistants.ts';
+export type { AuditEventResponse as AuditEventRow } from '../../../server/presenters/auditEvents.ts';
+export type { FinishedTurnResponse as FinishedTurn } from '../../../server/presenters/chatEvents.ts';
+export type { CitationResponse as Citation } from '../../../server/presenters/citations.ts';
+export type {
+  CollectionListingResponse as CollectionListing,
+  CollectionsResponse as CollectionsAnswer,
+} from '../../../server/presenters/collections.ts';
+export type { ConversationResponse as Conversation, MessageResponse as StoredMessage } from '../../../server/presenters/conversations.ts';
+export type { DocumentResponse as DocumentListing, UploadResponse as UploadAnswer } from '../../../server/presenters/documents.ts';
+export type { GroupResponse as Group } from '../../../server/presenters/groups.ts';
+export type { IngestionJobResponse as IngestionJobView } from '../../../server/presenters/ingestionJobs.ts';
+export type {
+  ComponentStatusResponse as ComponentStatus,
+  PublicReadinessResponse,
+  ReadinessResponse as Readiness,
+} from '../../../server/presenters/readiness.ts';
+export type { ServerFacts, SessionUser, SignInMethods } from '../../../server/presenters/session.ts';
+export type { SlackChannelBindingResponse as SlackChannelBinding } from '../../../server/presenters/slackBindings.ts';
+export type { SourcePassageResponse as SourcePassage, SourceViewResponse as SourceView } from '../../../server/presenters/sources.ts';
+export type { UsageResponse as UsageReport } from '../../../server/presenters/usage.ts';
+export type { UserListingResponse as UserListing } from '../../../server/presenters/users.ts';

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-// The response shape of GET /readyz, shared with the server (a type-only import, erased at build).
-import type { PublicReadiness, Readiness } from '../../../server/health/readiness.ts';
+import type { PublicReadinessResponse as PublicReadiness, Readiness } from '../api/types.ts';
 
-export type { ComponentStatus, Readiness } from '../../../server/health/readiness.ts';
+export type { ComponentStatus, Readiness } from '../api/types.ts';
 
 export type ReadinessState =
   { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; readiness: Readiness | PublicReadiness };
