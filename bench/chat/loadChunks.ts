@@ -11,7 +11,11 @@ const chunksPerDocument = 100;
  * rows go in directly (the ingestion pipeline has its own benchmark) and the HNSW index is
  * rebuilt once at the end, which PGlite does several times faster than row-by-row inserts.
  */
-export async function loadChunks(services: Services, collectionId: string, count: number): Promise<void> {
+export async function loadChunks(
+  services: Pick<Services, 'db' | 'embedder' | 'inference'>,
+  collectionId: string,
+  count: number,
+): Promise<void> {
   await services.db.query('DROP INDEX IF EXISTS chunks_embedding_hnsw_512');
   for (let doc = 0; doc * chunksPerDocument < count; doc++) {
     const source = benchDocument(doc, { documents: 0, sectionsPerDocument: chunksPerDocument });
@@ -60,7 +64,7 @@ export async function loadChunks(services: Services, collectionId: string, count
  * as it builds. Measured on 100k chunks: 91 s for one index with 1 GB; the whole load took 29
  * minutes with the default (on another machine; the rows themselves take about 2) and 461 s with 1 GB.
  */
-async function buildInMemory(services: Services, createIndex: string): Promise<void> {
+async function buildInMemory(services: Pick<Services, 'db' | 'embedder' | 'inference'>, createIndex: string): Promise<void> {
   await services.db.transaction(async (client) => {
     await client.query(`SET LOCAL maintenance_work_mem = '1GB'`);
     await client.query(createIndex);

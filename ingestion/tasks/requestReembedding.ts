@@ -6,7 +6,7 @@ import type { Logger } from '../../server/logging/logger.ts';
 import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { reembedCollectionTaskName } from './ReembedCollectionTask.ts';
 
-type ReembeddingRequestDeps = { db: Database; embedder: Embedder; logger: Logger; queue: JobQueue };
+export type ReembeddingRequestDeps = { db: Database; embedder: Embedder; logger: Logger; queue: JobQueue };
 
 export interface ReembeddingRequest {
   collectionId: string;

@@ -5,7 +5,7 @@ import type { JobQueue } from '../../server/queue/JobQueue.ts';
 import { embedSentenceVectorsTaskName } from './EmbedSentenceVectorsTask.ts';
 import { chunksLackingSentenceVectors } from './chunksLackingSentenceVectors.ts';
 
-type SentenceVectorRequestDeps = { db: Database; queue: JobQueue; inference: Pick<Inference, 'sentenceEncoder'> };
+export type SentenceVectorRequestDeps = { db: Database; queue: JobQueue; inference: Pick<Inference, 'sentenceEncoder'> };
 
 /** A document's served chunks: its served version, embedded with its collection's current model. */
 export interface ServedChunks {

@@ -58,7 +58,7 @@ export interface ChatTurn {
 }
 
 /** What a chat turn uses, and nothing else of the composition root. */
-type Deps = {
+export type ChatTurnDeps = {
   conversations: ConversationService;
   assistants: AssistantService;
   answerer: AssistantAnswerer;
@@ -74,7 +74,7 @@ type Deps = {
  * typed error (413, 404, 429), so an HTTP caller can still answer it as JSON before its stream
  * opens.
  */
-export async function beginChatTurn(services: Deps, request: ChatTurnRequest): Promise<ChatTurn> {
+export async function beginChatTurn(services: ChatTurnDeps, request: ChatTurnRequest): Promise<ChatTurn> {
   assertQuestionFits(request.question, services.config.chat);
   const existing = request.conversationId ? await services.conversations.get(request.principal, request.conversationId) : undefined;
   const assistant = existing?.assistant ?? request.newConversationWith;
@@ -114,7 +114,7 @@ export async function beginChatTurn(services: Deps, request: ChatTurnRequest): P
  * the error), so the conversation shows exactly what the asker saw.
  */
 async function streamTurn(
-  services: Deps,
+  services: ChatTurnDeps,
   request: ChatTurnRequest & { conversationId: string; assistant: string },
   sink: ChatSink,
   /** The asker's signal, and the answer's registration for a drain at shutdown. */

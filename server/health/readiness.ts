@@ -30,7 +30,7 @@ export interface Readiness {
   };
 }
 
-interface ReadinessDeps {
+export interface ReadinessDeps {
   db: Database;
   queue: JobQueue;
   inference: Inference;

@@ -1,14 +1,16 @@
 import express, { type Express } from 'express';
-import type { Services } from '../services.ts';
 import { errorHandler } from './errorHandler.ts';
-import { healthRoutes } from './routes/health.ts';
-import { metricsRoutes } from './routes/metrics.ts';
+import { healthRoutes, type HealthRoutesDeps } from './routes/health.ts';
+import { metricsRoutes, type MetricsRoutesDeps } from './routes/metrics.ts';
+
+/** What a worker's ops server uses of the composition root. */
+export type OpsAppDeps = HealthRoutesDeps & MetricsRoutesDeps;
 
 /**
  * What a `tapeout worker` serves on METRICS_PORT: its probes and its metrics (ingestion counters
  * live in the process that ingests), with the same rules as the server's.
  */
-export function createOpsApp(services: Services): Express {
+export function createOpsApp(services: OpsAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(services));

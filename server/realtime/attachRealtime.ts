@@ -7,11 +7,15 @@ import type { EndedCredential } from '../auth/CredentialEvents.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { sessionTokenOf } from '../http/authenticate.ts';
 import { describeError } from '../errors.ts';
-import { registerChatEvents } from './chatEvents.ts';
+import { registerChatEvents, type ChatEventsDeps } from './chatEvents.ts';
 import { useRedisAdapter } from './redisAdapter.ts';
 import { reportSocketConnections } from '../observability/metrics.ts';
 import type { Services } from '../services.ts';
 import { presentIngestionJob } from '../presenters/ingestionJobs.ts';
+
+/** What these modules use of the composition root. */
+export type RealtimeDeps = ChatEventsDeps &
+  Pick<Services, 'collections' | 'config' | 'credentialEvents' | 'logger' | 'queue' | 'sessions' | 'users'>;
 
 export interface Realtime {
   io: Server;
@@ -30,7 +34,7 @@ export const ingestionRoom = (collectionId: string) => `ingestion:${collectionId
  * the job queue, which with Redis carries it from worker processes to every server instance.
  * With Redis, the instances share rooms too (redisAdapter.ts).
  */
-export async function attachRealtime(server: HttpServer, services: Services): Promise<Realtime> {
+export async function attachRealtime(server: HttpServer, services: RealtimeDeps): Promise<Realtime> {
   const io = new Server(server, { serveClient: false, cors: { origin: false } });
   const { redisUrl, queuePrefix } = services.config;
   const closeAdapter = redisUrl ? useRedisAdapter(io, redisUrl, queuePrefix, services.logger) : undefined;
@@ -110,7 +114,7 @@ interface SocketCredential {
  * cookie is accepted only from a page of our own origin: browsers send cookies with cross-site
  * WebSocket handshakes too, and CORS does not apply to them.
  */
-async function credentialOf(socket: Socket, services: Services): Promise<SocketCredential | undefined> {
+async function credentialOf(socket: Socket, services: RealtimeDeps): Promise<SocketCredential | undefined> {
   const { headers } = socket.handshake;
   const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
   const fromHeader = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
@@ -145,20 +149,20 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
   }
 }
 
-async function watch(socket: Socket, request: unknown, services: Services): Promise<void> {
+async function watch(socket: Socket, request: unknown, services: RealtimeDeps): Promise<void> {
   const { collection } = watchRequest.parse(request);
   const found = await services.collections.findEditable(socket.data.principal as Principal, collection);
   await socket.join(ingestionRoom(found.id));
 }
 
-async function unwatch(socket: Socket, request: unknown, services: Services): Promise<void> {
+async function unwatch(socket: Socket, request: unknown, services: RealtimeDeps): Promise<void> {
   const { collection } = watchRequest.parse(request);
   const found = await services.collections.findBySlug(collection);
   if (found) await socket.leave(ingestionRoom(found.id));
 }
 
 /** Socket events answer through their acknowledgement, with the REST API's error shape. */
-async function answer(services: Services, event: string, ack: Ack | undefined, run: () => Promise<void>): Promise<void> {
+async function answer(services: RealtimeDeps, event: string, ack: Ack | undefined, run: () => Promise<void>): Promise<void> {
   try {
     await run();
     ack?.({ ok: true });

@@ -1,11 +1,14 @@
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Principal } from '../auth/Principal.ts';
-import { beginChatTurn, type ChatTurn } from '../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatTurn, type ChatTurnDeps } from '../conversations/runChatTurn.ts';
 import { describeError } from '../errors.ts';
 import { retrievalFilterSchema } from '../retrieval/retrievalFilter.ts';
 import type { Services } from '../services.ts';
 import { presentChatEvents } from '../presenters/chatEvents.ts';
+
+/** What these modules use of the composition root. */
+export type ChatEventsDeps = ChatTurnDeps & Pick<Services, 'conversations' | 'logger'>;
 
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
 const send = z
@@ -35,7 +38,7 @@ type Ack = (answer: object) => void;
  * `chat:regenerate {answerId}` replaces the latest answer with a new one, with the same events.
  * A refused question (too long, over quota, not yours) is acknowledged with `{error}` and leaves nothing stored.
  */
-export function registerChatEvents(socket: Socket, services: Services): void {
+export function registerChatEvents(socket: Socket, services: ChatEventsDeps): void {
   const running = new Map<string, AbortController>();
   socket.on('disconnect', () => running.forEach((controller) => controller.abort(new Error('socket disconnected'))));
   const principal = () => socket.data.principal as Principal;

@@ -5,7 +5,11 @@ import type { SlackApi, SlackQuestion } from './SlackApi.ts';
 import type { ChannelSettings } from './SlackChannelBindings.ts';
 import { slackMapping } from './slackIdentity.ts';
 import { errorMessage } from './slackMessage.ts';
-import { streamToSlack, type SlackReplyOptions } from './streamToSlack.ts';
+import { streamToSlack, type SlackReplyOptions, type StreamToSlackDeps } from './streamToSlack.ts';
+
+/** What these modules use of the composition root. */
+export type SlackAnswererDeps = StreamToSlackDeps &
+  Pick<Services, 'answerer' | 'assistants' | 'chunks' | 'conversations' | 'logger' | 'slackBindings' | 'users'>;
 
 export interface SlackAnswererOptions {
   defaultAssistant: string | undefined;
@@ -37,7 +41,7 @@ export class SlackAnswerer {
   private workspace: Promise<string> | undefined;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: SlackAnswererDeps,
     private readonly options: SlackAnswererOptions,
   ) {}
 

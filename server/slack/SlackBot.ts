@@ -3,10 +3,13 @@ import { Router } from 'express';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
 import type { SlackApi } from './SlackApi.ts';
-import { SlackAnswerer } from './SlackAnswerer.ts';
+import { SlackAnswerer, type SlackAnswererDeps } from './SlackAnswerer.ts';
 import { SlackEventReceipts } from './SlackEventReceipts.ts';
 import { feedbackActionIds } from './slackMessage.ts';
 import { verifySlackSignature } from './verifySlackSignature.ts';
+
+/** What these modules use of the composition root. */
+export type SlackBotDeps = SlackAnswererDeps & Pick<Services, 'config' | 'conversations' | 'db' | 'logger'>;
 
 export interface SlackBot {
   /** POST /slack/events, for the HTTP Events API; undefined in Socket Mode. */
@@ -22,7 +25,7 @@ export const slackEventsPath = '/slack/events';
  * at POST /slack/events. Everything Tapeout does with a message lives in SlackAnswerer; this file
  * only turns Slack's events into its calls.
  */
-export function createSlackBot(services: Services): SlackBot | undefined {
+export function createSlackBot(services: SlackBotDeps): SlackBot | undefined {
   const { botToken, appToken, signingSecret, apiUrl } = services.config.slack;
   if (!botToken) return undefined;
   const logger = boltLogger(services.logger.child({ component: 'slack' }));

@@ -1,5 +1,5 @@
 import type { Citation } from '../answering/AssistantAnswerer.ts';
-import { beginChatTurn, type ChatSink, type ChatTurnRequest } from '../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatSink, type ChatTurnDeps, type ChatTurnRequest } from '../conversations/runChatTurn.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
@@ -22,7 +22,7 @@ export interface SlackReplyOptions {
   logger: Logger;
 }
 
-type Deps = Parameters<typeof beginChatTurn>[0] & Pick<Services, 'conversations'>;
+export type StreamToSlackDeps = ChatTurnDeps & Pick<Services, 'conversations'>;
 
 /**
  * Posts a placeholder, runs one chat turn in the conversation behind it and edits the message as
@@ -30,7 +30,7 @@ type Deps = Parameters<typeof beginChatTurn>[0] & Pick<Services, 'conversations'
  * over quota) or failure replaces the placeholder with the reason. Returns the answer's citations.
  */
 export async function streamToSlack(
-  services: Deps,
+  services: StreamToSlackDeps,
   api: SlackApi,
   target: SlackReplyTarget,
   turn: Omit<ChatTurnRequest, 'conversationId' | 'question'>,

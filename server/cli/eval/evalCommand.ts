@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { importJsonl } from '../../../ingestion/intake/importJsonl.ts';
-import { sentenceVectorBacklog } from '../../../ingestion/tasks/requestSentenceVectors.ts';
+import { sentenceVectorBacklog, type SentenceVectorRequestDeps } from '../../../ingestion/tasks/requestSentenceVectors.ts';
 import { registerTasks } from '../../registerTasks.ts';
 import type { Principal } from '../../auth/Principal.ts';
 import type { Config } from '../../config/index.ts';
@@ -67,7 +67,12 @@ export async function evalCommand(dir: string, options: EvalOptions, config: Con
   }
 }
 
-async function ingestCorpus(services: Services, corpusFile: string): Promise<string> {
+/** What loading the corpus uses: creating the collection and its assistant, importing, and waiting for its vectors. */
+type EvalCorpusDeps = Pick<Services, 'assistants' | 'collections' | 'documents' | 'embedder'> &
+  Parameters<typeof importJsonl>[0] &
+  SentenceVectorRequestDeps;
+
+async function ingestCorpus(services: EvalCorpusDeps, corpusFile: string): Promise<string> {
   const collection = await services.collections.create(systemActor, {
     slug: 'eval',
     name: 'Evaluation corpus',
@@ -100,7 +105,7 @@ async function ingestCorpus(services: Services, corpusFile: string): Promise<str
 }
 
 /** Retrieval is measured as it serves once the background sentence vectors are in. */
-async function awaitSentenceVectors(services: Services, collectionId: string): Promise<void> {
+async function awaitSentenceVectors(services: SentenceVectorRequestDeps, collectionId: string): Promise<void> {
   const total = await sentenceVectorBacklog(services, collectionId);
   if (total === 0) return;
   const bar = process.stderr.isTTY
@@ -124,7 +129,7 @@ async function awaitSentenceVectors(services: Services, collectionId: string): P
 
 /** Each query through the default assistant's retrieval, widened to rank 100 documents. */
 async function runQueries(
-  services: Services,
+  services: Pick<Services, 'assistants' | 'db' | 'retriever'>,
   collectionId: string,
   queries: { id: string; text: string }[],
 ): Promise<Map<string, RankedDocument[]>> {

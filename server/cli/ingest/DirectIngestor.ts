@@ -6,11 +6,14 @@ import type { Services } from '../../services.ts';
 import type { Ingestor, JobStatus, SubmittedFile } from './Ingestor.ts';
 import { systemActor } from '../../access/systemActor.ts';
 
+/** What these modules use of the composition root. */
+export type DirectIngestorDeps = Pick<Services, 'collections' | 'config' | 'db' | 'documents' | 'embedder'>;
+
 /** Ingests through the database and queue directly, processing the jobs in this process too. */
 export class DirectIngestor implements Ingestor {
   readonly description: string;
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: DirectIngestorDeps) {
     this.description = services.db.mode === 'embedded' ? 'the embedded database' : services.db.displayUrl;
   }
 

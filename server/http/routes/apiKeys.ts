@@ -5,6 +5,9 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf } from '../authenticate.ts';
 import { presentApiKey, presentCreatedApiKey } from '../../presenters/apiKeys.ts';
 
+/** What these routes use of the composition root. */
+export type ApiKeyRoutesDeps = Pick<Services, 'apiKeys' | 'audit'>;
+
 const newKey = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -14,7 +17,7 @@ const newKey = z
   .strict();
 
 /** API keys: everyone manages their own, admins everyone's. The key itself is shown once, at creation. */
-export function apiKeyRoutes(services: Services): Router {
+export function apiKeyRoutes(services: ApiKeyRoutesDeps): Router {
   const router = Router();
   router.get('/api-keys', async (req, res) => {
     res.json({ apiKeys: (await services.apiKeys.list(principalOf(req))).map(presentApiKey) });

@@ -6,6 +6,9 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
 import { presentAssistant } from '../../presenters/assistants.ts';
 
+/** What these routes use of the composition root. */
+export type AssistantRoutesDeps = Pick<Services, 'assistants' | 'audit'>;
+
 const retrieval = z
   .object({
     candidates: z.number().int().min(1).max(500).optional(),
@@ -38,7 +41,7 @@ const assistantPatch = z
   .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
 
 /** Assistants: every user lists and reads them; only admins create, change and delete them. */
-export function assistantRoutes(services: Services): Router {
+export function assistantRoutes(services: AssistantRoutesDeps): Router {
   const router = Router();
   router.get('/assistants', async (req, res) => {
     res.json({ assistants: (await services.assistants.list(principalOf(req))).map(presentAssistant) });

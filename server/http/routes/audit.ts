@@ -6,6 +6,9 @@ import type { Services } from '../../services.ts';
 import { adminsOnly } from '../authenticate.ts';
 import { presentAuditEvent } from '../../presenters/auditEvents.ts';
 
+/** What these routes use of the composition root. */
+export type AuditRoutesDeps = Pick<Services, 'audit' | 'config'>;
+
 const filters = z
   .object({
     action: z
@@ -29,7 +32,7 @@ const filters = z
 const csvRowLimit = 50_000;
 
 /** Admin › Audit log: security-relevant events, filtered, and exported as CSV. */
-export function auditRoutes(services: Services): Router {
+export function auditRoutes(services: AuditRoutesDeps): Router {
   const router = Router();
   router.use(['/audit-events', '/audit-events.csv'], adminsOnly);
   router.get('/audit-events', async (req, res) => {

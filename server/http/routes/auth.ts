@@ -5,8 +5,11 @@ import { AppError, NotFoundError } from '../../errors.ts';
 import { SsoError } from '../../identity/OidcSignInService.ts';
 import type { Services } from '../../services.ts';
 import { cookieOf, sessionTokenOf } from '../authenticate.ts';
-import { signedInView } from './me.ts';
+import { signedInView, type MeRoutesDeps } from './me.ts';
 import { presentSignIn, type SignInMethods } from '../../presenters/session.ts';
+
+/** What these routes use of the composition root. */
+export type SignInRoutesDeps = MeRoutesDeps & Pick<Services, 'audit' | 'config' | 'oidcSignIn' | 'sessions' | 'signIn'>;
 
 const oidcAttemptCookie = 'tapeout_oidc';
 const oidcCookiePath = '/api/auth/oidc';
@@ -20,7 +23,7 @@ const credentials = z
  * cannot send (no login CSRF); the session cookie is httpOnly and SameSite=Lax, and Secure
  * behind TLS. Failed attempts are limited per client address and per account (SignInService).
  */
-export function signInRoutes(services: Services): Router {
+export function signInRoutes(services: SignInRoutesDeps): Router {
   const router = Router();
   // Public, so a page can learn whether it is signed in without provoking a 401.
   router.get('/auth/session', async (req, res) => {
@@ -41,7 +44,7 @@ export function signInRoutes(services: Services): Router {
   return router;
 }
 
-function signInMethods(services: Services): SignInMethods {
+function signInMethods(services: SignInRoutesDeps): SignInMethods {
   return { password: services.config.passwordSignIn, sso: services.oidcSignIn ? { label: services.oidcSignIn.buttonLabel } : null };
 }
 
@@ -60,7 +63,7 @@ function setSessionCookie(req: Request, res: Response, session: IssuedSession): 
  * browser's cookie holds (SameSite=Lax, so it comes back on the provider's top-level redirect);
  * /callback finishes it. Failures land on the sign-in page with a code it explains.
  */
-function oidcRoutes(services: Services): Router {
+function oidcRoutes(services: SignInRoutesDeps): Router {
   const router = Router();
   const sso = () => {
     if (!services.oidcSignIn) throw new NotFoundError('Single sign-on is not configured (OIDC_ISSUER_URL)');
@@ -103,7 +106,7 @@ function oidcRoutes(services: Services): Router {
 }
 
 /** Behind authentication (and so behind the CSRF check). */
-export function signOutRoutes(services: Services): Router {
+export function signOutRoutes(services: SignInRoutesDeps): Router {
   const router = Router();
   router.post('/auth/sign-out', async (req, res) => {
     let providerSignOut: string | undefined;

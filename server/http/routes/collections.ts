@@ -3,9 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { receiveUploads, UploadAbortedError, UploadFormatError, UploadTooLargeError } from '../uploads/receiveUploads.ts';
 import { incomingDir } from '../../../ingestion/intake/stageFile.ts';
-import { requestReembedding } from '../../../ingestion/tasks/requestReembedding.ts';
+import { requestReembedding, type ReembeddingRequestDeps } from '../../../ingestion/tasks/requestReembedding.ts';
 import { requestTextReindexing } from '../../../ingestion/tasks/requestTextReindexing.ts';
-import { requestSentenceVectors } from '../../../ingestion/tasks/requestSentenceVectors.ts';
+import { requestSentenceVectors, type SentenceVectorRequestDeps } from '../../../ingestion/tasks/requestSentenceVectors.ts';
 import { findLanguage, languages } from '../../language/languages.ts';
 import { AppError, ConflictError, LimitExceededError, ValidationError } from '../../errors.ts';
 import { documentMetadataSchema, type DocumentMetadata } from '../../corpus/documentMetadata.ts';
@@ -16,6 +16,11 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
 import { presentCollection, presentCollectionListing, type CollectionsResponse } from '../../presenters/collections.ts';
 import { presentDocument, presentUpload } from '../../presenters/documents.ts';
+
+/** What these routes use of the composition root. */
+export type CollectionRoutesDeps = ReembeddingRequestDeps &
+  SentenceVectorRequestDeps &
+  Pick<Services, 'db' | 'queue' | 'audit' | 'collectionLanguages' | 'collections' | 'config' | 'documents' | 'embedder'>;
 
 /** 'auto' (null: detect it) or a listed language's code. */
 const languageChoice = z
@@ -66,7 +71,7 @@ function parseMetadataField(field: string | undefined): DocumentMetadata | undef
   return documentMetadataSchema.parse(value);
 }
 
-export function collectionRoutes(services: Services): Router {
+export function collectionRoutes(services: CollectionRoutesDeps): Router {
   const router = Router();
 
   router.post(

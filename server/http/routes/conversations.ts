@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { beginChatTurn } from '../../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatTurnDeps } from '../../conversations/runChatTurn.ts';
 import { retrievalFilterSchema } from '../../retrieval/retrievalFilter.ts';
 import type { Services } from '../../services.ts';
 import { principalOf } from '../authenticate.ts';
 import { describeError } from '../../errors.ts';
 import { presentChatEvents } from '../../presenters/chatEvents.ts';
 import { presentConversation, presentMessage } from '../../presenters/conversations.ts';
+
+/** What these routes use of the composition root. */
+export type ConversationRoutesDeps = ChatTurnDeps & Pick<Services, 'conversations'>;
 
 const newConversation = z.object({ assistant: z.string().min(1).max(100) }).strict();
 // The question's length limit (CHAT_MAX_QUESTION_CHARS) is applied by beginChatTurn, with a message naming it.
@@ -23,7 +26,7 @@ const feedback = z.object({ rating: z.enum(['up', 'down']), comment: z.string().
  * question could not even be stored). Closing the
  * connection stops the answer; what was streamed is kept as a cancelled answer.
  */
-export function conversationRoutes(services: Services): Router {
+export function conversationRoutes(services: ConversationRoutesDeps): Router {
   const router = Router();
   router.post('/conversations', async (req, res) => {
     const body = newConversation.parse(req.body);

@@ -6,8 +6,11 @@ import { presentAcceptedUpload } from '../../presenters/documents.ts';
 import { presentIngestionJob } from '../../presenters/ingestionJobs.ts';
 import { presentSourceView } from '../../presenters/sources.ts';
 
+/** What these routes use of the composition root. */
+export type DocumentRoutesDeps = Pick<Services, 'audit' | 'documents' | 'sources'>;
+
 /** Documents and their ingestion jobs; the source viewer's passages and original files. */
-export function documentRoutes(services: Services): Router {
+export function documentRoutes(services: DocumentRoutesDeps): Router {
   const router = Router();
 
   router.get('/jobs/:id', async (req, res) => {

@@ -5,11 +5,14 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { adminsOnly, principalOf } from '../authenticate.ts';
 import { presentGroup } from '../../presenters/groups.ts';
 
+/** What these routes use of the composition root. */
+export type GroupRoutesDeps = Pick<Services, 'audit' | 'groups'>;
+
 const newGroup = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional() }).strict();
 const newMember = z.object({ email: z.email('must be an email address') }).strict();
 
 /** Groups and their members, for admins; collections are granted to groups. */
-export function groupRoutes(services: Services): Router {
+export function groupRoutes(services: GroupRoutesDeps): Router {
   const router = Router();
   router.use('/groups', adminsOnly);
   router.get('/groups', async (req, res) => {

@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { EventLoopMonitor } from '../../health/EventLoopMonitor.ts';
-import { checkReadiness } from '../../health/readiness.ts';
+import { checkReadiness, type ReadinessDeps } from '../../health/readiness.ts';
 import { isAdmin } from '../../access/policies.ts';
 import { principalIfAny } from '../authenticate.ts';
 import { presentReadiness } from '../../presenters/readiness.ts';
 
-export function healthRoutes(services: Services): Router {
+/** What these routes use of the composition root. */
+export type HealthRoutesDeps = ReadinessDeps & Pick<Services, 'answersInFlight' | 'sessions' | 'users'>;
+
+export function healthRoutes(services: HealthRoutesDeps): Router {
   const router = Router();
   const eventLoop = new EventLoopMonitor();
   router.get('/healthz', (_req, res) => {

@@ -11,7 +11,9 @@ import { principalIfAny } from '../authenticate.ts';
  * checked before anything touches the database) or an admin's API key or session. Series names
  * carry route patterns and service names, not users or question text.
  */
-export function metricsRoutes(services: Pick<Services, 'config' | 'users' | 'sessions'>): Router {
+export type MetricsRoutesDeps = Pick<Services, 'config' | 'users' | 'sessions'>;
+
+export function metricsRoutes(services: MetricsRoutesDeps): Router {
   const router = Router();
   router.get('/metrics', async (req, res, next) => {
     try {

@@ -12,6 +12,12 @@ import { parseChatCompletionRequest } from '../openai/chatCompletionRequest.ts';
 import { sendCompletion, streamCompletion, type CompletionFrame } from '../openai/completionResponses.ts';
 import { openaiErrorHandler, unknownEndpoint } from '../openai/openaiErrors.ts';
 
+/** What these routes use of the composition root. */
+export type OpenaiCompatibleRoutesDeps = Pick<
+  Services,
+  'answerer' | 'answersInFlight' | 'assistants' | 'chatQuota' | 'config' | 'sessions' | 'users'
+>;
+
 const citationJson = (citation: Citation) => ({
   index: citation.index,
   document_id: citation.documentId,
@@ -34,7 +40,7 @@ const modelJson = (assistant: Assistant) => ({
  * `notice`, so clients can tell an extractive answer from a model's. What the request asks for
  * is honoured or refused (chatCompletionRequest.ts); every path answers in OpenAI's error shape.
  */
-export function openaiCompatibleRoutes(services: Services): Router {
+export function openaiCompatibleRoutes(services: OpenaiCompatibleRoutesDeps): Router {
   const router = Router();
   router.use(authenticate(services.users, services.sessions));
   router.use(express.json({ limit: '1mb' }));

@@ -5,6 +5,9 @@ import { listRequestFromBody, listRequestFromQuery } from '../../identity/scim/s
 import { resourceType, resourceTypes, schemaById, schemas, serviceProviderConfig } from '../../identity/scim/scimSchemas.ts';
 import type { Services } from '../../services.ts';
 
+/** What these routes use of the composition root. */
+export type ScimRoutesDeps = Pick<Services, 'config' | 'logger' | 'scim'>;
+
 const scimJson = 'application/scim+json';
 
 /**
@@ -12,7 +15,7 @@ const scimJson = 'application/scim+json';
  * SCIM_TOKEN bearer (compared in constant time). Everything, errors included, answers in SCIM's
  * JSON shape with its media type.
  */
-export function scimRoutes(services: Services): Router {
+export function scimRoutes(services: ScimRoutesDeps): Router {
   const router = Router();
   const { scim, config } = services;
   const base = (req: Request) => `${config.publicUrl}${req.baseUrl}`;
@@ -85,7 +88,7 @@ function requireScimToken(token: string | undefined): RequestHandler {
   };
 }
 
-function scimErrors(services: Services): ErrorRequestHandler {
+function scimErrors(services: ScimRoutesDeps): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const failure =
       error instanceof ScimError

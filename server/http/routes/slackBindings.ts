@@ -5,6 +5,9 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { adminsOnly, principalOf } from '../authenticate.ts';
 import { presentSlackChannelBinding } from '../../presenters/slackBindings.ts';
 
+/** What these routes use of the composition root. */
+export type SlackBindingRoutesDeps = Pick<Services, 'audit' | 'config' | 'slackBindings'>;
+
 const channelId = z.string().regex(/^[A-Z0-9]{2,30}$/, 'a Slack channel ID, such as C0123ABCD (channel details › About)');
 const binding = z
   .object({
@@ -16,7 +19,7 @@ const binding = z
   .strict();
 
 /** Binding Slack channels to assistants and their audience, for admins. */
-export function slackBindingRoutes(services: Services): Router {
+export function slackBindingRoutes(services: SlackBindingRoutesDeps): Router {
   const router = Router();
   router.use('/slack/bindings', adminsOnly);
   router.get('/slack/bindings', async (req, res) => {

@@ -6,6 +6,9 @@ import { audited, bodyFields, param } from '../audited.ts';
 import { principalOf, adminsOnly } from '../authenticate.ts';
 import { presentUser, presentUserListing } from '../../presenters/users.ts';
 
+/** What these routes use of the composition root. */
+export type UserRoutesDeps = Pick<Services, 'audit' | 'users'>;
+
 const password = z.string().min(minPasswordLength, `must be at least ${minPasswordLength} characters`).max(1000);
 const newUser = z
   .object({
@@ -22,7 +25,7 @@ const userPatch = z
   .refine((patch) => Object.keys(patch).length > 0, { message: 'send at least one field to change' });
 
 /** Users, for admins. A user without a password cannot sign in to the web app (API keys or Slack only). */
-export function userRoutes(services: Services): Router {
+export function userRoutes(services: UserRoutesDeps): Router {
   const router = Router();
   router.use('/users', adminsOnly);
   router.get('/users', async (req, res) => {
