@@ -1,4 +1,4 @@
-import type { AssistantService } from '../assistants/AssistantService.ts';
+import type { AssistantForAnswering, AssistantService } from '../assistants/AssistantService.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ChatMessage, ChatModel, ChatUsage, GenerationOptions } from '../inference/llm/ChatModel.ts';
@@ -51,7 +51,8 @@ export class AssistantAnswerer {
   async prepare(
     principal: Principal,
     input: {
-      assistant: string;
+      /** The assistant's slug, or the assistant itself when the caller has loaded it already (a chat turn). */
+      assistant: string | AssistantForAnswering;
       messages: ChatMessage[];
       /** Overrides the assistant's own settings (its temperature) for this answer. */
       generation?: GenerationOptions;
@@ -67,8 +68,8 @@ export class AssistantAnswerer {
   }
 
   private async prepareAnswer(principal: Principal, input: Parameters<AssistantAnswerer['prepare']>[1]): Promise<PreparedAnswer> {
-    const assistant = await this.assistants.findForAnswering(input.assistant);
-    if (!assistant) throw new NotFoundError(`Assistant "${input.assistant}"`);
+    const assistant = typeof input.assistant === 'string' ? await this.assistants.findForAnswering(input.assistant) : input.assistant;
+    if (!assistant) throw new NotFoundError(`Assistant "${String(input.assistant)}"`);
     const last = input.messages.at(-1);
     if (!last || last.role !== 'user' || !last.content.trim())
       throw new ValidationError('The last message must be a non-empty user message.');

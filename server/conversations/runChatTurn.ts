@@ -1,7 +1,8 @@
-import type { AssistantAnswerer, Citation, NothingFound } from '../answering/AssistantAnswerer.ts';
+import type { AssistantAnswerer, Citation, NothingFound, PreparedAnswer } from '../answering/AssistantAnswerer.ts';
 import type { AssistantService } from '../assistants/AssistantService.ts';
 import type { Config } from '../config/index.ts';
-import type { ChatQuota } from '../limits/ChatQuota.ts';
+import { admitAnswer, type AdmittedAnswer, type AnswerAdmissionDeps } from '../limits/admitAnswer.ts';
+import type { ChatMessage } from '../inference/llm/ChatModel.ts';
 import type { Logger } from '../logging/logger.ts';
 import { assertQuestionFits } from '../answering/chatLimits.ts';
 import type { Principal } from '../auth/Principal.ts';
@@ -10,7 +11,7 @@ import type { RetrievalFilter } from '../retrieval/retrievalFilter.ts';
 import { describeError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Conversation, ConversationService, FinishedAnswer } from './ConversationService.ts';
 import { inSpan } from '../observability/tracing.ts';
-import { shutdownNotice, type AnswerInFlight, type AnswersInFlight } from '../lifecycle/AnswersInFlight.ts';
+import { shutdownNotice } from '../lifecycle/AnswersInFlight.ts';
 
 /** How a turn ended: the last event of every surface (socket.io's `chat:done`). */
 export interface FinishedTurn {
@@ -52,58 +53,73 @@ export interface ChatTurnRequest {
 
 /** A turn that passed its checks and holds a quota slot; `run` streams it and frees the slot. */
 export interface ChatTurn {
+  /**
+   * The passages the answer will cite, retrieved before anything is stored; `run` then streams
+   * this same answer without retrieving again. For a surface that decides from them whether to
+   * answer at all (Slack's private fuller answer); `abandon` if it does not.
+   */
+  preview(): Promise<Citation[]>;
   run(sink: ChatSink, signal: AbortSignal): Promise<void>;
   /** Frees the slot of a turn that will not be run. */
   abandon(): Promise<void>;
 }
 
 /** What a chat turn uses, and nothing else of the composition root. */
-export type ChatTurnDeps = {
+export type ChatTurnDeps = AnswerAdmissionDeps & {
   conversations: ConversationService;
   assistants: AssistantService;
   answerer: AssistantAnswerer;
-  chatQuota: ChatQuota;
-  answersInFlight: AnswersInFlight;
   logger: Logger;
   config: Pick<Config, 'chat'>;
 };
 
 /**
  * Checks a question before anything is stored or started: its length, the conversation's owner
- * (or the assistant of the conversation it starts) and the asker's chat quota. Each refusal is a
- * typed error (413, 404, 429), so an HTTP caller can still answer it as JSON before its stream
- * opens.
+ * (or the assistant of the conversation it starts), then admits it (admitAnswer: shutdown, the
+ * asker's chat quota). Each refusal is a typed error (413, 404, 503, 429), so an HTTP caller can
+ * still answer it as JSON before its stream opens. The assistant is loaded here, once per turn.
  */
 export async function beginChatTurn(services: ChatTurnDeps, request: ChatTurnRequest): Promise<ChatTurn> {
   assertQuestionFits(request.question, services.config.chat);
   const existing = request.conversationId ? await services.conversations.get(request.principal, request.conversationId) : undefined;
-  const assistant = existing?.assistant ?? request.newConversationWith;
-  if (!assistant) throw new ValidationError('Name the conversation, or the assistant to start one with.');
-  if (!existing && !(await services.assistants.findForAnswering(assistant))) throw new NotFoundError(`Assistant "${assistant}"`);
-  const inFlight = services.answersInFlight.begin();
-  const release = await services.chatQuota.acquire(request.principal.userId ?? request.quotaKey ?? 'anonymous').catch((error: unknown) => {
-    inFlight.end();
-    throw error;
-  });
+  const slug = existing?.assistant ?? request.newConversationWith;
+  if (!slug) throw new ValidationError('Name the conversation, or the assistant to start one with.');
+  const assistant = await services.assistants.findForAnswering(slug);
+  // An existing conversation whose assistant went away still runs, and stores the failure as its answer.
+  if (!existing && !assistant) throw new NotFoundError(`Assistant "${slug}"`);
+  const admitted = await admitAnswer(services, request);
+  // The asker's own stop, linked once run() is given its signal; the preview already listens to it.
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([stopped.signal, admitted.signal]);
+  let preparing: Promise<PreparedAnswer> | undefined;
+  const prepare = (history: ChatMessage[]) =>
+    (preparing ??= services.answerer.prepare(request.readAs ?? request.principal, {
+      assistant: assistant ?? slug,
+      messages: [...history, { role: 'user', content: request.question }],
+      filter: request.filter,
+      nothingFound: request.nothingFound,
+      signal,
+    }));
   return {
-    run: async (sink, signal) => {
+    preview: async () => (await prepare(existing ? await services.conversations.history(existing.id) : [])).citations,
+    run: async (sink, askerSignal) => {
+      if (askerSignal.aborted) stopped.abort(askerSignal.reason);
+      else askerSignal.addEventListener('abort', () => stopped.abort(askerSignal.reason), { once: true });
       try {
-        const conversation = existing ?? (await services.conversations.create(request.principal, assistant));
+        const conversation = existing ?? (await services.conversations.create(request.principal, slug));
         const started = existing
           ? sink
           : { ...sink, started: (ids: { questionId: string; answerId: string }) => sink.started({ ...ids, conversation }) };
-        await inSpan('chat.turn', { 'tapeout.assistant': assistant, 'tapeout.conversation': conversation.id }, () =>
-          streamTurn(services, { ...request, conversationId: conversation.id, assistant }, started, { signal, inFlight }, release),
+        await inSpan('chat.turn', { 'tapeout.assistant': slug, 'tapeout.conversation': conversation.id }, () =>
+          streamTurn(services, { conversationId: conversation.id, question: request.question }, started, { prepare, signal, admitted }),
         );
       } finally {
-        await release();
-        // Last, so a drain waits until the asker has been told how the answer ended.
-        inFlight.end();
+        await admitted.end();
       }
     },
     abandon: async () => {
-      inFlight.end();
-      await release();
+      void preparing?.then((prepared) => prepared.events.return(undefined)).catch(() => undefined);
+      await admitted.end();
     },
   };
 }
@@ -115,28 +131,26 @@ export async function beginChatTurn(services: ChatTurnDeps, request: ChatTurnReq
  */
 async function streamTurn(
   services: ChatTurnDeps,
-  request: ChatTurnRequest & { conversationId: string; assistant: string },
+  request: { conversationId: string; question: string },
   sink: ChatSink,
-  /** The asker's signal, and the answer's registration for a drain at shutdown. */
-  stop: { signal: AbortSignal; inFlight: AnswerInFlight },
-  /** Frees the quota slot; called before `finished`, so an asker told the answer is done may ask again at once. */
-  release: () => Promise<void>,
+  turn: {
+    /** Retrieves and starts the answer, or hands back the one a preview prepared. */
+    prepare(history: ChatMessage[]): Promise<PreparedAnswer>;
+    /** The asker's stop and a shutdown's cut-off together. */
+    signal: AbortSignal;
+    /** Its quota slot is freed before `finished`, so an asker told the answer is done may ask again at once. */
+    admitted: AdmittedAnswer;
+  },
 ): Promise<void> {
   const { conversationId, question } = request;
-  const signal = AbortSignal.any([stop.signal, stop.inFlight.signal]);
+  const { signal, admitted } = turn;
   const history = await services.conversations.history(conversationId);
   const ids = await inSpan('conversation.store_question', {}, () => services.conversations.startTurn(conversationId, question));
   sink.started(ids);
   const answer: FinishedAnswer = { content: '', status: 'complete', citations: [], answerMode: null, error: null };
   let notice: string | undefined;
   try {
-    const prepared = await services.answerer.prepare(request.readAs ?? request.principal, {
-      assistant: request.assistant,
-      messages: [...history, { role: 'user', content: question }],
-      filter: request.filter,
-      nothingFound: request.nothingFound,
-      signal,
-    });
+    const prepared = await turn.prepare(history);
     answer.citations = prepared.citations;
     sink.citations(prepared.citations);
     for await (const event of prepared.events) {
@@ -164,7 +178,7 @@ async function streamTurn(
       answer.error = { code: body.error.code, message: body.error.message };
     }
   } finally {
-    if (stop.inFlight.cutOffByShutdown()) {
+    if (admitted.cutOffByShutdown()) {
       answer.status = 'failed';
       answer.error = { code: 'server_shutting_down', message: shutdownNotice };
     }
@@ -172,7 +186,7 @@ async function streamTurn(
     await inSpan('conversation.store_answer', { 'tapeout.answer_status': answer.status }, () =>
       untilAvailable(() => services.conversations.finishAnswer(ids.answerId, answer)),
     );
-    await release();
+    await admitted.releaseQuota();
   }
   sink.finished({ answerId: ids.answerId, status: answer.status, error: answer.error ?? null, ...(notice ? { notice } : {}) });
 }

@@ -1,5 +1,6 @@
 import type { NothingFound } from '../answering/AssistantAnswerer.ts';
 import { everyoneAudience, type Principal } from '../auth/Principal.ts';
+import { beginChatTurn } from '../conversations/runChatTurn.ts';
 import type { Services } from '../services.ts';
 import type { SlackApi, SlackQuestion } from './SlackApi.ts';
 import type { ChannelSettings } from './SlackChannelBindings.ts';
@@ -9,7 +10,7 @@ import { streamToSlack, type SlackReplyOptions, type StreamToSlackDeps } from '.
 
 /** What these modules use of the composition root. */
 export type SlackAnswererDeps = StreamToSlackDeps &
-  Pick<Services, 'answerer' | 'assistants' | 'chunks' | 'conversations' | 'logger' | 'slackBindings' | 'users'>;
+  Pick<Services, 'assistants' | 'chunks' | 'conversations' | 'logger' | 'slackBindings' | 'users'>;
 
 export interface SlackAnswererOptions {
   defaultAssistant: string | undefined;
@@ -152,18 +153,18 @@ export class SlackAnswerer {
     const channel = await api.openDirectMessage(question.slackUserId);
     const ref = `${question.teamId}:${channel}:direct:${question.slackUserId}`;
     const conversation = await this.services.conversations.forExternalThread(ask.asker, ask.slug, 'slack', ref);
-    const history = await this.services.conversations.history(conversation.id);
-    const probe = await this.services.answerer.prepare(ask.asker, {
-      assistant: ask.slug,
-      messages: [...history, { role: 'user', content: ask.text }],
+    // Retrieved once: the preview decides whether to answer, and the same answer then streams.
+    const turn = await beginChatTurn(this.services, { principal: ask.asker, conversationId: conversation.id, question: ask.text });
+    const citations = await turn.preview().catch(async (error: unknown) => {
+      await turn.abandon();
+      throw error;
     });
-    await probe.events.return(undefined);
-    if (probe.citations.every((citation) => sharedIds.has(citation.collectionId))) return;
+    if (citations.every((citation) => sharedIds.has(citation.collectionId))) return void (await turn.abandon());
 
     await streamToSlack(
       this.services,
       api,
-      { channel, assistant: ask.slug, question: ask.text, conversationRef: () => ref },
+      { channel, assistant: ask.slug, question: ask.text, conversationRef: () => ref, begun: turn },
       { principal: ask.asker },
       reply,
     );

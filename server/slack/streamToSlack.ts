@@ -1,5 +1,5 @@
 import type { Citation } from '../answering/AssistantAnswerer.ts';
-import { beginChatTurn, type ChatSink, type ChatTurnDeps, type ChatTurnRequest } from '../conversations/runChatTurn.ts';
+import { beginChatTurn, type ChatSink, type ChatTurn, type ChatTurnDeps, type ChatTurnRequest } from '../conversations/runChatTurn.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Services } from '../services.ts';
@@ -14,6 +14,8 @@ export interface SlackReplyTarget {
   conversationRef(placeholderTs: string): string;
   assistant: string;
   question: string;
+  /** A turn already begun (and previewed) in that conversation, run instead of beginning one. */
+  begun?: ChatTurn;
 }
 
 export interface SlackReplyOptions {
@@ -65,13 +67,7 @@ export async function streamToSlack(
     },
   };
   try {
-    const conversation = await services.conversations.forExternalThread(
-      turn.principal,
-      target.assistant,
-      'slack',
-      target.conversationRef(placeholder.ts),
-    );
-    const chatTurn = await beginChatTurn(services, { ...turn, conversationId: conversation.id, question: target.question });
+    const chatTurn = target.begun ?? (await beginTurn(services, target, turn, placeholder.ts));
     await chatTurn.run(sink, new AbortController().signal);
     await updates.flush();
   } catch (error) {
@@ -83,4 +79,15 @@ export async function streamToSlack(
     await api.update({ channel: target.channel, ts: placeholder.ts, ...errorMessage(body.error.message) });
   }
   return view.citations;
+}
+
+async function beginTurn(
+  services: StreamToSlackDeps,
+  target: SlackReplyTarget,
+  turn: Omit<ChatTurnRequest, 'conversationId' | 'question'>,
+  placeholderTs: string,
+): Promise<ChatTurn> {
+  const ref = target.conversationRef(placeholderTs);
+  const conversation = await services.conversations.forExternalThread(turn.principal, target.assistant, 'slack', ref);
+  return beginChatTurn(services, { ...turn, conversationId: conversation.id, question: target.question });
 }

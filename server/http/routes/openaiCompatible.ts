@@ -5,6 +5,7 @@ import { assertConversationFits } from '../../answering/chatLimits.ts';
 import type { Assistant } from '../../assistants/AssistantService.ts';
 import { ShuttingDownError } from '../../errors.ts';
 import { shutdownNotice } from '../../lifecycle/AnswersInFlight.ts';
+import { admitAnswer } from '../../limits/admitAnswer.ts';
 import { inSpan } from '../../observability/tracing.ts';
 import type { Services } from '../../services.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
@@ -59,11 +60,7 @@ export function openaiCompatibleRoutes(services: OpenaiCompatibleRoutesDeps): Ro
     const principal = principalOf(req);
     assertConversationFits(body.messages, services.config.chat);
     if (body.endUser) req.log.info({ endUser: body.endUser }, 'chat completion for an end user');
-    const inFlight = services.answersInFlight.begin();
-    const release = await services.chatQuota.acquire(principal.userId ?? 'anonymous').catch((error: unknown) => {
-      inFlight.end();
-      throw error;
-    });
+    const admitted = await admitAnswer(services, { principal });
     const frame: CompletionFrame = {
       meta: { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: body.model },
       citations: [],
@@ -78,14 +75,14 @@ export function openaiCompatibleRoutes(services: OpenaiCompatibleRoutesDeps): Ro
           messages: body.messages,
           generation: body.generation,
           filter: body.filter,
-          signal: AbortSignal.any([controller.signal, inFlight.signal]),
+          signal: AbortSignal.any([controller.signal, admitted.signal]),
         });
         frame.citations = prepared.citations.map(citationJson);
         if (body.stream) await streamCompletion(res, frame, prepared.events, body.includeUsage);
         else await sendCompletion(res, frame, prepared.events);
       });
     } catch (error) {
-      if (!inFlight.cutOffByShutdown()) throw error;
+      if (!admitted.cutOffByShutdown()) throw error;
       // A stream already under way ends with the notice; an answer not yet sent is refused (503).
       if (!res.headersSent) throw new ShuttingDownError();
       const closing = {
@@ -98,8 +95,7 @@ export function openaiCompatibleRoutes(services: OpenaiCompatibleRoutesDeps): Ro
       };
       res.end(`data: ${JSON.stringify(closing)}\n\ndata: [DONE]\n\n`);
     } finally {
-      await release();
-      inFlight.end();
+      await admitted.end();
     }
   });
 

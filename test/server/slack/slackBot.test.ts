@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fullerAnswerNote } from '../../../server/slack/SlackAnswerer.ts';
+import { retrievalDuration } from '../../../server/observability/metrics.ts';
 import { signedSlackRequest, startSlackStandIn, type SlackCall } from '../../support/slackStandIn.ts';
 import { startTestRuntime, uploadAndWait, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
@@ -46,6 +47,9 @@ describe('Slack bot over the HTTP Events API', () => {
       return last && JSON.stringify(last.args.blocks).includes('tapeout_feedback_up') ? { placeholder, last, edits } : undefined;
     }, `the answer in ${where.channel}/${where.threadTs}`);
   const text = (call: SlackCall) => JSON.stringify(call.args.blocks);
+  /** Retrievals this process has run, as /metrics counts them. */
+  const retrievals = async () =>
+    (await retrievalDuration.get()).values.find((value) => value.metricName === 'tapeout_retrieval_duration_seconds_count')?.value ?? 0;
   /** Every post and edit Slack received in a channel, as one string. */
   const everythingIn = (channel: string) => JSON.stringify(slack.calls.filter((c) => c.args.channel === channel));
 
@@ -109,6 +113,7 @@ describe('Slack bot over the HTTP Events API', () => {
   });
 
   it('answers a mention in the channel thread from shared content only, and sends the asker who may read more the fuller answer by DM', async () => {
+    const retrievalsBefore = await retrievals();
     assert.equal((await mention('U_ADMIN', 'What is the code name of the launch?', '1700000100.000100')).status, 200);
     const { placeholder } = await finalAnswer({ channel: 'C1', threadTs: '1700000100.000100' });
     assert.match(String(placeholder.args.text), /Searching/);
@@ -126,6 +131,8 @@ describe('Slack bot over the HTTP Events API', () => {
       { user: 'U_ADMIN', thread: '1700000100.000100', text: fullerAnswerNote },
     );
     assert.doesNotMatch(everythingIn('C1'), /BLUEFALCON|Code name/, 'no channel post or edit carries the private passage');
+    // One retrieval for the channel's answer and one for the asker's: the check for more is the private answer's own.
+    assert.equal((await retrievals()) - retrievalsBefore, 2);
   });
 
   it('gives an unmapped user only what everyone may read, and no private DM', async () => {
