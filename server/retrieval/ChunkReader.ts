@@ -7,7 +7,7 @@ import { suitsSentenceEncoder } from '../language/languages.ts';
 import { searchTokens } from '../language/searchTokens.ts';
 import { identifierQuery, identifierTerms } from '../language/identifierTerms.ts';
 import type { NormalisedFilter } from './retrievalFilter.ts';
-import { collectionScopes } from '../access/collectionScopes.ts';
+import { ReadScopes, type CollectionInScope, type FilteredDocuments, type ReadScope } from './ReadScopes.ts';
 
 export interface ChunkHit {
   id: string;
@@ -27,35 +27,6 @@ export interface ChunkQueryOptions {
   collectionIds?: string[];
   /** Narrow to documents matching this (see retrievalFilter.ts). */
   filter?: NormalisedFilter;
-}
-
-/** The documents a filter leaves, and how many chunks they have. */
-interface FilteredDocuments {
-  ids: string[];
-  chunks: number;
-}
-
-/**
- * What a question's searches may read: the collections the principal may read (decided in SQL)
- * narrowed to those requested, and the documents a filter leaves. Issued only by scopeFor(), so
- * a retrieval resolves it once and hands it to each of its searches.
- */
-export interface ReadScope {
-  readonly collections: readonly CollectionInScope[];
-  readonly filtered: FilteredDocuments | undefined;
-}
-
-const issuedScopes = new WeakSet<object>();
-
-interface CollectionInScope {
-  id: string;
-  config: string;
-  /** Its language, set or detected (null while unknown). */
-  language: string | null;
-  /** The model of the collection's current vectors. */
-  model: string;
-  /** Its chunks of that model (chunk_statistics), which size the approximate search. */
-  chunks: number;
 }
 
 /** Chunks a search may read to find candidates, at least: see termsToMatch. */
@@ -101,7 +72,20 @@ const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collectio
  * the planner sort every chunk when table statistics are stale.
  */
 export class ChunkReader {
-  constructor(private readonly db: Database) {}
+  private readonly scopes: ReadScopes;
+
+  constructor(private readonly db: Database) {
+    this.scopes = new ReadScopes(db);
+  }
+
+  /** Resolves what the principal's searches may read (see ReadScope). */
+  scopeFor(principal: Principal, options: Pick<ChunkQueryOptions, 'collectionIds' | 'filter'> = {}): Promise<ReadScope> {
+    return this.scopes.scopeFor(principal, options);
+  }
+
+  private resolve(who: Principal | ReadScope, options: ChunkQueryOptions): Promise<ReadScope> {
+    return this.scopes.resolve(who, options);
+  }
 
   /**
    * Okapi BM25 (k1 0.9, b 0.4, the Anserini defaults BEIR reports) over the chunks holding the
@@ -284,56 +268,6 @@ export class ChunkReader {
         params,
       ),
     ]);
-    return rows;
-  }
-
-  /** Resolves what the principal's searches may read (see ReadScope). */
-  async scopeFor(principal: Principal, options: Pick<ChunkQueryOptions, 'collectionIds' | 'filter'> = {}): Promise<ReadScope> {
-    const collections = await this.scopeOf(principal, options.collectionIds);
-    const filtered =
-      collections.length > 0
-        ? await this.documentsMatching(
-            collections.map((c) => c.id),
-            options.filter,
-          )
-        : undefined;
-    const scope: ReadScope = { collections, filtered };
-    issuedScopes.add(scope);
-    return scope;
-  }
-
-  /** A scope issued by scopeFor() as is; for a principal, one resolved now. */
-  private async resolve(who: Principal | ReadScope, options: ChunkQueryOptions): Promise<ReadScope> {
-    return issuedScopes.has(who) ? (who as ReadScope) : this.scopeFor(who as Principal, options);
-  }
-
-  /** The ready documents of these collections that a filter leaves (undefined: no filter). */
-  private async documentsMatching(collectionIds: string[], filter: NormalisedFilter | undefined): Promise<FilteredDocuments | undefined> {
-    if (!filter) return undefined;
-    const { rows } = await this.db.query<{ ids: string[] | null; chunks: number }>(
-      `WITH matching AS (
-         SELECT d.id FROM documents d
-          WHERE d.collection_id = ANY($1::uuid[]) AND d.status = 'ready'
-            AND ($3::uuid[] IS NULL OR d.id = ANY($3::uuid[]))
-            AND ($4::timestamptz IS NULL OR d.updated_at >= $4::timestamptz)
-            -- every filtered key holds one of its allowed values (a missing key holds none)
-            AND NOT EXISTS (SELECT 1 FROM jsonb_each($2::jsonb) f(key, allowed)
-                             WHERE NOT f.allowed @> jsonb_build_array(d.metadata -> f.key)))
-       SELECT array_agg(id) AS ids, (SELECT count(*)::int FROM chunks c WHERE c.document_id IN (SELECT id FROM matching)) AS chunks FROM matching`,
-      [collectionIds, JSON.stringify(filter.metadata), filter.documentIds, filter.updatedAfter],
-    );
-    return { ids: rows[0]?.ids ?? [], chunks: rows[0]?.chunks ?? 0 };
-  }
-
-  /** The collections the principal (or the audience it stands for) may read, decided in SQL, narrowed to `requested`. */
-  private async scopeOf(principal: Principal, requested: string[] | undefined): Promise<CollectionInScope[]> {
-    const { rows } = await this.db.query<CollectionInScope>(
-      `SELECT id, text_search_config::text AS config, coalesce(language, detected_language) AS language, embedding_model AS model,
-              coalesce((SELECT s.chunks FROM chunk_statistics s WHERE s.collection_id = collections.id AND s.embedding_model = collections.embedding_model), 0)::int AS chunks
-         FROM collections
-        WHERE id IN (${collectionScopes.readable('$1', '$3')}) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
-      [principal.userId, requested ?? null, principal.audienceGroupId ?? null],
-    );
     return rows;
   }
 }
