@@ -71,7 +71,7 @@ export async function startTestServices(env: Record<string, string> = {}): Promi
 }
 
 /** A fresh data directory holding a migrated embedded database (unless DATABASE_URL is set), and the config for it. */
-async function prepareDataDir(env: Record<string, string>) {
+export async function prepareDataDir(env: Record<string, string>) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tapeout-runtime-'));
   const config = parseConfig({
     PORT: '0',

@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { embedSentenceVectorsTask } from '../../../ingestion/tasks/EmbedSentenceVectorsTask.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
-import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
-import { ingestAndWait } from '../../support/factories.ts';
-import { systemActor } from '../../../server/access/systemActor.ts';
+import { buildCollection } from '../../support/factories.ts';
+import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded mode)', () => {
-  let runtime: TestServices;
+  let runtime: TaskHarness;
   const ids = new Map<string, string>();
+  const collections = new Map<string, string>();
 
+  /** Ingests a document (its task queues the sentence vectors, which wait) and runs the sentence-vector task's handler on it. */
   const upload = async (collection: string, name: string, text: string) => {
-    const [job] = await ingestAndWait(runtime, collection, { [name]: text });
-    ids.set(job!.documentId, name);
-    return job!.documentId;
+    const { result } = await runtime.ingest(collections.get(collection)!, name, text);
+    ids.set(result.documentId, name);
+    await embedSentenceVectorsTask(runtime.services).handle({ documentId: result.documentId }, runtime.context());
+    return result.documentId;
   };
   const vectorsMissing = async () => {
     const { rows } = await runtime.services.db.query<{ missing: number; stale: number }>(
@@ -26,20 +29,14 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
   };
 
   before(async () => {
-    runtime = await startTestServices({ SEED_DEMO: 'false', SENTENCE_ENCODER: 'auto' });
+    runtime = await startTaskHarness({ SENTENCE_ENCODER: 'auto' });
     assert.ok(runtime.services.inference.sentenceEncoder, 'on by default without an embedding service');
-    await createOpenCollection(runtime, 'handbook');
-    await runtime.services.collections.create(systemActor, {
-      slug: 'private',
-      name: 'private',
-      embeddingModel: runtime.services.embedder.model,
-      embeddingDimension: 512,
-    });
+    collections.set('handbook', (await buildCollection(runtime.services, { slug: 'handbook', grants: { everyone: 'read' } })).id);
+    collections.set('private', (await buildCollection(runtime.services, { slug: 'private' })).id);
     await upload('handbook', 'clinic.md', '# Clinic\n\nA doctor examines patients at the hospital every morning.\n');
     await upload('handbook', 'ddr.md', '# DDR timing\n\nClose timing on the DDR PHY by adding multicycle constraints.\n');
     await upload('handbook', 'vacation.md', '# Leave\n\nEmployees accrue vacation days monthly.\n');
     await upload('private', 'surgeon.md', '# Surgery\n\nThe physician on call performs the operation.\n');
-    await waitFor(async () => ((await vectorsMissing()).missing === 0 ? true : undefined), 'sentence vectors', 60_000);
   });
   after(() => runtime?.dispose());
 
@@ -62,7 +59,6 @@ describe('EmbedSentenceVectorsTask (the bundled CPU sentence encoder, embedded m
 
   it("embeds a new version and drops the old version's vectors with its chunks", async () => {
     await upload('handbook', 'clinic.md', '# Clinic\n\nA nurse checks on patients at the ward each evening.\n');
-    await waitFor(async () => ((await vectorsMissing()).missing === 0 ? true : undefined), 'vectors of the new version', 60_000);
     assert.deepEqual(await vectorsMissing(), { missing: 0, stale: 0 });
   });
 });

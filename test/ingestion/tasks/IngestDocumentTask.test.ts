@@ -1,48 +1,31 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { registerDocument, type IntakeResult } from '../../../server/corpus/registerDocument.ts';
-import { ingestDocumentTaskName } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
-import { createOpenCollection, startTestServices, waitFor, type TestServices } from '../../support/testRuntime.ts';
+import { buildCollection } from '../../support/factories.ts';
+import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
 
 describe('IngestDocumentTask', () => {
-  let runtime: TestServices;
+  let runtime: TaskHarness;
   let collectionId: string;
 
   before(async () => {
-    runtime = await startTestServices({ SEED_DEMO: 'false' });
-    collectionId = await createOpenCollection(runtime, 'handbook');
+    runtime = await startTaskHarness();
+    collectionId = (await buildCollection(runtime.services, { slug: 'handbook', grants: { everyone: 'read' } })).id;
   });
   after(() => runtime?.dispose());
 
-  /** Stores a file, registers it and runs its job to the end; returns the intake result and the job row. */
+  /** Registers a file as an upload does and runs its task's handler; returns the intake result and the job row. */
   async function ingest(filename: string, content: string | Buffer) {
-    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    const storagePath = path.join(runtime.dataDir, `${hash}-${filename}`);
-    await writeFile(storagePath, bytes);
-    const result: IntakeResult = await runtime.services.db.transaction((client) =>
-      registerDocument(client, { collectionId, filename, source: 'cli', storagePath, contentHash: hash, byteSize: bytes.length }),
-    );
+    const { result } = await runtime.ingest(collectionId, filename, content);
     if (result.outcome === 'unchanged') return { result, job: undefined };
-    await runtime.services.queue.enqueue(
-      ingestDocumentTaskName,
-      { ingestionJobId: result.ingestionJobId },
-      { jobId: `ingest-${result.ingestionJobId}` },
+    const { rows } = await runtime.services.db.query<{ state: string; error: { code: string } | null }>(
+      'SELECT state, error FROM ingestion_jobs WHERE id = $1',
+      [result.ingestionJobId],
     );
-    const job = await waitFor(async () => {
-      const { rows } = await runtime.services.db.query<{ state: string; error: { code: string } | null }>(
-        'SELECT state, error FROM ingestion_jobs WHERE id = $1',
-        [result.ingestionJobId],
-      );
-      return rows[0]!.state === 'completed' || rows[0]!.state === 'failed' ? rows[0]! : undefined;
-    }, `job for ${filename}`);
-    return { result, job };
+    return { result, job: rows[0]! };
   }
 
   const documentRow = async (id: string) =>
