@@ -3,7 +3,7 @@ import { chunkDocument } from '../chunking/chunkDocument.ts';
 import type { Chunk } from '../../server/corpus/Chunk.ts';
 import { ParseError } from '../parsing/ParsedDocument.ts';
 import { parseDocument } from '../parsing/parseDocument.ts';
-import type { JobFailureCode } from '../../server/observability/ingestionFailureCodes.ts';
+import type { JobFailureCode } from '../ingestionFailureCodes.ts';
 
 export interface ExtractionRequest {
   storagePath: string;

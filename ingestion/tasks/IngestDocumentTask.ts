@@ -13,7 +13,7 @@ import { requestTextReindexing } from './requestTextReindexing.ts';
 import { requestSentenceVectors } from './requestSentenceVectors.ts';
 import { swapInVersion, type ChunkVectors } from '../../server/corpus/swapInVersion.ts';
 import { withStageDeadline } from './withStageDeadline.ts';
-import type { JobFailureCode } from '../../server/observability/ingestionFailureCodes.ts';
+import type { JobFailureCode } from '../ingestionFailureCodes.ts';
 import { ingestedChunks, ingestionFailures } from '../../server/observability/metrics.ts';
 import { inSpan, recordSpan } from '../../server/observability/tracing.ts';
 import type { TapeoutTasks } from '../../server/queue/tapeoutTasks.ts';

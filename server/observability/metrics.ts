@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue, JobState } from '../queue/JobQueue.ts';
-import { intakeRefusalCodes, jobFailureCodes } from './ingestionFailureCodes.ts';
 
 /**
  * Tapeout's Prometheus metrics, one registry per process (prom-client's model): every runtime in
@@ -54,9 +53,7 @@ export const ingestionFailures = new Counter({
   labelNames: ['code', 'stage'] as const,
   registers,
 });
-// Every known failure has a series from the start, so rate() and alerts see its first one.
-for (const code of intakeRefusalCodes) ingestionFailures.inc({ code, stage: 'intake' }, 0);
-for (const code of jobFailureCodes) ingestionFailures.inc({ code, stage: 'job' }, 0);
+// Every known failure gets its series at start-up: ingestion/ingestionFailureCodes.ts, which names them.
 
 /** Counts the files an upload refused at once (too large, not text, an unsupported type). */
 export function countIntakeRefusals(refusals: { error: { code: string } }[]): void {
