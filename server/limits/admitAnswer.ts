@@ -1,4 +1,3 @@
-import type { Principal } from '../auth/Principal.ts';
 import type { AnswersInFlight } from '../lifecycle/AnswersInFlight.ts';
 import type { ChatQuota } from './ChatQuota.ts';
 
@@ -19,9 +18,13 @@ export interface AdmittedAnswer {
 /**
  * The one door every answer goes through, whatever the surface (web chat over socket.io or REST,
  * OpenAI's API, Slack): refused while the server drains (503), and against the asker's chat quota
- * (429). Who the quota counts: the asker's user, else `quotaKey` (an unmapped Slack user).
+ * (429). Who the quota counts: the asker's user, else `quotaKey` (an unmapped Slack user). Only the
+ * principal's user id is read, so limits/ stays below auth/ (whose sign-in uses its throttle).
  */
-export async function admitAnswer(deps: AnswerAdmissionDeps, asker: { principal: Principal; quotaKey?: string }): Promise<AdmittedAnswer> {
+export async function admitAnswer(
+  deps: AnswerAdmissionDeps,
+  asker: { principal: { userId: string | null }; quotaKey?: string },
+): Promise<AdmittedAnswer> {
   const inFlight = deps.answersInFlight.begin();
   const releaseQuota = await deps.chatQuota.acquire(asker.principal.userId ?? asker.quotaKey ?? 'anonymous').catch((error: unknown) => {
     inFlight.end();

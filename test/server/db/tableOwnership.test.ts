@@ -34,7 +34,8 @@ const owners: Record<string, string> = {
  * filtered lists, the access check's admin test). They read other modules' tables and write none.
  */
 const readModels: Record<string, string[]> = {
-  'server/retrieval/ChunkReader.ts': ['chunks', 'chunk_sentence_vectors', 'documents', 'collections'],
+  'server/retrieval/ChunkReader.ts': ['chunks', 'chunk_sentence_vectors', 'documents'],
+  'server/retrieval/ReadScopes.ts': ['chunks', 'collections', 'documents'],
   'server/retrieval/HybridRetriever.ts': ['documents'],
   'server/documents/SourceService.ts': ['chunks', 'documents', 'collections'],
   'server/assistants/AssistantService.ts': ['collections'],
