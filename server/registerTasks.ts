@@ -4,6 +4,7 @@ import { ingestDocumentTask } from '../ingestion/tasks/IngestDocumentTask.ts';
 import { reembedCollectionTask } from '../ingestion/tasks/ReembedCollectionTask.ts';
 import { reindexCollectionTextTask } from '../ingestion/tasks/ReindexCollectionTextTask.ts';
 import { registerIngestionFailureSeries } from '../ingestion/ingestionFailureCodes.ts';
+import { syncSourceTask } from './sources/SyncSourceTask.ts';
 
 /**
  * Every background task, registered on whichever queue runs (BullMQ or inline), and the metric
@@ -16,4 +17,5 @@ export function registerTasks(services: Services): void {
   services.queue.register(reembedCollectionTask(services));
   services.queue.register(embedSentenceVectorsTask(services));
   services.queue.register(reindexCollectionTextTask(services));
+  services.queue.register(syncSourceTask(services));
 }

@@ -13,6 +13,7 @@ import { collectProcessMetrics, reportQueue } from './observability/metrics.ts';
 import type { Logger } from './logging/logger.ts';
 import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { SchedulerLeases } from './scheduling/SchedulerLeases.ts';
+import { SourceSchedule } from './sources/SourceSchedule.ts';
 import { closeServices, createServices, type Services } from './services.ts';
 import type { SlackBot } from './slack/SlackBot.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
@@ -40,6 +41,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let slack: SlackBot | undefined;
   const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
   const auditRetention = new AuditRetention(services.audit, config.auditRetentionDays, logger);
+  const sourceSchedule = new SourceSchedule(services.syncedSources, logger);
   const seeding = { timer: undefined as NodeJS.Timeout | undefined };
   collectProcessMetrics();
   const stopReportingQueue = reportQueue(services.queue);
@@ -60,6 +62,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       const leases = new SchedulerLeases(services.db);
       watchdog.start(leases);
       auditRetention.start(leases);
+      sourceSchedule.start(leases);
     } else if (config.metricsPort !== undefined) {
       server = await listen(createOpsApp(services), config.metricsPort, config.host);
     }
@@ -84,6 +87,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       clearTimeout(seeding.timer);
       watchdog.stop();
       auditRetention.stop();
+      sourceSchedule.stop();
       await slack?.stop();
       await realtime?.close();
       server?.closeAllConnections();
@@ -110,6 +114,8 @@ async function seedUntilDone(
     await services.collectionLanguages.detectUndetermined();
     await requestTextReindexing(services);
     await requestSentenceVectors(services);
+    // The in-process queue keeps nothing across a restart: its queued syncs are queued again at once.
+    if (services.queue.mode === 'inline') await services.syncedSources.recoverOrphanedRuns(0);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

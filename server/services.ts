@@ -36,6 +36,10 @@ import { IdentityDirectory } from './identity/IdentityDirectory.ts';
 import { OidcClient } from './identity/oidc/OidcClient.ts';
 import { OidcSignInService } from './identity/OidcSignInService.ts';
 import { ScimService } from './identity/scim/ScimService.ts';
+import { CredentialCipher } from './sources/credentialCipher.ts';
+import { GitConnector } from './sources/git/GitConnector.ts';
+import type { SourceConnector } from './sources/SourceConnector.ts';
+import { SyncedSources } from './sources/SyncedSources.ts';
 
 /** Everything a route, task or command needs, built once from the config. */
 export interface Services {
@@ -82,6 +86,12 @@ export interface Services {
   extraction: ExtractionPool;
   /** The answers being streamed, drained on SIGTERM. */
   answersInFlight: AnswersInFlight;
+  /** Git repositories and web sites kept in sync with collections. */
+  syncedSources: SyncedSources;
+  /** Each kind of source's connector, by kind. */
+  sourceConnectors: ReadonlyMap<string, SourceConnector>;
+  /** Seals and opens sources' credentials (SOURCE_CREDENTIALS_KEY). */
+  credentialCipher: CredentialCipher;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -112,6 +122,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const throttle = new SignInThrottle(limiters, config.signIn);
   const identity = new IdentityDirectory(db, logger);
   // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
+  const documents = new DocumentService(db, queue, collections, path.join(config.dataDir, 'files'));
+  const sourceConnectors = new Map<string, SourceConnector>([['git', new GitConnector(path.join(config.dataDir, 'sources'))]]);
+  const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {
     config,
@@ -154,9 +167,20 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     conversations: new ConversationService(db),
     chatQuota: new ChatQuota(limiters, config.chat, answerSlotSeconds),
     limitsRedis,
-    documents: new DocumentService(db, queue, collections, path.join(config.dataDir, 'files')),
+    documents,
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
     answersInFlight: new AnswersInFlight(),
+    syncedSources: new SyncedSources({
+      db,
+      queue,
+      collections,
+      documents,
+      connectors: sourceConnectors,
+      cipher: credentialCipher,
+      limits: config.sources,
+    }),
+    sourceConnectors,
+    credentialCipher,
   };
 }
 

@@ -17,6 +17,8 @@ interface Unit {
   page: number | null;
   /** Table rows carry their header, repeated when a table continues in a new chunk. */
   header?: string;
+  /** A code line's number in its file. */
+  line?: number;
 }
 
 /**
@@ -69,7 +71,9 @@ async function unitsOf(
     case 'list':
       return block.items.map((item) => unit(`- ${item}`));
     case 'code':
-      return block.text.split('\n').map((line) => unit(line));
+      return block.text
+        .split('\n')
+        .map((line, i) => (block.startLine === undefined ? unit(line) : { ...unit(line), line: block.startLine + i }));
     case 'table': {
       const [header, ...rows] = block.rows.map((row) => row.join(' | '));
       if (!header) return [];
@@ -90,7 +94,14 @@ function pack(units: Unit[], headingPath: string[], options: ChunkingOptions): C
       lines.push(u.text);
     });
     const text = lines.join('\n');
-    chunks.push({ text, headingPath, page: current.find((u) => u.page !== null)?.page ?? null, tokenCount: countTokens(text) });
+    const numbered = current.filter((u) => u.line !== undefined);
+    chunks.push({
+      text,
+      headingPath,
+      page: current.find((u) => u.page !== null)?.page ?? null,
+      tokenCount: countTokens(text),
+      ...(numbered.length ? { lines: { start: numbered[0]!.line!, end: numbered.at(-1)!.line! } } : {}),
+    });
   };
   for (const u of units) {
     const cost = u.tokens + (u.header && !current.some((c) => c.header === u.header) ? countTokens(u.header) : 0);

@@ -3,7 +3,8 @@ export type Block =
   | { kind: 'heading'; level: number; text: string; page?: number }
   | { kind: 'paragraph'; text: string; page?: number }
   | { kind: 'list'; items: string[]; page?: number }
-  | { kind: 'code'; text: string; page?: number }
+  /** `startLine`: where it starts in its file (1-based), when the file is code. */
+  | { kind: 'code'; text: string; page?: number; startLine?: number }
   /** First row is the header; the chunker repeats it when a table is split. */
   | { kind: 'table'; rows: string[][]; page?: number };
 

@@ -1,4 +1,5 @@
 import { ParseError, type ParsedDocument } from './ParsedDocument.ts';
+import { parseCode } from './parseCode.ts';
 import { parseCsv } from './parseCsv.ts';
 import { parseDocx } from './parseDocx.ts';
 import { parseHtml } from './parseHtml.ts';
@@ -10,13 +11,14 @@ import { assertSafeZip } from './zipGuard.ts';
 
 const decodeText = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 
-const parsers: Record<DocumentFormat, (bytes: Uint8Array) => ParsedDocument | Promise<ParsedDocument>> = {
+const parsers: Record<DocumentFormat, (bytes: Uint8Array, filename: string) => ParsedDocument | Promise<ParsedDocument>> = {
   pdf: parsePdf,
   docx: async (bytes) => (await assertSafeZip(bytes), parseDocx(bytes)),
   pptx: async (bytes) => (await assertSafeZip(bytes), parsePptx(bytes)),
   html: (bytes) => parseHtml(decodeText(bytes)),
   markdown: (bytes) => parseMarkdown(decodeText(bytes)),
   csv: (bytes) => parseCsv(decodeText(bytes)),
+  code: (bytes, filename) => parseCode(decodeText(bytes), filename),
   text: (bytes) => ({
     title: '',
     mimeType: 'text/plain',
@@ -30,7 +32,7 @@ const parsers: Record<DocumentFormat, (bytes: Uint8Array) => ParsedDocument | Pr
 
 /** Sniffs, parses and checks that something indexable came out. Run it through the extraction pool, which bounds its time and memory. */
 export async function parseDocument(bytes: Uint8Array, filename: string): Promise<ParsedDocument> {
-  const parsed = await parsers[await sniffFormat(bytes, filename)](bytes);
+  const parsed = await parsers[await sniffFormat(bytes, filename)](bytes, filename);
   const hasText = parsed.blocks.some((block) =>
     (block.kind === 'list' ? block.items.join('') : block.kind === 'table' ? block.rows.flat().join('') : block.text).trim(),
   );

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { ParseError } from './ParsedDocument.ts';
+import { codeExtensions } from './parseCode.ts';
 
-export type DocumentFormat = 'pdf' | 'docx' | 'pptx' | 'html' | 'markdown' | 'text' | 'csv';
+export type DocumentFormat = 'pdf' | 'docx' | 'pptx' | 'html' | 'markdown' | 'text' | 'csv' | 'code';
 
 export const mimeTypeOf: Record<DocumentFormat, string> = {
   pdf: 'application/pdf',
@@ -12,6 +13,7 @@ export const mimeTypeOf: Record<DocumentFormat, string> = {
   markdown: 'text/markdown',
   text: 'text/plain',
   csv: 'text/csv',
+  code: 'text/plain',
 };
 
 const textExtensions: Record<string, DocumentFormat> = {
@@ -31,7 +33,7 @@ const textExtensions: Record<string, DocumentFormat> = {
  * such as "Our free calculator…" read as a QuickTime atom ("free" at offset 4) to a magic-number
  * sniffer. A binary signature (file-type) decides only for bytes that are not text: PDF, DOCX and
  * PPTX are parsed, anything else is refused. The extension, or the content, chooses between
- * Markdown, HTML, CSV and plain text.
+ * Markdown, HTML, CSV, source code and plain text.
  */
 export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<DocumentFormat> {
   if (bytes.length === 0) throw new ParseError('empty_document', `${filename} is empty.`);
@@ -58,6 +60,7 @@ export async function sniffFormat(bytes: Uint8Array, filename: string): Promise<
 function textFormat(head: Buffer, claimed: string): DocumentFormat {
   const byExtension = textExtensions[claimed];
   if (byExtension) return byExtension;
+  if (claimed in codeExtensions) return 'code';
   return /^\s*(<!doctype html|<html[\s>])/i.test(head.toString('utf8', 0, 1024)) ? 'html' : 'text';
 }
 

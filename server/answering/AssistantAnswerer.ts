@@ -1,3 +1,5 @@
+import type { ChunkLines } from '../corpus/Chunk.ts';
+import { linkToLines, type DocumentOrigin } from '../corpus/documentOrigin.ts';
 import type { AssistantForAnswering, AssistantService } from '../assistants/AssistantService.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -21,7 +23,20 @@ export interface Citation {
   filename: string | null;
   page: number | null;
   headingPath: string[];
+  /** The lines of its file the passage holds (code from a source), when known. */
+  lines: ChunkLines | null;
+  /** Where it lives in its source, with a link to open it there at these lines; null for uploads. */
+  origin: CitedOrigin | null;
   snippet: string;
+}
+
+export interface CitedOrigin {
+  source: string;
+  kind: 'git' | 'web';
+  location: string;
+  path: string | null;
+  commit: string | null;
+  link: string | null;
 }
 
 export interface PreparedAnswer {
@@ -113,7 +128,20 @@ function toCitation(passage: RetrievedPassage, i: number): Citation {
     filename: passage.filename,
     page: passage.page,
     headingPath: passage.headingPath,
+    lines: passage.lines,
+    origin: passage.origin && citedOrigin(passage.origin, passage.lines),
     snippet: passage.text.length > 240 ? `${passage.text.slice(0, 240)}…` : passage.text,
+  };
+}
+
+function citedOrigin(origin: DocumentOrigin, lines: ChunkLines | null): CitedOrigin {
+  return {
+    source: origin.sourceName,
+    kind: origin.kind,
+    location: origin.location,
+    path: origin.path ?? null,
+    commit: origin.commit ?? null,
+    link: origin.link ? linkToLines(origin.link, lines) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ChunkLines } from '../corpus/Chunk.ts';
 import { countTokens } from '../language/countTokens.ts';
 import type { RetrievedPassage } from '../retrieval/HybridRetriever.ts';
 
@@ -26,13 +27,20 @@ export function packPassages(passages: RetrievedPassage[], budget = sourceTokenB
     } else if (passage.ordinal === neighbour.last + 1) {
       neighbour.text = joinOverlapping(neighbour.text, passage.text);
       neighbour.last = passage.ordinal;
+      neighbour.lines = spanning(neighbour.lines, passage.lines);
     } else {
       neighbour.text = joinOverlapping(passage.text, neighbour.text);
       neighbour.first = passage.ordinal;
       neighbour.page = passage.page ?? neighbour.page;
+      neighbour.lines = spanning(passage.lines, neighbour.lines);
     }
   }
   return packed.map(({ first: _first, last: _last, ...passage }) => passage);
+}
+
+/** The lines of two neighbouring passages together; none when either has none. */
+function spanning(first: ChunkLines | null, second: ChunkLines | null): ChunkLines | null {
+  return first && second ? { start: first.start, end: second.end } : null;
 }
 
 /** `before` then `after`, without the text `after` repeats from the end of `before` (the chunk overlap). */

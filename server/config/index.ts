@@ -103,9 +103,26 @@ export interface Config {
   shutdownGraceMs: number;
   /** OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set. */
   tracing: { enabled: boolean; serviceName: string };
+  /** Sources and their connectors: what they may reach and how much one sync may take. */
+  sources: SourceLimits;
   seedDemo: boolean;
   /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
   sentenceEncoder: boolean;
+}
+
+export interface SourceLimits {
+  /** Encrypts sources' credentials; undefined refuses credentials. */
+  credentialsKey: Buffer | undefined;
+  /** Hosts a connector may reach although they resolve to a private or loopback address. */
+  allowedHosts: string[];
+  /** Directories under which file:// sources may read (their real paths, links resolved). */
+  localRoots: string[];
+  maxFileBytes: number;
+  maxItems: number;
+  maxSyncBytes: number;
+  syncTimeoutMs: number;
+  /** Where the git binary is looked up (PATH, the only variable a connector's processes get). */
+  searchPath: string;
 }
 
 export interface OidcConfig {
@@ -204,6 +221,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tracing: {
       enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) && !e.OTEL_SDK_DISABLED,
       serviceName: e.OTEL_SERVICE_NAME,
+    },
+    sources: {
+      credentialsKey: e.SOURCE_CREDENTIALS_KEY,
+      allowedHosts: e.CONNECTOR_ALLOWED_HOSTS,
+      localRoots: e.CONNECTOR_LOCAL_ROOTS.map((root) => path.resolve(root)),
+      maxFileBytes: e.CONNECTOR_MAX_FILE_BYTES,
+      maxItems: e.CONNECTOR_MAX_ITEMS,
+      maxSyncBytes: e.CONNECTOR_MAX_SYNC_BYTES,
+      syncTimeoutMs: e.CONNECTOR_SYNC_TIMEOUT_MS,
+      searchPath: e.PATH,
     },
     seedDemo: e.SEED_DEMO,
     sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,

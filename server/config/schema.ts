@@ -2,30 +2,30 @@ import { z } from 'zod';
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be a whole number').min(0).max(65535);
 
+/** A comma-separated list, its items trimmed, empty ones dropped. */
+const commaList = z.string().transform((raw) =>
+  raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
+
 /**
  * One or more OpenAI-style base URLs, comma-separated (several replicas of one service).
  * Each must end in /v1, as OpenAI clients expect, so a missing or doubled /v1 is caught at start-up.
  */
-const baseUrls = z
-  .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-          .refine((url) => new URL(url).pathname.replace(/\/+$/, '').endsWith('/v1'), {
-            message: 'must end with /v1, for example http://nim-llm:8000/v1',
-          })
-          .transform((url) => url.replace(/\/+$/, '')),
-      )
-      .min(1, 'must name at least one URL'),
-  );
+const baseUrls = commaList.pipe(
+  z
+    .array(
+      z
+        .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+        .refine((url) => new URL(url).pathname.replace(/\/+$/, '').endsWith('/v1'), {
+          message: 'must end with /v1, for example http://nim-llm:8000/v1',
+        })
+        .transform((url) => url.replace(/\/+$/, '')),
+    )
+    .min(1, 'must name at least one URL'),
+);
 
 const count = (what: string) => z.coerce.number({ message: `must be a number of ${what}` }).int('must be a whole number');
 
@@ -172,6 +172,29 @@ export const envSchema = z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('false')
       .transform((value) => value === 'true'),
+
+    SOURCE_CREDENTIALS_KEY: z
+      .string()
+      .transform((raw, ctx) => {
+        const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+        if (key.length === 32) return key;
+        ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes, as 64 hex digits or base64 (openssl rand -base64 32)' });
+        return z.NEVER;
+      })
+      .optional(),
+    CONNECTOR_ALLOWED_HOSTS: commaList.transform((hosts) => hosts.map((host) => host.toLowerCase())).default([]),
+    CONNECTOR_LOCAL_ROOTS: commaList
+      .pipe(z.array(z.string().refine((root) => root.startsWith('/'), { message: 'each root must be an absolute path' })))
+      .default([]),
+    CONNECTOR_MAX_FILE_BYTES: count('bytes')
+      .min(1024)
+      .default(10 * 1024 * 1024),
+    CONNECTOR_MAX_ITEMS: count('items').min(1).default(20_000),
+    CONNECTOR_MAX_SYNC_BYTES: count('bytes')
+      .min(1024)
+      .default(2 * 1024 * 1024 * 1024),
+    CONNECTOR_SYNC_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(3_600_000),
+    PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
 
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })

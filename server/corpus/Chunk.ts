@@ -4,4 +4,11 @@ export interface Chunk {
   headingPath: string[];
   page: number | null;
   tokenCount: number;
+  /** The lines of its file it holds (code and text read from a source), for citations. */
+  lines?: ChunkLines | null;
+}
+
+export interface ChunkLines {
+  start: number;
+  end: number;
 }

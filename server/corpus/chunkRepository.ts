@@ -23,7 +23,7 @@ export interface ChunkVectors {
 /** Where chunks go: a document version of a collection. */
 export type ChunkTarget = Pick<IngestionJob, 'documentId' | 'collectionId' | 'targetVersion'>;
 
-const columnTypes = ['int', 'text', 'text[]', 'int', 'int', 'int', 'text', 'text[]', 'text', 'text'];
+const columnTypes = ['int', 'text', 'text[]', 'int', 'int', 'int', 'text', 'text[]', 'text', 'text', 'int', 'int'];
 
 /**
  * Writes chunks with one model's vectors, in multi-row inserts. Each chunk's search vector is
@@ -43,7 +43,7 @@ export async function insertChunks(
     const tuples = chunks.slice(start, start + rowsPerInsert).map((chunk, offset) => {
       const ordinal = start + offset;
       const embedding = embeddings[ordinal]!;
-      const p = fixed + values.length; // placeholders $p+1 .. $p+10 are this row's values
+      const p = fixed + values.length; // placeholders $p+1 .. $p+12 are this row's values
       const identifiers = identifierTerms([...chunk.headingPath, chunk.text].join('\n'));
       values.push(
         ordinal,
@@ -56,17 +56,21 @@ export async function insertChunks(
         identifiers,
         searchText(chunk.headingPath.join('\n')),
         searchText(chunk.text),
+        chunk.lines?.start ?? null,
+        chunk.lines?.end ?? null,
       );
       return `(${columnTypes.map((type, i) => `$${p + i + 1}::${type}`).join(', ')})`;
     });
     await client.query(
       `WITH collection AS (SELECT text_search_config AS config FROM collections WHERE id = $2 FOR SHARE)
        INSERT INTO chunks (document_id, collection_id, document_version, ordinal, text, heading_path, page, token_count,
-                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers, tsv, text_analyzer)
+                           embedding_model, embedding_dimension, embedding, text_search_config, identifiers, tsv, text_analyzer,
+                           line_start, line_end)
        SELECT $1, $2, $3, v.ordinal, v.text, v.heading_path, v.page, v.token_count, $4, v.dimension, v.embedding::vector,
-              collection.config, v.identifiers, chunk_search_vector(collection.config, v.heading_words, v.body_words, v.identifiers), $5
+              collection.config, v.identifiers, chunk_search_vector(collection.config, v.heading_words, v.body_words, v.identifiers), $5,
+              v.line_start, v.line_end
          FROM collection, (VALUES ${tuples.join(', ')})
-              v(ordinal, text, heading_path, page, token_count, dimension, embedding, identifiers, heading_words, body_words)`,
+              v(ordinal, text, heading_path, page, token_count, dimension, embedding, identifiers, heading_words, body_words, line_start, line_end)`,
       [job.documentId, job.collectionId, job.targetVersion, model, textAnalyzerVersion, ...values],
     );
   }
@@ -99,7 +103,8 @@ export async function versionChunks(
   preferredModel: string,
 ): Promise<(Chunk & { ordinal: number })[]> {
   const { rows } = await db.query<Chunk & { ordinal: number }>(
-    `SELECT DISTINCT ON (ordinal) ordinal, text, heading_path AS "headingPath", page, token_count AS "tokenCount"
+    `SELECT DISTINCT ON (ordinal) ordinal, text, heading_path AS "headingPath", page, token_count AS "tokenCount",
+            CASE WHEN line_start IS NOT NULL THEN json_build_object('start', line_start, 'end', line_end) END AS lines
        FROM chunks WHERE document_id = $1 AND document_version = $2 ORDER BY ordinal, embedding_model = $3 DESC`,
     [documentId, version, preferredModel],
   );

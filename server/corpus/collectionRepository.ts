@@ -78,6 +78,10 @@ export async function findCollectionBySlug(db: Queryable, slug: string): Promise
   return rows[0];
 }
 
+export async function collectionExists(db: Queryable, id: string): Promise<boolean> {
+  return Boolean((await db.query('SELECT 1 FROM collections WHERE id = $1', [id])).rowCount);
+}
+
 /** The collection if the user may read it, with whether they may change it. */
 export async function findVisibleCollection(
   db: Queryable,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/Database.ts';
 import { isUuid } from '../db/uuid.ts';
 import type { DocumentMetadata } from './documentMetadata.ts';
+import type { DocumentOrigin } from './documentOrigin.ts';
 
 /**
  * The SQL of `documents`: every write, and the reads of documents by themselves. Reads that join
@@ -49,6 +50,7 @@ export interface NewDocument {
   storagePath: string;
   createdBy: string | null;
   metadata: DocumentMetadata;
+  origin?: DocumentOrigin | null;
 }
 
 /** The version a swap makes served, with what its file turned out to be. */
@@ -132,8 +134,8 @@ export async function readyDocumentsLackingModel(
 
 export async function insertDocument(db: Queryable, document: NewDocument): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO documents (collection_id, external_id, source, filename, title, content_hash, byte_size, storage_path, status, created_by, metadata)
-     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'pending', $8, $9) RETURNING id`,
+    `INSERT INTO documents (collection_id, external_id, source, filename, title, content_hash, byte_size, storage_path, status, created_by, metadata, origin)
+     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, 'pending', $8, $9, $10) RETURNING id`,
     [
       document.collectionId,
       document.externalId,
@@ -144,6 +146,7 @@ export async function insertDocument(db: Queryable, document: NewDocument): Prom
       document.storagePath,
       document.createdBy,
       JSON.stringify(document.metadata),
+      document.origin ? JSON.stringify(document.origin) : null,
     ],
   );
   return rows[0]!.id;
@@ -151,6 +154,18 @@ export async function insertDocument(db: Queryable, document: NewDocument): Prom
 
 export async function setDocumentMetadata(db: Queryable, id: string, metadata: DocumentMetadata): Promise<void> {
   await db.query('UPDATE documents SET metadata = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(metadata)]);
+}
+
+export async function setDocumentOrigin(db: Queryable, id: string, origin: DocumentOrigin): Promise<void> {
+  await db.query('UPDATE documents SET origin = $2 WHERE id = $1', [id, JSON.stringify(origin)]);
+}
+
+/** The documents of a collection that came from one source: what deleting the source deletes. */
+export async function documentsFromSource(db: Queryable, sourceId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM documents WHERE source = 'source' AND origin->>'sourceId' = $1`, [
+    sourceId,
+  ]);
+  return rows.map((row) => row.id);
 }
 
 /** A failed document goes back to pending when it is ingested again. */

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/Database.ts';
 import type { DocumentMetadata } from './documentMetadata.ts';
-import { insertDocument, lockDocumentByExternalId, setDocumentMetadata } from './documentRepository.ts';
+import type { DocumentOrigin } from './documentOrigin.ts';
+import { insertDocument, lockDocumentByExternalId, setDocumentMetadata, setDocumentOrigin } from './documentRepository.ts';
 import { activeJobContentHashes, insertIngestionJob, targetVersionFor } from './ingestionJobs.ts';
 
 export interface IntakeRequest {
@@ -8,13 +9,15 @@ export interface IntakeRequest {
   filename: string;
   /** Identifies the document across re-ingestion; defaults to the file name. */
   externalId?: string;
-  source: 'upload' | 'cli' | 'import' | 'seed' | 'slack' | 'api';
+  source: 'upload' | 'cli' | 'import' | 'seed' | 'slack' | 'api' | 'source';
   storagePath: string;
   contentHash: string;
   byteSize: number;
   createdBy?: string | null;
   /** Replaces the document's metadata (filterable at retrieval) when given; kept otherwise. */
   metadata?: DocumentMetadata;
+  /** Where it lives in its source; set whenever given, like metadata. */
+  origin?: DocumentOrigin;
 }
 
 export type IntakeResult =
@@ -31,6 +34,7 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
   const existing = await lockDocumentByExternalId(client, request.collectionId, externalId);
   // Metadata belongs to the document, not a version: it changes at once, even for the same bytes.
   if (existing && request.metadata) await setDocumentMetadata(client, existing.id, request.metadata);
+  if (existing && request.origin) await setDocumentOrigin(client, existing.id, request.origin);
   if (existing) {
     const pendingHashes = await activeJobContentHashes(client, existing.id);
     const sameAsServed = existing.contentHash === request.contentHash && existing.status !== 'failed';
@@ -48,6 +52,7 @@ export async function registerDocument(client: Queryable, request: IntakeRequest
       storagePath: request.storagePath,
       createdBy: request.createdBy ?? null,
       metadata: request.metadata ?? {},
+      origin: request.origin ?? null,
     }));
   const ingestionJobId = await insertIngestionJob(client, {
     collectionId: request.collectionId,

@@ -1,3 +1,4 @@
+import { syncedSourceRoutes } from './routes/syncedSources.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   api.use(usageRoutes(services));
   api.use(slackBindingRoutes(services));
   api.use(auditRoutes(services));
+  api.use(syncedSourceRoutes(services));
   api.use(apiNotFound);
   app.use('/api', rememberMountPath, api);
   app.use('/v1', rememberMountPath, openaiCompatibleRoutes(services));

@@ -10,6 +10,17 @@ export function presentCitation(citation: Citation) {
     filename: citation.filename,
     page: citation.page,
     headingPath: [...citation.headingPath],
+    lines: citation.lines ? { start: citation.lines.start, end: citation.lines.end } : null,
+    origin: citation.origin
+      ? {
+          source: citation.origin.source,
+          kind: citation.origin.kind,
+          location: citation.origin.location,
+          path: citation.origin.path,
+          commit: citation.origin.commit,
+          link: citation.origin.link,
+        }
+      : null,
     snippet: citation.snippet,
   };
 }

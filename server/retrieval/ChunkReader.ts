@@ -1,3 +1,4 @@
+import type { ChunkLines } from '../corpus/Chunk.ts';
 import type { Database } from '../db/Database.ts';
 import { embeddingExpression, queryVectorCast, toVectorLiteral } from '../db/embeddingIndex.ts';
 import { inlineParameters } from '../db/inlineParameters.ts';
@@ -16,6 +17,8 @@ export interface ChunkHit {
   text: string;
   headingPath: string[];
   page: number | null;
+  /** The lines of its file it holds, when known (code from a source). */
+  lines: ChunkLines | null;
   /** Position in its document, for merging neighbours. */
   ordinal: number;
   score: number;
@@ -61,7 +64,8 @@ function chunksIn(collections: readonly CollectionInScope[]): number {
 }
 
 const hitColumns = `c.id::text AS id, c.document_id AS "documentId", c.collection_id AS "collectionId",
-  c.text, c.heading_path AS "headingPath", c.page, c.ordinal`;
+  c.text, c.heading_path AS "headingPath", c.page, c.ordinal,
+  CASE WHEN c.line_start IS NOT NULL THEN json_build_object('start', c.line_start, 'end', c.line_end) END AS lines`;
 
 /**
  * The only way chunks are read. Every search takes the asking principal: the collections it may

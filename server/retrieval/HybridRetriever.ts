@@ -1,3 +1,4 @@
+import type { DocumentOrigin } from '../corpus/documentOrigin.ts';
 import type { Principal } from '../auth/Principal.ts';
 import type { Database } from '../db/Database.ts';
 import type { Embedder } from '../inference/embeddings/Embedder.ts';
@@ -15,6 +16,8 @@ import { inSpan } from '../observability/tracing.ts';
 export interface RetrievedPassage extends ChunkHit {
   title: string;
   filename: string | null;
+  /** Where the document lives in its source (null for uploads). */
+  origin: DocumentOrigin | null;
   /** Reranker score (0-1) when a reranker ranked it, else the fused score. */
   relevance: number;
 }
@@ -136,8 +139,8 @@ export class HybridRetriever {
 
   private async withDocuments(hits: (ChunkHit & { relevance: number })[]): Promise<RetrievedPassage[]> {
     if (hits.length === 0) return [];
-    const { rows } = await this.db.query<{ id: string; title: string; filename: string | null }>(
-      'SELECT id, title, filename FROM documents WHERE id = ANY($1::uuid[])',
+    const { rows } = await this.db.query<{ id: string; title: string; filename: string | null; origin: DocumentOrigin | null }>(
+      'SELECT id, title, filename, origin FROM documents WHERE id = ANY($1::uuid[])',
       [[...new Set(hits.map((hit) => hit.documentId))]],
     );
     const documents = new Map(rows.map((row) => [row.id, row]));
@@ -145,6 +148,7 @@ export class HybridRetriever {
       ...hit,
       title: documents.get(hit.documentId)?.title ?? '',
       filename: documents.get(hit.documentId)?.filename ?? null,
+      origin: documents.get(hit.documentId)?.origin ?? null,
     }));
   }
 }

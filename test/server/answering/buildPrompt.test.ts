@@ -10,6 +10,8 @@ const passage = (text: string): RetrievedPassage => ({
   text,
   headingPath: ['Rules'],
   page: null,
+  lines: null,
+  origin: null,
   ordinal: 0,
   score: 1,
   title: 'Handbook',

@@ -10,6 +10,8 @@ const passage = (documentId: string, ordinal: number, text: string): RetrievedPa
   text,
   headingPath: [],
   page: null,
+  lines: null,
+  origin: null,
   ordinal,
   score: 1,
   title: documentId,

@@ -25,6 +25,9 @@ const owners: Record<string, string> = {
   sessions: 'server/auth/sessionRepository.ts',
   slack_channel_bindings: 'server/slack/SlackChannelBindings.ts',
   slack_event_receipts: 'server/slack/SlackEventReceipts.ts',
+  sources: 'server/sources/sourceRepository.ts',
+  source_runs: 'server/sources/sourceRepository.ts',
+  source_items: 'server/sources/sourceRepository.ts',
   users: 'server/users/userRepository.ts',
 };
 
@@ -53,6 +56,7 @@ const readModels: Record<string, string[]> = {
   'server/corpus/chunkRepository.ts': ['collections'],
   'server/corpus/collectionRepository.ts': ['documents', 'chunks', 'groups'],
   'server/corpus/documentRepository.ts': ['chunks'],
+  'server/sources/sourceRepository.ts': ['collections'],
 };
 
 /** SQL a file's code holds, without its comments (which may mention a table in words). */
