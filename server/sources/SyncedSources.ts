@@ -77,8 +77,9 @@ export class SyncedSources {
 
   async create(principal: Principal, request: NewSourceRequest): Promise<{ source: SourceView; run: SourceRun }> {
     const collection = await this.deps.collections.findEditable(principal, request.collection);
-    const settings = await this.connector(request.kind).validate(request.url, request.settings, this.deps.limits);
     const schedule = request.schedule === undefined ? defaultSchedule : request.schedule;
+    const nextSyncAt = nextTime(schedule);
+    const settings = await this.connector(request.kind).validate(request.url, request.settings, this.deps.limits);
     const id = await insertSource(this.deps.db, {
       collectionId: collection.id,
       kind: request.kind,
@@ -87,7 +88,7 @@ export class SyncedSources {
       settings,
       schedule,
       credentials: request.credentials ? this.deps.cipher.seal(request.credentials) : null,
-      nextSyncAt: nextTime(schedule),
+      nextSyncAt,
       createdBy: principal.userId,
     }).catch((error: unknown) => {
       if ((error as { code?: string }).code === '23505') {

@@ -217,7 +217,7 @@ function describeFetchFailure(error: unknown, url: string, branch: string): Erro
   if (/authentication|401|403|could not read Username/i.test(said)) {
     return new SourceSyncError('authentication_failed', `The repository ${url} refused the credentials (or needs some): ${said}`);
   }
-  if (/redirect/i.test(said))
+  if (/redirect|returned error: 30\d/i.test(said))
     return new SourceSyncError(
       'redirect_refused',
       `The repository ${url} redirected elsewhere, which Tapeout does not follow: use the final URL.`,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile, rename, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, rename, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,35 +10,9 @@ import { syncSourceTask } from '../../../server/sources/SyncSourceTask.ts';
 import { findRun } from '../../../server/sources/sourceRepository.ts';
 import { buildAssistant, buildCollection } from '../../support/factories.ts';
 import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
+import { TestGitRepository } from '../../support/testGitRepository.ts';
 
 const everyone: Principal = { userId: null, email: null, role: 'member' };
-
-/** A Git repository made with the git binary, committed to as a team would. */
-class TestRepository {
-  constructor(readonly dir: string) {}
-  git(...args: string[]) {
-    return execFileSync('git', args, {
-      cwd: this.dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: this.dir,
-        GIT_AUTHOR_NAME: 'Dana',
-        GIT_AUTHOR_EMAIL: 'dana@example.com',
-        GIT_COMMITTER_NAME: 'Dana',
-        GIT_COMMITTER_EMAIL: 'dana@example.com',
-      },
-    }).toString();
-  }
-  async write(file: string, text: string) {
-    await mkdir(path.dirname(path.join(this.dir, file)), { recursive: true });
-    await writeFile(path.join(this.dir, file), text);
-  }
-  commit(message: string) {
-    this.git('add', '-A');
-    this.git('commit', '-q', '-m', message);
-    return this.git('rev-parse', 'HEAD').trim();
-  }
-}
 
 const pllV1 = `// Clock generation for the SoC
 module pll_ctrl (
@@ -54,19 +27,17 @@ endmodule
 describe('a Git source', () => {
   let harness: TaskHarness;
   let root: string;
-  let repo: TestRepository;
+  let repo: TestGitRepository;
   let sourceId: string;
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tapeout-git-'));
-    repo = new TestRepository(path.join(root, 'soc'));
-    await mkdir(repo.dir);
-    repo.git('init', '-q', '-b', 'main');
+    repo = await TestGitRepository.init(path.join(root, 'soc'));
     await repo.write('README.md', '# SoC\n\n## Bring-up\n\nThe bring-up board needs the 25 MHz reference crystal fitted.\n');
     await repo.write('rtl/pll_ctrl.sv', pllV1);
     await repo.write('flow/sta.tcl', 'proc run_sta {corner} {\n  report_timing -corner $corner -max_paths 50\n}\n');
     await repo.write('notes/old-flow.md', '# Old flow\n\nThe legacy flow ran synthesis with the yosys_abc9 script.\n');
-    await repo.write('assets/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).toString('latin1'));
+    await repo.write('assets/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     await symlink('/etc/passwd', path.join(repo.dir, 'passwd-link'));
     repo.commit('first');
     harness = await startTaskHarness({ CONNECTOR_LOCAL_ROOTS: root });
