@@ -164,6 +164,41 @@ program
     await runBatchCommand('import', (config, logger) => importCommand(file, options.collection, config, logger));
   });
 
+const source = program
+  .command('source')
+  .description('manage the sources of a running server (Git repositories, web sites) through its REST API')
+  .option('--server <url>', 'the server (default: http://localhost:PORT)')
+  .option('--api-key <key>', "an API key of an admin or the collection's editor (default: ADMIN_API_KEY)");
+const sourceCommands = async (config: Config) => new (await import('./sourceCommand.ts')).SourceCommands(source.opts(), config);
+
+source
+  .command('list')
+  .description('list the sources, with their last run')
+  .action(() => runBatchCommand('source list', async (config) => (await sourceCommands(config)).list()));
+
+source
+  .command('add')
+  .description('add a source to a collection; its first sync starts at once')
+  .requiredOption('-c, --collection <slug>', 'the collection it keeps in sync')
+  .requiredOption('--name <name>', 'its name in the collection')
+  .requiredOption('--url <url>', 'https://host/group/repo.git, or file:///path under CONNECTOR_LOCAL_ROOTS')
+  .option('--kind <kind>', 'git or web', 'git')
+  .option('--branch <branch>', "the branch (default: the repository's default branch)")
+  .option('--include <glob>', 'index only matching paths (repeatable)', collect, [])
+  .option('--exclude <glob>', 'leave out matching paths (repeatable)', collect, [])
+  .option('--schedule <cron>', 'a cron expression in UTC, or "manual" (default: hourly)')
+  .option('--token-stdin', 'read an access token from standard input')
+  .action((options) => runBatchCommand('source add', async (config) => (await sourceCommands(config)).add(options)));
+
+source
+  .command('sync')
+  .description('sync a source now')
+  .argument('<source>', 'its id, name or collection/name')
+  .option('--wait', 'wait for the sync to end and print its counts and errors')
+  .action((which: string, options: { wait?: boolean }) =>
+    runBatchCommand('source sync', async (config) => (await sourceCommands(config)).sync(which, Boolean(options.wait))),
+  );
+
 program
   .command('eval')
   .description('score retrieval on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) in a throwaway database')

@@ -12,6 +12,8 @@ import { useRedisAdapter } from './redisAdapter.ts';
 import { reportSocketConnections } from '../observability/metrics.ts';
 import type { Services } from '../services.ts';
 import { presentIngestionJob } from '../presenters/ingestionJobs.ts';
+import { presentSourceRun } from '../presenters/syncedSources.ts';
+import { isSourceRunProgress } from '../sources/SyncSourceTask.ts';
 
 /** What these modules use of the composition root. */
 export type RealtimeDeps = ChatEventsDeps &
@@ -74,6 +76,8 @@ export async function attachRealtime(server: HttpServer, services: RealtimeDeps)
   // Every instance hears every job's progress from the queue, so each tells only its own clients.
   const unsubscribe = await services.queue.onProgress(({ data }) => {
     if (isJobView(data)) io.local.to(ingestionRoom(data.collectionId)).emit('ingestion:progress', presentIngestionJob(data));
+    // A source's sync reaches the editors watching its collection, as its uploads do.
+    if (isSourceRunProgress(data)) io.local.to(ingestionRoom(data.collectionId)).emit('source:progress', presentSourceRun(data.run));
   });
   return {
     io,

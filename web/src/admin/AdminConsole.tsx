@@ -9,12 +9,14 @@ import { CollectionsPage } from './CollectionsPage.tsx';
 import { DocumentsPage } from './DocumentsPage.tsx';
 import { GroupsPage } from './GroupsPage.tsx';
 import { SlackPage } from './SlackPage.tsx';
+import { SourcesPage } from './SourcesPage.tsx';
 import { UsagePage } from './UsagePage.tsx';
 import { UsersPage } from './UsersPage.tsx';
 
 const sections = [
   ['collections', 'Collections'],
   ['documents', 'Documents'],
+  ['sources', 'Sources'],
   ['assistants', 'Assistants'],
   ['users', 'Users'],
   ['groups', 'Groups'],
@@ -50,6 +52,7 @@ export function AdminConsole() {
           <Route index element={<Navigate to="collections" replace />} />
           <Route path="collections" element={<CollectionsPage />} />
           <Route path="documents" element={<DocumentsPage />} />
+          <Route path="sources" element={<SourcesPage />} />
           <Route path="assistants" element={<AssistantsPage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="groups" element={<GroupsPage />} />

@@ -23,3 +23,8 @@ export type { SlackChannelBindingResponse as SlackChannelBinding } from '../../.
 export type { SourcePassageResponse as SourcePassage, SourceViewResponse as SourceView } from '../../../server/presenters/sources.ts';
 export type { UsageResponse as UsageReport } from '../../../server/presenters/usage.ts';
 export type { UserListingResponse as UserListing } from '../../../server/presenters/users.ts';
+export type {
+  SourceRunResponse as SourceRun,
+  SyncedSourceDetailResponse as SyncedSourceDetail,
+  SyncedSourceResponse as SyncedSource,
+} from '../../../server/presenters/syncedSources.ts';

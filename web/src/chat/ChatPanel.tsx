@@ -1,3 +1,4 @@
+import { citationPlace } from './CitationButton.tsx';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Assistant, Citation, Conversation } from '../api/types.ts';
@@ -66,6 +67,7 @@ export function ChatPanel({ conversationId, assistant, assistantSlug, onCreated,
         <SourceViewer
           chunkId={source.chunkId}
           label={`[${source.index}] ${source.title || source.filename}`}
+          origin={source.origin && { source: source.origin.source, link: source.origin.link, place: citationPlace(source) }}
           onClose={() => setSource(undefined)}
         />
       )}

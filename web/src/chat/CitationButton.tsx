@@ -3,7 +3,12 @@ import type { Citation } from '../api/types.ts';
 import { i18n } from '../i18n/i18n.ts';
 
 export function citationPlace(citation: Citation): string {
-  const parts = [citation.headingPath.join(' › '), citation.page ? i18n.t('page {{page}}', { page: citation.page }) : ''].filter(Boolean);
+  const parts = [
+    citation.headingPath.join(' › '),
+    citation.page ? i18n.t('page {{page}}', { page: citation.page }) : '',
+    citation.lines ? i18n.t('lines {{start}}–{{end}}', citation.lines) : '',
+    citation.origin?.commit ? i18n.t('commit {{commit}}', { commit: citation.origin.commit.slice(0, 10) }) : '',
+  ].filter(Boolean);
   return parts.join(', ');
 }
 

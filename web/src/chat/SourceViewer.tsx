@@ -8,7 +8,18 @@ import type { SourceView } from '../api/types.ts';
  * page, and a download of the original file. A native modal dialog: focus is trapped inside and
  * Escape closes it.
  */
-export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; label?: string; onClose: () => void }) {
+export function SourceViewer({
+  chunkId,
+  label,
+  origin,
+  onClose,
+}: {
+  chunkId: string;
+  label?: string;
+  /** Where a document from a source lives there (its repository, path and lines), with a link to open it. */
+  origin?: { source: string; link: string | null; place: string } | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const cited = useRef<HTMLElement>(null);
@@ -68,6 +79,16 @@ export function SourceViewer({ chunkId, label, onClose }: { chunkId: string; lab
             ))}
           </div>
           <footer>
+            {origin && (
+              <span className="hint">
+                {t('From the source {{source}}: {{place}}', { source: origin.source, place: origin.place })}{' '}
+                {origin.link && (
+                  <a href={origin.link} target="_blank" rel="noreferrer noopener">
+                    {t('Open it there')}
+                  </a>
+                )}
+              </span>
+            )}
             {view.document.downloadable ? (
               <a className="button" href={`/api/documents/${view.document.id}/file`} download>
                 {t('Download original file')}
