@@ -115,7 +115,7 @@ async function seedUntilDone(
     await requestTextReindexing(services);
     await requestSentenceVectors(services);
     // The in-process queue keeps nothing across a restart: its queued syncs are queued again at once.
-    if (services.queue.mode === 'inline') await services.syncedSources.recoverOrphanedRuns(0);
+    if (services.queue.mode === 'inline') await services.syncedSources.recoverOrphanedRuns({ atStart: true });
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

@@ -73,9 +73,9 @@ export function syncSourceTask(deps: SyncSourceDeps): TaskDefinition<SyncSourceD
       if (!run || run.status === 'succeeded' || run.status === 'failed') return { skipped: run?.status ?? 'deleted' };
       const source = await findSource(deps.db, run.sourceId);
       if (!source) return { skipped: 'source deleted' };
+      // The lease is the run's: a run re-delivered after its process was killed takes it over at
+      // once. Another run's lease (one per source is queued or running at a time) is waited out.
       if (!(await holdLease(deps.db, source.id, run.id, sourceLeaseMs))) {
-        // Another run of this source holds it (one per source is queued or running at a time, so
-        // this is this run delivered twice): the holder finishes it.
         return { skipped: 'held by another worker' };
       }
       const renewal = setInterval(

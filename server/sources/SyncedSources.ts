@@ -164,10 +164,12 @@ export class SyncedSources {
 
   /**
    * Queues again the runs whose worker was killed: a running one whose lease lapsed, a queued one
-   * whose task was lost (the in-process queue keeps nothing across a restart).
+   * whose task was lost. At the start of a process with the in-process queue (`atStart`), every
+   * run left queued or running: that queue kept none of them, and a run re-delivered holds its own
+   * lease, so it resumes at once instead of after the lease lapses.
    */
-  async recoverOrphanedRuns(queuedForMs = 60_000): Promise<number> {
-    const runs = await orphanedRuns(this.deps.db, queuedForMs);
+  async recoverOrphanedRuns({ atStart = false } = {}): Promise<number> {
+    const runs = await orphanedRuns(this.deps.db, 60_000, atStart);
     for (const runId of runs) await enqueueSync(this.deps.queue, runId, `sync-${runId}-resumed-${Date.now()}`);
     return runs.length;
   }

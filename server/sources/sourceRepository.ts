@@ -251,13 +251,17 @@ export async function updateRun(db: Queryable, id: string, update: RunUpdate): P
   return rows[0];
 }
 
-/** Runs queued or running whose source lease has lapsed (their process was killed), to queue again. */
-export async function orphanedRuns(db: Queryable, queuedBeforeMs: number): Promise<string[]> {
+/**
+ * Runs to queue again: running ones whose lease lapsed (their process was killed) and queued ones
+ * older than `queuedBeforeMs`; with `all`, every run queued or running.
+ */
+export async function orphanedRuns(db: Queryable, queuedBeforeMs: number, all = false): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT r.id FROM source_runs r JOIN sources s ON s.id = r.source_id
-      WHERE (r.status = 'running' AND (s.lease_holder IS DISTINCT FROM r.id OR s.lease_expires_at < now()))
-         OR (r.status = 'queued' AND r.created_at < now() - make_interval(secs => $1::double precision / 1000))`,
-    [queuedBeforeMs],
+      WHERE r.status IN ('queued', 'running') AND ($2::boolean
+         OR (r.status = 'running' AND (s.lease_holder IS DISTINCT FROM r.id OR s.lease_expires_at < now()))
+         OR (r.status = 'queued' AND r.created_at < now() - make_interval(secs => $1::double precision / 1000)))`,
+    [queuedBeforeMs, all],
   );
   return rows.map((row) => row.id);
 }
