@@ -32,7 +32,10 @@ describe('a sync killed half-way', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'tapeout-killed-sync-'));
     const repo = await TestGitRepository.init(path.join(root, 'repos', 'notes'));
     for (let i = 0; i < files; i++) {
-      await repo.write(`notes/note-${String(i).padStart(3, '0')}.md`, `# Note ${i}\n\nDesign note ${i}: the block_${i} timing budget is ${i * 3} ps.\n`);
+      await repo.write(
+        `notes/note-${String(i).padStart(3, '0')}.md`,
+        `# Note ${i}\n\nDesign note ${i}: the block_${i} timing budget is ${i * 3} ps.\n`,
+      );
     }
     repo.commit('notes');
     env = {
@@ -54,22 +57,34 @@ describe('a sync killed half-way', () => {
     const url = `file://${path.join(root, 'repos', 'notes')}`;
     const { source } = await call('POST', '/sources', { kind: 'git', collection: 'killed', name: 'notes', url, schedule: null });
     // Killed once some items are stored and most are not.
-    await waitFor(async () => {
-      const { lastRun } = await call('GET', `/sources/${source.id}`);
-      return lastRun.counts.added >= 20 && lastRun.counts.added < files - 50 ? true : undefined;
-    }, 'a sync half-way', 60_000);
+    await waitFor(
+      async () => {
+        const { lastRun } = await call('GET', `/sources/${source.id}`);
+        return lastRun.counts.added >= 20 && lastRun.counts.added < files - 50 ? true : undefined;
+      },
+      'a sync half-way',
+      60_000,
+    );
     server!.child.kill('SIGKILL');
     await new Promise((resolve) => server!.child.once('exit', resolve));
 
     server = await startTapeoutProcess(env);
-    const resumed = await waitFor(async () => {
-      const { lastRun } = await call('GET', `/sources/${source.id}`);
-      return lastRun.status === 'succeeded' || lastRun.status === 'failed' ? lastRun : undefined;
-    }, 'the resumed sync', 120_000);
+    const resumed = await waitFor(
+      async () => {
+        const { lastRun } = await call('GET', `/sources/${source.id}`);
+        return lastRun.status === 'succeeded' || lastRun.status === 'failed' ? lastRun : undefined;
+      },
+      'the resumed sync',
+      120_000,
+    );
     assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.error));
 
     const { source: whole } = await call('POST', '/sources', { kind: 'git', collection: 'whole', name: 'notes', url, schedule: null });
-    await waitFor(async () => ((await call('GET', `/sources/${whole.id}`)).lastRun.status === 'succeeded' ? true : undefined), 'the whole sync', 120_000);
+    await waitFor(
+      async () => ((await call('GET', `/sources/${whole.id}`)).lastRun.status === 'succeeded' ? true : undefined),
+      'the whole sync',
+      120_000,
+    );
 
     const [killed, uninterrupted] = [await documentsOf('killed'), await documentsOf('whole')];
     assert.equal(killed.length, files, 'one document per file, none twice');
