@@ -134,13 +134,21 @@ export class SyncedSources {
   /** Deletes the source and every document it brought; the connector forgets what it kept. */
   async delete(principal: Principal, id: string): Promise<void> {
     const source = await this.editable(principal, id);
+    // Documents first: a failure part-way leaves the source, to delete again, never orphans. Once the
+    // source row is gone a running sync can store nothing more (source_items' key), so a second pass
+    // takes what it stored meanwhile.
+    await this.deleteDocumentsOf(id);
     await deleteSource(this.deps.db, id);
-    for (const documentId of await documentsFromSource(this.deps.db, id)) {
+    await this.deleteDocumentsOf(id);
+    await this.connector(source.kind).forget(id);
+  }
+
+  private async deleteDocumentsOf(sourceId: string): Promise<void> {
+    for (const documentId of await documentsFromSource(this.deps.db, sourceId)) {
       await this.deps.documents.delete(systemActor, documentId).catch((error: unknown) => {
         if (!(error instanceof NotFoundError)) throw error;
       });
     }
-    await this.connector(source.kind).forget(id);
   }
 
   /** Queues a sync now; while one is queued or running, that one is returned (`created` false). */
