@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, chromiumPath, launchChromium, recordCspViolations } from '../../support/browser.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { demoCorpusReady, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
+import { TestGitRepository } from '../../support/testGitRepository.ts';
 
 const adminPassword = 'e2e admin password';
 const memberPassword = 'e2e member password';
@@ -28,6 +31,8 @@ describe('web: chat and admin console in Chromium', () => {
   let refusalsExpected = false;
   const tokenFrames: string[] = [];
   const progressFrames: string[] = [];
+  const sourceFrames: string[] = [];
+  let repositories: string;
 
   const streamingDone = () =>
     page.waitForFunction(() =>
@@ -43,7 +48,15 @@ describe('web: chat and admin console in Chromium', () => {
 
   before(async () => {
     if (!available) return;
-    runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword });
+    repositories = await mkdtemp(path.join(os.tmpdir(), 'tapeout-e2e-repos-'));
+    const repo = await TestGitRepository.init(path.join(repositories, 'soc'));
+    await repo.write(
+      'rtl/pll_ctrl.sv',
+      "module pll_ctrl (input logic clk, output logic pll_lock_err);\n  assign pll_lock_err = 1'b0;\nendmodule\n",
+    );
+    await repo.write('README.md', '# SoC\n\nRTL of the SoC.\n');
+    repo.commit('rtl');
+    runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword, CONNECTOR_LOCAL_ROOTS: repositories });
     await runtime.services.users.create(systemActor, {
       email: 'member@example.com',
       name: 'Mia Member',
@@ -65,6 +78,7 @@ describe('web: chat and admin console in Chromium', () => {
       socket.on('framereceived', ({ payload }) => {
         if (String(payload).includes('"chat:token"')) tokenFrames.push(String(payload));
         if (String(payload).includes('"ingestion:progress"')) progressFrames.push(String(payload));
+        if (String(payload).includes('"source:progress"')) sourceFrames.push(String(payload));
       }),
     );
     await mkdir('test-results', { recursive: true });
@@ -72,6 +86,7 @@ describe('web: chat and admin console in Chromium', () => {
   after(async () => {
     await browser?.close();
     await runtime?.dispose();
+    if (repositories) await rm(repositories, { recursive: true, force: true });
   });
 
   it('refuses a wrong password in plain words, then signs the admin in', async (t) => {
@@ -301,6 +316,30 @@ describe('web: chat and admin console in Chromium', () => {
     assert.equal((await runtime.services.slackBindings.settingsFor('C0123ABCD'))?.audienceGroupId !== undefined, true);
     await row.getByRole('button', { name: 'Unbind C0123ABCD' }).click();
     await page.getByText('No channel is bound').waitFor();
+  });
+
+  it('adds a Git repository as a source and watches its first sync succeed live; a path outside the local roots is refused', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Sources' }).click();
+    await page.getByText('No sources yet').waitFor();
+    const form = page.getByRole('form', { name: 'Add a Git repository' });
+    await form.getByLabel('Collection').selectOption('chip-design');
+    await form.getByLabel('Name', { exact: true }).fill('soc-rtl');
+    await form.getByLabel('Repository URL').fill(`file://${path.join(repositories, 'soc')}`);
+    await form.getByLabel(/^Branch/).fill('main');
+    await form.getByRole('button', { name: 'Add and sync' }).click();
+    const row = page.getByRole('table', { name: 'Sources' }).getByRole('row').filter({ hasText: 'soc-rtl' });
+    await row.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await row.getByText('+2 ~0 −0, 0 skipped, 0 failed').waitFor();
+    assert.ok(sourceFrames.length > 0, 'the run reached the page over socket.io');
+    await page.screenshot({ path: 'test-results/sources.png' });
+    refusalsExpected = true;
+    await form.getByLabel('Name', { exact: true }).fill('etc');
+    await form.getByLabel('Repository URL').fill('file:///etc');
+    await form.getByRole('button', { name: 'Add and sync' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not under a directory listed in CONNECTOR_LOCAL_ROOTS' }).waitFor();
+    refusalsExpected = false;
+    assert.equal((await runtime.services.syncedSources.list(systemActor)).length, 1);
   });
 
   it('keeps a member out of the admin console: no link, a plain refusal, 403 from its APIs', async (t) => {
