@@ -42,7 +42,7 @@ interface Symbol {
 
 const verilogStart =
   /^\s*(?:(?:virtual|static|automatic)\s+)*(module|macromodule|interface|package|program|class|checker|primitive)\s+(?:automatic\s+|static\s+)?([A-Za-z_][\w$]*)/;
-const verilogEnd = /^\s*end(module|interface|package|program|class|checker|primitive)\b/;
+const verilogEnd = /\bend(module|interface|package|program|class|checker|primitive)\b/g;
 
 /**
  * A source file as blocks: the path as the document's heading, then each top-level symbol
@@ -88,15 +88,17 @@ export function parseCode(source: string, filename: string): ParsedDocument {
 
 function verilogSymbols(lines: string[]): Symbol[] {
   const symbols: Symbol[] = [];
-  let open: { heading: string; start: number; depth: number } | undefined;
+  let open: { heading: string; start: number } | undefined;
   let depth = 0;
   lines.forEach((line, i) => {
     const code = line.replace(/\/\/.*$/, '');
     const start = verilogStart.exec(code);
     if (start) {
+      if (depth === 0) open = { heading: `${start[1]} ${start[2]}`, start: i };
       depth++;
-      if (depth === 1) open = { heading: `${start[1]} ${start[2]}`, start: i, depth };
-    } else if (verilogEnd.test(code)) {
+    }
+    // A declaration may end on its own line (`class txn; endclass`).
+    for (const _end of code.matchAll(verilogEnd)) {
       depth = Math.max(0, depth - 1);
       if (depth === 0 && open) {
         symbols.push({ heading: open.heading, start: open.start, end: i + 1 });
