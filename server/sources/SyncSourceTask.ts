@@ -128,7 +128,13 @@ async function sync(
   const connector = deps.sourceConnectors.get(source.kind);
   if (!connector) throw new SourceSyncError('unsupported_kind', `This server has no ${source.kind} connector.`);
   const sealed = await sealedCredentials(deps.db, source.id);
-  const credentials = sealed ? deps.credentialCipher.open(sealed) : undefined;
+  let credentials;
+  try {
+    credentials = sealed ? deps.credentialCipher.open(sealed) : undefined;
+  } catch (error) {
+    // Retrying cannot help until someone sets them again (or the old key comes back).
+    throw new SourceSyncError('credentials_unavailable', (error as Error).message);
+  }
   const stored = await storedItems(deps.db, source.id);
   const known = new Map([...stored].map(([key, item]) => [key, item.version]));
   const listing = await connector.list(

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, rename, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,8 @@ import type { Principal } from '../../../server/auth/Principal.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
 import { ingestDocumentTask } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import { syncSourceTask } from '../../../server/sources/SyncSourceTask.ts';
-import { findRun } from '../../../server/sources/sourceRepository.ts';
+import { findRun, updateSource } from '../../../server/sources/sourceRepository.ts';
+import { CredentialCipher } from '../../../server/sources/credentialCipher.ts';
 import { buildAssistant, buildCollection } from '../../support/factories.ts';
 import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
 import { TestGitRepository } from '../../support/testGitRepository.ts';
@@ -160,6 +162,22 @@ describe('a Git source', () => {
       }),
       /private or loopback address/,
     );
+  });
+
+  it('fails a run at once, naming why, when its stored credentials cannot be opened (SOURCE_CREDENTIALS_KEY changed)', async () => {
+    const { source, run } = await harness.services.syncedSources.create(systemActor, {
+      kind: 'git',
+      collection: 'soc',
+      name: 'sealed-elsewhere',
+      url: `file://${repo.dir}`,
+      settings: {},
+    });
+    await updateSource(harness.services.db, source.id, { credentials: new CredentialCipher(randomBytes(32)).seal({ token: 't' }) });
+    await assert.rejects(syncSourceTask(harness.services).handle({ runId: run.id }, harness.context()), /credentials_unavailable/);
+    const failed = (await findRun(harness.services.db, run.id))!;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.code, 'credentials_unavailable');
+    await harness.services.syncedSources.delete(systemActor, source.id);
   });
 
   it('deleting the source deletes its documents', async () => {
