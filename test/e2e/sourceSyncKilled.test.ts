@@ -68,7 +68,15 @@ describe('a sync killed half-way', () => {
     server!.child.kill('SIGKILL');
     await new Promise((resolve) => server!.child.once('exit', resolve));
 
-    server = await startTapeoutProcess(env);
+    // The killed server's database process notices its parent is gone and exits a moment later.
+    server = await waitFor(
+      () =>
+        startTapeoutProcess(env).catch((error: Error) =>
+          /in use by another Tapeout process/.test(error.message) ? undefined : Promise.reject(error),
+        ),
+      'the restarted server',
+      60_000,
+    );
     const resumed = await waitFor(
       async () => {
         const { lastRun } = await call('GET', `/sources/${source.id}`);
