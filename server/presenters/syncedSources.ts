@@ -14,6 +14,8 @@ export function presentSourceRun(run: SourceRun) {
     counts: { added: run.added, changed: run.changed, deleted: run.deleted, skipped: run.skipped, failed: run.failed },
     error: run.error && { code: run.error.code, message: run.error.message },
     errors: run.errors.map(({ item, code, message }) => ({ item, code, message })),
+    /** Where the run left the source (the commit it synced), once it succeeded. */
+    cursor: run.cursor ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import { systemActor } from '../access/systemActor.ts';
 import type { SourceLimits } from '../config/index.ts';
 import type { Database } from '../db/Database.ts';
 import type { DocumentService } from '../documents/DocumentService.ts';
+import { NotFoundError } from '../errors.ts';
 import type { JobQueue, TaskContext, TaskDefinition } from '../queue/JobQueue.ts';
 import { PermanentTaskError } from '../queue/JobQueue.ts';
 import type { TapeoutTasks } from '../queue/tapeoutTasks.ts';
@@ -100,8 +101,7 @@ async function syncOrFail(deps: SyncSourceDeps, source: StoredSource, run: Sourc
   await report({ status: 'running', stage: 'listing', error: null });
   const signal = AbortSignal.timeout(deps.config.sources.syncTimeoutMs);
   try {
-    const counts = await sync(deps, source, signal, report);
-    return counts;
+    return await sync(deps, source, signal, report);
   } catch (error) {
     const timedOut = signal.aborted;
     const code = timedOut ? 'sync_timeout' : error instanceof SourceSyncError ? error.code : 'sync_failed';
@@ -149,7 +149,7 @@ async function sync(
   for (const [key, item] of stored) {
     if (present.has(key)) continue;
     await deps.documents.delete(systemActor, item.documentId).catch((error: unknown) => {
-      if ((error as { code?: string }).code !== 'not_found') throw error;
+      if (!(error instanceof NotFoundError)) throw error;
     });
     await forgetItem(deps.db, source.id, key);
     counts.deleted++;

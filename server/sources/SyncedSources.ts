@@ -101,10 +101,7 @@ export class SyncedSources {
   }
 
   async list(principal: Principal): Promise<SourceView[]> {
-    const sources = await listSources(this.deps.db, principal.system ? 'all' : { userId: principal.userId });
-    const ids = sources.map((source) => source.id);
-    const [runs, items] = await Promise.all([lastRuns(this.deps.db, ids), countItems(this.deps.db, ids)]);
-    return sources.map((source) => ({ ...source, items: items.get(source.id) ?? 0, lastRun: runs.get(source.id) ?? null }));
+    return this.withState(await listSources(this.deps.db, principal.system ? 'all' : { userId: principal.userId }));
   }
 
   async get(principal: Principal, id: string): Promise<SourceView & { runs: SourceRun[] }> {
@@ -196,9 +193,14 @@ export class SyncedSources {
   }
 
   private async view(id: string): Promise<SourceView> {
-    const source = (await findSource(this.deps.db, id))!;
-    const [runs, items] = await Promise.all([lastRuns(this.deps.db, [id]), countItems(this.deps.db, [id])]);
-    return { ...source, items: items.get(id) ?? 0, lastRun: runs.get(id) ?? null };
+    return (await this.withState([(await findSource(this.deps.db, id))!]))[0]!;
+  }
+
+  /** Sources with how many items they hold and their latest run. */
+  private async withState(sources: StoredSource[]): Promise<SourceView[]> {
+    const ids = sources.map((source) => source.id);
+    const [runs, items] = await Promise.all([lastRuns(this.deps.db, ids), countItems(this.deps.db, ids)]);
+    return sources.map((source) => ({ ...source, items: items.get(source.id) ?? 0, lastRun: runs.get(source.id) ?? null }));
   }
 
   private connector(kind: SourceKind): SourceConnector {
