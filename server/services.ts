@@ -38,6 +38,7 @@ import { OidcSignInService } from './identity/OidcSignInService.ts';
 import { ScimService } from './identity/scim/ScimService.ts';
 import { CredentialCipher } from './sources/credentialCipher.ts';
 import { GitConnector } from './sources/git/GitConnector.ts';
+import { WebConnector } from './sources/web/WebConnector.ts';
 import type { SourceConnector } from './sources/SourceConnector.ts';
 import { SyncedSources } from './sources/SyncedSources.ts';
 
@@ -123,7 +124,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const identity = new IdentityDirectory(db, logger);
   // An answer holds its slot at most twice its time limit, so a crashed process gives slots back.
   const documents = new DocumentService(db, queue, collections, path.join(config.dataDir, 'files'));
-  const sourceConnectors = new Map<string, SourceConnector>([['git', new GitConnector(path.join(config.dataDir, 'sources'))]]);
+  const sourcesDir = path.join(config.dataDir, 'sources');
+  const sourceConnectors = new Map<string, SourceConnector>([
+    ['git', new GitConnector(sourcesDir)],
+    ['web', new WebConnector(sourcesDir)],
+  ]);
   const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
   return {

@@ -8,6 +8,8 @@ import type { JobFailureCode } from '../ingestionFailureCodes.ts';
 export interface ExtractionRequest {
   storagePath: string;
   filename: string;
+  /** Read HTML as a reader view would (a crawled page). */
+  readerView?: boolean;
   chunkSize: number;
   chunkOverlap: number;
 }
@@ -43,7 +45,7 @@ export default async function extract(request: ExtractionRequest): Promise<Extra
   }
   try {
     const parseStart = epochMs();
-    const parsed = await parseDocument(bytes, request.filename);
+    const parsed = await parseDocument(bytes, request.filename, { readerView: request.readerView ?? false });
     const parseEnd = epochMs();
     const chunks = await chunkDocument(parsed, { chunkSize: request.chunkSize, chunkOverlap: request.chunkOverlap });
     return { ok: true, title: parsed.title, mimeType: parsed.mimeType, chunks, timings: { parseStart, parseEnd, chunkEnd: epochMs() } };

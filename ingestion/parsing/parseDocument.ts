@@ -3,6 +3,7 @@ import { parseCode } from './parseCode.ts';
 import { parseCsv } from './parseCsv.ts';
 import { parseDocx } from './parseDocx.ts';
 import { parseHtml } from './parseHtml.ts';
+import { parseWebPage } from './parseWebPage.ts';
 import { parseMarkdown } from './parseMarkdown.ts';
 import { parsePdf } from './parsePdf.ts';
 import { parsePptx } from './parsePptx.ts';
@@ -11,11 +12,19 @@ import { assertSafeZip } from './zipGuard.ts';
 
 const decodeText = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 
-const parsers: Record<DocumentFormat, (bytes: Uint8Array, filename: string) => ParsedDocument | Promise<ParsedDocument>> = {
+export interface ParseOptions {
+  /** HTML is a crawled web page: keep its main content only (parseHtml). */
+  readerView?: boolean;
+}
+
+const parsers: Record<
+  DocumentFormat,
+  (bytes: Uint8Array, filename: string, options: ParseOptions) => ParsedDocument | Promise<ParsedDocument>
+> = {
   pdf: parsePdf,
   docx: async (bytes) => (await assertSafeZip(bytes), parseDocx(bytes)),
   pptx: async (bytes) => (await assertSafeZip(bytes), parsePptx(bytes)),
-  html: (bytes) => parseHtml(decodeText(bytes)),
+  html: (bytes, _filename, options) => (options.readerView ? parseWebPage(decodeText(bytes)) : parseHtml(decodeText(bytes))),
   markdown: (bytes) => parseMarkdown(decodeText(bytes)),
   csv: (bytes) => parseCsv(decodeText(bytes)),
   code: (bytes, filename) => parseCode(decodeText(bytes), filename),
@@ -31,8 +40,8 @@ const parsers: Record<DocumentFormat, (bytes: Uint8Array, filename: string) => P
 };
 
 /** Sniffs, parses and checks that something indexable came out. Run it through the extraction pool, which bounds its time and memory. */
-export async function parseDocument(bytes: Uint8Array, filename: string): Promise<ParsedDocument> {
-  const parsed = await parsers[await sniffFormat(bytes, filename)](bytes, filename);
+export async function parseDocument(bytes: Uint8Array, filename: string, options: ParseOptions = {}): Promise<ParsedDocument> {
+  const parsed = await parsers[await sniffFormat(bytes, filename)](bytes, filename, options);
   const hasText = parsed.blocks.some((block) =>
     (block.kind === 'list' ? block.items.join('') : block.kind === 'table' ? block.rows.flat().join('') : block.text).trim(),
   );

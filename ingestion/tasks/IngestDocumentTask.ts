@@ -106,6 +106,7 @@ async function ingest(services: IngestDeps, job: IngestionJob, context: TaskCont
   const extracted = await services.extraction.extract({
     storagePath: job.storagePath,
     filename: job.filename,
+    readerView: job.readerView,
     chunkSize: job.chunkSize,
     chunkOverlap: job.chunkOverlap,
   });

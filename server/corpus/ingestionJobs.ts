@@ -18,6 +18,8 @@ export interface IngestionJob {
   reembeddingModel: string | null;
   /** Whether the collection's language is set or detected (else this document's text is used to detect it). */
   languageKnown: boolean;
+  /** A page crawled from a web source: its HTML is read in reader view (menus and footers left out). */
+  readerView: boolean;
 }
 
 /** What admins see of a job: GET /api/jobs/:id and the socket.io progress events. */
@@ -84,8 +86,9 @@ export async function loadIngestionJob(client: Queryable, id: string): Promise<I
     `SELECT j.id, j.collection_id AS "collectionId", j.document_id AS "documentId", j.filename, j.storage_path AS "storagePath",
             j.content_hash AS "contentHash", j.byte_size::int AS "byteSize", j.target_version AS "targetVersion", j.state,
             c.chunk_size AS "chunkSize", c.chunk_overlap AS "chunkOverlap", c.embedding_model AS "embeddingModel",
-            c.reembedding_model AS "reembeddingModel", (c.language IS NOT NULL OR c.detected_language IS NOT NULL) AS "languageKnown"
-       FROM ingestion_jobs j JOIN collections c ON c.id = j.collection_id
+            c.reembedding_model AS "reembeddingModel", (c.language IS NOT NULL OR c.detected_language IS NOT NULL) AS "languageKnown",
+            COALESCE(d.origin->>'kind' = 'web', false) AS "readerView"
+       FROM ingestion_jobs j JOIN collections c ON c.id = j.collection_id LEFT JOIN documents d ON d.id = j.document_id
       WHERE j.id = $1`,
     [id],
   );

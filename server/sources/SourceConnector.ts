@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { ValidationError } from '../errors.ts';
 import type { DocumentOrigin } from '../corpus/documentOrigin.ts';
 import type { SourceLimits } from '../config/index.ts';
 import type { SourceCredentials } from './credentialCipher.ts';
@@ -32,7 +34,11 @@ export interface SourceListing {
   items: SourceItem[];
   /** Items left out (a symlink, a submodule, a file over the size limit), with why. */
   skipped: ItemError[];
+  /** Items that could not be read this time (a page answering 503); counted as failed. */
+  failed?: ItemError[];
   cursor: unknown;
+  /** Drops what the listing kept for reading its items (fetched pages); called when the sync ends. */
+  dispose?: () => Promise<void>;
 }
 
 export interface ListContext {
@@ -66,4 +72,13 @@ export class SourceSyncError extends Error {
     super(message);
     this.name = 'SourceSyncError';
   }
+}
+
+/** A kind's settings checked against its schema, or a ValidationError naming each field that is wrong. */
+export function parseSettings<Schema extends z.ZodType>(schema: Schema, settings: SourceSettings, kindName: string): z.infer<Schema> {
+  const parsed = schema.safeParse(settings);
+  if (!parsed.success) {
+    throw new ValidationError(`${kindName} settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
 }

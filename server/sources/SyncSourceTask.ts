@@ -141,8 +141,23 @@ async function sync(
     { id: source.id, name: source.name, url: source.url, settings: source.settings, credentials, cursor: source.cursor },
     { known, limits: deps.config.sources, signal },
   );
-  const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: 0 };
-  const errors: ItemError[] = listing.skipped.slice(0, keptErrors);
+  try {
+    return await storeListing(deps, source, listing, stored, { signal, report });
+  } finally {
+    await listing.dispose?.();
+  }
+}
+
+async function storeListing(
+  deps: SyncSourceDeps,
+  source: StoredSource,
+  listing: SourceListing,
+  stored: Awaited<ReturnType<typeof storedItems>>,
+  { signal, report }: { signal: AbortSignal; report: (update: Parameters<typeof updateRun>[2]) => Promise<void> },
+): Promise<RunCounts> {
+  const failed = listing.failed ?? [];
+  const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: failed.length };
+  const errors: ItemError[] = [...failed, ...listing.skipped].slice(0, keptErrors);
   const note = (error: ItemError) => errors.length < keptErrors && errors.push(error);
   // Deletions first: the listing is complete, and a run stopped later must not leave them undone.
   const present = new Set(listing.items.map((item) => item.key));

@@ -7,6 +7,7 @@ import type { SourceLimits } from '../../config/index.ts';
 import { ValidationError } from '../../errors.ts';
 import { BlockedAddressError, resolvePublicAddress } from '../publicAddress.ts';
 import {
+  parseSettings,
   SourceSyncError,
   type ListContext,
   type SourceConnector,
@@ -66,14 +67,12 @@ export class GitConnector implements SourceConnector {
   constructor(private readonly mirrorsDir: string) {}
 
   async validate(url: string, settings: SourceSettings, limits: SourceLimits): Promise<SourceSettings> {
-    const parsed = gitSettingsSchema.safeParse(settings);
-    if (!parsed.success)
-      throw new ValidationError(`Git settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const parsed = parseSettings(gitSettingsSchema, settings, 'Git');
     await this.remote(url, limits).catch((error: unknown) => {
       if (error instanceof SourceSyncError) throw new ValidationError(error.message);
       throw error;
     });
-    return parsed.data;
+    return parsed;
   }
 
   async list(source: SourceToSync, { limits, signal }: ListContext): Promise<SourceListing> {

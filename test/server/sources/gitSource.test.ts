@@ -6,10 +6,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Principal } from '../../../server/auth/Principal.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
-import { ingestDocumentTask } from '../../../ingestion/tasks/IngestDocumentTask.ts';
 import { syncSourceTask } from '../../../server/sources/SyncSourceTask.ts';
 import { findRun, updateSource } from '../../../server/sources/sourceRepository.ts';
 import { CredentialCipher } from '../../../server/sources/credentialCipher.ts';
+import { citationsFor, syncAndIngest } from '../../support/sourceSync.ts';
 import { buildAssistant, buildCollection } from '../../support/factories.ts';
 import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
 import { TestGitRepository } from '../../support/testGitRepository.ts';
@@ -51,24 +51,6 @@ describe('a Git source', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  /** Runs the source's queued sync, then every ingestion it queued, as the worker would. */
-  async function syncAndIngest(runId: string) {
-    await syncSourceTask(harness.services).handle({ runId }, harness.context());
-    const { rows } = await harness.services.db.query<{ id: string }>(
-      `SELECT id FROM ingestion_jobs WHERE state = 'queued' ORDER BY created_at`,
-    );
-    for (const job of rows) await ingestDocumentTask(harness.services).handle({ ingestionJobId: job.id }, harness.context());
-    return (await findRun(harness.services.db, runId))!;
-  }
-
-  const citationsFor = async (question: string) => {
-    const prepared = await harness.services.answerer.prepare(everyone, {
-      assistant: 'soc-helper',
-      messages: [{ role: 'user', content: question }],
-    });
-    return 'citations' in prepared ? prepared.citations : [];
-  };
-
   const documentPaths = async () =>
     (
       await harness.services.db.query<{ filename: string }>(`SELECT filename FROM documents WHERE source = 'source' ORDER BY filename`)
@@ -83,7 +65,7 @@ describe('a Git source', () => {
       settings: { branch: 'main', linkTemplate: 'https://git.example.com/soc/blob/{commit}/{path}#L{startLine}-L{endLine}' },
     });
     sourceId = source.id;
-    const done = await syncAndIngest(run.id);
+    const done = await syncAndIngest(harness, run.id);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
     assert.deepEqual({ added: done.added, changed: done.changed, deleted: done.deleted }, { added: 4, changed: 0, deleted: 0 });
     assert.deepEqual(done.errors.map((e) => [e.item, e.code]).sort(), [
@@ -95,7 +77,7 @@ describe('a Git source', () => {
 
   it('answers with a citation naming the path, the line range, the commit and a link to those lines', async () => {
     const commit = repo.git('rev-parse', 'HEAD').trim();
-    const citations = await citationsFor('When does pll_lock_err rise?');
+    const citations = await citationsFor(harness, 'soc-helper', 'When does pll_lock_err rise?');
     const cited = citations.find((c) => c.origin?.path === 'rtl/pll_ctrl.sv');
     assert.ok(cited, JSON.stringify(citations.map((c) => c.filename)));
     assert.deepEqual(cited.headingPath, ['rtl/pll_ctrl.sv', 'module pll_ctrl']);
@@ -115,12 +97,12 @@ describe('a Git source', () => {
     await rm(path.join(repo.dir, 'notes/old-flow.md'));
     repo.commit('second');
     const { run } = await harness.services.syncedSources.requestSync(systemActor, sourceId);
-    const done = await syncAndIngest(run.id);
+    const done = await syncAndIngest(harness, run.id);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
     // README.md is unchanged and not read again; the rename is the old path gone and the new one added.
     assert.deepEqual({ added: done.added, changed: done.changed, deleted: done.deleted }, { added: 2, changed: 1, deleted: 2 });
     assert.deepEqual(await documentPaths(), ['README.md', 'flow/timing.tcl', 'rtl/alu.sv', 'rtl/pll_ctrl.sv']);
-    const cited = (await citationsFor('How many reference cycles before pll_lock_err rises?')).find(
+    const cited = (await citationsFor(harness, 'soc-helper', 'How many reference cycles before pll_lock_err rises?')).find(
       (c) => c.origin?.path === 'rtl/pll_ctrl.sv',
     );
     assert.match(cited!.snippet, /128 reference cycles/);
@@ -133,7 +115,7 @@ describe('a Git source', () => {
 
   it('a sync with nothing new changes nothing', async () => {
     const { run } = await harness.services.syncedSources.requestSync(systemActor, sourceId);
-    const done = await syncAndIngest(run.id);
+    const done = await syncAndIngest(harness, run.id);
     assert.deepEqual({ added: done.added, changed: done.changed, deleted: done.deleted }, { added: 0, changed: 0, deleted: 0 });
   });
 
