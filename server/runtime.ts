@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { queueUnfinishedIngestion, seedDemoContent } from './seed/seedDemoContent.ts';
+import { seedDemoSource } from './seed/seedDemoSource.ts';
 import { requestReembedding } from '../ingestion/tasks/requestReembedding.ts';
 import { requestTextReindexing } from '../ingestion/tasks/requestTextReindexing.ts';
 import { requestSentenceVectors } from '../ingestion/tasks/requestSentenceVectors.ts';
@@ -116,6 +117,8 @@ async function seedUntilDone(
     await requestSentenceVectors(services);
     // The in-process queue keeps nothing across a restart: its queued syncs are queued again at once.
     if (services.queue.mode === 'inline') await services.syncedSources.recoverOrphanedRuns({ atStart: true });
+    // After the recovery above, so the demo source's first sync is queued once.
+    if (seed) await seedDemoSource(services);
   } catch (error) {
     services.logger.warn({ err: error, retryInMs: retryMs }, 'demo content could not be seeded yet; retrying');
     handle.timer = setTimeout(() => void seedUntilDone(services, seed, retryMs, handle), retryMs);

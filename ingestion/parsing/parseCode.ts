@@ -54,14 +54,17 @@ const verilogEnd = /\bend(module|interface|package|program|class|checker|primiti
 export function parseCode(source: string, filename: string): ParsedDocument {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const language = codeExtensions[path.extname(filename).toLowerCase()] ?? 'other';
-  const symbols =
+  const symbols = withLeadingComments(
     language === 'verilog'
       ? verilogSymbols(lines)
       : language === 'tcl'
         ? tclSymbols(lines)
         : language === 'python'
           ? pythonSymbols(lines)
-          : [];
+          : [],
+    lines,
+    commentLine[language],
+  );
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: filename }];
   const code = (start: number, end: number) => {
     while (end > start && !lines[end - 1]!.trim()) end--;
@@ -84,6 +87,29 @@ export function parseCode(source: string, filename: string): ParsedDocument {
     code(at, lines.length);
   }
   return { title: filename, mimeType: 'text/plain', blocks };
+}
+
+const commentLine: Record<CodeLanguage, RegExp | undefined> = {
+  verilog: /^\s*(\/\/|\/\*|\*)/,
+  tcl: /^\s*#/,
+  python: /^\s*#/,
+  other: undefined,
+};
+
+/**
+ * The comment lines right above a symbol (no blank line between) are its documentation, as
+ * `// pll_lock_err rises when…` above a module is: they go with the symbol, not the file scope.
+ */
+function withLeadingComments(symbols: Symbol[], lines: string[], comment: RegExp | undefined): Symbol[] {
+  if (!comment) return symbols;
+  let floor = 0;
+  for (const [k, symbol] of symbols.entries()) {
+    const declared = symbol.start;
+    while (symbol.start > floor && comment.test(lines[symbol.start - 1]!)) symbol.start--;
+    if (k > 0) symbols[k - 1]!.end = Math.min(symbols[k - 1]!.end, symbol.start);
+    floor = declared + 1;
+  }
+  return symbols;
 }
 
 function verilogSymbols(lines: string[]): Symbol[] {

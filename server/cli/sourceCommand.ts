@@ -16,6 +16,10 @@ export interface SourceAddOptions extends SourceTarget {
   branch?: string;
   include?: string[];
   exclude?: string[];
+  /** Web sites: other hosts of the site, links followed, pages fetched at most. */
+  host?: string[];
+  maxDepth?: string;
+  maxPages?: string;
   /** A cron expression, or "manual" for none. */
   schedule?: string;
   /** Read the token from standard input (never from an argument, which the process list shows). */
@@ -62,6 +66,7 @@ export class SourceCommands {
       ...(options.branch ? { branch: options.branch } : {}),
       ...(options.include?.length ? { include: options.include } : {}),
       ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+      ...(crawlSettings(options) ? { settings: crawlSettings(options) } : {}),
       ...(options.schedule ? { schedule: options.schedule === 'manual' ? null : options.schedule } : {}),
       ...(token ? { credentials: { token } } : {}),
     });
@@ -118,4 +123,19 @@ export class SourceCommands {
       throw new CliError(`${answer.error?.message ?? `HTTP ${response.status}`} (${answer.error?.code ?? response.status})`);
     return answer;
   }
+}
+
+/** A web source's crawl settings from the options given (the server checks them, and refuses them for Git). */
+function crawlSettings(options: SourceAddOptions): Record<string, unknown> | undefined {
+  const settings = {
+    ...(options.host?.length ? { hosts: options.host } : {}),
+    ...(options.maxDepth !== undefined ? { maxDepth: whole(options.maxDepth, '--max-depth') } : {}),
+    ...(options.maxPages !== undefined ? { maxPages: whole(options.maxPages, '--max-pages') } : {}),
+  };
+  return Object.keys(settings).length ? settings : undefined;
+}
+
+function whole(value: string, option: string): number {
+  if (!/^\d+$/.test(value)) throw new CliError(`${option} takes a whole number, not ${value}.`);
+  return Number(value);
 }

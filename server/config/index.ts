@@ -225,7 +225,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sources: {
       credentialsKey: e.SOURCE_CREDENTIALS_KEY,
       allowedHosts: e.CONNECTOR_ALLOWED_HOSTS,
-      localRoots: e.CONNECTOR_LOCAL_ROOTS.map((root) => path.resolve(root)),
+      // The demo's own repository (written under DATA_DIR on first start) is always readable.
+      localRoots: [
+        ...e.CONNECTOR_LOCAL_ROOTS.map((root) => path.resolve(root)),
+        ...(e.SEED_DEMO ? [sampleRepositoriesDir(path.resolve(e.DATA_DIR))] : []),
+      ],
       maxFileBytes: e.CONNECTOR_MAX_FILE_BYTES,
       maxItems: e.CONNECTOR_MAX_ITEMS,
       maxSyncBytes: e.CONNECTOR_MAX_SYNC_BYTES,
@@ -242,3 +246,6 @@ export function loadConfig(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
   return parseConfig(process.env);
 }
+
+/** Where the demo's Git repositories are written (a connector's local root when the demo is seeded). */
+export const sampleRepositoriesDir = (dataDir: string) => path.join(dataDir, 'sample-repositories');

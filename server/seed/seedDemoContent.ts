@@ -13,6 +13,7 @@ import { sampleCollections } from './sampleCorpus/index.ts';
 import { writeSampleCollection, type WrittenSample } from './sampleCorpus/writeSampleCorpus.ts';
 import { enqueueIngestion } from '../../ingestion/tasks/IngestDocumentTask.ts';
 import { systemActor } from '../access/systemActor.ts';
+import { demoSourceKey } from './seedDemoSource.ts';
 
 /** What seeding the demo needs: the repositories it writes and the queue its documents go through. */
 type SeedDeps = {
@@ -71,6 +72,7 @@ export async function seedDemoContent(services: SeedDeps): Promise<boolean> {
       }
     }
     await setSetting(client, seededKey, { at: new Date().toISOString() });
+    await setSetting(client, demoSourceKey, { state: 'pending' });
     return true;
   });
   if (seeded) services.logger.info({ collections: sampleCollections.map((c) => c.slug) }, 'seeded demo assistants');

@@ -93,8 +93,12 @@ export async function prepareDataDir(env: Record<string, string>) {
 export async function demoCorpusReady(runtime: TestRuntime, timeoutMs = 120_000): Promise<void> {
   await waitFor(
     async () => {
+      // The demo's Git repository is synced after the documents are registered: its run counts as waiting too.
       const { rows } = await runtime.services.db.query<{ waiting: number; total: number }>(
-        `SELECT count(*) FILTER (WHERE status <> 'ready')::int AS waiting, count(*)::int AS total FROM documents`,
+        `SELECT (SELECT count(*) FROM documents WHERE status <> 'ready')::int
+              + (SELECT count(*) FROM source_runs WHERE status IN ('queued', 'running'))::int
+              + (SELECT count(*) FROM instance_settings WHERE key = 'demo_source' AND value->>'state' = 'pending')::int AS waiting,
+                (SELECT count(*) FROM documents)::int AS total`,
       );
       return rows[0]!.total > 0 && rows[0]!.waiting === 0 ? true : undefined;
     },

@@ -10,6 +10,7 @@ import { skipOrFail } from '../../support/requireService.ts';
 import { demoCorpusReady, startTestRuntime, type TestRuntime } from '../../support/testRuntime.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
 import { TestGitRepository } from '../../support/testGitRepository.ts';
+import { TestWebSite } from '../../support/testWebSite.ts';
 
 const adminPassword = 'e2e admin password';
 const memberPassword = 'e2e member password';
@@ -33,6 +34,7 @@ describe('web: chat and admin console in Chromium', () => {
   const progressFrames: string[] = [];
   const sourceFrames: string[] = [];
   let repositories: string;
+  let site: TestWebSite;
 
   const streamingDone = () =>
     page.waitForFunction(() =>
@@ -56,7 +58,15 @@ describe('web: chat and admin console in Chromium', () => {
     );
     await repo.write('README.md', '# SoC\n\nRTL of the SoC.\n');
     repo.commit('rtl');
-    runtime = await startTestRuntime({ ADMIN_PASSWORD: adminPassword, CONNECTOR_LOCAL_ROOTS: repositories });
+    site = await TestWebSite.start();
+    site.pages.set('/lab/', {
+      body: '<!doctype html><html><head><title>Lab wiki</title></head><body><div class="content"><h1>Lab wiki</h1><p>Book the probe station two days ahead in the lab calendar.</p></div></body></html>',
+    });
+    runtime = await startTestRuntime({
+      ADMIN_PASSWORD: adminPassword,
+      CONNECTOR_LOCAL_ROOTS: repositories,
+      CONNECTOR_ALLOWED_HOSTS: '127.0.0.1',
+    });
     await runtime.services.users.create(systemActor, {
       email: 'member@example.com',
       name: 'Mia Member',
@@ -87,6 +97,7 @@ describe('web: chat and admin console in Chromium', () => {
     await browser?.close();
     await runtime?.dispose();
     if (repositories) await rm(repositories, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('refuses a wrong password in plain words, then signs the admin in', async (t) => {
@@ -318,28 +329,47 @@ describe('web: chat and admin console in Chromium', () => {
     await page.getByText('No channel is bound').waitFor();
   });
 
-  it('adds a Git repository as a source and watches its first sync succeed live; a path outside the local roots is refused', async (t) => {
+  it('shows the demo repository synced, adds a Git repository and a web site and watches their first syncs live; a path outside the local roots is refused', async (t) => {
     if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Sources' }).click();
-    await page.getByText('No sources yet').waitFor();
+    const sources = page.getByRole('table', { name: 'Sources' });
+    await sources.getByRole('row').filter({ hasText: 'orion-rtl' }).locator('[data-run-status="succeeded"]').waitFor();
     const form = page.getByRole('form', { name: 'Add a Git repository' });
     await form.getByLabel('Collection').selectOption('chip-design');
     await form.getByLabel('Name', { exact: true }).fill('soc-rtl');
     await form.getByLabel('Repository URL').fill(`file://${path.join(repositories, 'soc')}`);
     await form.getByLabel(/^Branch/).fill('main');
     await form.getByRole('button', { name: 'Add and sync' }).click();
-    const row = page.getByRole('table', { name: 'Sources' }).getByRole('row').filter({ hasText: 'soc-rtl' });
+    const row = sources.getByRole('row').filter({ hasText: 'soc-rtl' });
     await row.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
     await row.getByText('+2 ~0 −0, 0 skipped, 0 failed').waitFor();
     assert.ok(sourceFrames.length > 0, 'the run reached the page over socket.io');
     await page.screenshot({ path: 'test-results/sources.png' });
+
+    await form.getByLabel('Kind').selectOption('web');
+    const webForm = page.getByRole('form', { name: 'Add a web site' });
+    await webForm.getByLabel('Name', { exact: true }).fill('lab-wiki');
+    await webForm.getByLabel(/^Start URL/).fill(`${site.url}/lab/`);
+    await webForm.getByLabel('Link depth').fill('2');
+    await webForm.getByRole('button', { name: 'Add and sync' }).click();
+    const webRow = sources.getByRole('row').filter({ hasText: 'lab-wiki' });
+    await webRow.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await webRow.getByText('+1 ~0 −0, 0 skipped, 0 failed').waitFor();
+    const [web] = (await runtime.services.syncedSources.list(systemActor)).filter((s) => s.name === 'lab-wiki');
+    assert.equal(web?.settings.maxDepth, 2);
+
     refusalsExpected = true;
+    await webForm.getByLabel('Kind').selectOption('git');
     await form.getByLabel('Name', { exact: true }).fill('etc');
     await form.getByLabel('Repository URL').fill('file:///etc');
     await form.getByRole('button', { name: 'Add and sync' }).click();
     await page.getByRole('alert').filter({ hasText: 'not under a directory listed in CONNECTOR_LOCAL_ROOTS' }).waitFor();
     refusalsExpected = false;
-    assert.equal((await runtime.services.syncedSources.list(systemActor)).length, 1);
+    assert.deepEqual((await runtime.services.syncedSources.list(systemActor)).map((s) => s.name).sort(), [
+      'lab-wiki',
+      'orion-rtl',
+      'soc-rtl',
+    ]);
   });
 
   it('keeps a member out of the admin console: no link, a plain refusal, 403 from its APIs', async (t) => {

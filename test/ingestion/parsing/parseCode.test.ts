@@ -31,6 +31,25 @@ describe('source code, chunked by symbol with its lines', () => {
     ]);
   });
 
+  it('keeps the comment right above a module with it; one after a blank line stays with the file', async () => {
+    const source = [
+      '// Copyright 2026 Orion',
+      '',
+      '// pll_lock_err rises after 64 cycles out of lock.',
+      '// Firmware re-runs the calibration.',
+      'module pll_ctrl (output logic pll_lock_err);',
+      'endmodule',
+      '// Debug UART, 8N1.',
+      'module uart_tx;',
+      'endmodule',
+    ].join('\n');
+    assert.deepEqual(await chunksOf('rtl/pll_ctrl.sv', source), [
+      { headingPath: ['rtl/pll_ctrl.sv', '(file scope)'], lines: { start: 1, end: 1 } },
+      { headingPath: ['rtl/pll_ctrl.sv', 'module pll_ctrl'], lines: { start: 3, end: 6 } },
+      { headingPath: ['rtl/pll_ctrl.sv', 'module uart_tx'], lines: { start: 7, end: 9 } },
+    ]);
+  });
+
   it('cuts Tcl and SDC by proc, to where its braces balance', async () => {
     const source = 'set top soc\nproc run_sta {corner} {\n  if {$corner eq "ss"} {\n    report_timing\n  }\n}\nrun_sta ss\n';
     assert.deepEqual(await chunksOf('flow/sta.tcl', source), [

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { seedDemoContent } from '../../../server/seed/seedDemoContent.ts';
 import type { Principal } from '../../../server/auth/Principal.ts';
+import { systemActor } from '../../../server/access/systemActor.ts';
 import { startEmulator } from '../../support/emulator.ts';
 import { redisAvailable, redisUrl, skipOrFail } from '../../support/requireService.ts';
 import { startTestRuntime, waitFor, type TestRuntime } from '../../support/testRuntime.ts';
@@ -22,23 +23,46 @@ for (const mode of ['inline', 'redis'] as const) {
     });
     after(() => runtime?.dispose());
 
-    it('indexes every demo document until it is ready', async (t) => {
+    it('indexes every demo document until it is ready, and the files of the demo Git repository', async (t) => {
       if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
       const counts = await waitFor(async () => {
-        const { rows } = await runtime.services.db.query<{ status: string; count: string }>(
-          `SELECT status, count(*) FROM documents GROUP BY status`,
+        const { rows } = await runtime.services.db.query<{ source: string; status: string; count: string }>(
+          `SELECT source, status, count(*) FROM documents GROUP BY source, status`,
         );
-        const byStatus = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
-        return byStatus.ready === 20 ? byStatus : undefined;
+        const bySourceAndStatus = Object.fromEntries(rows.map((row) => [`${row.source} ${row.status}`, Number(row.count)]));
+        return bySourceAndStatus['seed ready'] === 20 && bySourceAndStatus['source ready'] === 9 ? bySourceAndStatus : undefined;
       }, 'demo documents to be ready');
-      assert.deepEqual(counts, { ready: 20 });
+      assert.deepEqual(counts, { 'seed ready': 20, 'source ready': 9 });
+    });
+
+    it('syncs the demo repository as a source of chip-design, cited with its path, lines and commit', async (t) => {
+      if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
+      const [source] = await runtime.services.syncedSources.list(systemActor);
+      assert.equal(source?.name, 'orion-rtl');
+      assert.equal(source.collectionSlug, 'chip-design');
+      assert.equal(source.lastRun?.status, 'succeeded');
+      assert.equal(source.lastRun?.added, 9);
+      const prepared = await runtime.services.answerer.prepare(anyEmployee, {
+        assistant: 'chip-design-helper',
+        messages: [{ role: 'user', content: 'When does pll_lock_err rise?' }],
+      });
+      const cited = ('citations' in prepared ? prepared.citations : []).find((c) => c.origin?.path === 'rtl/pll_ctrl.sv');
+      assert.ok(cited, 'the RTL file is cited');
+      assert.deepEqual(cited.headingPath, ['rtl/pll_ctrl.sv', 'module pll_ctrl']);
+      assert.match(cited.origin!.commit!, /^[0-9a-f]{40}$/);
+      assert.ok(cited.lines && cited.lines.start >= 1 && cited.lines.end >= cited.lines.start);
+      const sdc = await runtime.services.chunks.fullText(anyEmployee, 'u_core/u_alu/mul_q');
+      assert.ok(
+        sdc.some((hit) => hit.headingPath[0] === 'constraints/orion_top.sdc'),
+        'a hierarchical path is found exactly',
+      );
     });
 
     it('spreads the chip-design documents over Markdown, HTML, PDF and DOCX', async (t) => {
       if (skipOrFail(t, available, `Redis at ${redisUrl}`)) return;
       const { rows } = await runtime.services.db.query<{ mime_type: string; count: string }>(
         `SELECT d.mime_type, count(*) FROM documents d JOIN collections c ON c.id = d.collection_id
-          WHERE c.slug = 'chip-design' GROUP BY d.mime_type ORDER BY d.mime_type`,
+          WHERE c.slug = 'chip-design' AND d.source = 'seed' GROUP BY d.mime_type ORDER BY d.mime_type`,
       );
       const total = rows.reduce((sum, row) => sum + Number(row.count), 0);
       assert.ok(total >= 12, `${total} chip-design documents`);

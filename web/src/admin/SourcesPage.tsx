@@ -7,15 +7,38 @@ import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
 import { useSourceProgress } from './useSourceProgress.ts';
 
-const emptyForm = { collection: '', name: '', url: '', branch: '', include: '', exclude: '', schedule: '0 * * * *', token: '' };
+const emptyForm = {
+  kind: 'git' as 'git' | 'web',
+  collection: '',
+  name: '',
+  url: '',
+  branch: '',
+  include: '',
+  exclude: '',
+  hosts: '',
+  maxDepth: '3',
+  maxPages: '1000',
+  schedule: '0 * * * *',
+  token: '',
+};
 const globs = (text: string) =>
   text
     .split(/[\n,]/)
     .map((glob) => glob.trim())
     .filter(Boolean);
 
+/** What a kind of source is asked for beyond its URL (the server checks each kind's settings). */
+function settingsOf(form: typeof emptyForm) {
+  if (form.kind === 'git') return form.branch ? { branch: form.branch } : {};
+  return {
+    ...(globs(form.hosts).length ? { hosts: globs(form.hosts) } : {}),
+    maxDepth: Number(form.maxDepth),
+    maxPages: Number(form.maxPages),
+  };
+}
+
 /**
- * Sources that keep a collection in sync by themselves (Git repositories): add one, sync it now,
+ * Sources that keep a collection in sync by themselves (Git repositories, web sites): add one, sync it now,
  * pause it, see its runs with their counts and errors, and a running sync's progress live.
  */
 export function SourcesPage() {
@@ -34,11 +57,11 @@ export function SourcesPage() {
       api('/sources', {
         method: 'POST',
         body: {
-          kind: 'git',
+          kind: form.kind,
           collection: form.collection || collections.data?.collections[0]?.slug,
           name: form.name,
           url: form.url,
-          ...(form.branch ? { branch: form.branch } : {}),
+          settings: settingsOf(form),
           ...(globs(form.include).length ? { include: globs(form.include) } : {}),
           ...(globs(form.exclude).length ? { exclude: globs(form.exclude) } : {}),
           schedule: form.schedule.trim() === '' ? null : form.schedule.trim(),
@@ -47,7 +70,7 @@ export function SourcesPage() {
       }),
     );
     if (added) {
-      setForm({ ...emptyForm, collection: form.collection });
+      setForm({ ...emptyForm, kind: form.kind, collection: form.collection });
       void sources.reload();
     }
   };
@@ -57,12 +80,12 @@ export function SourcesPage() {
       <h1>{t('Sources')}</h1>
       <p className="hint">
         {t(
-          'A source keeps a collection in step with a Git repository: each sync stores what changed since the last one and deletes what is gone.',
+          'A source keeps a collection in step with a Git repository or a web site: each sync stores what changed since the last one and deletes what is gone.',
         )}
       </p>
       <Problem text={sources.problem ?? collections.problem ?? action.problem} />
       {!sources.data && !sources.problem && <Loading what={t('sources')} />}
-      {sources.data?.sources.length === 0 && <p className="empty">{t('No sources yet: add a Git repository below.')}</p>}
+      {sources.data?.sources.length === 0 && <p className="empty">{t('No sources yet: add a Git repository or a web site below.')}</p>}
       {sources.data && sources.data.sources.length > 0 && (
         <DataTable label={t('Sources')} columns={[t('Source'), t('Collection'), t('Schedule'), t('Items'), t('Last run'), t('Actions')]}>
           {sources.data.sources.map((source) => {
@@ -117,7 +140,14 @@ export function SourcesPage() {
       )}
       {opened && <SourceRuns id={opened} live={live[opened]} />}
       <form onSubmit={add} className="card form-grid" aria-labelledby="add-source">
-        <h2 id="add-source">{t('Add a Git repository')}</h2>
+        <h2 id="add-source">{form.kind === 'git' ? t('Add a Git repository') : t('Add a web site')}</h2>
+        <label>
+          {t('Kind')}
+          <select value={form.kind} onChange={set('kind')}>
+            <option value="git">{t('Git repository')}</option>
+            <option value="web">{t('Web site')}</option>
+          </select>
+        </label>
         <label>
           {t('Collection')}
           <select value={form.collection} onChange={set('collection')}>
@@ -132,19 +162,42 @@ export function SourcesPage() {
           {t('Name')}
           <input required maxLength={200} value={form.name} onChange={set('name')} />
         </label>
-        <label>
-          {t('Repository URL')}
-          <input required placeholder="https://gitlab.example.com/soc/rtl.git" value={form.url} onChange={set('url')} />
-        </label>
-        <label>
-          {t('Branch (empty: the default branch)')}
-          <input value={form.branch} onChange={set('branch')} />
-        </label>
+        {form.kind === 'git' ? (
+          <>
+            <label>
+              {t('Repository URL')}
+              <input required placeholder="https://gitlab.example.com/soc/rtl.git" value={form.url} onChange={set('url')} />
+            </label>
+            <label>
+              {t('Branch (empty: the default branch)')}
+              <input value={form.branch} onChange={set('branch')} />
+            </label>
+          </>
+        ) : (
+          <>
+            <label>
+              {t('Start URL (pages below its directory are crawled)')}
+              <input required type="url" placeholder="https://wiki.example.com/design/" value={form.url} onChange={set('url')} />
+            </label>
+            <label>
+              {t('Other hosts of the site (one per line)')}
+              <textarea rows={2} value={form.hosts} onChange={set('hosts')} />
+            </label>
+            <label>
+              {t('Link depth')}
+              <input type="number" min={0} max={20} required value={form.maxDepth} onChange={set('maxDepth')} />
+            </label>
+            <label>
+              {t('Pages at most')}
+              <input type="number" min={1} max={100000} required value={form.maxPages} onChange={set('maxPages')} />
+            </label>
+          </>
+        )}
         <label>
           {t('Include (globs, one per line; empty: everything)')}
           <textarea
             rows={2}
-            placeholder="rtl/**&#10;docs/**/*.md"
+            placeholder={form.kind === 'git' ? 'rtl/**\ndocs/**/*.md' : '/design/**'}
             value={form.include}
             onChange={set('include')}
           />
