@@ -1,9 +1,10 @@
 /**
- * Source sync benchmark (`npm run bench:sources`): generates two Git repositories with the git
- * binary (a small chip-design repository of 12 files, and one of 2,000 files: SystemVerilog
- * modules, Tcl flow scripts, Python utilities and Markdown notes), syncs each into its own
- * collection of a `tapeout start` process (embedded mode, CPU embedder, sentence encoder off),
- * then syncs the large one again after a commit that changes 20 files. Writes the time of each
+ * Source sync benchmark (`npm run bench:sources`): the chip-design demo's own Git repository
+ * (orion-rtl, written as a first start writes it), a generated one of 2,000 files (SystemVerilog
+ * modules, Tcl flow scripts, Python utilities and Markdown notes) and a generated wiki of 301
+ * pages on loopback, each synced into its own collection of a `tapeout start` process (embedded
+ * mode, CPU embedder, sentence encoder off); then the large repository again after a commit that
+ * changes 20 files, and the wiki again unchanged (conditional requests). Writes the time of each
  * sync (listing and storing), the time until every document is ready, chunks per second and the
  * peak RSS of the processes to bench/results/sources.json.
  */
@@ -12,6 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
 import { TestGitRepository } from '../test/support/testGitRepository.ts';
+import { TestWebSite } from '../test/support/testWebSite.ts';
+import { orionRtl } from '../server/seed/sampleRepository/orionRtl.ts';
+import { writeSampleRepository } from '../server/seed/sampleRepository/writeSampleRepository.ts';
 import { PeakRssMonitor } from './ingest/peakRss.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,18 +36,30 @@ const python = (i: number) =>
 const note = (i: number) =>
   `# Design note ${i}\n\n## Context\n\nBlock ${i} closes timing at the ss_0p72v_125c corner with ${i % 40} ps of slack.\n\n## Decision\n\nThe block_${i} retiming is done by hand because the tool moves the scan chain.\n`;
 
-async function demoRepository(dir: string): Promise<TestGitRepository> {
-  const repo = await TestGitRepository.init(dir);
-  for (let i = 0; i < 4; i++) await repo.write(`rtl/block_${i}.sv`, module(i));
-  await repo.write(
-    'constraints/top.sdc',
-    'create_clock -name clk -period 1.25 [get_ports clk]\nset_input_delay 0.3 -clock clk [all_inputs]\n',
-  );
-  for (let i = 0; i < 3; i++) await repo.write(`flow/step_${i}.tcl`, tcl(i));
-  for (let i = 0; i < 3; i++) await repo.write(`docs/note_${i}.md`, note(i));
-  await repo.write('README.md', '# Vector unit\n\nRTL, constraints and the signoff flow of the vector unit.\n');
-  repo.commit('demo');
-  return repo;
+/** A generated internal wiki: every page linked from the index and listed in the sitemap, each with a menu around its article. */
+async function wikiSite(pages: number): Promise<TestWebSite> {
+  const site = await TestWebSite.start();
+  const menu = '<div class="sidebar"><a href="/wiki/">Home</a> <a href="/wiki/search">Search</a> <a href="/wiki/help">Help</a></div>';
+  const links = Array.from({ length: pages }, (_, i) => `<li><a href="page-${i}.html">Design note ${i}</a></li>`).join('');
+  site.pages.set('/wiki/', {
+    body: `<!doctype html><html><head><title>Wiki</title></head><body>${menu}<div class="content"><h1>Design notes</h1><ul>${links}</ul></div></body></html>`,
+  });
+  const urls: string[] = [];
+  for (let i = 0; i < pages; i++) {
+    const body = note(i)
+      .replace(/^# (.*)$/m, '<h1>$1</h1>')
+      .replace(/^## (.*)$/gm, '<h2>$1</h2>')
+      .replace(/^([^<\n].+)$/gm, '<p>$1</p>');
+    site.pages.set(`/wiki/page-${i}.html`, {
+      body: `<!doctype html><html><head><title>Design note ${i}</title></head><body>${menu}<div class="content">${body}</div><div class="footer">Internal wiki</div></body></html>`,
+    });
+    urls.push(`<url><loc>${site.url}/wiki/page-${i}.html</loc></url>`);
+  }
+  site.pages.set('/sitemap.xml', {
+    type: 'application/xml',
+    body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`,
+  });
+  return site;
 }
 
 async function largeRepository(dir: string): Promise<TestGitRepository> {
@@ -61,14 +77,17 @@ async function largeRepository(dir: string): Promise<TestGitRepository> {
 async function main() {
   const work = await mkdtemp(path.join(os.tmpdir(), 'tapeout-bench-sources-'));
   const repos = path.join(work, 'repos');
-  const demo = await demoRepository(path.join(repos, 'demo'));
+  const demoDir = await writeSampleRepository(orionRtl, repos, process.env.PATH ?? '/usr/bin:/bin');
   const large = await largeRepository(path.join(repos, 'large'));
+  const wikiPages = 300;
+  const wiki = await wikiSite(wikiPages);
   const server = await startTapeoutProcess({
     DATA_DIR: path.join(work, 'data'),
     ADMIN_API_KEY: adminKey,
     SEED_DEMO: 'false',
     SENTENCE_ENCODER: 'off',
     CONNECTOR_LOCAL_ROOTS: repos,
+    CONNECTOR_ALLOWED_HOSTS: '127.0.0.1',
   });
   const monitor = new PeakRssMonitor(() => ({ server: server.child.pid }));
   const call = async (method: string, route: string, body?: unknown) =>
@@ -113,14 +132,16 @@ async function main() {
     };
   };
   try {
-    for (const slug of ['demo', 'large']) await call('POST', '/collections', { slug, name: slug });
-    const add = (collection: string, url: string) => async () =>
-      (await call('POST', '/sources', { kind: 'git', collection, name: collection, url: `file://${url}`, schedule: null })).source
-        .id as string;
+    for (const slug of ['demo', 'large', 'wiki']) await call('POST', '/collections', { slug, name: slug });
+    const add =
+      (collection: string, url: string, kind = 'git') =>
+      async () =>
+        (await call('POST', '/sources', { kind, collection, name: collection, url, schedule: null })).source.id as string;
     const allReady = (expected: number) => (documents: Listed[]) =>
       documents.length >= expected && documents.every((d) => d.status === 'ready' || d.status === 'failed');
-    const demoRun = await measure('demo', add('demo', demo.dir), allReady(12));
-    const largeRun = await measure('large', add('large', large.dir), allReady(2000));
+    const demoFiles = Object.keys(orionRtl.files).length;
+    const demoRun = await measure('demo', add('demo', `file://${demoDir}`), allReady(demoFiles));
+    const largeRun = await measure('large', add('large', `file://${large.dir}`), allReady(2000));
     for (let i = 0; i < 20; i++) await large.write(`docs/note_${i}.md`, `${note(i)}\n## Update\n\nRevised after the ECO of week ${i}.\n`);
     large.commit('twenty notes revised');
     const {
@@ -132,6 +153,18 @@ async function main() {
       async () => (await call('POST', `/sources/${largeRun.sourceId}/sync`)).run.sourceId as string,
       (documents) => documents.filter((d) => d.version === 2 && d.status === 'ready').length >= 20,
     );
+    const siteRun = await measure('wiki', add('wiki', `${wiki.url}/wiki/`, 'web'), allReady(wikiPages + 1));
+    const requestsBefore = wiki.requests.length;
+    const {
+      chunks: _c,
+      chunksPerSecond: _r,
+      ...recrawl
+    } = await measure(
+      'wiki',
+      async () => (await call('POST', `/sources/${siteRun.sourceId}/sync`)).run.sourceId as string,
+      () => true,
+    );
+    const notModified = wiki.requests.slice(requestsBefore).filter((r) => r.status === 304).length;
     await monitor.sample();
     const report = {
       date: new Date().toISOString(),
@@ -140,6 +173,8 @@ async function main() {
       demoRepository: demoRun,
       generatedRepository: largeRun,
       resyncAfterTwentyChangedFiles: resync,
+      generatedWikiSite: { pages: wikiPages + 1, ...siteRun },
+      recrawlUnchanged: { ...recrawl, answeredNotModified: notModified },
       peakRssMb: byProcess(monitor.stop()),
     };
     await writeFile(path.join(root, 'bench/results/sources.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -147,6 +182,7 @@ async function main() {
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });
+    await wiki.close();
   }
 }
 

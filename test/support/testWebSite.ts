@@ -7,6 +7,8 @@ export interface SitePage {
   type?: string;
   body?: string | Buffer;
   headers?: Record<string, string>;
+  /** The Authorization header the page needs; any other gets 401. */
+  authorization?: string;
 }
 
 export interface RequestSeen {
@@ -38,6 +40,11 @@ export class TestWebSite {
       if (!page) {
         record(404);
         res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not found</body></html>');
+        return;
+      }
+      if (page.authorization && req.headers.authorization !== page.authorization) {
+        record(401);
+        res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
         return;
       }
       const body = page.body ?? '';

@@ -37,6 +37,8 @@ export class SiteCrawl {
   private readonly requests: SiteRequests;
   private readonly queued = new Set<string>();
   private readonly listed = new Set<string>();
+  /** URLs requested in this crawl (a redirect's target too): a stored page not among them was not reached. */
+  private readonly visited = new Set<string>();
   private readonly queue: { url: URL; depth: number }[] = [];
   private complete = true;
   private limitReached = false;
@@ -100,6 +102,7 @@ export class SiteCrawl {
   }
 
   private async crawl(url: URL, depth: number): Promise<void> {
+    this.visited.add(url.href);
     const fetched = await this.requests.fetchFollowing(url, this.conditionalHeaders(url.href));
     if (fetched.outcome === 'unreadable') return this.couldNotRead(fetched.error);
     if (fetched.outcome !== 'response') {
@@ -109,6 +112,7 @@ export class SiteCrawl {
     const key = fetched.url.href;
     if (key !== url.href && (this.queued.has(key) || this.listed.has(key))) return;
     this.queued.add(key);
+    this.visited.add(key);
     const { status, headers, body, tooLarge } = fetched.response;
     if (status === 404 || status === 410) return;
     if (status === 304 && fetched.conditional) return this.unchanged(key, headers, depth);
@@ -178,7 +182,7 @@ export class SiteCrawl {
 
   private keepUnreached() {
     for (const key of this.context.known.keys()) {
-      if (!this.queued.has(key)) this.keep(key, this.previous.pages[key] ?? {});
+      if (!this.visited.has(key)) this.keep(key, this.previous.pages[key] ?? {});
     }
   }
 

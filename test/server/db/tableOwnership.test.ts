@@ -52,7 +52,7 @@ const readModels: Record<string, string[]> = {
   'server/slack/SlackChannelBindings.ts': ['assistants', 'groups'],
   'server/conversations/ConversationService.ts': ['assistants'],
   'ingestion/tasks/chunksLackingSentenceVectors.ts': ['chunk_sentence_vectors', 'documents', 'collections'],
-  'server/corpus/ingestionJobs.ts': ['collections'],
+  'server/corpus/ingestionJobs.ts': ['collections', 'documents'],
   'server/corpus/chunkRepository.ts': ['collections'],
   'server/corpus/collectionRepository.ts': ['documents', 'chunks', 'groups'],
   'server/corpus/documentRepository.ts': ['chunks'],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import PDFDocument from 'pdfkit';
 import { systemActor } from '../../../server/access/systemActor.ts';
@@ -87,7 +88,7 @@ describe('a web source', () => {
       body: await pdf('The SerDes lane runs at 32 GT/s with the serdes_cal_done status bit.'),
     });
     site.pages.set('/docs/logo.png', { type: 'image/png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) });
-    harness = await startTaskHarness({ CONNECTOR_ALLOWED_HOSTS: '127.0.0.1' });
+    harness = await startTaskHarness({ CONNECTOR_ALLOWED_HOSTS: '127.0.0.1', SOURCE_CREDENTIALS_KEY: randomBytes(32).toString('base64') });
     await buildCollection(harness.services, { slug: 'wiki', grants: { everyone: 'read' } });
     await buildAssistant(harness.services, { slug: 'wiki-helper', collections: ['wiki'] });
   });
@@ -173,6 +174,35 @@ describe('a web source', () => {
       !(await chunkTexts()).some((text) => text.includes('64 reference cycles') || text.includes('por_n')),
       'only the new fact is left',
     );
+  });
+
+  it('stops at the page limit, says so, and keeps the stored pages it did not reach', async () => {
+    await harness.services.syncedSources.update(systemActor, sourceId, { settings: { maxPages: 2 } });
+    const { run } = await harness.services.syncedSources.requestSync(systemActor, sourceId);
+    const done = await syncAndIngest(harness, run.id);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.deleted, 0);
+    assert.ok(done.errors.some((e) => e.code === 'page_limit'));
+    assert.deepEqual(await storedUrls(), ['/docs/', '/docs/datasheet.pdf', '/docs/orphan.html', '/docs/pll.html']);
+  });
+
+  it('sends the token of a source that has one, and reads the pages it opens', async () => {
+    site.pages.set('/members/', {
+      authorization: 'Bearer wiki-token-123',
+      body: page('Members', paragraphs('The members area says the tape-out review is on Thursday in room 4.')),
+    });
+    const { source, run } = await harness.services.syncedSources.create(systemActor, {
+      kind: 'web',
+      collection: 'wiki',
+      name: 'members',
+      url: `${site.url}/members/`,
+      settings: { sitemap: false },
+      credentials: { token: 'wiki-token-123' },
+    });
+    const done = await syncAndIngest(harness, run.id);
+    assert.deepEqual({ status: done.status, added: done.added, failed: done.failed }, { status: 'succeeded', added: 1, failed: 0 });
+    assert.equal(site.requestsOf('/members/').at(-1)?.status, 200);
+    await harness.services.syncedSources.delete(systemActor, source.id);
   });
 
   it('refuses a start URL at a private address that is not allowed, and settings it does not know', async () => {
