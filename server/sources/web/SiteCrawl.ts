@@ -9,7 +9,7 @@ import { pageLinks, resolved } from './pageLinks.ts';
 import { parseSitemap } from './sitemap.ts';
 import { SiteRequests } from './SiteRequests.ts';
 import { SiteScope, type WebSettings } from './webSettings.ts';
-import { filenameOf, kindOfContent } from './webContent.ts';
+import { asUtf8, filenameOf, kindOfContent } from './webContent.ts';
 
 /** What a web source keeps between syncs: per page, what makes the next request conditional, and its links. */
 export interface WebCursor {
@@ -135,14 +135,15 @@ export class SiteCrawl {
       });
       return;
     }
+    const text = asUtf8(body, headers['content-type'], kind);
     let links: string[] | undefined;
     if (kind === 'html') {
-      const page = pageLinks(body.toString('utf8'), fetched.url);
+      const page = pageLinks(text.toString('utf8'), fetched.url);
       links = page.nofollow ? [] : page.links;
       this.follow(links, depth);
       if (page.noindex) return;
     }
-    await this.addItem(fetched.url, kind, body, { ...validators(headers), ...(links ? { links: this.inScope(links) } : {}) });
+    await this.addItem(fetched.url, kind, text, { ...validators(headers), ...(links ? { links: this.inScope(links) } : {}) });
   }
 
   private async addItem(url: URL, kind: string, body: Buffer, entry: WebCursor['pages'][string]) {

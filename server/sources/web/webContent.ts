@@ -35,3 +35,24 @@ function safeDecode(segment: string): string {
     return segment;
   }
 }
+
+const textKinds = new Set(['html', 'text', 'markdown', 'csv']);
+
+/**
+ * A text response as UTF-8, which is what the parsers read: many Chinese, Japanese, Korean,
+ * Arabic and Hebrew intranet sites still serve GBK, Big5, Shift_JIS, EUC-KR or windows-125x.
+ * The charset comes from Content-Type, else from the page's `<meta charset>` (HTML's own rule);
+ * one the runtime cannot decode leaves the bytes as they are (they are sniffed like an upload).
+ */
+export function asUtf8(body: Buffer, contentType: string | undefined, kind: string): Buffer {
+  if (!textKinds.has(kind)) return body;
+  const declared =
+    /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ??
+    (kind === 'html' ? /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(body.subarray(0, 2048).toString('latin1'))?.[1] : undefined);
+  if (!declared || /^utf-?8$/i.test(declared)) return body;
+  try {
+    return Buffer.from(new TextDecoder(declared).decode(body), 'utf8');
+  } catch {
+    return body;
+  }
+}

@@ -205,6 +205,29 @@ describe('a web source', () => {
     await harness.services.syncedSources.delete(systemActor, source.id);
   });
 
+  it('reads a page served in GBK, as many Chinese intranet sites still are, into UTF-8 text', async () => {
+    // "时钟偏斜" (clock skew) in GBK; the page declares its charset in Content-Type only.
+    const skew = Buffer.from([0xca, 0xb1, 0xd6, 0xd3, 0xc6, 0xab, 0xd0, 0xb1]);
+    site.pages.set('/gbk/', {
+      type: 'text/html; charset=GBK',
+      body: Buffer.concat([
+        Buffer.from('<!doctype html><html><head><title>STA</title></head><body><div class="content"><h1>STA</h1><p>'),
+        skew,
+        Buffer.from(' must stay under 50 ps on every register of the clock tree after CTS.</p></div></body></html>'),
+      ]),
+    });
+    const { source, run } = await harness.services.syncedSources.create(systemActor, {
+      kind: 'web',
+      collection: 'wiki',
+      name: 'gbk-site',
+      url: `${site.url}/gbk/`,
+      settings: { sitemap: false },
+    });
+    assert.equal((await syncAndIngest(harness, run.id)).added, 1);
+    assert.ok((await chunkTexts()).some((text) => text.includes('时钟偏斜 must stay under 50 ps')));
+    await harness.services.syncedSources.delete(systemActor, source.id);
+  });
+
   it('refuses a start URL at a private address that is not allowed, and settings it does not know', async () => {
     await assert.rejects(
       harness.services.syncedSources.create(systemActor, {
