@@ -39,7 +39,8 @@ describe('a worker killed mid-job', () => {
   after(async () => {
     for (const child of processes) child.child.kill('SIGKILL');
     await emulator?.emulator.close();
-    await rm(dataDir, { recursive: true, force: true });
+    // The killed server's database process lets go of its files a moment after its parent dies.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('leaves no duplicate or partial chunks, and the job is finished by another worker', async (t) => {
