@@ -37,10 +37,41 @@ const minimumWords = 4;
 const weakestShare = 0.35;
 
 function sentencesOf(text: string): string[] {
-  return text
-    .split(/\n+/)
+  const lines = text.split(/\n+/);
+  return (isCode(lines) ? commentsOf(lines) : lines)
     .flatMap((line) => [...sentenceSegmenter.segment(line.replace(/^\s*([-*]|\d+\.)\s+/, ''))].map((part) => part.segment.trim()))
     .filter((sentence) => searchTokens(sentence).length >= minimumWords);
+}
+
+const commentLine = /^\s*(?:\/\/+|#+(?=\s)|--(?=\s))\s*/;
+const listItem = /^\s*([-*]|\d+\.)\s/;
+/** How a line of code ends (`;` `,` a bracket, `:`), or a block keyword: prose lines rarely do. */
+const codeLine = /([;,{}()[\]:]\s*$)|^\s*(begin|end\w*)\b/;
+
+/** A passage of source code (a module, a proc, an SDC file): most of its lines that are not comments read as code. */
+function isCode(lines: string[]): boolean {
+  const statements = lines.filter((line) => line.trim() && !commentLine.test(line) && !listItem.test(line));
+  const coded = statements.filter((line) => codeLine.test(line)).length;
+  return coded >= 3 && coded >= statements.length / 2;
+}
+
+/**
+ * In code, the prose is in the comments: each run of comment lines becomes one text, its markers
+ * gone, so a comment wrapped over two lines reads as one sentence; `output logic pll_lock_err`
+ * is a declaration, not an answer.
+ */
+function commentsOf(lines: string[]): string[] {
+  const texts: string[] = [];
+  let run: string[] = [];
+  for (const line of [...lines, '']) {
+    if (commentLine.test(line)) {
+      run.push(line.replace(commentLine, '').trim());
+      continue;
+    }
+    if (run.length) texts.push(run.join(' '));
+    run = [];
+  }
+  return texts;
 }
 
 /**
