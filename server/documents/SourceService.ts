@@ -10,6 +10,8 @@ export interface SourcePassage {
   text: string;
   headingPath: string[];
   page: number | null;
+  /** The lines of a source file it spans (code from a Git source). */
+  lines: { start: number; end: number } | null;
 }
 
 export interface SourceView {
@@ -29,7 +31,8 @@ export interface SourceView {
 }
 
 const contextChunks = 2;
-const passageColumns = `c.id::text, c.ordinal, c.text, c.heading_path AS "headingPath", c.page`;
+const passageColumns = `c.id::text, c.ordinal, c.text, c.heading_path AS "headingPath", c.page,
+  CASE WHEN c.line_start IS NULL THEN NULL ELSE json_build_object('start', c.line_start, 'end', c.line_end) END AS lines`;
 
 /**
  * What the source viewer shows: a cited chunk in context, and the original file. Both are
@@ -77,7 +80,14 @@ export class SourceService {
         updatedAt: found.updatedAt,
         downloadable: Boolean(found.storagePath && existsSync(found.storagePath)),
       },
-      passage: { id: found.id, ordinal: found.ordinal, text: found.text, headingPath: found.headingPath, page: found.page },
+      passage: {
+        id: found.id,
+        ordinal: found.ordinal,
+        text: found.text,
+        headingPath: found.headingPath,
+        page: found.page,
+        lines: found.lines,
+      },
       before: around.filter((chunk) => chunk.ordinal < found.ordinal),
       after: around.filter((chunk) => chunk.ordinal > found.ordinal),
     };

@@ -1,7 +1,14 @@
 import type { SourcePassage, SourceView } from '../documents/SourceService.ts';
 
 function presentPassage(passage: SourcePassage) {
-  return { id: passage.id, ordinal: passage.ordinal, text: passage.text, headingPath: [...passage.headingPath], page: passage.page };
+  return {
+    id: passage.id,
+    ordinal: passage.ordinal,
+    text: passage.text,
+    headingPath: [...passage.headingPath],
+    page: passage.page,
+    lines: passage.lines,
+  };
 }
 
 export function presentSourceView(view: SourceView) {

@@ -84,6 +84,19 @@ describe('/api/sources', () => {
     assert.doesNotMatch(listed.text, new RegExp(token));
   });
 
+  it('shows a passage of a synced code file with the lines it spans (GET /api/passages/:id)', async () => {
+    const chunkId = await waitFor(async () => {
+      const { rows } = await runtime.services.db.query<{ id: string }>(
+        `SELECT c.id::text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.filename = 'scripts/signoff.tcl' AND d.status = 'ready'`,
+      );
+      return rows[0]?.id;
+    }, 'the Tcl script to be indexed');
+    const { status, json } = await call('GET', `/passages/${chunkId}`, undefined, memberKey);
+    assert.equal(status, 200);
+    assert.deepEqual(json.passage.headingPath, ['scripts/signoff.tcl', 'proc signoff']);
+    assert.deepEqual(json.passage.lines, { start: 1, end: 3 });
+  });
+
   it('answers a second sync request while one is queued with that run (202), and refuses one while paused (409)', async () => {
     const [first, second] = await Promise.all([call('POST', `/sources/${sourceId}/sync`), call('POST', `/sources/${sourceId}/sync`)]);
     assert.deepEqual([first.status, second.status], [202, 202]);

@@ -63,7 +63,8 @@ export function SourceViewer({
             {view.document.version}
             {place && <> · {place}</>}
           </p>
-          <div className="source-text" dir="auto">
+          {/* Code (a passage with line numbers) reads in a fixed-width font, left to right. */}
+          <div className={view.passage.lines ? 'source-text code' : 'source-text'} dir={view.passage.lines ? 'ltr' : 'auto'}>
             {view.before.map((passage) => (
               <p key={passage.id} className="context" dir="auto">
                 {passage.text}
