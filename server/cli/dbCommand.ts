@@ -4,6 +4,9 @@ import type { DatabaseProcessMessage } from '../db/EmbeddedDatabaseProcess.ts';
 import { DataDirInUseError, EmbeddedPostgres, SocketPathError } from '../db/EmbeddedPostgres.ts';
 import type { Logger } from '../logging/logger.ts';
 
+/** How long the database may take to stop once its server is gone, before it exits anyway. */
+const orphanStopDeadlineMs = 10_000;
+
 /**
  * `tapeout db`: the embedded database (PGlite with pgvector) alone, served on its private Unix
  * socket. `tapeout start` runs it as a child process it supervises (its IPC channel carries the
@@ -40,5 +43,13 @@ export async function dbCommand(options: { pgDir?: string; socketDir?: string },
   process.on('SIGINT', () => void (process.send ? undefined : stop('SIGINT')));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // The supervising server is gone (even killed): stop cleanly rather than hold the data directory.
-  process.on('disconnect', () => void stop('its server stopped'));
+  // Not for ever: a stop still checkpointing after a heavy write is cut short, which the next
+  // start recovers from like any crash, and which lets that start take the data directory over.
+  process.on('disconnect', () => {
+    setTimeout(() => {
+      logger.warn({ afterMs: orphanStopDeadlineMs }, 'the embedded database did not stop in time after its server went; exiting');
+      process.exit(1);
+    }, orphanStopDeadlineMs).unref();
+    void stop('its server stopped');
+  });
 }

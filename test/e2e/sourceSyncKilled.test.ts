@@ -8,7 +8,7 @@ import { TestGitRepository } from '../support/testGitRepository.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const adminKey = 'tap_e2e_sources_key_0123456789abcdef';
-const files = 400;
+const files = 200;
 
 describe('a sync killed half-way', () => {
   let root: string;
@@ -60,7 +60,7 @@ describe('a sync killed half-way', () => {
     await waitFor(
       async () => {
         const { lastRun } = await call('GET', `/sources/${source.id}`);
-        return lastRun.counts.added >= 20 && lastRun.counts.added < files - 50 ? true : undefined;
+        return lastRun.counts.added >= 20 && lastRun.counts.added < files - 40 ? true : undefined;
       },
       'a sync half-way',
       60_000,
@@ -75,7 +75,7 @@ describe('a sync killed half-way', () => {
           /in use by another Tapeout process/.test(error.message) ? undefined : Promise.reject(error),
         ),
       'the restarted server',
-      60_000,
+      90_000,
     );
     const resumed = await waitFor(
       async () => {

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ListContext, SourceItem, SourceToSync } from '../SourceConnector.ts';
+import { SourceSyncError, type ListContext, type SourceItem, type SourceToSync } from '../SourceConnector.ts';
 import type { ItemError } from '../sourceRepository.ts';
 import { pageLinks, resolved } from './pageLinks.ts';
 import { parseSitemap } from './sitemap.ts';
@@ -43,6 +43,7 @@ export class SiteCrawl {
   private complete = true;
   private limitReached = false;
   private fetchedCount = 0;
+  private bytesFetched = 0;
   private readonly previous: WebCursor;
 
   constructor(
@@ -134,6 +135,13 @@ export class SiteCrawl {
         message: `Over CONNECTOR_MAX_FILE_BYTES (${this.context.limits.maxFileBytes}).`,
       });
       return;
+    }
+    this.bytesFetched += body.length;
+    if (this.bytesFetched > this.context.limits.maxSyncBytes) {
+      throw new SourceSyncError(
+        'sync_too_large',
+        `The crawl fetched more than CONNECTOR_MAX_SYNC_BYTES (${this.context.limits.maxSyncBytes} bytes).`,
+      );
     }
     const text = asUtf8(body, headers['content-type'], kind);
     let links: string[] | undefined;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import PDFDocument from 'pdfkit';
 import { systemActor } from '../../../server/access/systemActor.ts';
+import { findRun } from '../../../server/sources/sourceRepository.ts';
 import { citationsFor, syncAndIngest } from '../../support/sourceSync.ts';
 import { buildAssistant, buildCollection } from '../../support/factories.ts';
 import { startTaskHarness, type TaskHarness } from '../../support/taskHarness.ts';
@@ -249,5 +250,33 @@ describe('a web source', () => {
       }),
       /Web settings: : Unrecognized key/,
     );
+  });
+});
+
+describe('a web crawl past CONNECTOR_MAX_SYNC_BYTES', () => {
+  it('fails the run with sync_too_large and deletes nothing', async () => {
+    const site = await TestWebSite.start();
+    const harness = await startTaskHarness({ CONNECTOR_ALLOWED_HOSTS: '127.0.0.1', CONNECTOR_MAX_SYNC_BYTES: '4096' });
+    try {
+      const filler = paragraphs('The scan chains are balanced to at most two hundred flops per chain in every block.'.repeat(12));
+      site.pages.set('/big/', { body: page('Index', filler, ['/big/a.html', '/big/b.html']) });
+      site.pages.set('/big/a.html', { body: page('A', filler) });
+      site.pages.set('/big/b.html', { body: page('B', filler) });
+      await buildCollection(harness.services, { slug: 'big', grants: { everyone: 'read' } });
+      const { run } = await harness.services.syncedSources.create(systemActor, {
+        kind: 'web',
+        collection: 'big',
+        name: 'big-site',
+        url: `${site.url}/big/`,
+        settings: { sitemap: false },
+      });
+      await assert.rejects(syncAndIngest(harness, run.id), /sync_too_large/);
+      const failed = (await findRun(harness.services.db, run.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error!.message, /CONNECTOR_MAX_SYNC_BYTES \(4096 bytes\)/);
+    } finally {
+      await harness.dispose();
+      await site.close();
+    }
   });
 });
