@@ -213,14 +213,15 @@ function describeFetchFailure(error: unknown, url: string, branch: string): Erro
   if (/couldn't find remote ref|not our ref|invalid refspec/i.test(said)) {
     return new SourceSyncError('branch_not_found', `The repository ${url} has no branch ${branch}.`);
   }
-  if (/authentication|401|403|could not read Username/i.test(said)) {
-    return new SourceSyncError('authentication_failed', `The repository ${url} refused the credentials (or needs some): ${said}`);
-  }
-  if (/redirect|returned error: 30\d/i.test(said))
+  // The status is matched as git words it: a URL's port (127.0.0.1:34401) must not read as a 401.
+  if (/redirect|returned error: 30\d\b/i.test(said))
     return new SourceSyncError(
       'redirect_refused',
       `The repository ${url} redirected elsewhere, which Tapeout does not follow: use the final URL.`,
     );
+  if (/authentication|returned error: 40[13]\b|could not read Username/i.test(said)) {
+    return new SourceSyncError('authentication_failed', `The repository ${url} refused the credentials (or needs some): ${said}`);
+  }
   return new Error(`Fetching ${url} failed: ${said}`);
 }
 

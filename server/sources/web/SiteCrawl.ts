@@ -7,7 +7,7 @@ import { SourceSyncError, type ListContext, type SourceItem, type SourceToSync }
 import type { ItemError } from '../sourceRepository.ts';
 import { pageLinks, resolved } from './pageLinks.ts';
 import { parseSitemap } from './sitemap.ts';
-import { SiteRequests } from './SiteRequests.ts';
+import { isSuccess, SiteRequests } from './SiteRequests.ts';
 import { SiteScope, type WebSettings } from './webSettings.ts';
 import { asUtf8, filenameOf, kindOfContent } from './webContent.ts';
 
@@ -36,7 +36,6 @@ export class SiteCrawl {
   private readonly scope: SiteScope;
   private readonly requests: SiteRequests;
   private readonly queued = new Set<string>();
-  private readonly listed = new Set<string>();
   /** URLs requested in this crawl (a redirect's target too): a stored page not among them was not reached. */
   private readonly visited = new Set<string>();
   private readonly queue: { url: URL; depth: number }[] = [];
@@ -111,7 +110,7 @@ export class SiteCrawl {
       return;
     }
     const key = fetched.url.href;
-    if (key !== url.href && (this.queued.has(key) || this.listed.has(key))) return;
+    if (key !== url.href && this.queued.has(key)) return;
     this.queued.add(key);
     this.visited.add(key);
     const { status, headers, body, tooLarge } = fetched.response;
@@ -159,7 +158,6 @@ export class SiteCrawl {
     const version = createHash('sha256').update(body).digest('hex');
     const file = path.join(this.bodiesDir, version);
     if (this.context.known.get(key) !== version) await writeFile(file, body);
-    this.listed.add(key);
     this.cursor.pages[key] = entry;
     this.items.push({ ...this.itemAt(key, kind), version, read: async () => readFile(file) });
   }
@@ -179,8 +177,8 @@ export class SiteCrawl {
 
   private keep(key: string, entry: WebCursor['pages'][string]) {
     const version = this.context.known.get(key);
-    if (version === undefined || this.listed.has(key)) return;
-    this.listed.add(key);
+    // A page is in the listing once: its cursor entry says it is.
+    if (version === undefined || Object.hasOwn(this.cursor.pages, key)) return;
     this.cursor.pages[key] = entry;
     this.items.push({
       ...this.itemAt(key, undefined),
@@ -225,7 +223,7 @@ export class SiteCrawl {
       if (!url || read.has(url.href) || !this.scope.hasHost(url)) continue;
       read.add(url.href);
       try {
-        const response = await this.requests.get(url, {}, (status: number) => status >= 200 && status < 300);
+        const response = await this.requests.get(url, {}, isSuccess);
         if (response.status === 404 || response.status === 410) continue;
         if (!response.body) throw new Error(`HTTP ${response.status}${response.tooLarge ? ', over CONNECTOR_MAX_FILE_BYTES' : ''}`);
         const sitemap = parseSitemap(response.body.toString('utf8'));

@@ -117,7 +117,7 @@ export class SiteRequests {
     let robots = this.robots.get(origin);
     if (!robots) {
       const robotsUrl = new URL('/robots.txt', origin);
-      robots = this.get(robotsUrl, {}, (status) => status >= 200 && status < 300).then(
+      robots = this.get(robotsUrl, {}, isSuccess).then(
         (response) => robotsFrom(robotsUrl, response.status, response.body),
         (error: unknown) => robotsFrom(robotsUrl, 0, undefined, error as Error),
       );
@@ -127,5 +127,8 @@ export class SiteRequests {
   }
 }
 
+/** A 2xx answer: the only one whose body a crawl reads. */
+export const isSuccess = (status: number) => status >= 200 && status < 300;
+
 const wantsBody = (status: number, headers: IncomingHttpHeaders) =>
-  status >= 200 && status < 300 && kindOfContent(headers['content-type']) !== undefined;
+  isSuccess(status) && kindOfContent(headers['content-type']) !== undefined;
