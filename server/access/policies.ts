@@ -10,6 +10,8 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
  * | ---------------------------------------- | ----- | ----------------------------- | -------------------- |
  * | administer (users, groups, grants, ...)  | yes   | no (403)                      | no (403)             |
  * | read a collection                        | all   | granted (others: 404)         | `everyone`'s only    |
+ * | read a restricted document (own readers) | among its readers, as anyone (SQL)    | every member among them |
+ * | see a restricted document's title, readers | yes | among its readers             | no                   |
  * | edit a collection and its documents      | all   | granted `edit` (read only: 403, none: 404) | no      |
  * | see an assistant's system prompt         | yes   | editors of one of its collections | no               |
  * | manage API keys                          | all   | their own (others: 404)       | no                   |
@@ -39,6 +41,9 @@ export function requireEditable(access: { visible: boolean; editable: boolean } 
   if (!access?.visible) throw new NotFoundError(what);
   if (!access.editable) throw new ForbiddenError(refusal ?? "Only admins and the collection's editors can do this.");
 }
+
+/** Whether a collection's document list shows the restricted documents the principal is not among the readers of (to manage them). */
+export const seesEveryDocumentTitle = isAdmin;
 
 /** Whether a key listing or revocation is limited to the principal's own keys. */
 export const seesEveryonesKeys = isAdmin;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/Database.ts';
 import { isUuid } from '../db/uuid.ts';
+import { collectionScopes } from '../access/collectionScopes.ts';
 import type { DocumentMetadata } from './documentMetadata.ts';
 import type { DocumentOrigin } from './documentOrigin.ts';
 
@@ -24,6 +25,8 @@ export interface DocumentListing {
   metadata: Record<string, unknown>;
   updatedAt: string;
   chunks: number;
+  /** Whether the document has readers of its own that narrow the collection's grants (document_readers). */
+  restricted: boolean;
 }
 
 /** A document as ingestion and its admin actions need it. */
@@ -86,12 +89,22 @@ export async function lockDocumentByExternalId(
   return rows[0];
 }
 
-export async function listDocuments(db: Queryable, collectionId: string): Promise<DocumentListing[]> {
+/**
+ * A collection's documents as a viewer sees them: restricted ones only when the viewer is among
+ * their readers, unless `everyTitle` (admins, who manage them).
+ */
+export async function listDocuments(
+  db: Queryable,
+  collectionId: string,
+  viewer: { userId: string | null; everyTitle: boolean },
+): Promise<DocumentListing[]> {
   const { rows } = await db.query<DocumentListing>(
     `SELECT d.id, d.external_id AS "externalId", d.filename, d.title, d.status, d.version, d.error, d.metadata, d.updated_at AS "updatedAt",
-            (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks
-       FROM documents d WHERE d.collection_id = $1 ORDER BY d.updated_at DESC, d.filename`,
-    [collectionId],
+            (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id AND c.document_version = d.version) AS chunks, d.restricted
+       FROM documents d
+      WHERE d.collection_id = $1 AND (NOT d.restricted OR $3::boolean OR ${collectionScopes.documentReadable('$2', 'd.id')})
+      ORDER BY d.updated_at DESC, d.filename`,
+    [collectionId, viewer.userId, viewer.everyTitle],
   );
   return rows;
 }

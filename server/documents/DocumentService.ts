@@ -1,3 +1,5 @@
+import { seesEveryDocumentTitle } from '../access/policies.ts';
+import { readersOf, type ReaderView } from '../corpus/documentReaders.ts';
 import { existsSync } from 'node:fs';
 import { open, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -127,10 +129,17 @@ export class DocumentService {
     outcome.jobs.push({ id: result.ingestionJobId, filename: file.filename, documentId: result.documentId, outcome: result.outcome });
   }
 
-  async list(principal: Principal, collectionSlug: string): Promise<DocumentListing[]> {
+  /** A collection's documents; for its editors, each one's own readers (a source's permissions) too. */
+  async list(principal: Principal, collectionSlug: string): Promise<(DocumentListing & { readers?: ReaderView[] })[]> {
     const collection = await findVisibleCollection(this.db, principal.userId, collectionSlug);
     if (!collection) throw new NotFoundError(`Collection "${collectionSlug}"`);
-    return listDocuments(this.db, collection.id);
+    const documents = await listDocuments(this.db, collection.id, { userId: principal.userId, everyTitle: seesEveryDocumentTitle(principal) });
+    if (!collection.editable) return documents;
+    const readers = await readersOf(
+      this.db,
+      documents.map((document) => document.id),
+    );
+    return documents.map((document) => (readers.has(document.id) ? { ...document, readers: readers.get(document.id) } : document));
   }
 
   /** A job, for admins and the editors of its collection. */

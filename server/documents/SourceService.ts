@@ -59,7 +59,7 @@ export class SourceService {
       `SELECT ${passageColumns}, c.document_id AS "documentId", c.document_version AS version, c.embedding_model AS model,
               d.title, d.filename, d.updated_at AS "updatedAt", d.storage_path AS "storagePath", col.slug AS collection
          FROM chunks c JOIN documents d ON d.id = c.document_id JOIN collections col ON col.id = c.collection_id
-        WHERE c.id = $1::bigint AND c.document_version = d.version AND c.collection_id IN (${collectionScopes.visible('$2')})`,
+        WHERE c.id = $1::bigint AND c.document_version = d.version AND ${collectionScopes.documentReadable('$2', 'd.id')}`,
       [chunkId, principal.userId],
     );
     const found = rows[0];
@@ -97,7 +97,7 @@ export class SourceService {
   async originalFile(principal: Principal, documentId: string): Promise<{ path: string; filename: string; mimeType: string | null }> {
     const { rows } = await this.db.query<{ storage_path: string | null; filename: string | null; title: string; mime_type: string | null }>(
       `SELECT d.storage_path, d.filename, d.title, d.mime_type FROM documents d
-        WHERE d.id::text = $1 AND d.collection_id IN (${collectionScopes.visible('$2')})`,
+        WHERE d.id::text = $1 AND ${collectionScopes.documentReadable('$2', 'd.id')}`,
       [documentId, principal.userId],
     );
     const found = rows[0];

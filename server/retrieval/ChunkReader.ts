@@ -108,7 +108,7 @@ export class ChunkReader {
     const words = [...new Set(searchTokens(query))].join(' ');
     const identifiers = identifierTerms(query);
     if (!words && identifiers.length === 0) return [];
-    const { collections: readable, filtered } = await this.resolve(who, options);
+    const { collections: readable, filtered, withheld } = await this.resolve(who, options);
     if (filtered?.ids.length === 0) return [];
     const byConfig = new Map<string, CollectionInScope[]>();
     for (const collection of readable) byConfig.set(collection.config, [...(byConfig.get(collection.config) ?? []), collection]);
@@ -120,7 +120,7 @@ export class ChunkReader {
           words,
           identifiers,
           limit,
-          filtered?.ids ?? null,
+          { documentIds: filtered?.ids ?? null, withheld },
         ),
       ),
     );
@@ -135,7 +135,7 @@ export class ChunkReader {
     words: string,
     identifiers: string[],
     limit: number,
-    documentIds: string[] | null,
+    documents: { documentIds: string[] | null; withheld: readonly string[] },
   ): Promise<ChunkHit[]> {
     const statistics = await termStatistics(this.db, scope, words, identifiers);
     if (statistics.terms.length === 0) return [];
@@ -147,7 +147,8 @@ export class ChunkReader {
          SELECT c.id, c.tsv || ''::tsvector AS tsv, c.token_count FROM chunks c
           WHERE c.tsv @@ $5::tsquery
             AND (c.collection_id, c.embedding_model) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
-            AND ($8::uuid[] IS NULL OR c.document_id = ANY($8::uuid[]))),
+            AND ($8::uuid[] IS NULL OR c.document_id = ANY($8::uuid[]))
+            AND NOT (c.document_id = ANY($9::uuid[]))),
        scored AS (
          SELECT m.id, sum(t.idf * f.tf * 1.9 / (f.tf + 0.9 * (0.6 + 0.4 * m.token_count / $6::float8))) AS score
            FROM candidates m CROSS JOIN terms t
@@ -169,7 +170,8 @@ export class ChunkReader {
         identifierQuery(matched.map((term) => term.lexeme)),
         statistics.averageLength,
         limit,
-        documentIds,
+        documents.documentIds,
+        documents.withheld,
       ],
     );
     return rows;
@@ -184,7 +186,7 @@ export class ChunkReader {
   async nearest(who: Principal | ReadScope, embedding: number[], model: string, options: ChunkQueryOptions = {}): Promise<ChunkHit[]> {
     const dimension = embedding.length;
     const expression = embeddingExpression(dimension);
-    const { collections, filtered } = await this.resolve(who, options);
+    const { collections, filtered, withheld } = await this.resolve(who, options);
     const searched = collections.filter((c) => c.model === model);
     const collectionIds = searched.map((c) => c.id);
     if (collectionIds.length === 0 || filtered?.ids.length === 0) return [];
@@ -194,9 +196,10 @@ export class ChunkReader {
          FROM chunks c
         WHERE c.embedding_dimension = ${dimension} AND c.embedding_model = $2 AND c.collection_id = ANY($3::uuid[])
           AND ($5::uuid[] IS NULL OR c.document_id = ANY($5::uuid[]))
+          AND NOT (c.document_id = ANY($6::uuid[]))
         ORDER BY ${searchedExactly(filtered) ? `(${distance}) + 0` : distance}
         LIMIT $4`,
-      [toVectorLiteral(embedding), model, collectionIds, options.limit ?? 50, filtered?.ids ?? null],
+      [toVectorLiteral(embedding), model, collectionIds, options.limit ?? 50, filtered?.ids ?? null, withheld],
       searchedExactly(filtered) ? 'exact' : efSearchFor(chunksIn(searched), options.limit ?? 50),
     );
     return hits.map(({ embeddingModel: _, ...hit }) => hit);
@@ -219,19 +222,21 @@ export class ChunkReader {
     const ranked = searchedExactly(filtered)
       ? `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
            FROM chunks c JOIN chunk_sentence_vectors v ON v.chunk_id = c.id AND v.model = $2
-          WHERE c.collection_id = ANY($3::uuid[]) AND c.document_id = ANY($5::uuid[])
+          WHERE c.collection_id = ANY($3::uuid[]) AND c.document_id = ANY($5::uuid[]) AND NOT (c.document_id = ANY($6::uuid[]))
           ORDER BY (v.embedding <=> $1::vector(512)) + 0
           LIMIT $4`
       : `SELECT v.chunk_id AS id, v.embedding <=> $1::vector(512) AS distance
            FROM chunk_sentence_vectors v
           WHERE v.model = $2 AND v.collection_id = ANY($3::uuid[])
             AND ($5::uuid[] IS NULL OR EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id AND c.document_id = ANY($5::uuid[])))
+            -- A restricted document's vectors carry no document id: its chunks are looked up, only when some are withheld.
+            AND (cardinality($6::uuid[]) = 0 OR NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = v.chunk_id AND c.document_id = ANY($6::uuid[])))
           ORDER BY v.embedding <=> $1::vector(512)
           LIMIT $4`;
     const limit = options.limit ?? 50;
     const hits = await this.annSearch(
       ranked,
-      [toVectorLiteral(embedding), model, scope.map((c) => c.id), limit, filtered?.ids ?? null],
+      [toVectorLiteral(embedding), model, scope.map((c) => c.id), limit, filtered?.ids ?? null, resolved.withheld],
       searchedExactly(filtered) ? 'exact' : efSearchFor(chunksIn(scope), limit),
     );
     // During a re-embedding a collection has two copies of its chunks; keep the served one.

@@ -17,6 +17,8 @@ export interface FilteredDocuments {
 export interface ReadScope {
   readonly collections: readonly CollectionInScope[];
   readonly filtered: FilteredDocuments | undefined;
+  /** Restricted documents of these collections the principal is not among the readers of: never searched. */
+  readonly withheld: readonly string[];
 }
 
 const issuedScopes = new WeakSet<object>();
@@ -37,7 +39,7 @@ export class ReadScopes {
   constructor(private readonly db: Database) {}
 
   async scopeFor(principal: Principal, options: { collectionIds?: string[]; filter?: NormalisedFilter } = {}): Promise<ReadScope> {
-    const collections = await this.scopeOf(principal, options.collectionIds);
+    const { collections, withheld } = await this.scopeOf(principal, options.collectionIds);
     const filtered =
       collections.length > 0
         ? await this.documentsMatching(
@@ -45,7 +47,7 @@ export class ReadScopes {
             options.filter,
           )
         : undefined;
-    const scope: ReadScope = { collections, filtered };
+    const scope: ReadScope = { collections, filtered, withheld };
     issuedScopes.add(scope);
     return scope;
   }
@@ -73,15 +75,24 @@ export class ReadScopes {
     return { ids: rows[0]?.ids ?? [], chunks: rows[0]?.chunks ?? 0 };
   }
 
-  /** The collections the principal (or the audience it stands for) may read, decided in SQL, narrowed to `requested`. */
-  private async scopeOf(principal: Principal, requested: string[] | undefined): Promise<CollectionInScope[]> {
-    const { rows } = await this.db.query<CollectionInScope>(
-      `SELECT id, text_search_config::text AS config, coalesce(language, detected_language) AS language, embedding_model AS model,
-              coalesce((SELECT s.chunks FROM chunk_statistics s WHERE s.collection_id = collections.id AND s.embedding_model = collections.embedding_model), 0)::int AS chunks
-         FROM collections
-        WHERE id IN (${collectionScopes.readable('$1', '$3')}) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`,
+  /**
+   * The collections the principal (or the audience it stands for) may read, decided in SQL,
+   * narrowed to `requested`, and their restricted documents it may not: in one round trip.
+   */
+  private async scopeOf(
+    principal: Principal,
+    requested: string[] | undefined,
+  ): Promise<{ collections: CollectionInScope[]; withheld: string[] }> {
+    const { rows } = await this.db.query<CollectionInScope & { withheld: string[] }>(
+      `WITH readable AS MATERIALIZED (
+         SELECT id, text_search_config::text AS config, coalesce(language, detected_language) AS language, embedding_model AS model,
+                coalesce((SELECT s.chunks FROM chunk_statistics s WHERE s.collection_id = collections.id AND s.embedding_model = collections.embedding_model), 0)::int AS chunks
+           FROM collections
+          WHERE id IN (${collectionScopes.readable('$1', '$3')}) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])))
+       SELECT r.*, (SELECT coalesce(array_agg(w.id), '{}') FROM (${collectionScopes.withheldDocuments('$1', '$3', '(SELECT array_agg(id) FROM readable)')}) w(id)) AS withheld
+         FROM readable r`,
       [principal.userId, requested ?? null, principal.audienceGroupId ?? null],
     );
-    return rows;
+    return { collections: rows.map(({ withheld: _, ...collection }) => collection), withheld: rows[0]?.withheld ?? [] };
   }
 }
