@@ -32,7 +32,7 @@ export interface Citation {
 
 export interface CitedOrigin {
   source: string;
-  kind: 'git' | 'web';
+  kind: DocumentOrigin['kind'];
   location: string;
   path: string | null;
   commit: string | null;

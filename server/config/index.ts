@@ -121,6 +121,8 @@ export interface SourceLimits {
   maxItems: number;
   maxSyncBytes: number;
   syncTimeoutMs: number;
+  /** How often sources whose connector reads permissions (Confluence, SharePoint, Jira) re-read who may read each item. */
+  permissionSyncMs: number;
   /** Where the git binary is looked up (PATH, the only variable a connector's processes get). */
   searchPath: string;
 }
@@ -234,6 +236,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxItems: e.CONNECTOR_MAX_ITEMS,
       maxSyncBytes: e.CONNECTOR_MAX_SYNC_BYTES,
       syncTimeoutMs: e.CONNECTOR_SYNC_TIMEOUT_MS,
+      permissionSyncMs: e.CONNECTOR_PERMISSION_SYNC_MINUTES * 60_000,
       searchPath: e.PATH,
     },
     seedDemo: e.SEED_DEMO,

@@ -193,6 +193,12 @@ export const envSchema = z
     CONNECTOR_MAX_SYNC_BYTES: count('bytes')
       .min(1024)
       .default(2 * 1024 * 1024 * 1024),
+    CONNECTOR_PERMISSION_SYNC_MINUTES: z.coerce
+      .number({ message: 'must be a number of minutes' })
+      .int()
+      .min(1, 'must be at least 1 minute')
+      .max(1440, 'must be at most 1440 minutes (a day)')
+      .default(10),
     CONNECTOR_SYNC_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(3_600_000),
     PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
 

@@ -6,7 +6,7 @@
 export interface DocumentOrigin {
   sourceId: string;
   sourceName: string;
-  kind: 'git' | 'web';
+  kind: 'git' | 'web' | 'confluence' | 'jira' | 'sharepoint';
   /** The repository's or site's URL, without credentials. */
   location: string;
   /** The file's path in the repository (Git). */

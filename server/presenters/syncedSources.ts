@@ -6,12 +6,21 @@ export function presentSourceRun(run: SourceRun) {
     id: run.id,
     sourceId: run.sourceId,
     trigger: run.trigger,
+    /** 'permissions': a permission-only sync, which re-reads who may read each item and changes nothing else. */
+    mode: run.mode,
     status: run.status,
     stage: run.stage,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     createdAt: run.createdAt,
-    counts: { added: run.added, changed: run.changed, deleted: run.deleted, skipped: run.skipped, failed: run.failed },
+    counts: {
+      added: run.added,
+      changed: run.changed,
+      deleted: run.deleted,
+      skipped: run.skipped,
+      failed: run.failed,
+      readersChanged: run.readersChanged,
+    },
     error: run.error && { code: run.error.code, message: run.error.message },
     errors: run.errors.map(({ item, code, message }) => ({ item, code, message })),
     /** Where the run left the source (the commit it synced), once it succeeded. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.ts';
 import type { DocumentOrigin } from '../corpus/documentOrigin.ts';
+import type { DocumentReader } from '../corpus/documentReaders.ts';
 import type { SourceLimits } from '../config/index.ts';
 import type { SourceCredentials } from './credentialCipher.ts';
 import type { ItemError, SourceKind, SourceSettings } from './sourceRepository.ts';
@@ -27,6 +28,12 @@ export interface SourceItem {
   origin: Omit<DocumentOrigin, 'sourceId' | 'sourceName' | 'kind'>;
   /** The item's bytes, at most `maxBytes` (read only when its version changed). */
   read(maxBytes: number): Promise<Buffer>;
+  /**
+   * Who may read it at the source (a page's restrictions, a file's permissions); the document
+   * gets them as its own readers. Undefined for kinds without permissions (Git, web): the
+   * collection's grants alone decide.
+   */
+  readers?: readonly DocumentReader[];
 }
 
 /** What a source holds now: every item (unchanged ones too, so the rest are known to be gone), and the cursor to keep. */
@@ -42,11 +49,15 @@ export interface SourceListing {
 }
 
 export interface ListContext {
+  /** 'permissions': only each item's key, version and readers are wanted (a permission-only sync); nothing is read. */
+  mode: 'content' | 'permissions';
   /** Each stored item's version, for a connector that can ask the source for changes only (ETags). */
   known: ReadonlyMap<string, string>;
   limits: SourceLimits;
   /** Aborted when the run's time limit passes. */
   signal: AbortSignal;
+  /** Keeps credentials the connector was given anew (a rotated OAuth refresh token), sealed as the old ones were. */
+  saveCredentials(credentials: SourceCredentials): Promise<void>;
 }
 
 /**
@@ -56,6 +67,8 @@ export interface ListContext {
  */
 export interface SourceConnector {
   readonly kind: SourceKind;
+  /** Whether its items carry readers, so permission-only syncs run for its sources (CONNECTOR_PERMISSION_SYNC_MINUTES). */
+  readonly syncsPermissions?: boolean;
   /** Checks a source's URL and settings when it is added or changed; returns the settings normalised. Throws ValidationError. */
   validate(url: string, settings: SourceSettings, limits: SourceLimits): Promise<SourceSettings>;
   list(source: SourceToSync, context: ListContext): Promise<SourceListing>;

@@ -18,12 +18,15 @@ import {
   setCursor,
   storedItems,
   updateRun,
+  updateSource,
   type ItemError,
   type RunCounts,
+  type RunMode,
   type SourceRun,
   type StoredSource,
 } from './sourceRepository.ts';
 import { storeSourceItem } from './storeSourceItem.ts';
+import { storeReadersOnly, updateReaders } from './storeReaders.ts';
 
 export type SyncSourceDeps = {
   db: Database;
@@ -101,7 +104,7 @@ async function syncOrFail(deps: SyncSourceDeps, source: StoredSource, run: Sourc
   await report({ status: 'running', stage: 'listing', error: null });
   const signal = AbortSignal.timeout(deps.config.sources.syncTimeoutMs);
   try {
-    return await sync(deps, source, signal, report);
+    return await sync(deps, source, run.mode, signal, report);
   } catch (error) {
     const timedOut = signal.aborted;
     const code = timedOut ? 'sync_timeout' : error instanceof SourceSyncError ? error.code : 'sync_failed';
@@ -122,6 +125,7 @@ async function syncOrFail(deps: SyncSourceDeps, source: StoredSource, run: Sourc
 async function sync(
   deps: SyncSourceDeps,
   source: StoredSource,
+  mode: RunMode,
   signal: AbortSignal,
   report: (update: Parameters<typeof updateRun>[2]) => Promise<void>,
 ): Promise<RunCounts> {
@@ -139,9 +143,16 @@ async function sync(
   const known = new Map([...stored].map(([key, item]) => [key, item.version]));
   const listing = await connector.list(
     { id: source.id, name: source.name, url: source.url, settings: source.settings, credentials, cursor: source.cursor },
-    { known, limits: deps.config.sources, signal },
+    {
+      mode,
+      known,
+      limits: deps.config.sources,
+      signal,
+      saveCredentials: (renewed) => updateSource(deps.db, source.id, { credentials: deps.credentialCipher.seal(renewed) }),
+    },
   );
   try {
+    if (mode === 'permissions') return await storeReadersOnly(deps.db, listing, stored, report);
     return await storeListing(deps, source, listing, stored, { signal, report });
   } finally {
     await listing.dispose?.();
@@ -156,7 +167,7 @@ async function storeListing(
   { signal, report }: { signal: AbortSignal; report: (update: Parameters<typeof updateRun>[2]) => Promise<void> },
 ): Promise<RunCounts> {
   const failed = listing.failed ?? [];
-  const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: failed.length };
+  const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: failed.length, readersChanged: 0 };
   const errors: ItemError[] = [...failed, ...listing.skipped].slice(0, keptErrors);
   const note = (error: ItemError) => errors.length < keptErrors && errors.push(error);
   // Deletions first: the listing is complete, and a run stopped later must not leave them undone.
@@ -170,6 +181,12 @@ async function storeListing(
     counts.deleted++;
   }
   const changed = listing.items.filter((item) => stored.get(item.key)?.version !== item.version);
+  // Items whose content is the same may have new readers: those are set before any new content is stored.
+  counts.readersChanged = await updateReaders(
+    deps.db,
+    listing.items.filter((item) => !changed.includes(item)),
+    stored,
+  );
   await report({ stage: `storing ${changed.length} changed of ${listing.items.length} items`, ...counts });
   await storeChanged(deps, source, listing, changed, { counts, note, signal, report });
   await setCursor(deps.db, source.id, listing.cursor);
@@ -221,11 +238,13 @@ async function storeChanged(
       );
     }
     const outcome = await storeSourceItem({ db: deps.db, queue: deps.queue, filesDir: deps.documents.filesDir }, target, item, bytes);
-    if (outcome === 'added') run.counts.added++;
-    else if (outcome === 'changed') run.counts.changed++;
-    else if (outcome !== 'unchanged') {
+    if (typeof outcome === 'object' && 'skipped' in outcome) {
       run.counts.skipped++;
       run.note({ item: item.key, ...outcome.skipped });
+    } else {
+      if (outcome.stored === 'added') run.counts.added++;
+      else if (outcome.stored === 'changed') run.counts.changed++;
+      if (outcome.readersChanged && outcome.stored !== 'added') run.counts.readersChanged++;
     }
     if (Date.now() - lastReport > 500) {
       lastReport = Date.now();

@@ -13,6 +13,7 @@ import type { SourceConnector } from './SourceConnector.ts';
 import {
   countItems,
   deleteSource,
+  duePermissionSyncs,
   dueSources,
   findSource,
   insertSource,
@@ -22,6 +23,7 @@ import {
   queueRun,
   recentRuns,
   updateSource,
+  type RunMode,
   type RunTrigger,
   type SourceKind,
   type SourceRun,
@@ -148,11 +150,17 @@ export class SyncedSources {
     }
   }
 
-  /** Queues a sync now; while one is queued or running, that one is returned (`created` false). */
-  async requestSync(principal: Principal, id: string): Promise<{ run: SourceRun; created: boolean }> {
+  /**
+   * Queues a sync now (a permission-only one when asked, for kinds that read permissions); while
+   * one is queued or running, that one is returned (`created` false).
+   */
+  async requestSync(principal: Principal, id: string, mode: RunMode = 'content'): Promise<{ run: SourceRun; created: boolean }> {
     const source = await this.editable(principal, id);
     if (source.paused) throw new ConflictError(`The source "${source.name}" is paused: resume it to sync.`);
-    const { run, created } = await queueRun(this.deps.db, id, 'manual');
+    if (mode === 'permissions' && !this.connector(source.kind).syncsPermissions) {
+      throw new ValidationError(`A ${source.kind} source has no permissions to sync: its documents are read by whoever reads the collection.`);
+    }
+    const { run, created } = await queueRun(this.deps.db, id, 'manual', mode);
     await enqueueSync(this.deps.queue, run.id);
     return { run, created };
   }
@@ -164,6 +172,15 @@ export class SyncedSources {
       await updateSource(this.deps.db, source.id, { nextSyncAt: nextTime(source.schedule) });
       await this.queue(source.id, 'schedule');
     }
+    return due.length;
+  }
+
+  /** Queues a permission-only sync of each source due one (every CONNECTOR_PERMISSION_SYNC_MINUTES), for kinds that read permissions. */
+  async queueDuePermissionSyncs(): Promise<number> {
+    const kinds = [...this.deps.connectors.values()].filter((connector) => connector.syncsPermissions).map((connector) => connector.kind);
+    if (kinds.length === 0) return 0;
+    const due = await duePermissionSyncs(this.deps.db, kinds, this.deps.limits.permissionSyncMs);
+    for (const sourceId of due) await this.queue(sourceId, 'schedule', 'permissions');
     return due.length;
   }
 
@@ -179,8 +196,8 @@ export class SyncedSources {
     return runs.length;
   }
 
-  private async queue(sourceId: string, trigger: RunTrigger): Promise<SourceRun> {
-    const { run, created } = await queueRun(this.deps.db, sourceId, trigger);
+  private async queue(sourceId: string, trigger: RunTrigger, mode: RunMode = 'content'): Promise<SourceRun> {
+    const { run, created } = await queueRun(this.deps.db, sourceId, trigger, mode);
     if (created) await enqueueSync(this.deps.queue, run.id);
     return run;
   }

@@ -1,11 +1,21 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors.ts';
 
-/** A source's secrets: the token it authenticates with (Git over HTTPS, a wiki's API). */
+/** A source's secrets: the token it authenticates with (Git over HTTPS, a wiki's API), or an OAuth client that obtains one. */
 export interface SourceCredentials {
+  /** Empty when an OAuth client obtains the token. */
   token: string;
-  /** The user name sent with the token; most Git hosts accept any. */
+  /** The user name sent with the token; most Git hosts accept any; Atlassian Cloud wants the account's email. */
   username?: string;
+  /** An OAuth 2.0 client: Microsoft Graph's app-only client credentials (secret or certificate), Atlassian's 3LO app with its refresh token. */
+  oauth?: {
+    clientId: string;
+    clientSecret?: string;
+    tenantId?: string;
+    certificatePem?: string;
+    privateKeyPem?: string;
+    refreshToken?: string;
+  };
 }
 
 const nonceBytes = 12;

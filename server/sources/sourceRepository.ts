@@ -4,7 +4,8 @@ import { collectionScopes } from '../access/collectionScopes.ts';
 
 /** The SQL of `sources`, `source_runs` and `source_items`. */
 
-export type SourceKind = 'git' | 'web';
+export type SourceKind = 'git' | 'web' | 'confluence' | 'jira' | 'sharepoint';
+export type RunMode = 'content' | 'permissions';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type RunTrigger = 'manual' | 'schedule' | 'created';
 
@@ -40,12 +41,16 @@ export interface RunCounts {
   deleted: number;
   skipped: number;
   failed: number;
+  /** Documents whose readers changed (a permission granted or revoked at the source). */
+  readersChanged: number;
 }
 
 export interface SourceRun extends RunCounts {
   id: string;
   sourceId: string;
   trigger: RunTrigger;
+  /** A content sync, or a permission-only one (readers re-read, nothing else changed). */
+  mode: RunMode;
   status: RunStatus;
   stage: string;
   errors: ItemError[];
@@ -59,7 +64,8 @@ export interface SourceRun extends RunCounts {
 const sourceColumns = `s.id, s.collection_id AS "collectionId", c.slug AS "collectionSlug", s.kind, s.name, s.url, s.settings,
   s.schedule, s.paused, s.credentials IS NOT NULL AS "hasCredentials", s.sync_cursor AS cursor, s.next_sync_at AS "nextSyncAt",
   s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
-const runColumns = `id, source_id AS "sourceId", trigger, status, stage, added, changed, deleted, skipped, failed, errors, error,
+const runColumns = `id, source_id AS "sourceId", trigger, mode, status, stage, added, changed, deleted, skipped, failed,
+  readers_changed AS "readersChanged", errors, error,
   cursor, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 export interface NewSource {
@@ -160,6 +166,22 @@ export async function dueSources(db: Queryable): Promise<{ id: string; schedule:
 }
 
 /**
+ * Sources of these kinds (the ones whose connectors read permissions) due a permission-only sync,
+ * moved on to their next one in the same statement: paused ones wait.
+ */
+export async function duePermissionSyncs(db: Queryable, kinds: readonly string[], everyMs: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE sources SET next_permission_sync_at = now() + make_interval(secs => $2::double precision / 1000)
+      WHERE id IN (SELECT id FROM sources WHERE kind = ANY($1::text[]) AND NOT paused
+                      AND coalesce(next_permission_sync_at, created_at + make_interval(secs => $2::double precision / 1000)) <= now()
+                    ORDER BY next_permission_sync_at NULLS FIRST LIMIT 100)
+      RETURNING id`,
+    [kinds, everyMs],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
  * Takes or renews the source's lease for `runId`: true when this run holds it, false while another
  * run's lease has not lapsed.
  */
@@ -177,11 +199,16 @@ export async function releaseLease(db: Queryable, sourceId: string, runId: strin
 }
 
 /** A new queued run, or the source's run already queued or running (one at a time). */
-export async function queueRun(db: Queryable, sourceId: string, trigger: RunTrigger): Promise<{ run: SourceRun; created: boolean }> {
+export async function queueRun(
+  db: Queryable,
+  sourceId: string,
+  trigger: RunTrigger,
+  mode: RunMode = 'content',
+): Promise<{ run: SourceRun; created: boolean }> {
   const inserted = await db.query<SourceRun>(
-    `INSERT INTO source_runs (source_id, trigger) VALUES ($1, $2)
+    `INSERT INTO source_runs (source_id, trigger, mode) VALUES ($1, $2, $3)
      ON CONFLICT (source_id) WHERE status IN ('queued', 'running') DO NOTHING RETURNING ${runColumns}`,
-    [sourceId, trigger],
+    [sourceId, trigger, mode],
   );
   if (inserted.rows[0]) return { run: inserted.rows[0], created: true };
   const { rows } = await db.query<SourceRun>(
@@ -230,6 +257,7 @@ export async function updateRun(db: Queryable, id: string, update: RunUpdate): P
        added = coalesce($4, added), changed = coalesce($5, changed), deleted = coalesce($6, deleted),
        skipped = coalesce($7, skipped), failed = coalesce($8, failed), errors = coalesce($9, errors),
        error = CASE WHEN $10::boolean THEN $11::jsonb ELSE error END, cursor = coalesce($12, cursor),
+       readers_changed = coalesce($13, readers_changed),
        started_at = CASE WHEN $2 = 'running' THEN coalesce(started_at, now()) ELSE started_at END,
        finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() ELSE finished_at END
      WHERE id = $1 RETURNING ${runColumns}`,
@@ -246,6 +274,7 @@ export async function updateRun(db: Queryable, id: string, update: RunUpdate): P
       update.error !== undefined,
       update.error ? JSON.stringify(update.error) : null,
       update.cursor !== undefined ? JSON.stringify(update.cursor) : null,
+      update.readersChanged ?? null,
     ],
   );
   return rows[0];

@@ -9,10 +9,13 @@ import { registerDocument } from '../corpus/registerDocument.ts';
 import { removeUnreferencedFile } from '../corpus/storedFiles.ts';
 import type { Database } from '../db/Database.ts';
 import type { JobQueue } from '../queue/JobQueue.ts';
+import { replaceReaders } from '../corpus/documentReaders.ts';
 import { recordItem } from './sourceRepository.ts';
 import type { SourceItem } from './SourceConnector.ts';
 
-export type StoredOutcome = 'added' | 'changed' | 'unchanged' | { skipped: { code: string; message: string } };
+export type StoredOutcome =
+  | { stored: 'added' | 'changed' | 'unchanged'; readersChanged: boolean }
+  | { skipped: { code: string; message: string } };
 
 /** The external id of a source's document: the source and the item's key, so two sources never share one. */
 export const externalIdOf = (sourceId: string, key: string) => `source:${sourceId}:${key}`;
@@ -20,7 +23,7 @@ export const externalIdOf = (sourceId: string, key: string) => `source:${sourceI
 /**
  * One changed item of a source becomes a document version, as an upload would: sniffed (binary
  * or unsupported bytes are skipped, not failed), stored by content hash, registered with its
- * origin and recorded as seen in one transaction, then queued for ingestion. A sync killed after
+ * origin (and its readers, where the source has permissions) and recorded as seen in one transaction, then queued for ingestion. A sync killed after
  * the commit finds the item recorded; one killed before finds it changed and does it again, and
  * the same bytes again register nothing new.
  */
@@ -54,13 +57,15 @@ export async function storeSourceItem(
         origin: { ...target.origin, ...item.origin },
       });
       await recordItem(client, target.sourceId, item.key, item.version, registered.documentId);
-      return registered;
+      // In the same transaction as the version: a restricted page is never served without its readers.
+      const readersChanged = item.readers !== undefined && (await replaceReaders(client, registered.documentId, item.readers));
+      return { ...registered, readersChanged };
     })
     .catch(async (error: unknown) => {
       await removeUnreferencedFile(deps.db, deps.filesDir, storagePath);
       throw error;
     });
-  if (result.outcome === 'unchanged') return 'unchanged';
+  if (result.outcome === 'unchanged') return { stored: 'unchanged', readersChanged: result.readersChanged };
   await enqueueIngestion(deps.queue, result.ingestionJobId);
-  return result.outcome === 'added' ? 'added' : 'changed';
+  return { stored: result.outcome === 'added' ? 'added' : 'changed', readersChanged: result.readersChanged };
 }

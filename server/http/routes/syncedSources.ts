@@ -8,13 +8,32 @@ import { presentSourceRun, presentSyncedSource, presentSyncedSourceDetail } from
 /** What these routes use of the composition root. */
 export type SyncedSourceRoutesDeps = Pick<Services, 'audit' | 'syncedSources'>;
 
-const credentials = z.object({ token: z.string().min(1).max(4096), username: z.string().min(1).max(200).optional() }).strict();
+/** A token (with a user name: Atlassian Cloud's account email), or an OAuth client that obtains one (Microsoft Graph, Atlassian 3LO). */
+const oauthClient = z
+  .object({
+    clientId: z.string().min(1).max(200),
+    clientSecret: z.string().min(1).max(4096).optional(),
+    tenantId: z.string().min(1).max(200).optional(),
+    certificatePem: z.string().min(1).max(16_384).optional(),
+    privateKeyPem: z.string().min(1).max(16_384).optional(),
+    refreshToken: z.string().min(1).max(8192).optional(),
+  })
+  .strict()
+  .refine((client) => client.clientSecret || (client.certificatePem && client.privateKeyPem), {
+    message: 'an OAuth client needs clientSecret, or certificatePem with privateKeyPem',
+  });
+const credentials = z
+  .object({ token: z.string().min(1).max(4096).optional(), username: z.string().min(1).max(200).optional(), oauth: oauthClient.optional() })
+  .strict()
+  .refine((given) => given.token || given.oauth, { message: 'give a token, or an oauth client' })
+  .transform(({ token, ...rest }) => ({ token: token ?? '', ...rest }));
+const syncRequest = z.object({ mode: z.enum(['content', 'permissions']).default('content') }).strict();
 const schedule = z.string().trim().min(1).max(100).nullable();
 const settings = z.record(z.string(), z.unknown());
 
 const newSource = z
   .object({
-    kind: z.enum(['git', 'web']),
+    kind: z.enum(['git', 'web', 'confluence', 'jira', 'sharepoint']),
     collection: z.string().min(1).max(63),
     name: z.string().trim().min(1).max(200),
     url: z.string().trim().min(1).max(2000),
@@ -79,7 +98,8 @@ export function syncedSourceRoutes(services: SyncedSourceRoutesDeps): Router {
   });
 
   router.post('/sources/:id/sync', audited(services.audit, 'source.sync_requested', param('source', 'id')), async (req, res) => {
-    const { run, created } = await services.syncedSources.requestSync(principalOf(req), String(req.params.id));
+    const { mode } = syncRequest.parse(req.body ?? {});
+    const { run, created } = await services.syncedSources.requestSync(principalOf(req), String(req.params.id), mode);
     res.status(202).json({ run: presentSourceRun(run), alreadyQueued: !created });
   });
 

@@ -3,7 +3,7 @@ import type { SourceCredentials } from '../credentialCipher.ts';
 import { BlockedAddressError, resolvePublicAddress } from '../publicAddress.ts';
 import type { ListContext } from '../SourceConnector.ts';
 import type { ItemError } from '../sourceRepository.ts';
-import { fetchPinned, type PinnedResponse } from './fetchPinned.ts';
+import { fetchPinned, type PinnedResponse } from '../fetchPinned.ts';
 import { resolved } from './pageLinks.ts';
 import { robotsFrom, userAgent, type HostRobots } from './siteRobots.ts';
 import { kindOfContent } from './webContent.ts';

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { resolvePublicAddress } from '../publicAddress.ts';
+import { resolvePublicAddress } from './publicAddress.ts';
 
 export interface PinnedResponse {
   status: number;
@@ -22,10 +22,13 @@ export interface PinnedRequest {
   timeoutMs: number;
   /** Whether to read the body, given the response's status and headers (a page, not an image). */
   wantBody?: (status: number, headers: http.IncomingHttpHeaders) => boolean;
+  /** GET unless given (an OAuth token request is a POST). */
+  method?: 'GET' | 'POST';
+  body?: Buffer;
 }
 
 /**
- * One GET, to the address its host was checked to resolve to (resolvePublicAddress): the
+ * One request (a GET unless told), to the address its host was checked to resolve to (resolvePublicAddress): the
  * connection is made to that very address, whatever DNS says by then, so a name that turns
  * private between the check and the connect (DNS rebinding) reaches nothing. Redirects are not
  * followed here: the caller checks each hop's URL again as a new request. Compressed bodies are
@@ -39,11 +42,16 @@ export async function fetchPinned(url: URL, request: PinnedRequest): Promise<Pin
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<PinnedResponse>((resolve, reject) => {
-    const outgoing = client.get(
+    const outgoing = client.request(
       url,
       {
+        method: request.method ?? 'GET',
         lookup,
-        headers: { 'accept-encoding': 'gzip, deflate, br', ...request.headers },
+        headers: {
+          'accept-encoding': 'gzip, deflate, br',
+          ...request.headers,
+          ...(request.body ? { 'content-length': String(request.body.length) } : {}),
+        },
         signal: request.signal,
         timeout: request.timeoutMs,
         agent: false,
@@ -63,6 +71,7 @@ export async function fetchPinned(url: URL, request: PinnedRequest): Promise<Pin
     );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`${url.host} did not answer within ${request.timeoutMs} ms`)));
     outgoing.on('error', reject);
+    outgoing.end(request.body);
   });
 }
 
