@@ -38,6 +38,7 @@ import { OidcSignInService } from './identity/OidcSignInService.ts';
 import { ScimService } from './identity/scim/ScimService.ts';
 import { CredentialCipher } from './sources/credentialCipher.ts';
 import { GitConnector } from './sources/git/GitConnector.ts';
+import { ConfluenceConnector } from './sources/confluence/ConfluenceConnector.ts';
 import { WebConnector } from './sources/web/WebConnector.ts';
 import type { SourceConnector } from './sources/SourceConnector.ts';
 import { SyncedSources } from './sources/SyncedSources.ts';
@@ -128,6 +129,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const sourceConnectors = new Map<string, SourceConnector>([
     ['git', new GitConnector(sourcesDir)],
     ['web', new WebConnector(sourcesDir)],
+    ['confluence', new ConfluenceConnector()],
   ]);
   const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/Database.ts';
+import { isRestricted, setRestricted } from './documentRepository.ts';
 
 /**
  * The SQL of `document_readers`: who, besides the collection's grants, a document is limited to.
@@ -7,10 +8,7 @@ import type { Queryable } from '../db/Database.ts';
  */
 
 /** One reader as a source names it: everyone in the source, a user by email, a group by id and name. */
-export type DocumentReader =
-  | { kind: 'everyone' }
-  | { kind: 'user'; email: string }
-  | { kind: 'group'; id?: string; name: string };
+export type DocumentReader = { kind: 'everyone' } | { kind: 'user'; email: string } | { kind: 'group'; id?: string; name: string };
 
 /** A reader as the console shows it: how the source names it and the Tapeout group it matched, if any. */
 export interface ReaderView {
@@ -64,18 +62,13 @@ export async function replaceReaders(db: Queryable, documentId: string, readers:
       [documentId, rows.map((row) => row.kind), rows.map((row) => row.key), rows.map((row) => row.name)],
     );
   }
-  await db.query('UPDATE documents SET restricted = $2 WHERE id = $1', [documentId, restricted]);
+  await setRestricted(db, documentId, restricted);
   return true;
 }
 
 async function readerRows(db: Queryable, documentId: string): Promise<ReaderRow[]> {
   const { rows } = await db.query<ReaderRow>('SELECT kind, key, name FROM document_readers WHERE document_id = $1', [documentId]);
   return rows;
-}
-
-async function isRestricted(db: Queryable, documentId: string): Promise<boolean> {
-  const { rows } = await db.query<{ restricted: boolean }>('SELECT restricted FROM documents WHERE id = $1', [documentId]);
-  return rows[0]?.restricted ?? false;
 }
 
 /** The readers of these documents, with the Tapeout group each source's group matched. */

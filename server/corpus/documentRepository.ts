@@ -217,3 +217,13 @@ export async function deleteDocument(db: Queryable, id: string): Promise<{ stora
   );
   return rows[0];
 }
+
+/** Whether a document's own readers narrow its collection's grants (kept by documentReaders.replaceReaders). */
+export async function isRestricted(db: Queryable, documentId: string): Promise<boolean> {
+  const { rows } = await db.query<{ restricted: boolean }>('SELECT restricted FROM documents WHERE id = $1', [documentId]);
+  return rows[0]?.restricted ?? false;
+}
+
+export async function setRestricted(db: Queryable, documentId: string, restricted: boolean): Promise<void> {
+  await db.query('UPDATE documents SET restricted = $2 WHERE id = $1', [documentId, restricted]);
+}

@@ -133,7 +133,10 @@ export class DocumentService {
   async list(principal: Principal, collectionSlug: string): Promise<(DocumentListing & { readers?: ReaderView[] })[]> {
     const collection = await findVisibleCollection(this.db, principal.userId, collectionSlug);
     if (!collection) throw new NotFoundError(`Collection "${collectionSlug}"`);
-    const documents = await listDocuments(this.db, collection.id, { userId: principal.userId, everyTitle: seesEveryDocumentTitle(principal) });
+    const documents = await listDocuments(this.db, collection.id, {
+      userId: principal.userId,
+      everyTitle: seesEveryDocumentTitle(principal),
+    });
     if (!collection.editable) return documents;
     const readers = await readersOf(
       this.db,

@@ -54,12 +54,22 @@ export class SourceApi {
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   }
 
-  async json<T>(url: URL | string, init: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
-    const body = init.body === undefined ? undefined : Buffer.from(JSON.stringify(init.body));
+  /** A JSON answer; a POST sends `body` as JSON or `form` as application/x-www-form-urlencoded. */
+  async json<T>(
+    url: URL | string,
+    init: { method?: 'GET' | 'POST'; body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const body =
+      init.form !== undefined
+        ? Buffer.from(new URLSearchParams(init.form).toString())
+        : init.body === undefined
+          ? undefined
+          : Buffer.from(JSON.stringify(init.body));
+    const contentType = init.form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
     const response = await this.send(new URL(url), {
       method: init.method,
       body,
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: { accept: 'application/json', ...(body ? { 'content-type': contentType } : {}), ...init.headers },
       maxBytes: jsonLimit,
     });
     try {
@@ -99,7 +109,8 @@ export class SourceApi {
         });
       } catch (error) {
         if (error instanceof BlockedAddressError) throw new SourceSyncError(error.code, error.message);
-        if (this.options.signal.aborted || attempt >= attempts) throw new SourceSyncError('unreachable', `${url.host}: ${(error as Error).message}`);
+        if (this.options.signal.aborted || attempt >= attempts)
+          throw new SourceSyncError('unreachable', `${url.host}: ${(error as Error).message}`);
         await this.wait(backoffMs(attempt));
         continue;
       }
@@ -123,7 +134,10 @@ export class SourceApi {
       if ((status === 429 || status === 503) && attempt < attempts) {
         const waitMs = retryAfterMs(response.headers['retry-after']) ?? backoffMs(attempt);
         if (waitMs > this.maxRetryAfterMs) {
-          throw new SourceSyncError('rate_limited', `${url.host} asked to wait ${Math.ceil(waitMs / 1000)} s (429); the next sync goes on.`);
+          throw new SourceSyncError(
+            'rate_limited',
+            `${url.host} asked to wait ${Math.ceil(waitMs / 1000)} s (429); the next sync goes on.`,
+          );
         }
         await this.wait(waitMs);
         continue;

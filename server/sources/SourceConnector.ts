@@ -43,6 +43,8 @@ export interface SourceListing {
   skipped: ItemError[];
   /** Items that could not be read this time (a page answering 503); counted as failed. */
   failed?: ItemError[];
+  /** What the run should tell without counting it (a restricted user left out of a page's readers). */
+  notes?: ItemError[];
   cursor: unknown;
   /** Drops what the listing kept for reading its items (fetched pages); called when the sync ends. */
   dispose?: () => Promise<void>;

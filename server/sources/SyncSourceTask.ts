@@ -168,7 +168,7 @@ async function storeListing(
 ): Promise<RunCounts> {
   const failed = listing.failed ?? [];
   const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: failed.length, readersChanged: 0 };
-  const errors: ItemError[] = [...failed, ...listing.skipped].slice(0, keptErrors);
+  const errors: ItemError[] = [...failed, ...listing.skipped, ...(listing.notes ?? [])].slice(0, keptErrors);
   const note = (error: ItemError) => errors.length < keptErrors && errors.push(error);
   // Deletions first: the listing is complete, and a run stopped later must not leave them undone.
   const present = new Set(listing.items.map((item) => item.key));

@@ -158,7 +158,9 @@ export class SyncedSources {
     const source = await this.editable(principal, id);
     if (source.paused) throw new ConflictError(`The source "${source.name}" is paused: resume it to sync.`);
     if (mode === 'permissions' && !this.connector(source.kind).syncsPermissions) {
-      throw new ValidationError(`A ${source.kind} source has no permissions to sync: its documents are read by whoever reads the collection.`);
+      throw new ValidationError(
+        `A ${source.kind} source has no permissions to sync: its documents are read by whoever reads the collection.`,
+      );
     }
     const { run, created } = await queueRun(this.deps.db, id, 'manual', mode);
     await enqueueSync(this.deps.queue, run.id);

@@ -34,6 +34,11 @@ export async function storeReadersOnly(
   await report({ stage: `checking who may read ${listing.items.length} items` });
   const readersChanged = await updateReaders(db, listing.items, stored);
   const counts: RunCounts = { added: 0, changed: 0, deleted: 0, skipped: listing.skipped.length, failed: failed.length, readersChanged };
-  await report({ status: 'succeeded', stage: 'done', ...counts, errors: [...failed, ...listing.skipped].slice(0, 200) });
+  await report({
+    status: 'succeeded',
+    stage: 'done',
+    ...counts,
+    errors: [...failed, ...listing.skipped, ...(listing.notes ?? [])].slice(0, 200),
+  });
   return counts;
 }

@@ -14,8 +14,7 @@ import { recordItem } from './sourceRepository.ts';
 import type { SourceItem } from './SourceConnector.ts';
 
 export type StoredOutcome =
-  | { stored: 'added' | 'changed' | 'unchanged'; readersChanged: boolean }
-  | { skipped: { code: string; message: string } };
+  { stored: 'added' | 'changed' | 'unchanged'; readersChanged: boolean } | { skipped: { code: string; message: string } };
 
 /** The external id of a source's document: the source and the item's key, so two sources never share one. */
 export const externalIdOf = (sourceId: string, key: string) => `source:${sourceId}:${key}`;

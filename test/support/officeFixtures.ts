@@ -1,5 +1,6 @@
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import JSZip from 'jszip';
+import PDFDocument from 'pdfkit';
 // The package's types are CommonJS while Node loads its ES build: the class is the namespace's default.
 import * as pptxgenjs from 'pptxgenjs';
 
@@ -117,4 +118,15 @@ function zipOf(entries: { name: string; data: Buffer; size: number; crc: number 
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...local, directory, end]);
+}
+
+/** A one-page PDF with a text layer holding `text`, as pdfkit writes it. */
+export function textPdf(text: string): Promise<Buffer> {
+  const doc = new PDFDocument();
+  const parts: Buffer[] = [];
+  doc.on('data', (part: Buffer) => parts.push(part));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(parts))));
+  doc.fontSize(12).text(text);
+  doc.end();
+  return done;
 }

@@ -1,8 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceLimits } from '../../config/index.ts';
-import { ValidationError } from '../../errors.ts';
-import { BlockedAddressError, resolvePublicAddress } from '../publicAddress.ts';
+import { checkedSourceUrl } from '../sourceUrl.ts';
 import { parseSettings, type ListContext, type SourceConnector, type SourceListing, type SourceToSync } from '../SourceConnector.ts';
 import type { SourceSettings } from '../sourceRepository.ts';
 import { SiteCrawl } from './SiteCrawl.ts';
@@ -21,22 +20,7 @@ export class WebConnector implements SourceConnector {
 
   async validate(url: string, settings: SourceSettings, limits: SourceLimits): Promise<SourceSettings> {
     const parsed = parseSettings(webSettingsSchema, settings, 'Web');
-    let start: URL;
-    try {
-      start = new URL(url);
-    } catch {
-      throw new ValidationError(`${url} is not a URL: use https://host/path/.`);
-    }
-    if (start.protocol !== 'https:' && start.protocol !== 'http:') {
-      throw new ValidationError(`A web source starts at an http:// or https:// URL, not ${start.protocol}`);
-    }
-    if (start.username || start.password) {
-      throw new ValidationError('Put the token in credentials, not in the URL (a URL is shown and logged).');
-    }
-    await resolvePublicAddress(start, limits.allowedHosts).catch((error: unknown) => {
-      if (error instanceof BlockedAddressError) throw new ValidationError(error.message);
-      throw new ValidationError(`${start.hostname} cannot be resolved: ${(error as Error).message}`);
-    });
+    await checkedSourceUrl(url, limits, 'https://host/path/');
     return parsed;
   }
 

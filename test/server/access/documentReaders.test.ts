@@ -129,9 +129,16 @@ describe('documents with readers of their own', () => {
   it("a collection's document list hides restricted titles from non-readers; admins see them, marked", async () => {
     const collectionId = (await db.query<{ id: string }>(`SELECT id FROM collections WHERE slug = 'wiki'`)).rows[0]!.id;
     const titles = async (principal: Principal, everyTitle: boolean) =>
-      (await listDocuments(db, collectionId, { userId: principal.userId, everyTitle })).map((d) => `${d.title}${d.restricted ? ' (restricted)' : ''}`).sort();
+      (await listDocuments(db, collectionId, { userId: principal.userId, everyTitle }))
+        .map((d) => `${d.title}${d.restricted ? ' (restricted)' : ''}`)
+        .sort();
     assert.deepEqual(await titles(people.dave!, false), ['everyone page', 'open page', 'validation page (restricted)']);
-    assert.deepEqual(await titles(people.admin!, true), ['everyone page', 'leads page (restricted)', 'open page', 'validation page (restricted)']);
+    assert.deepEqual(await titles(people.admin!, true), [
+      'everyone page',
+      'leads page (restricted)',
+      'open page',
+      'validation page (restricted)',
+    ]);
   });
 
   it("readers are listed with the Tapeout group a source's group matched", async () => {
@@ -140,7 +147,9 @@ describe('documents with readers of their own', () => {
       { kind: 'group', key: '0b6a-entra-object-id', name: 'SG-Validation', matchedGroup: 'Silicon Validation' },
       { kind: 'user', key: 'dave@example.com', name: '', matchedGroup: null },
     ]);
-    assert.deepEqual(readers.get(documents['leads page']!), [{ kind: 'group', key: 'hw-leads', name: 'hw-leads', matchedGroup: 'HW-Leads' }]);
+    assert.deepEqual(readers.get(documents['leads page']!), [
+      { kind: 'group', key: 'hw-leads', name: 'hw-leads', matchedGroup: 'HW-Leads' },
+    ]);
   });
 
   it('readers that change are reported once; removing them opens the page to the collection again', async () => {

@@ -14,6 +14,7 @@ const owners: Record<string, string> = {
   collection_grants: 'server/corpus/collectionRepository.ts',
   conversations: 'server/conversations/ConversationService.ts',
   documents: 'server/corpus/documentRepository.ts',
+  document_readers: 'server/corpus/documentReaders.ts',
   feedback: 'server/conversations/ConversationService.ts',
   groups: 'server/users/groupRepository.ts',
   ingestion_jobs: 'server/corpus/ingestionJobs.ts',
@@ -55,6 +56,7 @@ const readModels: Record<string, string[]> = {
   'server/corpus/ingestionJobs.ts': ['collections', 'documents'],
   'server/corpus/chunkRepository.ts': ['collections'],
   'server/corpus/collectionRepository.ts': ['documents', 'chunks', 'groups'],
+  'server/corpus/documentReaders.ts': ['groups'],
   'server/corpus/documentRepository.ts': ['chunks'],
   'server/sources/sourceRepository.ts': ['collections'],
 };

@@ -74,7 +74,7 @@ describe('/api/sources', () => {
     sourceId = created.json.source.id;
     const synced = await finishedRun(sourceId);
     assert.equal(synced.lastRun.status, 'succeeded', JSON.stringify(synced.lastRun.error));
-    assert.deepEqual(synced.lastRun.counts, { added: 2, changed: 0, deleted: 0, skipped: 0, failed: 0 });
+    assert.deepEqual(synced.lastRun.counts, { added: 2, changed: 0, deleted: 0, skipped: 0, failed: 0, readersChanged: 0 });
     assert.equal(synced.items, 2);
     const listed = await call('GET', '/sources');
     assert.deepEqual(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import PDFDocument from 'pdfkit';
+import { textPdf } from '../../support/officeFixtures.ts';
 import { systemActor } from '../../../server/access/systemActor.ts';
 import { findRun } from '../../../server/sources/sourceRepository.ts';
 import { citationsFor, syncAndIngest } from '../../support/sourceSync.ts';
@@ -26,16 +26,6 @@ const pllV1 = paragraphs(
   'The pll_lock_err flag rises when the loop loses lock for 64 reference cycles, and firmware must then re-run the calibration.',
   'Lock is declared again after 200 microseconds of stable phase error, measured by the lock detector.',
 );
-
-function pdf(text: string): Promise<Buffer> {
-  const doc = new PDFDocument();
-  const parts: Buffer[] = [];
-  doc.on('data', (part: Buffer) => parts.push(part));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(parts))));
-  doc.fontSize(12).text(text);
-  doc.end();
-  return done;
-}
 
 describe('a web source', () => {
   let harness: TaskHarness;
@@ -86,7 +76,7 @@ describe('a web source', () => {
     site.pages.set('/docs/moved', { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } });
     site.pages.set('/docs/datasheet.pdf', {
       type: 'application/pdf',
-      body: await pdf('The SerDes lane runs at 32 GT/s with the serdes_cal_done status bit.'),
+      body: await textPdf('The SerDes lane runs at 32 GT/s with the serdes_cal_done status bit.'),
     });
     site.pages.set('/docs/logo.png', { type: 'image/png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) });
     harness = await startTaskHarness({ CONNECTOR_ALLOWED_HOSTS: '127.0.0.1', SOURCE_CREDENTIALS_KEY: randomBytes(32).toString('base64') });

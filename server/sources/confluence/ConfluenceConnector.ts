@@ -1,0 +1,191 @@
+import type { SourceLimits } from '../../config/index.ts';
+import type { DocumentReader } from '../../corpus/documentReaders.ts';
+import { ValidationError } from '../../errors.ts';
+import { RefreshedToken } from '../oauthTokens.ts';
+import { fixedAuthorization, SourceApi, SourceApiError, type Authorizer } from '../SourceApi.ts';
+import {
+  parseSettings,
+  SourceSyncError,
+  type ListContext,
+  type SourceConnector,
+  type SourceItem,
+  type SourceListing,
+  type SourceToSync,
+} from '../SourceConnector.ts';
+import type { ItemError, SourceSettings } from '../sourceRepository.ts';
+import { checkedSourceUrl, requireTlsForTokens } from '../sourceUrl.ts';
+import { ConfluenceClient } from './ConfluenceClient.ts';
+import { ConfluenceReaders } from './confluenceReaders.ts';
+import { confluenceSettingsSchema, isCloud, type ConfluenceSettings } from './confluenceSettings.ts';
+import type { ContentSummary } from './confluenceTypes.ts';
+import { pageHtml } from './pageHtml.ts';
+
+/**
+ * Confluence Cloud and Data Center: the chosen spaces' pages (and blog posts, and attachments
+ * through the same pipeline as uploads), each with its place in the page tree as its heading
+ * path and its readers from the space's permissions and the page's restrictions. Every sync
+ * lists the spaces by CQL (ids, versions, ancestors, restrictions: no bodies), so deletions,
+ * moves and permission changes are seen; only pages whose version or place changed are read.
+ */
+export class ConfluenceConnector implements SourceConnector {
+  readonly kind = 'confluence' as const;
+  readonly syncsPermissions = true;
+
+  async validate(url: string, settings: SourceSettings, limits: SourceLimits): Promise<SourceSettings> {
+    const parsed = parseSettings(confluenceSettingsSchema, settings, 'Confluence');
+    const site = await checkedSourceUrl(url, limits, 'https://acme.atlassian.net or https://confluence.example.com');
+    requireTlsForTokens(site, limits);
+    if (site.hostname === 'api.atlassian.com' && !/^\/ex\/confluence\/[0-9a-f-]{36}\/?$/i.test(site.pathname)) {
+      throw new ValidationError('With OAuth 2.0 (3LO) the URL is https://api.atlassian.com/ex/confluence/<cloudId>.');
+    }
+    return parsed;
+  }
+
+  async list(source: SourceToSync, context: ListContext): Promise<SourceListing> {
+    const settings = confluenceSettingsSchema.parse(source.settings);
+    const site = new URL(source.url.replace(/\/+$/, '').replace(/\/wiki$/, ''));
+    const cloud = isCloud(site, settings);
+    const tokenUrl = new URL(settings.tokenUrl);
+    const hosts = [site.host, tokenUrl.host, ...(cloud ? ['api.media.atlassian.com'] : [])];
+    const bare = new SourceApi({
+      hosts,
+      allowedHosts: context.limits.allowedHosts,
+      auth: fixedAuthorization(undefined),
+      signal: context.signal,
+    });
+    const api = new SourceApi({
+      hosts,
+      allowedHosts: context.limits.allowedHosts,
+      auth: authorizerFor(source, bare, settings, context),
+      signal: context.signal,
+    });
+    const client = new ConfluenceClient(api, site.href.replace(/\/$/, ''), cloud);
+    const readers = new ConfluenceReaders(client, cloud, settings.userEmailDomain, settings.spacePermissions);
+    const items: SourceItem[] = [];
+    const skipped: ItemError[] = [];
+    for (const space of settings.spaces) {
+      await this.listSpace(client, readers, settings, space, { items, skipped, context });
+    }
+    return { items, skipped, notes: readers.notes, cursor: { spaces: settings.spaces, listedAt: new Date().toISOString() } };
+  }
+
+  async forget(): Promise<void> {}
+
+  private async listSpace(
+    client: ConfluenceClient,
+    readers: ConfluenceReaders,
+    settings: ConfluenceSettings,
+    space: string,
+    into: { items: SourceItem[]; skipped: ItemError[]; context: ListContext },
+  ): Promise<void> {
+    const spaceReaders = await readers.ofSpace(space).catch(spaceError(space));
+    const pages = await this.pagesOf(client, settings, space, into.context.limits.maxItems - into.items.length).catch(spaceError(space));
+    const pageReaders = new Map<string, DocumentReader[]>();
+    for (const page of pages.values()) {
+      const who = await readers.ofPage(page, pages, spaceReaders);
+      pageReaders.set(page.id, who);
+      into.items.push(this.pageItem(client, space, page, who));
+    }
+    if (!settings.attachments) return;
+    for await (const attachment of client.attachmentsOf(space)) {
+      const pageId = attachment.container?.id;
+      const who = pageId ? pageReaders.get(pageId) : undefined;
+      // An attachment of a page that is not synced (archived, or a type left out) is not synced either.
+      if (!who || !attachment._links?.download) continue;
+      const size = attachment.extensions?.fileSize;
+      if (size !== undefined && size > into.context.limits.maxFileBytes) {
+        into.skipped.push({
+          item: `attachment:${attachment.id}`,
+          code: 'file_too_large',
+          message: `Over CONNECTOR_MAX_FILE_BYTES (${size} bytes).`,
+        });
+        continue;
+      }
+      into.items.push(this.attachmentItem(client, space, attachment, pages.get(pageId!)!, who));
+    }
+  }
+
+  /** The space's current pages (and blog posts) by id, at most `room` of them. */
+  private async pagesOf(client: ConfluenceClient, settings: ConfluenceSettings, space: string, room: number) {
+    const pages = new Map<string, ContentSummary>();
+    for (const type of settings.blogPosts ? (['page', 'blogpost'] as const) : (['page'] as const)) {
+      for await (const page of client.contentOf(space, type)) {
+        if (page.status && page.status !== 'current') continue;
+        pages.set(page.id, page);
+        if (pages.size > room) {
+          throw new SourceSyncError('too_many_items', `The spaces hold more than CONNECTOR_MAX_ITEMS pages.`);
+        }
+      }
+    }
+    return pages;
+  }
+
+  private pageItem(client: ConfluenceClient, space: string, page: ContentSummary, readers: DocumentReader[]): SourceItem {
+    const ancestors = (page.ancestors ?? []).map((ancestor) => ancestor.title);
+    const link = page._links?.webui ? `${client.wikiBase}${page._links.webui}` : undefined;
+    return {
+      key: `page:${page.id}`,
+      // A move changes no version number: the page's place is part of its version.
+      version: `${page.version?.number ?? 0}|${ancestors.join('/')}|${page.title}`,
+      filename: `${page.title.replace(/[\\/]+/g, ' ').slice(0, 150) || page.id}.html`,
+      origin: { location: `${client.wikiBase}/spaces/${space}`, path: [...ancestors, page.title].join(' / '), link },
+      readers,
+      read: async () => {
+        const full = await client.body(page.id);
+        return Buffer.from(pageHtml(page.space?.name ?? space, ancestors, page.title, full.body?.storage?.value ?? ''));
+      },
+    };
+  }
+
+  private attachmentItem(
+    client: ConfluenceClient,
+    space: string,
+    attachment: ContentSummary,
+    page: ContentSummary,
+    readers: DocumentReader[],
+  ): SourceItem {
+    const trail = [...(page.ancestors ?? []).map((ancestor) => ancestor.title), page.title];
+    return {
+      key: `attachment:${attachment.id}`,
+      version: String(attachment.version?.number ?? 0),
+      filename: attachment.title,
+      origin: {
+        location: `${client.wikiBase}/spaces/${space}`,
+        path: [...trail, attachment.title].join(' / '),
+        link: attachment._links?.webui ? `${client.wikiBase}${attachment._links.webui}` : undefined,
+      },
+      readers,
+      read: async (maxBytes) => {
+        const { body, tooLarge } = await client.download(attachment._links!.download!, maxBytes);
+        if (tooLarge)
+          throw new Error(`The download is larger than CONNECTOR_MAX_FILE_BYTES (${maxBytes} bytes), whatever its listing said.`);
+        return body;
+      },
+    };
+  }
+}
+
+function authorizerFor(source: SourceToSync, bare: SourceApi, settings: ConfluenceSettings, context: ListContext): Authorizer {
+  const credentials = source.credentials;
+  if (!credentials) return fixedAuthorization(undefined);
+  if (credentials.oauth) {
+    return new RefreshedToken(bare, settings.tokenUrl, credentials.oauth, (oauth) => context.saveCredentials({ ...credentials, oauth }));
+  }
+  // Cloud: an API token with the account's email (Basic); Data Center: a personal access token (Bearer).
+  if (credentials.username)
+    return fixedAuthorization(`Basic ${Buffer.from(`${credentials.username}:${credentials.token}`).toString('base64')}`);
+  return fixedAuthorization(`Bearer ${credentials.token}`);
+}
+
+/** A space that cannot be listed fails the sync with its key named (a sync that went on would delete its pages). */
+function spaceError(space: string) {
+  return (error: unknown): never => {
+    if (error instanceof SourceApiError && (error.status === 404 || error.status === 403)) {
+      throw new SourceSyncError(
+        'space_not_found',
+        `The space ${space} was not found, or the source's account may not read it (${error.status}).`,
+      );
+    }
+    throw error;
+  };
+}
