@@ -39,6 +39,7 @@ import { ScimService } from './identity/scim/ScimService.ts';
 import { CredentialCipher } from './sources/credentialCipher.ts';
 import { GitConnector } from './sources/git/GitConnector.ts';
 import { ConfluenceConnector } from './sources/confluence/ConfluenceConnector.ts';
+import { JiraConnector } from './sources/jira/JiraConnector.ts';
 import { WebConnector } from './sources/web/WebConnector.ts';
 import type { SourceConnector } from './sources/SourceConnector.ts';
 import { SyncedSources } from './sources/SyncedSources.ts';
@@ -130,6 +131,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ['git', new GitConnector(sourcesDir)],
     ['web', new WebConnector(sourcesDir)],
     ['confluence', new ConfluenceConnector()],
+    ['jira', new JiraConnector()],
   ]);
   const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;

@@ -1,8 +1,7 @@
 import type { SourceLimits } from '../../config/index.ts';
 import type { DocumentReader } from '../../corpus/documentReaders.ts';
-import { ValidationError } from '../../errors.ts';
-import { RefreshedToken } from '../oauthTokens.ts';
-import { fixedAuthorization, SourceApi, SourceApiError, type Authorizer } from '../SourceApi.ts';
+import { atlassianApi, checkedAtlassianSite } from '../atlassianApi.ts';
+import { SourceApiError } from '../SourceApi.ts';
 import {
   parseSettings,
   SourceSyncError,
@@ -13,7 +12,6 @@ import {
   type SourceToSync,
 } from '../SourceConnector.ts';
 import type { ItemError, SourceSettings } from '../sourceRepository.ts';
-import { checkedSourceUrl, requireTlsForTokens } from '../sourceUrl.ts';
 import { ConfluenceClient } from './ConfluenceClient.ts';
 import { ConfluenceReaders } from './confluenceReaders.ts';
 import { confluenceSettingsSchema, isCloud, type ConfluenceSettings } from './confluenceSettings.ts';
@@ -33,11 +31,7 @@ export class ConfluenceConnector implements SourceConnector {
 
   async validate(url: string, settings: SourceSettings, limits: SourceLimits): Promise<SourceSettings> {
     const parsed = parseSettings(confluenceSettingsSchema, settings, 'Confluence');
-    const site = await checkedSourceUrl(url, limits, 'https://acme.atlassian.net or https://confluence.example.com');
-    requireTlsForTokens(site, limits);
-    if (site.hostname === 'api.atlassian.com' && !/^\/ex\/confluence\/[0-9a-f-]{36}\/?$/i.test(site.pathname)) {
-      throw new ValidationError('With OAuth 2.0 (3LO) the URL is https://api.atlassian.com/ex/confluence/<cloudId>.');
-    }
+    await checkedAtlassianSite(url, limits, 'confluence');
     return parsed;
   }
 
@@ -45,20 +39,7 @@ export class ConfluenceConnector implements SourceConnector {
     const settings = confluenceSettingsSchema.parse(source.settings);
     const site = new URL(source.url.replace(/\/+$/, '').replace(/\/wiki$/, ''));
     const cloud = isCloud(site, settings);
-    const tokenUrl = new URL(settings.tokenUrl);
-    const hosts = [site.host, tokenUrl.host, ...(cloud ? ['api.media.atlassian.com'] : [])];
-    const bare = new SourceApi({
-      hosts,
-      allowedHosts: context.limits.allowedHosts,
-      auth: fixedAuthorization(undefined),
-      signal: context.signal,
-    });
-    const api = new SourceApi({
-      hosts,
-      allowedHosts: context.limits.allowedHosts,
-      auth: authorizerFor(source, bare, settings, context),
-      signal: context.signal,
-    });
+    const api = atlassianApi(source, context, { site, tokenUrl: settings.tokenUrl, otherHosts: cloud ? ['api.media.atlassian.com'] : [] });
     const client = new ConfluenceClient(api, site.href.replace(/\/$/, ''), cloud);
     const readers = new ConfluenceReaders(client, cloud, settings.userEmailDomain, settings.spacePermissions);
     const items: SourceItem[] = [];
@@ -163,18 +144,6 @@ export class ConfluenceConnector implements SourceConnector {
       },
     };
   }
-}
-
-function authorizerFor(source: SourceToSync, bare: SourceApi, settings: ConfluenceSettings, context: ListContext): Authorizer {
-  const credentials = source.credentials;
-  if (!credentials) return fixedAuthorization(undefined);
-  if (credentials.oauth) {
-    return new RefreshedToken(bare, settings.tokenUrl, credentials.oauth, (oauth) => context.saveCredentials({ ...credentials, oauth }));
-  }
-  // Cloud: an API token with the account's email (Basic); Data Center: a personal access token (Bearer).
-  if (credentials.username)
-    return fixedAuthorization(`Basic ${Buffer.from(`${credentials.username}:${credentials.token}`).toString('base64')}`);
-  return fixedAuthorization(`Bearer ${credentials.token}`);
 }
 
 /** A space that cannot be listed fails the sync with its key named (a sync that went on would delete its pages). */
