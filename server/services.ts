@@ -40,6 +40,7 @@ import { CredentialCipher } from './sources/credentialCipher.ts';
 import { GitConnector } from './sources/git/GitConnector.ts';
 import { ConfluenceConnector } from './sources/confluence/ConfluenceConnector.ts';
 import { JiraConnector } from './sources/jira/JiraConnector.ts';
+import { SharepointConnector } from './sources/sharepoint/SharepointConnector.ts';
 import { WebConnector } from './sources/web/WebConnector.ts';
 import type { SourceConnector } from './sources/SourceConnector.ts';
 import { SyncedSources } from './sources/SyncedSources.ts';
@@ -132,6 +133,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ['web', new WebConnector(sourcesDir)],
     ['confluence', new ConfluenceConnector()],
     ['jira', new JiraConnector()],
+    ['sharepoint', new SharepointConnector()],
   ]);
   const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;

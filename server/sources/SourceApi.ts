@@ -85,6 +85,13 @@ export class SourceApi {
     return { body: response.body ?? Buffer.alloc(0), tooLarge: response.tooLarge };
   }
 
+  /** A file's bytes; one that turns out larger than `maxBytes` (whatever its listing said) is an error of its item. */
+  async file(url: URL | string, maxBytes: number): Promise<Buffer> {
+    const { body, tooLarge } = await this.bytes(url, maxBytes);
+    if (tooLarge) throw new Error(`The file is larger than CONNECTOR_MAX_FILE_BYTES (${maxBytes} bytes), whatever its listing said.`);
+    return body;
+  }
+
   private async send(
     url: URL,
     request: { method?: 'GET' | 'POST'; body?: Buffer; headers: Record<string, string>; maxBytes: number; followRedirects?: boolean },
@@ -172,4 +179,15 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * A refusal (403, 404, or `statuses`) to list a whole container (a space, a project, a site) as
+ * the failure of the sync: a sync that went on without it would delete everything it holds.
+ */
+export function containerRefused(code: string, message: (status: number) => string, statuses = [403, 404]) {
+  return (error: unknown): never => {
+    if (error instanceof SourceApiError && statuses.includes(error.status)) throw new SourceSyncError(code, message(error.status));
+    throw error;
+  };
 }

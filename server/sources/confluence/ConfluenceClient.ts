@@ -40,8 +40,8 @@ export class ConfluenceClient {
   }
 
   /** An attachment's bytes (Cloud redirects the download to its media service). */
-  download(link: string, maxBytes: number): Promise<{ body: Buffer; tooLarge: boolean }> {
-    return this.api.bytes(`${this.wikiBase}${link}`, maxBytes);
+  download(link: string, maxBytes: number): Promise<Buffer> {
+    return this.api.file(`${this.wikiBase}${link}`, maxBytes);
   }
 
   /** Cloud only: the space's permissions (v2), `read` ones being who may view the space. */

@@ -1,7 +1,7 @@
 import type { SourceLimits } from '../../config/index.ts';
 import type { DocumentReader } from '../../corpus/documentReaders.ts';
 import { atlassianApi, checkedAtlassianSite } from '../atlassianApi.ts';
-import { SourceApiError } from '../SourceApi.ts';
+import { containerRefused } from '../SourceApi.ts';
 import {
   parseSettings,
   SourceSyncError,
@@ -59,8 +59,12 @@ export class ConfluenceConnector implements SourceConnector {
     space: string,
     into: { items: SourceItem[]; skipped: ItemError[]; context: ListContext },
   ): Promise<void> {
-    const spaceReaders = await readers.ofSpace(space).catch(spaceError(space));
-    const pages = await this.pagesOf(client, settings, space, into.context.limits.maxItems - into.items.length).catch(spaceError(space));
+    const refused = containerRefused(
+      'space_not_found',
+      (status) => `The space ${space} was not found, or the source's account may not read it (${status}).`,
+    );
+    const spaceReaders = await readers.ofSpace(space).catch(refused);
+    const pages = await this.pagesOf(client, settings, space, into.context.limits.maxItems - into.items.length).catch(refused);
     const pageReaders = new Map<string, DocumentReader[]>();
     for (const page of pages.values()) {
       const who = await readers.ofPage(page, pages, spaceReaders);
@@ -136,25 +140,7 @@ export class ConfluenceConnector implements SourceConnector {
         link: attachment._links?.webui ? `${client.wikiBase}${attachment._links.webui}` : undefined,
       },
       readers,
-      read: async (maxBytes) => {
-        const { body, tooLarge } = await client.download(attachment._links!.download!, maxBytes);
-        if (tooLarge)
-          throw new Error(`The download is larger than CONNECTOR_MAX_FILE_BYTES (${maxBytes} bytes), whatever its listing said.`);
-        return body;
-      },
+      read: (maxBytes) => client.download(attachment._links!.download!, maxBytes),
     };
   }
-}
-
-/** A space that cannot be listed fails the sync with its key named (a sync that went on would delete its pages). */
-function spaceError(space: string) {
-  return (error: unknown): never => {
-    if (error instanceof SourceApiError && (error.status === 404 || error.status === 403)) {
-      throw new SourceSyncError(
-        'space_not_found',
-        `The space ${space} was not found, or the source's account may not read it (${error.status}).`,
-      );
-    }
-    throw error;
-  };
 }

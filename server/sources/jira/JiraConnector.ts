@@ -1,6 +1,6 @@
 import type { SourceLimits } from '../../config/index.ts';
 import { atlassianApi, checkedAtlassianSite } from '../atlassianApi.ts';
-import { SourceApiError } from '../SourceApi.ts';
+import { containerRefused } from '../SourceApi.ts';
 import {
   parseSettings,
   SourceSyncError,
@@ -55,14 +55,11 @@ export class JiraConnector implements SourceConnector {
           items.push(this.issueItem(client, project, issue.key, issue.fields.updated ?? '', await readers.ofIssue(issue), settings));
         }
       } catch (error) {
-        // A project that cannot be listed fails the sync: going on would delete its issues.
-        if (error instanceof SourceApiError && [400, 403, 404].includes(error.status)) {
-          throw new SourceSyncError(
-            'project_not_found',
-            `The project ${project} was not found, or the source's account may not browse it (${error.status}).`,
-          );
-        }
-        throw error;
+        containerRefused(
+          'project_not_found',
+          (status) => `The project ${project} was not found, or the source's account may not browse it (${status}).`,
+          [400, 403, 404],
+        )(error);
       }
     }
     return { items, skipped: [], notes, cursor: { projects: settings.projects, listedAt: new Date().toISOString() } };
