@@ -148,7 +148,12 @@ export class SlackAnswerer {
       this.services.chunks.scopeFor(ask.audience, scope),
     ]);
     const sharedIds = new Set(theirs.collections.map((collection) => collection.id));
-    if (mine.collections.every((collection) => sharedIds.has(collection.id))) return;
+    // Restricted documents the asker reads and the channel does not count as more, like collections.
+    const mineWithheld = new Set(mine.withheld);
+    const withheldFromChannel = new Set(theirs.withheld.filter((id) => !mineWithheld.has(id)));
+    const shared = (citation: { collectionId: string; documentId: string }) =>
+      sharedIds.has(citation.collectionId) && !withheldFromChannel.has(citation.documentId);
+    if (mine.collections.every((collection) => sharedIds.has(collection.id)) && withheldFromChannel.size === 0) return;
 
     const channel = await api.openDirectMessage(question.slackUserId);
     const ref = `${question.teamId}:${channel}:direct:${question.slackUserId}`;
@@ -159,7 +164,7 @@ export class SlackAnswerer {
       await turn.abandon();
       throw error;
     });
-    if (citations.every((citation) => sharedIds.has(citation.collectionId))) return void (await turn.abandon());
+    if (citations.every(shared)) return void (await turn.abandon());
 
     await streamToSlack(
       this.services,
