@@ -166,7 +166,7 @@ program
 
 const source = program
   .command('source')
-  .description('manage the sources of a running server (Git repositories, web sites) through its REST API')
+  .description('manage the sources of a running server (Git, web sites, Confluence, Jira, SharePoint) through its REST API')
   .option('--server <url>', 'the server (default: http://localhost:PORT)')
   .option('--api-key <key>', "an API key of an admin or the collection's editor (default: ADMIN_API_KEY)");
 const sourceCommands = async (config: Config) => new (await import('./sourceCommand.ts')).SourceCommands(source.opts(), config);
@@ -182,15 +182,22 @@ source
   .requiredOption('-c, --collection <slug>', 'the collection it keeps in sync')
   .requiredOption('--name <name>', 'its name in the collection')
   .requiredOption('--url <url>', 'Git: https://host/group/repo.git, or file:///path under CONNECTOR_LOCAL_ROOTS; web: the start page')
-  .option('--kind <kind>', 'git or web', 'git')
+  .option('--kind <kind>', 'git, web, confluence, jira or sharepoint', 'git')
   .option('--branch <branch>', "Git: the branch (default: the repository's default branch)")
   .option('--include <glob>', 'index only matching paths (repeatable)', collect, [])
   .option('--exclude <glob>', 'leave out matching paths (repeatable)', collect, [])
   .option('--host <host>', 'web: another host of the site (repeatable)', collect, [])
   .option('--max-depth <n>', 'web: links followed from the start page (default 3)')
   .option('--max-pages <n>', 'web: pages fetched per sync at most (default 1000)')
+  .option(
+    '--settings <json>',
+    'the kind\'s settings as JSON (Confluence: {"spaces":["HW"]}; Jira: {"projects":["ORION"]}); see docs/sources.md',
+  )
   .option('--schedule <cron>', 'a cron expression in UTC, or "manual" (default: hourly)')
-  .option('--token-stdin', 'read an access token from standard input')
+  .option('--token-stdin', 'read an access token (SharePoint: the client secret) from standard input')
+  .option('--username <email>', 'Atlassian Cloud: the account email the API token belongs to')
+  .option('--tenant-id <id>', 'SharePoint: the directory (tenant) id of the app')
+  .option('--client-id <id>', 'SharePoint: the application (client) id')
   .action((options) => runBatchCommand('source add', async (config) => (await sourceCommands(config)).add(options)));
 
 source
@@ -198,8 +205,11 @@ source
   .description('sync a source now')
   .argument('<source>', 'its id, name or collection/name')
   .option('--wait', 'wait for the sync to end and print its counts and errors')
-  .action((which: string, options: { wait?: boolean }) =>
-    runBatchCommand('source sync', async (config) => (await sourceCommands(config)).sync(which, Boolean(options.wait))),
+  .option('--permissions', 'Confluence, Jira, SharePoint: re-read who may read each document, nothing else')
+  .action((which: string, options: { wait?: boolean; permissions?: boolean }) =>
+    runBatchCommand('source sync', async (config) =>
+      (await sourceCommands(config)).sync(which, Boolean(options.wait), options.permissions ? 'permissions' : 'content'),
+    ),
   );
 
 program

@@ -22,8 +22,15 @@ export interface SourceAddOptions extends SourceTarget {
   maxPages?: string;
   /** A cron expression, or "manual" for none. */
   schedule?: string;
+  /** The kind's settings as JSON (Confluence's spaces, Jira's projects, …), merged with the options above. */
+  settings?: string;
   /** Read the token from standard input (never from an argument, which the process list shows). */
   tokenStdin?: boolean;
+  /** Atlassian Cloud: the account email the token belongs to. */
+  username?: string;
+  /** SharePoint: the app whose client secret is the token. */
+  tenantId?: string;
+  clientId?: string;
 }
 
 /**
@@ -66,26 +73,28 @@ export class SourceCommands {
       ...(options.branch ? { branch: options.branch } : {}),
       ...(options.include?.length ? { include: options.include } : {}),
       ...(options.exclude?.length ? { exclude: options.exclude } : {}),
-      ...(crawlSettings(options) ? { settings: crawlSettings(options) } : {}),
+      ...(settingsOf(options) ? { settings: settingsOf(options) } : {}),
       ...(options.schedule ? { schedule: options.schedule === 'manual' ? null : options.schedule } : {}),
-      ...(token ? { credentials: { token } } : {}),
+      ...(token ? { credentials: credentialsOf(options, token) } : {}),
     });
     console.log(`Added source ${source.id} (${source.collection}/${source.name}); its first sync is ${run.status}.`);
     return 0;
   }
 
   /** Queues a sync of the source (by id or name); with `wait`, prints how it ended. */
-  async sync(which: string, wait: boolean): Promise<number> {
+  async sync(which: string, wait: boolean, mode: 'content' | 'permissions' = 'content'): Promise<number> {
     const source = await this.find(which);
-    const { run } = await this.call<{ run: SourceRunResponse }>('POST', `/api/sources/${source.id}/sync`);
+    const { run } = await this.call<{ run: SourceRunResponse }>('POST', `/api/sources/${source.id}/sync`, { mode });
     console.log(`Sync ${run.id} of ${source.collection}/${source.name} is ${run.status}.`);
     if (!wait) return 0;
     for (;;) {
       const detail = await this.call<SyncedSourceDetailResponse>('GET', `/api/sources/${source.id}`);
       const current = detail.runs.find((candidate) => candidate.id === run.id);
       if (current && (current.status === 'succeeded' || current.status === 'failed')) {
-        const { added, changed, deleted, skipped, failed } = current.counts;
-        console.log(`${current.status}: added ${added}, changed ${changed}, deleted ${deleted}, skipped ${skipped}, failed ${failed}.`);
+        const { added, changed, deleted, skipped, failed, readersChanged } = current.counts;
+        console.log(
+          `${current.status}: added ${added}, changed ${changed}, deleted ${deleted}, skipped ${skipped}, failed ${failed}, readers changed ${readersChanged}.`,
+        );
         if (current.error) console.log(`  ${current.error.code}: ${current.error.message}`);
         for (const error of current.errors.slice(0, 20)) console.log(`  ${error.item}: ${error.code}: ${error.message}`);
         return current.status === 'succeeded' ? 0 : 1;
@@ -125,9 +134,29 @@ export class SourceCommands {
   }
 }
 
-/** A web source's crawl settings from the options given (the server checks them, and refuses them for Git). */
-function crawlSettings(options: SourceAddOptions): Record<string, unknown> | undefined {
+/** The token as the kind wants it: with the Atlassian account's email, or as a SharePoint app's client secret. */
+function credentialsOf(options: SourceAddOptions, token: string) {
+  if (options.kind === 'sharepoint') {
+    if (!options.tenantId || !options.clientId)
+      throw new CliError('A SharePoint source needs --tenant-id and --client-id, and the client secret on standard input.');
+    return { token: '', oauth: { tenantId: options.tenantId, clientId: options.clientId, clientSecret: token } };
+  }
+  return { token, ...(options.username ? { username: options.username } : {}) };
+}
+
+/** The kind's settings from --settings and the options given (the server checks them, and refuses what the kind does not take). */
+function settingsOf(options: SourceAddOptions): Record<string, unknown> | undefined {
+  let given: Record<string, unknown> = {};
+  if (options.settings !== undefined) {
+    try {
+      given = JSON.parse(options.settings) as Record<string, unknown>;
+    } catch {
+      throw new CliError(`--settings takes a JSON object, such as '{"spaces":["HW"]}'.`);
+    }
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new CliError('--settings takes a JSON object.');
+  }
   const settings = {
+    ...given,
     ...(options.host?.length ? { hosts: options.host } : {}),
     ...(options.maxDepth !== undefined ? { maxDepth: whole(options.maxDepth, '--max-depth') } : {}),
     ...(options.maxPages !== undefined ? { maxPages: whole(options.maxPages, '--max-pages') } : {}),

@@ -1,7 +1,13 @@
 import type { DocumentListing } from '../corpus/documentRepository.ts';
+import type { ReaderView } from '../corpus/documentReaders.ts';
 import type { AcceptedUpload, UploadOutcome } from '../documents/DocumentService.ts';
 
-export function presentDocument(document: DocumentListing) {
+/** A document's own readers as its source names them, with the Tapeout group a source's group matched. */
+function presentReaders(readers: ReaderView[] | undefined) {
+  return readers?.map((reader) => ({ kind: reader.kind, key: reader.key, name: reader.name, matchedGroup: reader.matchedGroup }));
+}
+
+export function presentDocument(document: DocumentListing & { readers?: ReaderView[] }) {
   return {
     id: document.id,
     externalId: document.externalId,
@@ -13,6 +19,10 @@ export function presentDocument(document: DocumentListing) {
     metadata: document.metadata,
     updatedAt: document.updatedAt,
     chunks: document.chunks,
+    /** Whether its own readers narrow the collection's grants (a source's permissions). */
+    restricted: document.restricted,
+    /** Its readers, for the collection's editors; absent when it has none of its own. */
+    readers: presentReaders(document.readers),
   };
 }
 

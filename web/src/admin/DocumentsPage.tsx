@@ -74,6 +74,7 @@ export function DocumentsPage() {
               <tr key={d.id}>
                 <th scope="row" dir="auto">
                   {name}
+                  {d.readers && <DocumentReaders readers={d.readers} restricted={d.restricted} />}
                 </th>
                 <td className={`status ${d.status}`}>{statusInWords(d)}</td>
                 <td>{d.version}</td>
@@ -112,5 +113,28 @@ export function DocumentsPage() {
         </DataTable>
       )}
     </>
+  );
+}
+
+/** Who a document is limited to at its source: users, groups (with the Tapeout group each matched) or everyone in the source. */
+function DocumentReaders({ readers, restricted }: { readers: NonNullable<DocumentListing['readers']>; restricted: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="hint" data-readers>
+      {restricted ? t('Restricted to:') : t('Readers at the source:')}{' '}
+      {readers.length === 0
+        ? t('nobody Tapeout can match')
+        : readers
+            .map((reader) =>
+              reader.kind === 'everyone'
+                ? t('everyone in the source')
+                : reader.kind === 'user'
+                  ? reader.key
+                  : reader.matchedGroup
+                    ? t('group {{name}} (Tapeout group {{group}})', { name: reader.name || reader.key, group: reader.matchedGroup })
+                    : t('group {{name}} (no Tapeout group matches)', { name: reader.name || reader.key }),
+            )
+            .join(', ')}
+    </div>
   );
 }

@@ -1,41 +1,15 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { CollectionsAnswer, SourceRun, SyncedSource, SyncedSourceDetail } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
+import { SourceForm } from './SourceForm.tsx';
 import { useSourceProgress } from './useSourceProgress.ts';
 
-const emptyForm = {
-  kind: 'git' as 'git' | 'web',
-  collection: '',
-  name: '',
-  url: '',
-  branch: '',
-  include: '',
-  exclude: '',
-  hosts: '',
-  maxDepth: '3',
-  maxPages: '1000',
-  schedule: '0 * * * *',
-  token: '',
-};
-const globs = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((glob) => glob.trim())
-    .filter(Boolean);
-
-/** What a kind of source is asked for beyond its URL (the server checks each kind's settings). */
-function settingsOf(form: typeof emptyForm) {
-  if (form.kind === 'git') return form.branch ? { branch: form.branch } : {};
-  return {
-    ...(globs(form.hosts).length ? { hosts: globs(form.hosts) } : {}),
-    maxDepth: Number(form.maxDepth),
-    maxPages: Number(form.maxPages),
-  };
-}
+/** Kinds whose documents carry their source's permissions (and get permission-only syncs). */
+const permissionKinds = new Set(['confluence', 'jira', 'sharepoint']);
 
 /**
  * Sources that keep a collection in sync by themselves (Git repositories, web sites): add one, sync it now,
@@ -46,46 +20,21 @@ export function SourcesPage() {
   const sources = useResource<{ sources: SyncedSource[] }>('/sources');
   const collections = useResource<CollectionsAnswer>('/collections');
   const action = useAction();
-  const [form, setForm] = useState(emptyForm);
   const [opened, setOpened] = useState<string>();
   const reload = useCallback(() => void sources.reload(), [sources.reload]);
   const live = useSourceProgress(sources.data?.sources.map((s) => s.collection) ?? [], reload);
   const change = async (call: () => Promise<unknown>) => (await action.run(call)) && void sources.reload();
-  const add = async (event: FormEvent) => {
-    event.preventDefault();
-    const added = await action.run(() =>
-      api('/sources', {
-        method: 'POST',
-        body: {
-          kind: form.kind,
-          collection: form.collection || collections.data?.collections[0]?.slug,
-          name: form.name,
-          url: form.url,
-          settings: settingsOf(form),
-          ...(globs(form.include).length ? { include: globs(form.include) } : {}),
-          ...(globs(form.exclude).length ? { exclude: globs(form.exclude) } : {}),
-          schedule: form.schedule.trim() === '' ? null : form.schedule.trim(),
-          ...(form.token ? { credentials: { token: form.token } } : {}),
-        },
-      }),
-    );
-    if (added) {
-      setForm({ ...emptyForm, kind: form.kind, collection: form.collection });
-      void sources.reload();
-    }
-  };
-  const set = (field: keyof typeof emptyForm) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
   return (
     <>
       <h1>{t('Sources')}</h1>
       <p className="hint">
         {t(
-          'A source keeps a collection in step with a Git repository or a web site: each sync stores what changed since the last one and deletes what is gone.',
+          'A source keeps a collection in step with a Git repository, a web site, Confluence, Jira or SharePoint: each sync stores what changed since the last one and deletes what is gone. Documents from Confluence, Jira and SharePoint are read only by those their source lets read them.',
         )}
       </p>
       <Problem text={sources.problem ?? collections.problem ?? action.problem} />
       {!sources.data && !sources.problem && <Loading what={t('sources')} />}
-      {sources.data?.sources.length === 0 && <p className="empty">{t('No sources yet: add a Git repository or a web site below.')}</p>}
+      {sources.data?.sources.length === 0 && <p className="empty">{t('No sources yet: add one below.')}</p>}
       {sources.data && sources.data.sources.length > 0 && (
         <DataTable label={t('Sources')} columns={[t('Source'), t('Collection'), t('Schedule'), t('Items'), t('Last run'), t('Actions')]}>
           {sources.data.sources.map((source) => {
@@ -113,6 +62,17 @@ export function SourcesPage() {
                   >
                     {t('Sync now')}
                   </button>
+                  {permissionKinds.has(source.kind) && (
+                    <button
+                      type="button"
+                      disabled={source.paused}
+                      onClick={() =>
+                        void change(() => api(`/sources/${source.id}/sync`, { method: 'POST', body: { mode: 'permissions' } }))
+                      }
+                    >
+                      {t('Sync permissions')}
+                    </button>
+                  )}
                   <button
                     type="button"
                     onClick={() => void change(() => api(`/sources/${source.id}`, { method: 'PATCH', body: { paused: !source.paused } }))}
@@ -139,85 +99,7 @@ export function SourcesPage() {
         </DataTable>
       )}
       {opened && <SourceRuns id={opened} live={live[opened]} />}
-      <form onSubmit={add} className="card form-grid" aria-labelledby="add-source">
-        <h2 id="add-source">{form.kind === 'git' ? t('Add a Git repository') : t('Add a web site')}</h2>
-        <label>
-          {t('Kind')}
-          <select value={form.kind} onChange={set('kind')}>
-            <option value="git">{t('Git repository')}</option>
-            <option value="web">{t('Web site')}</option>
-          </select>
-        </label>
-        <label>
-          {t('Collection')}
-          <select value={form.collection} onChange={set('collection')}>
-            {collections.data?.collections.map((c) => (
-              <option key={c.slug} value={c.slug}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('Name')}
-          <input required maxLength={200} value={form.name} onChange={set('name')} />
-        </label>
-        {form.kind === 'git' ? (
-          <>
-            <label>
-              {t('Repository URL')}
-              <input required placeholder="https://gitlab.example.com/soc/rtl.git" value={form.url} onChange={set('url')} />
-            </label>
-            <label>
-              {t('Branch (empty: the default branch)')}
-              <input value={form.branch} onChange={set('branch')} />
-            </label>
-          </>
-        ) : (
-          <>
-            <label>
-              {t('Start URL (pages below its directory are crawled)')}
-              <input required type="url" placeholder="https://wiki.example.com/design/" value={form.url} onChange={set('url')} />
-            </label>
-            <label>
-              {t('Other hosts of the site (one per line)')}
-              <textarea rows={2} value={form.hosts} onChange={set('hosts')} />
-            </label>
-            <label>
-              {t('Link depth')}
-              <input type="number" min={0} max={20} required value={form.maxDepth} onChange={set('maxDepth')} />
-            </label>
-            <label>
-              {t('Pages at most')}
-              <input type="number" min={1} max={100000} required value={form.maxPages} onChange={set('maxPages')} />
-            </label>
-          </>
-        )}
-        <label>
-          {t('Include (globs, one per line; empty: everything)')}
-          <textarea
-            rows={2}
-            placeholder={form.kind === 'git' ? 'rtl/**\ndocs/**/*.md' : '/design/**'}
-            value={form.include}
-            onChange={set('include')}
-          />
-        </label>
-        <label>
-          {t('Exclude (globs, one per line)')}
-          <textarea rows={2} value={form.exclude} onChange={set('exclude')} />
-        </label>
-        <label>
-          {t('Schedule (cron, UTC; empty: only when asked)')}
-          <input value={form.schedule} onChange={set('schedule')} />
-        </label>
-        <label>
-          {t('Access token (stored encrypted, never shown again)')}
-          <input type="password" autoComplete="off" value={form.token} onChange={set('token')} />
-        </label>
-        <button type="submit" className="primary" disabled={action.busy}>
-          {t('Add and sync')}
-        </button>
-      </form>
+      <SourceForm collections={collections.data?.collections ?? []} onAdded={reload} />
     </>
   );
 }
@@ -225,12 +107,16 @@ export function SourcesPage() {
 function RunSummary({ run }: { run: SourceRun | null }) {
   const { t } = useTranslation();
   if (!run) return <span className="hint">{t('Never synced')}</span>;
-  const { added, changed, deleted, skipped, failed } = run.counts;
+  const { added, changed, deleted, skipped, failed, readersChanged } = run.counts;
   return (
     <span role="status" data-run-status={run.status}>
-      <strong>{t(run.status)}</strong> {run.status === 'running' || run.status === 'queued' ? run.stage : ''}
+      <strong>{t(run.status)}</strong> {run.mode === 'permissions' ? t('(permissions only)') : ''}{' '}
+      {run.status === 'running' || run.status === 'queued' ? run.stage : ''}
       <div className="hint">
-        {t('+{{added}} ~{{changed}} −{{deleted}}, {{skipped}} skipped, {{failed}} failed', { added, changed, deleted, skipped, failed })}
+        {run.mode === 'permissions'
+          ? t('{{count}} documents changed readers', { count: readersChanged })
+          : t('+{{added}} ~{{changed}} −{{deleted}}, {{skipped}} skipped, {{failed}} failed', { added, changed, deleted, skipped, failed })}
+        {run.mode !== 'permissions' && readersChanged > 0 ? `, ${t('{{count}} documents changed readers', { count: readersChanged })}` : ''}
       </div>
       {run.error && <div className="error">{run.error.message}</div>}
     </span>
