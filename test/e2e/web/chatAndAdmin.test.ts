@@ -11,6 +11,7 @@ import { demoCorpusReady, startTestRuntime, type TestRuntime } from '../../suppo
 import { systemActor } from '../../../server/access/systemActor.ts';
 import { TestGitRepository } from '../../support/testGitRepository.ts';
 import { TestWebSite } from '../../support/testWebSite.ts';
+import { ConfluenceStandIn } from '../../support/confluenceStandIn.ts';
 
 const adminPassword = 'e2e admin password';
 const memberPassword = 'e2e member password';
@@ -35,6 +36,7 @@ describe('web: chat and admin console in Chromium', () => {
   const sourceFrames: string[] = [];
   let repositories: string;
   let site: TestWebSite;
+  let confluence: ConfluenceStandIn;
 
   const streamingDone = () =>
     page.waitForFunction(() =>
@@ -58,6 +60,17 @@ describe('web: chat and admin console in Chromium', () => {
     );
     await repo.write('README.md', '# SoC\n\nRTL of the SoC.\n');
     repo.commit('rtl');
+    confluence = await ConfluenceStandIn.start({ deployment: 'cloud' });
+    confluence.spaces.set('LAB', { id: '7', name: 'Lab', permissions: [{ type: 'group', id: 'lab-techs-id' }] });
+    confluence.pages.set('41', {
+      id: '41',
+      space: 'LAB',
+      title: 'Probe card budget',
+      ancestors: [],
+      version: 1,
+      body: '<p>The probe card budget is reviewed by the lab leads every quarter.</p>',
+      restrictions: { users: [], groups: [{ id: 'lab-leads-id', name: 'lab-leads' }] },
+    });
     site = await TestWebSite.start();
     site.pages.set('/lab/', {
       body: '<!doctype html><html><head><title>Lab wiki</title></head><body><div class="content"><h1>Lab wiki</h1><p>Book the probe station two days ahead in the lab calendar.</p></div></body></html>',
@@ -98,6 +111,7 @@ describe('web: chat and admin console in Chromium', () => {
     await runtime?.dispose();
     if (repositories) await rm(repositories, { recursive: true, force: true });
     await site?.close();
+    await confluence?.close();
   });
 
   it('refuses a wrong password in plain words, then signs the admin in', async (t) => {
@@ -358,14 +372,34 @@ describe('web: chat and admin console in Chromium', () => {
     const [web] = (await runtime.services.syncedSources.list(systemActor)).filter((s) => s.name === 'lab-wiki');
     assert.equal(web?.settings.maxDepth, 2);
 
+    await webForm.getByLabel('Kind').selectOption('confluence');
+    const confluenceForm = page.getByRole('form', { name: 'Add Confluence spaces' });
+    await confluenceForm.getByLabel('Name', { exact: true }).fill('lab-confluence');
+    await confluenceForm.getByLabel('Site URL').fill(confluence.url);
+    await confluenceForm.getByLabel(/^Space keys/).fill('LAB');
+    await confluenceForm.getByRole('button', { name: 'Add and sync' }).click();
+    const confluenceRow = sources.getByRole('row').filter({ hasText: 'lab-confluence' });
+    await confluenceRow.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await confluenceRow.getByRole('button', { name: 'Sync permissions' }).click();
+    await confluenceRow.getByText('(permissions only)').waitFor({ timeout: 30_000 });
+    await confluenceRow.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await confluenceRow.getByText('0 documents changed readers').waitFor();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Documents' }).click();
+    await page.getByLabel('Collection').selectOption('chip-design');
+    const restricted = page.getByRole('table', { name: 'Documents' }).getByRole('row').filter({ hasText: 'Probe card budget' });
+    await restricted.getByText('Restricted to: group lab-leads (no Tapeout group matches)').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: 'test-results/restricted-document.png' });
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Sources' }).click();
+
     refusalsExpected = true;
-    await webForm.getByLabel('Kind').selectOption('git');
+    // Back on the page, the form starts again at its first kind, Git.
     await form.getByLabel('Name', { exact: true }).fill('etc');
     await form.getByLabel('Repository URL').fill('file:///etc');
     await form.getByRole('button', { name: 'Add and sync' }).click();
     await page.getByRole('alert').filter({ hasText: 'not under a directory listed in CONNECTOR_LOCAL_ROOTS' }).waitFor();
     refusalsExpected = false;
     assert.deepEqual((await runtime.services.syncedSources.list(systemActor)).map((s) => s.name).sort(), [
+      'lab-confluence',
       'lab-wiki',
       'orion-rtl',
       'soc-rtl',
