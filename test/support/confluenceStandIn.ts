@@ -35,6 +35,8 @@ export interface StandInPage {
   ancestors: string[];
   version: number;
   body: string;
+  /** When it was last modified (yyyy-mm-dd), for CQL's lastModified. */
+  modified?: string;
   restrictions?: { users: StandInUser[]; groups: { id: string; name: string }[] };
 }
 
@@ -190,17 +192,19 @@ export class ConfluenceStandIn {
     answer(404, { message: `No route ${url.pathname}` });
   }
 
-  /** CQL as the connector writes it: `space = "KEY" AND type = page|blogpost|attachment`. */
+  /** CQL as the connector writes it: `space = "KEY" AND type = page|blogpost|attachment [AND lastModified >= "yyyy-mm-dd"]`. */
   private search(url: URL) {
     const cql = url.searchParams.get('cql') ?? '';
-    const match = /^space = "([^"]+)" AND type = (page|blogpost|attachment)$/.exec(cql);
+    const match = /^space = "([^"]+)" AND type = (page|blogpost|attachment)(?: AND lastModified >= "(\d{4}-\d{2}-\d{2})")?$/.exec(cql);
     if (!match) return { results: [], start: 0, limit: 0, size: 0, _links: {} };
-    const [, space, type] = match;
+    const [, space, type, since] = match;
     const expand = url.searchParams.get('expand') ?? '';
     const all =
       type === 'attachment'
         ? [...this.attachments.values()].filter((a) => this.pages.get(a.pageId)?.space === space).map((a) => this.attachmentSummary(a))
-        : [...this.pages.values()].filter((p) => p.space === space && (p.type ?? 'page') === type).map((p) => this.summary(p, expand));
+        : [...this.pages.values()]
+            .filter((p) => p.space === space && (p.type ?? 'page') === type && (!since || (p.modified ?? '2026-12-01') >= since))
+            .map((p) => this.summary(p, expand));
     const size = Math.min(Number(url.searchParams.get('limit') ?? 25), this.options.pageSize ?? 25);
     const cloud = this.options.deployment === 'cloud';
     const offset = Number((cloud ? url.searchParams.get('cursor') : url.searchParams.get('start')) ?? 0);
@@ -260,6 +264,7 @@ export class ConfluenceStandIn {
             },
           }
         : {}),
+      ...(expand.includes('body.storage') ? { body: { storage: { value: page.body, representation: 'storage' } } } : {}),
       _links: { webui: `/spaces/${page.space}/pages/${page.id}` },
     };
   }

@@ -30,6 +30,14 @@ export class ConfluenceClient {
     return this.search(`space = "${spaceKey}" AND type = ${type}`, `version,ancestors,space,${readRestrictions}`);
   }
 
+  /**
+   * Pages (or blog posts) of a space modified on or after a day, with their bodies: CQL's
+   * `lastModified` compares in the account's time zone, so the caller asks from the day before.
+   */
+  modifiedSince(spaceKey: string, type: 'page' | 'blogpost', day: string): AsyncGenerator<ContentSummary> {
+    return this.search(`space = "${spaceKey}" AND type = ${type} AND lastModified >= "${day}"`, 'version,body.storage');
+  }
+
   /** The space's attachments, each with the page (container) it belongs to. */
   attachmentsOf(spaceKey: string): AsyncGenerator<ContentSummary> {
     return this.search(`space = "${spaceKey}" AND type = attachment`, 'version,container');

@@ -171,14 +171,23 @@ describe('a Confluence source', () => {
     assert.ok((await sources(people.carol!, 'When is the tape-out of orion_top planned?')).includes('Tape-out'));
   });
 
-  it('a moved page gets its new place, a deleted page goes, on the next content sync', async () => {
+  it('a moved page gets its new place, a deleted page goes, an edited one comes by lastModified, on the next content sync', async () => {
     cloud.pages.get('102')!.ancestors = ['100'];
     cloud.pages.delete('101');
     cloud.attachments.delete('att9');
+    Object.assign(cloud.pages.get('100')!, {
+      version: 2,
+      modified: new Date().toISOString().slice(0, 10),
+      body: '<p>The tape-out of orion_top moved to week 14 at the Hsinchu fab.</p>',
+    });
+    const before = cloud.requests.length;
     const { run } = await harness.services.syncedSources.requestSync(systemActor, sourceId);
     const done = await syncAndIngest(harness, run.id);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
-    assert.deepEqual({ changed: done.changed, deleted: done.deleted }, { changed: 1, deleted: 2 });
+    assert.deepEqual({ changed: done.changed, deleted: done.deleted }, { changed: 2, deleted: 2 });
+    const reads = cloud.requests.slice(before).map((r) => r.path);
+    assert.ok(!reads.includes('/wiki/rest/api/content/100'), 'the edited page came with the lastModified query');
+    assert.ok(reads.includes('/wiki/rest/api/content/102'), 'the moved page (same version) is read on its own');
     const { rows } = await harness.services.db.query<{ path: string }>(
       `SELECT origin->>'path' AS path FROM documents WHERE source = 'source' ORDER BY 1`,
     );
