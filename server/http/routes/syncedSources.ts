@@ -23,7 +23,7 @@ const oauthClient = z
     message: 'an OAuth client needs clientSecret, or certificatePem with privateKeyPem',
   });
 const credentials = z
-  .object({ token: z.string().min(1).max(4096).optional(), username: z.string().min(1).max(200).optional(), oauth: oauthClient.optional() })
+  .object({ token: z.string().max(4096).optional(), username: z.string().min(1).max(200).optional(), oauth: oauthClient.optional() })
   .strict()
   .refine((given) => given.token || given.oauth, { message: 'give a token, or an oauth client' })
   .transform(({ token, ...rest }) => ({ token: token ?? '', ...rest }));

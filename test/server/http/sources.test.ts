@@ -141,6 +141,33 @@ describe('/api/sources', () => {
       [{ kind: 'git', collection: 'flow', name: 'x', url: `${gitServer.url}/flow.git`, schedule: 'every hour' }, 400, /cron/],
       [{ kind: 'git', collection: 'flow', name: 'x', url: 'https://no-such-host.invalid/r.git' }, 400, /cannot be resolved/],
       [{ kind: 'git', collection: 'flow', name: 'flow-repo', url: `${gitServer.url}/flow.git` }, 409, /already has a source/],
+      [{ kind: 'confluence', collection: 'flow', name: 'x', url: `${gitServer.url}/`, settings: {} }, 400, /spaces/],
+      [
+        { kind: 'jira', collection: 'flow', name: 'x', url: `${gitServer.url}/`, settings: { projects: ['lower'] } },
+        400,
+        /project key in capitals/,
+      ],
+      [
+        { kind: 'sharepoint', collection: 'flow', name: 'x', url: `${gitServer.url}/sites/a`, settings: { unknown: 1 } },
+        400,
+        /SharePoint settings/,
+      ],
+      [
+        { kind: 'git', collection: 'flow', name: 'x', url: `${gitServer.url}/flow.git`, credentials: {} },
+        400,
+        /a token, or an oauth client/,
+      ],
+      [
+        {
+          kind: 'sharepoint',
+          collection: 'flow',
+          name: 'x',
+          url: `${gitServer.url}/sites/a`,
+          credentials: { token: '', oauth: { clientId: 'app' } },
+        },
+        400,
+        /clientSecret, or certificatePem with privateKeyPem/,
+      ],
     ];
     const before = (await call('GET', '/sources')).json.sources.length;
     for (const [body, status, message] of cases) {
