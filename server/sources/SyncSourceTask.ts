@@ -181,12 +181,9 @@ async function storeListing(
     counts.deleted++;
   }
   const changed = listing.items.filter((item) => stored.get(item.key)?.version !== item.version);
-  // Items whose content is the same may have new readers: those are set before any new content is stored.
-  counts.readersChanged = await updateReaders(
-    deps.db,
-    listing.items.filter((item) => !changed.includes(item)),
-    stored,
-  );
+  // Readers first, for every stored item listed: a permission revoked at the source holds even for
+  // an item whose new content cannot be read this time.
+  counts.readersChanged = await updateReaders(deps.db, listing.items, stored);
   await report({ stage: `storing ${changed.length} changed of ${listing.items.length} items`, ...counts });
   await storeChanged(deps, source, listing, changed, { counts, note, signal, report });
   await setCursor(deps.db, source.id, listing.cursor);
