@@ -56,7 +56,7 @@ describe('tapeout source (the CLI, against a running server)', () => {
     );
     const synced = await cli('sync', 'lab/lab-wiki', '--wait');
     assert.equal(synced.code, 0, synced.output);
-    assert.match(synced.output, /succeeded: added \d, changed 0, deleted 0, skipped 0, failed 0\./);
+    assert.match(synced.output, /succeeded: added \d, changed 0, deleted 0, skipped 0, failed 0, readers changed 0\./);
     assert.equal(site.requestsOf('/handbook/probe.html').length > 0, true);
     const listed = await cli('list');
     assert.match(listed.output, /lab\/lab-wiki {2}web http:\/\/127\.0\.0\.1:\d+\/handbook\/ {2}2 items {2}manual/);

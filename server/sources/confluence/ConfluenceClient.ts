@@ -63,7 +63,7 @@ export class ConfluenceClient {
     while (next) {
       const page: V2List<SpacePermission> = await this.api.json(next);
       yield* page.results;
-      next = page._links?.next ? `${this.base}${page._links.next}` : undefined;
+      next = page._links?.next ? resolveNext(this.base, page._links.next) : undefined;
     }
   }
 
@@ -96,7 +96,12 @@ export class ConfluenceClient {
       const page: ContentPage = await this.api.json(next);
       yield* page.results;
       // `next` is relative to the site's base (which carries the context path, /wiki on Cloud).
-      next = page._links?.next ? `${this.wikiBase}${page._links.next}` : undefined;
+      next = page._links?.next ? resolveNext(this.wikiBase, page._links.next) : undefined;
     }
   }
+}
+
+/** A `next` link: relative to the base (with its context path) as Atlassian documents it, or absolute as some versions send it (checked like any request). */
+function resolveNext(base: string, next: string): string {
+  return /^https?:\/\//i.test(next) ? next : `${base}${next}`;
 }

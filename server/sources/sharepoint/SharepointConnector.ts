@@ -48,7 +48,7 @@ export class SharepointConnector implements SourceConnector {
     const graph = this.graphOf(source, settings, context);
     const site = new URL(source.url);
     const siteId = await graph
-      .json<{ id: string }>(`${settings.graphUrl}/sites/${site.hostname}:${site.pathname.replace(/\/+$/, '') || '/'}`)
+      .json<{ id: string }>(siteAddress(settings.graphUrl, site))
       .catch(
         containerRefused(
           'site_not_found',
@@ -163,4 +163,10 @@ export class SharepointConnector implements SourceConnector {
       read: (maxBytes) => graph.file(`${settings.graphUrl}/drives/${drive.id}/items/${file.id}/content`, maxBytes),
     };
   }
+}
+
+/** Graph's address of a site by its URL: the tenant's root site by host name, any other by host and path (`/sites/{host}:/{path}`). */
+function siteAddress(graphUrl: string, site: URL): string {
+  const path = decodeURIComponent(site.pathname).replace(/\/+$/, '');
+  return path ? `${graphUrl}/sites/${site.hostname}:${encodeURI(path)}` : `${graphUrl}/sites/${site.hostname}`;
 }
