@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  *   "Get issue" with `expand=renderedFields,names`, "Get assigned permission scheme" (GET
  *   /rest/api/3/project/{key}/permissionscheme), "Get permission scheme" with
  *   `expand=permissions`, "Get project role for project" (actors), "Get issue security level
- *   members" (GET /rest/api/3/issuesecurityschemes/level/member?levelId=) and "Get user".
+ *   members" (GET /rest/api/3/issuesecurityschemes/{schemeId}/members?issueSecurityLevelId=, the scheme from
+ *   GET /rest/api/3/project/{key}/issuesecuritylevelscheme) and "Get user".
  * - Data Center REST v2 (https://docs.atlassian.com/software/jira/docs/api/REST/latest/): GET
  *   /rest/api/2/search with `startAt`/`maxResults`/`total`, users by `username` with `emailAddress`.
  */
@@ -125,8 +126,10 @@ export class JiraStandIn {
     }
     match = /^\/project\/([A-Z]+)\/role\/(\d+)$/.exec(path);
     if (match) return answer(200, { id: Number(match[2]), name: 'Developers', actors: this.roles.get(match[2]!) ?? [] });
-    if (this.cloud && path === '/issuesecurityschemes/level/member') {
-      const holders = this.levels.get(url.searchParams.get('levelId')!) ?? [];
+    if (this.cloud && /^\/project\/[A-Z]+\/issuesecuritylevelscheme$/.test(path))
+      return answer(200, { id: 10500, name: 'Security scheme' });
+    if (this.cloud && path === '/issuesecurityschemes/10500/members') {
+      const holders = this.levels.get(url.searchParams.get('issueSecurityLevelId')!) ?? [];
       return answer(200, {
         startAt: 0,
         maxResults: 50,

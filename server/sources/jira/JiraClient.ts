@@ -64,13 +64,20 @@ export class JiraClient {
     return role.actors ?? [];
   }
 
-  /** Cloud: who an issue security level is given to. Data Center's REST API has no such list (undefined). */
-  async levelMembers(levelId: string): Promise<PermissionHolder[] | undefined> {
+  /**
+   * Cloud: who an issue security level is given to ("Get issue security level members": the
+   * project's issue security scheme, then its members of that level). Data Center's REST API has
+   * no such list (undefined).
+   */
+  async levelMembers(projectKey: string, levelId: string): Promise<PermissionHolder[] | undefined> {
     if (!this.cloud) return undefined;
+    const scheme = await this.api.json<{ id: number | string }>(
+      `${this.rest}/project/${encodeURIComponent(projectKey)}/issuesecuritylevelscheme`,
+    );
     const holders: PermissionHolder[] = [];
     for (let startAt = 0; ;) {
-      const page = await this.api.json<{ values: { holder: PermissionHolder }[]; isLast?: boolean; total?: number }>(
-        `${this.rest}/issuesecurityschemes/level/member?levelId=${encodeURIComponent(levelId)}&startAt=${startAt}&maxResults=50&expand=holder`,
+      const page = await this.api.json<{ values: { holder: PermissionHolder }[]; isLast?: boolean }>(
+        `${this.rest}/issuesecurityschemes/${encodeURIComponent(String(scheme.id))}/members?issueSecurityLevelId=${encodeURIComponent(levelId)}&startAt=${startAt}&maxResults=50`,
       );
       holders.push(...page.values.map((value) => value.holder));
       startAt += page.values.length;

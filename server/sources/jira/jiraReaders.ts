@@ -26,7 +26,7 @@ export class JiraReaders {
   async ofIssue(issue: JiraIssue): Promise<DocumentReader[]> {
     const level = issue.fields.security;
     if (level) {
-      if (!this.levels.has(level.id)) this.levels.set(level.id, this.client.levelMembers(level.id));
+      if (!this.levels.has(level.id)) this.levels.set(level.id, this.client.levelMembers(this.project, level.id));
       const members = await this.levels.get(level.id)!;
       if (!members) {
         this.note(
