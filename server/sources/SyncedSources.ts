@@ -117,6 +117,7 @@ export class SyncedSources {
       change.url !== undefined || change.settings !== undefined
         ? await this.connector(source.kind).validate(change.url ?? source.url, change.settings ?? source.settings, this.deps.limits)
         : undefined;
+    requireCredentialsWithNewEndpoint(source, { ...change, settings });
     const schedule = change.schedule === undefined ? source.schedule : change.schedule;
     await updateSource(this.deps.db, id, {
       name: change.name,
@@ -226,6 +227,26 @@ export class SyncedSources {
     const connector = this.deps.connectors.get(kind);
     if (!connector) throw new ValidationError(`This server has no ${kind} connector.`);
     return connector;
+  }
+}
+
+/** Settings that name where credentials are sent besides the source's URL. */
+const endpointSettings = ['tokenUrl', 'graphUrl'] as const;
+
+/**
+ * Sealed credentials go only where they were given for: a change of the URL, or of a token or
+ * API endpoint (compared in the settings as the connector normalised them), must come with the credentials again (or remove them), so an editor cannot send
+ * a token someone else set to a host of their choosing.
+ */
+function requireCredentialsWithNewEndpoint(source: StoredSource, change: SourceChangeRequest): void {
+  if (!source.hasCredentials || change.credentials !== undefined) return;
+  const urlMoved = change.url !== undefined && change.url !== source.url;
+  const endpointMoved =
+    change.settings !== undefined && endpointSettings.some((key) => (change.settings![key] ?? null) !== (source.settings[key] ?? null));
+  if (urlMoved || endpointMoved) {
+    throw new ValidationError(
+      'credentials: give them again (or null to remove them) when the URL or a token endpoint changes: they are sent only where they were given for.',
+    );
   }
 }
 

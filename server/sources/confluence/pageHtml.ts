@@ -1,5 +1,4 @@
-/** Escapes text for HTML element content and attribute values. */
-const escaped = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+import { escapeHtml as escaped } from '../escapeHtml.ts';
 
 /** Breadcrumb headings at most; deeper trees fold their top levels into the first one. */
 const crumbLevels = 3;

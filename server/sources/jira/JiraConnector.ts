@@ -46,6 +46,8 @@ export class JiraConnector implements SourceConnector {
       const readers = new JiraReaders(client, project, notes);
       try {
         for await (const issue of client.issuesOf(this.jql(project, settings), listedFields)) {
+          // The JQL clause is the user's: an issue of another project it let in would get this project's readers.
+          if (!issue.key.startsWith(`${project}-`)) continue;
           if (items.length >= context.limits.maxItems) {
             throw new SourceSyncError(
               'too_many_items',

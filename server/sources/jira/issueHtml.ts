@@ -1,6 +1,6 @@
+import { escapeHtml as escaped } from '../escapeHtml.ts';
 import type { JiraIssue, JiraUser } from './jiraTypes.ts';
 
-const escaped = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const person = (user: JiraUser | null | undefined) => user?.displayName ?? user?.name ?? '';
 
 /** A field's value as text: names of objects (a version, an option), lists joined, plain values as they are. */

@@ -123,6 +123,19 @@ describe('/api/sources', () => {
     assert.doesNotMatch(JSON.stringify(run), /not-the-token/);
   });
 
+  it('keeps sealed credentials to where they were given: a new URL or token endpoint needs them again', async () => {
+    const [source] = (await call('GET', '/sources')).json.sources.filter((s: { name: string }) => s.name === 'wrong-token');
+    const moved = await call('PATCH', `/sources/${source.id}`, { url: `${gitServer.url}/other.git` });
+    assert.equal(moved.status, 400);
+    assert.match(moved.json.error.message, /give them again/);
+    assert.equal((await call('GET', `/sources/${source.id}`)).json.url, `${gitServer.url}/flow.git`, 'nothing changed');
+    const given = await call('PATCH', `/sources/${source.id}`, {
+      url: `${gitServer.url}/other.git`,
+      credentials: { token: 'another-token' },
+    });
+    assert.equal(given.status, 200, given.text);
+  });
+
   it('does not follow a redirect (here to the cloud metadata address)', async () => {
     const created = await call('POST', '/sources', { kind: 'git', collection: 'flow', name: 'moved', url: `${gitServer.url}/moved.git` });
     const run = (await finishedRun(created.json.source.id)).lastRun;
