@@ -22,9 +22,16 @@ module.exports = {
     {
       name: 'core-not-delivery',
       severity: 'error',
-      comment: 'The core describes errors and results; only http/, slack/ and realtime/ speak their protocols.',
-      from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services)\\.ts$' },
-      to: { path: '^server/(http|slack|realtime)/' },
+      comment: 'The core describes errors and results; only http/, slack/, realtime/ and mcp/ speak their protocols.',
+      from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|mcp|cli)/|^server/(runtime|services)\\.ts$' },
+      to: { path: '^server/(http|slack|realtime|mcp)/' },
+    },
+    {
+      name: 'mcp-sdk-only-in-mcp',
+      severity: 'error',
+      comment: "The Model Context Protocol's SDK is the MCP integration's own: the core and the other layers never import it.",
+      from: { path: '^(server|ingestion|bin|web)/', pathNot: '^server/mcp/' },
+      to: { path: 'node_modules/@modelcontextprotocol/' },
     },
     {
       name: 'multipart-only-in-http',
@@ -58,15 +65,18 @@ module.exports = {
       name: 'only-delivery-sees-the-composition-root',
       severity: 'error',
       comment: 'A module declares the few dependencies it uses; only delivery layers and the root take the whole Services bag.',
-      from: { path: '^(server|ingestion)/', pathNot: '^server/(http|slack|realtime|cli)/|^server/(runtime|services|registerTasks)\\.ts$' },
+      from: {
+        path: '^(server|ingestion)/',
+        pathNot: '^server/(http|slack|realtime|mcp|cli)/|^server/(runtime|services|registerTasks)\\.ts$',
+      },
       to: { path: '^server/services\\.ts$' },
     },
     {
       name: 'requests-never-act-as-tapeout',
       severity: 'error',
       comment:
-        'The system actor passes every admin check: HTTP, socket.io and Slack act as the principal they authenticated, never as Tapeout (the CLI, start-up and SCIM may).',
-      from: { path: '^server/(http|realtime|slack)/' },
+        'The system actor passes every admin check: HTTP, socket.io, Slack and MCP act as the principal they authenticated, never as Tapeout (the CLI, start-up and SCIM may).',
+      from: { path: '^server/(http|realtime|slack|mcp)/' },
       to: { path: '^server/access/systemActor\\.ts$' },
     },
     {

@@ -16,6 +16,8 @@ import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { SchedulerLeases } from './scheduling/SchedulerLeases.ts';
 import { SourceSchedule } from './sources/SourceSchedule.ts';
 import { closeServices, createServices, type Services } from './services.ts';
+import { createMcpEndpoint } from './mcp/createMcpEndpoint.ts';
+import type { McpEndpoint } from './mcp/McpEndpoint.ts';
 import type { SlackBot } from './slack/SlackBot.ts';
 import { ensureBootstrapAdmin, formatGeneratedCredentials } from './users/bootstrapAdmin.ts';
 
@@ -40,6 +42,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let server: Server | undefined;
   let realtime: Realtime | undefined;
   let slack: SlackBot | undefined;
+  let mcp: McpEndpoint | undefined;
   const watchdog = new IngestionWatchdog(services.db, services.queue, config.ingestion.stageTimeoutMs, logger);
   const auditRetention = new AuditRetention(services.audit, config.auditRetentionDays, logger);
   const sourceSchedule = new SourceSchedule(services.syncedSources, logger);
@@ -57,7 +60,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       await seedUntilDone(services, config.seedDemo, options.seedRetryMs ?? 15_000, seeding);
       // Slack's SDK loads only where Slack is configured: about 0.25 s of CPU at every start otherwise.
       if (config.slack.botToken) slack = (await import('./slack/SlackBot.ts')).createSlackBot(services);
-      server = await listen(createApp(services, { slackRouter: slack?.router }), config.port, config.host);
+      mcp = createMcpEndpoint(services);
+      server = await listen(createApp(services, { slackRouter: slack?.router, mcp }), config.port, config.host);
       realtime = await attachRealtime(server, services);
       await slack?.start();
       const leases = new SchedulerLeases(services.db);
@@ -69,6 +73,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     }
   } catch (error) {
     stopReportingQueue();
+    await mcp?.close();
     await closeServices(services);
     throw error;
   }
@@ -91,6 +96,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       sourceSchedule.stop();
       await slack?.stop();
       await realtime?.close();
+      await mcp?.close();
       server?.closeAllConnections();
       await closed;
       await closeServices(services);

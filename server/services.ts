@@ -26,6 +26,7 @@ import { SignInService } from './auth/SignInService.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { SignInThrottle } from './limits/SignInThrottle.ts';
 import { SourceService } from './documents/SourceService.ts';
+import { SearchService } from './search/SearchService.ts';
 import { SlackChannelBindings } from './slack/SlackChannelBindings.ts';
 import { UsageService } from './usage/UsageService.ts';
 import { ApiKeyService } from './users/ApiKeyService.ts';
@@ -80,6 +81,8 @@ export interface Services {
   chunks: ChunkReader;
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
+  /** Passages without an answer (POST /api/search, the MCP search tool), under the caller's grants. */
+  search: SearchService;
   conversations: ConversationService;
   /** Per-user limits on answers at once and questions per minute, counted in Redis when configured. */
   chatQuota: ChatQuota;
@@ -137,6 +140,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   ]);
   const credentialCipher = new CredentialCipher(config.sources.credentialsKey);
   const answerSlotSeconds = Math.ceil((2 * config.llmOptions.timeoutMs) / 1000) + 60;
+  const chatQuota = new ChatQuota(limiters, config.chat, answerSlotSeconds);
+  const answersInFlight = new AnswersInFlight();
   return {
     config,
     logger,
@@ -176,11 +181,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
     conversations: new ConversationService(db),
-    chatQuota: new ChatQuota(limiters, config.chat, answerSlotSeconds),
+    search: new SearchService({ assistants, collections, retriever, publicUrl: config.publicUrl, chatQuota, answersInFlight }),
+    chatQuota,
     limitsRedis,
     documents,
     extraction: new ExtractionPool({ timeoutMs: config.ingestion.parseTimeoutMs, memoryMb: config.ingestion.parseMemoryMb }, logger),
-    answersInFlight: new AnswersInFlight(),
+    answersInFlight,
     syncedSources: new SyncedSources({
       db,
       queue,

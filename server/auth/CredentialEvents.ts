@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 
-/** A credential that stopped being valid: one API key, one browser session, a user's sessions, or a user altogether. */
+/** A credential that stopped being valid: one API key, one MCP OAuth grant, one browser session, a user's sessions, or a user altogether. */
 export type EndedCredential =
   | { kind: 'apiKey'; id: string }
+  | { kind: 'oauthGrant'; id: string }
   | { kind: 'session'; tokenHash: string }
   | { kind: 'userSessions'; userId: string }
   | { kind: 'user'; userId: string };
@@ -10,7 +11,7 @@ export type EndedCredential =
 /**
  * Tells whoever holds long-lived connections (socket.io) that a credential ended, so they are
  * closed at once rather than at their next event. The services that revoke credentials emit;
- * the realtime layer listens. In-process: with several instances, each one's own revocations
+ * the realtime layer and the MCP sessions listen. In-process: with several instances, each one's own revocations
  * reach the others through socket.io's adapter, and every socket event re-checks its credential.
  */
 export class CredentialEvents {

@@ -105,6 +105,8 @@ export interface Config {
   tracing: { enabled: boolean; serviceName: string };
   /** Sources and their connectors: what they may reach and how much one sync may take. */
   sources: SourceLimits;
+  /** Tapeout's MCP server (/mcp) and its OAuth authorization flow. */
+  mcp: McpSettings;
   seedDemo: boolean;
   /** Whether chunks get a second vector from the bundled CPU sentence encoder (embedded mode only). */
   sentenceEncoder: boolean;
@@ -125,6 +127,16 @@ export interface SourceLimits {
   permissionSyncMs: number;
   /** Where the git binary is looked up (PATH, the only variable a connector's processes get). */
   searchPath: string;
+}
+
+export interface McpSettings {
+  /** A session unused this long is closed; the client opens a new one. */
+  sessionIdleMs: number;
+  maxSessionsPerUser: number;
+  /** Origins besides PUBLIC_URL's whose browsers may call /mcp (MCP asks servers to check Origin). */
+  allowedOrigins: string[];
+  accessTokenSeconds: number;
+  refreshTokenSeconds: number;
 }
 
 export interface OidcConfig {
@@ -238,6 +250,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       syncTimeoutMs: e.CONNECTOR_SYNC_TIMEOUT_MS,
       permissionSyncMs: e.CONNECTOR_PERMISSION_SYNC_MINUTES * 60_000,
       searchPath: e.PATH,
+    },
+    mcp: {
+      sessionIdleMs: e.MCP_SESSION_IDLE_MINUTES * 60_000,
+      maxSessionsPerUser: e.MCP_MAX_SESSIONS_PER_USER,
+      allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+      accessTokenSeconds: e.MCP_ACCESS_TOKEN_MINUTES * 60,
+      refreshTokenSeconds: e.MCP_REFRESH_TOKEN_DAYS * 86_400,
     },
     seedDemo: e.SEED_DEMO,
     sentenceEncoder: e.SENTENCE_ENCODER === 'auto' && !e.EMBEDDINGS_BASE_URL,

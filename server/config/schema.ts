@@ -202,6 +202,14 @@ export const envSchema = z
     CONNECTOR_SYNC_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1000).default(3_600_000),
     PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
 
+    MCP_SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(1).max(1440).default(30),
+    MCP_MAX_SESSIONS_PER_USER: count('sessions').min(1).max(1000).default(20),
+    MCP_ALLOWED_ORIGINS: commaList
+      .pipe(z.array(z.url({ protocol: /^https?$/, message: 'each origin must be an http(s) URL' }).transform((url) => new URL(url).origin)))
+      .default([]),
+    MCP_ACCESS_TOKEN_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int().min(5).max(1440).default(60),
+    MCP_REFRESH_TOKEN_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(365).default(30),
+
     SEED_DEMO: z
       .enum(['true', 'false'], { message: 'must be true or false' })
       .default('true')

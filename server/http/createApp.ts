@@ -20,15 +20,18 @@ import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import type { McpEndpoint } from '../mcp/McpEndpoint.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
 import { scimRoutes } from './routes/scim.ts';
+import { searchRoutes } from './routes/search.ts';
 import { slackBindingRoutes } from './routes/slackBindings.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { userRoutes } from './routes/users.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export function createApp(services: Services, options: { slackRouter?: Router } = {}): Express {
+export function createApp(services: Services, options: { slackRouter?: Router; mcp?: McpEndpoint } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, req.secure (and so the cookie's Secure flag) follows X-Forwarded-Proto.
@@ -60,6 +63,7 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   api.use(collectionRoutes(services));
   api.use(documentRoutes(services));
   api.use(conversationRoutes(services));
+  api.use(searchRoutes(services));
   api.use(userRoutes(services));
   api.use(groupRoutes(services));
   api.use(apiKeyRoutes(services));
@@ -71,12 +75,15 @@ export function createApp(services: Services, options: { slackRouter?: Router } 
   app.use('/api', rememberMountPath, api);
   app.use('/v1', rememberMountPath, openaiCompatibleRoutes(services));
   app.use('/scim/v2', rememberMountPath, scimRoutes(services));
+  if (options.mcp) app.use('/mcp', rememberMountPath, mcpRoutes(options.mcp));
   if (options.slackRouter) app.use(options.slackRouter);
 
   if (existsSync(webDist)) {
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The web app routes on the client; any other GET gets its shell.
-    app.get(/^\/(?!api\/|v1\/|slack\/|scim\/).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html'), { cacheControl: false }));
+    app.get(/^\/(?!api\/|v1\/|slack\/|scim\/|mcp$|mcp\/).*/, (_req, res) =>
+      res.sendFile(path.join(webDist, 'index.html'), { cacheControl: false }),
+    );
   }
   app.use(errorHandler);
   return app;

@@ -98,6 +98,32 @@ new Gauge({
   },
 });
 
+export const mcpToolCalls = new Counter({
+  name: 'tapeout_mcp_tool_calls_total',
+  help: "Tools called through Tapeout's MCP server (/mcp), by tool and outcome (ok, error).",
+  labelNames: ['tool', 'outcome'] as const,
+  registers,
+});
+
+const mcpSessionSources = new Set<() => number>();
+
+new Gauge({
+  name: 'tapeout_mcp_sessions',
+  help: 'MCP sessions (Streamable HTTP) open on this process.',
+  registers,
+  collect() {
+    let open = 0;
+    for (const count of mcpSessionSources) open += count();
+    this.set(open);
+  },
+});
+
+/** Adds this server's MCP sessions to the gauge; returns the function that stops it. */
+export function reportMcpSessions(count: () => number): () => void {
+  mcpSessionSources.add(count);
+  return () => mcpSessionSources.delete(count);
+}
+
 /** Reports this queue's job counts at every scrape; returns the function that stops it. */
 export function reportQueue(queue: JobQueue): () => void {
   queueSources.add(queue);

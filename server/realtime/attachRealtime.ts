@@ -102,6 +102,9 @@ function credentialRoom(credential: EndedCredential): string {
       return `user-sessions:${credential.userId}`;
     case 'user':
       return `user:${credential.userId}`;
+    // MCP's OAuth tokens are accepted at /mcp only, never by sockets.
+    case 'oauthGrant':
+      return `oauth-grant:${credential.id}`;
   }
 }
 

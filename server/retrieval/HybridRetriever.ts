@@ -23,7 +23,8 @@ export interface RetrievedPassage extends ChunkHit {
 }
 
 export interface RetrievalOptions {
-  collectionIds: string[];
+  /** The collections to search (those the asker may read among them); undefined: every collection the asker may read. */
+  collectionIds?: string[];
   /** Candidates taken from each search and handed to the reranker. */
   candidates?: number;
   /** Passages kept for the prompt. */
@@ -60,7 +61,7 @@ export class HybridRetriever {
 
   async retrieve(principal: Principal, query: string, options: RetrievalOptions): Promise<RetrievedPassage[]> {
     const startedAt = performance.now();
-    const passages = await inSpan('retrieval', { 'tapeout.collections': options.collectionIds.length }, async (span) => {
+    const passages = await inSpan('retrieval', { 'tapeout.collections': options.collectionIds?.length ?? 'readable' }, async (span) => {
       const retrieved = await this.search(principal, query, options);
       span.setAttribute('tapeout.passages', retrieved.length);
       return retrieved;

@@ -42,6 +42,7 @@ const readModels: Record<string, string[]> = {
   'server/retrieval/ReadScopes.ts': ['chunks', 'collections', 'documents'],
   'server/retrieval/HybridRetriever.ts': ['documents'],
   'server/documents/SourceService.ts': ['chunks', 'documents', 'collections'],
+  'server/documents/DocumentTexts.ts': ['chunks', 'documents', 'collections'],
   'server/assistants/AssistantService.ts': ['collections'],
   'server/users/groupRepository.ts': ['collections', 'collection_grants', 'users'],
   'server/users/userRepository.ts': ['groups', 'memberships'],

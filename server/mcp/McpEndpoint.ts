@@ -1,0 +1,67 @@
+import type { CredentialEvents } from '../auth/CredentialEvents.ts';
+import type { McpSettings } from '../config/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import { reportMcpSessions } from '../observability/metrics.ts';
+import type { UserService } from '../users/UserService.ts';
+import { createMcpServer, type McpServerDeps } from './createMcpServer.ts';
+import type { McpCaller } from './McpCaller.ts';
+import { McpSessions } from './McpSessions.ts';
+
+export { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+
+/** Resolves an OAuth access token of the MCP authorization flow (McpAuthorization); undefined when it is none. */
+export interface McpAccessTokens {
+  callerFor(token: string): Promise<McpCaller | undefined>;
+}
+
+/**
+ * What /mcp needs: who a bearer token is (an MCP access token or an API key, checked against the
+ * database on every request), the open sessions, and the origins allowed to call it.
+ */
+export class McpEndpoint {
+  readonly sessions: McpSessions;
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly resourceUrl: string;
+  /** RFC 9728's document for /mcp: where a client learns how to get a token. */
+  readonly resourceMetadataUrl: string;
+  private readonly stopWatching: () => void;
+  private readonly stopReporting: () => void;
+
+  constructor(
+    private readonly deps: {
+      settings: McpSettings;
+      publicUrl: string;
+      version: string;
+      users: UserService;
+      credentialEvents: CredentialEvents;
+      accessTokens?: McpAccessTokens;
+      server: McpServerDeps;
+      logger: Logger;
+    },
+  ) {
+    this.resourceUrl = `${deps.publicUrl}/mcp`;
+    this.resourceMetadataUrl = `${deps.publicUrl}/.well-known/oauth-protected-resource/mcp`;
+    this.allowedOrigins = new Set([new URL(deps.publicUrl).origin, ...deps.settings.allowedOrigins]);
+    this.sessions = new McpSessions({
+      idleMs: deps.settings.sessionIdleMs,
+      maxPerUser: deps.settings.maxSessionsPerUser,
+      newServer: () => createMcpServer(deps.server, deps.version),
+      logger: deps.logger,
+    });
+    this.stopWatching = deps.credentialEvents.onEnded((ended) => this.sessions.credentialEnded(ended));
+    this.stopReporting = reportMcpSessions(() => this.sessions.size);
+  }
+
+  async callerForToken(token: string): Promise<McpCaller | undefined> {
+    const byOauth = await this.deps.accessTokens?.callerFor(token);
+    if (byOauth) return byOauth;
+    const byKey = await this.deps.users.apiKeyCredential(token);
+    return byKey && byKey.principal.userId ? { principal: byKey.principal, credential: { kind: 'apiKey', id: byKey.keyId } } : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.stopWatching();
+    this.stopReporting();
+    await this.sessions.close();
+  }
+}
