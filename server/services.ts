@@ -27,6 +27,7 @@ import { AuditLog } from './audit/AuditLog.ts';
 import { SignInThrottle } from './limits/SignInThrottle.ts';
 import { SourceService } from './documents/SourceService.ts';
 import { SearchService } from './search/SearchService.ts';
+import { McpAuthorization } from './mcp/oauth/McpAuthorization.ts';
 import { SlackChannelBindings } from './slack/SlackChannelBindings.ts';
 import { UsageService } from './usage/UsageService.ts';
 import { ApiKeyService } from './users/ApiKeyService.ts';
@@ -81,6 +82,8 @@ export interface Services {
   chunks: ChunkReader;
   retriever: HybridRetriever;
   answerer: AssistantAnswerer;
+  /** The MCP authorization flow: Tapeout's sign-in and consent for MCP clients, their grants and tokens. */
+  mcpAuthorization: McpAuthorization;
   /** Passages without an answer (POST /api/search, the MCP search tool), under the caller's grants. */
   search: SearchService;
   conversations: ConversationService;
@@ -181,6 +184,13 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     retriever,
     answerer: new AssistantAnswerer(assistants, retriever, inference.chatModel, logger),
     conversations: new ConversationService(db),
+    mcpAuthorization: new McpAuthorization({
+      db,
+      credentialEvents,
+      settings: config.mcp,
+      resourceUrl: `${config.publicUrl}/mcp`,
+      logger: logger.child({ component: 'mcp-oauth' }),
+    }),
     search: new SearchService({ assistants, collections, retriever, publicUrl: config.publicUrl, chatQuota, answersInFlight }),
     chatQuota,
     limitsRedis,

@@ -15,6 +15,7 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
  * | edit a collection and its documents      | all   | granted `edit` (read only: 403, none: 404) | no      |
  * | see an assistant's system prompt         | yes   | editors of one of its collections | no               |
  * | manage API keys                          | all   | their own (others: 404)       | no                   |
+ * | see and revoke MCP sign-ins (OAuth grants) | all | their own (others: 404)       | no                   |
  * | read /metrics, /readyz details           | yes   | no                            | no                   |
  * | end sessions, add API keys of a user     | all   | their own (others: 403)       | no                   |
  *
@@ -26,6 +27,13 @@ export const isAdmin = (principal: Principal): boolean => principal.role === 'ad
 /** Throws 403 unless the principal is an admin. `what` completes "Only admins can …". */
 export function requireAdmin(principal: Principal, what = 'do this'): void {
   if (!isAdmin(principal)) throw new ForbiddenError(`Only admins can ${what}.`);
+}
+
+/** Whose credentials (API keys, MCP sign-ins) the principal manages: everyone's (null) for an admin, else its own. */
+export function credentialOwnerFor(principal: Principal): string | null {
+  if (isAdmin(principal)) return null;
+  if (!principal.userId) throw new ForbiddenError('Sign in as a user to manage credentials.');
+  return principal.userId;
 }
 
 /** Throws 403 unless the principal is the user `userId` or an admin. */

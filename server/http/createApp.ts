@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { mcpRoutes } from './routes/mcp.ts';
+import { mcpSignInRoutes } from './routes/mcpSignIns.ts';
 import type { McpEndpoint } from '../mcp/McpEndpoint.ts';
 import { openaiCompatibleRoutes } from './routes/openaiCompatible.ts';
 import { scimRoutes } from './routes/scim.ts';
@@ -52,6 +53,9 @@ export function createApp(services: Services, options: { slackRouter?: Router; m
   app.use(healthRoutes(services));
   app.use(metricsRoutes(services));
 
+  // MCP's authorization server lives at the root of PUBLIC_URL (RFC 8414's well-known paths, /authorize, /token ...).
+  if (options.mcp?.authorizationRouter) app.use(options.mcp.authorizationRouter);
+
   const api = express.Router();
   api.use(signInRoutes(services));
   // Authenticate before parsing, so anonymous callers cannot make us parse bodies.
@@ -67,6 +71,7 @@ export function createApp(services: Services, options: { slackRouter?: Router; m
   api.use(userRoutes(services));
   api.use(groupRoutes(services));
   api.use(apiKeyRoutes(services));
+  api.use(mcpSignInRoutes(services));
   api.use(usageRoutes(services));
   api.use(slackBindingRoutes(services));
   api.use(auditRoutes(services));

@@ -14,6 +14,7 @@ export function createMcpEndpoint(services: Services): McpEndpoint {
     version,
     users: services.users,
     credentialEvents: services.credentialEvents,
+    authorization: services.mcpAuthorization,
     server: {
       search: services.search,
       answerer: services.answerer,

@@ -5,6 +5,7 @@ import { SourcePage } from './chat/SourcePage.tsx';
 import { AppShell } from './layout/AppShell.tsx';
 import { SessionProvider, useSession } from './session/SessionContext.tsx';
 import { SignInPage } from './session/SignInPage.tsx';
+import { McpConsentPage } from './session/McpConsentPage.tsx';
 import { StatusPage } from './status/StatusPage.tsx';
 
 // Most people never open the console, so its code (charts included) loads only when they do.
@@ -25,6 +26,7 @@ function Gate() {
       <Routes>
         <Route path="/" element={<ChatPage />} />
         <Route path="/sources/:chunkId" element={<SourcePage />} />
+        <Route path="/oauth/consent/:id" element={<McpConsentPage />} />
         <Route
           path="/admin/*"
           element={

@@ -65,11 +65,13 @@ function sameOrigin(allowed: ReadonlySet<string>): RequestHandler {
 /** Resolves the bearer token to a caller on every request; refusals carry RFC 9728's pointer to the authorization metadata. */
 function bearerCaller(endpoint: McpEndpoint): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const challenge = (error?: string) =>
-      res.set(
-        'www-authenticate',
-        `Bearer resource_metadata="${endpoint.resourceMetadataUrl}"${error ? `, error="${error}", error_description="${error === 'invalid_token' ? 'The token is invalid, revoked or expired' : 'Malformed Authorization header'}"` : ''}`,
-      );
+    // RFC 6750's challenge, with RFC 9728's pointer to how a token is obtained when OAuth is on.
+    const challenge = (error?: 'invalid_request' | 'invalid_token') => {
+      const parts = [endpoint.resourceMetadataUrl ? `resource_metadata="${endpoint.resourceMetadataUrl}"` : 'realm="tapeout"'];
+      if (error === 'invalid_request') parts.push('error="invalid_request"', 'error_description="Malformed Authorization header"');
+      if (error === 'invalid_token') parts.push('error="invalid_token"', 'error_description="The token is invalid, revoked or expired"');
+      res.set('www-authenticate', `Bearer ${parts.join(', ')}`);
+    };
     const header = req.get('authorization');
     if (!header) {
       challenge();

@@ -5,6 +5,7 @@ import type { ApiKeyListing } from '../api/types.ts';
 import { useAction, useResource } from '../api/useResource.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Loading, Problem } from '../components/Feedback.tsx';
+import { McpSignInsSection } from './McpSignInsSection.tsx';
 
 const when = (value: string | null) => (value ? new Date(value).toLocaleString() : '—');
 
@@ -32,7 +33,8 @@ export function ApiKeysPage() {
     <>
       <h1>{t('API keys')}</h1>
       <p className="hint">
-        {t('For scripts, the OpenAI-compatible API at /v1 and integrations:')} <code>Authorization: Bearer &lt;key&gt;</code>
+        {t('For scripts, the OpenAI-compatible API at /v1, MCP clients at /mcp and integrations:')}{' '}
+        <code>Authorization: Bearer &lt;key&gt;</code>
       </p>
       <Problem text={keys.problem ?? action.problem} />
       {created && (
@@ -96,6 +98,7 @@ export function ApiKeysPage() {
           {t('Create key')}
         </button>
       </form>
+      <McpSignInsSection />
     </>
   );
 }

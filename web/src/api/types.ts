@@ -18,6 +18,10 @@ export type {
   PublicReadinessResponse,
   ReadinessResponse as Readiness,
 } from '../../../server/presenters/readiness.ts';
+export type {
+  AuthorizationRequestResponse as AuthorizationRequest,
+  McpSignInResponse as McpSignIn,
+} from '../../../server/presenters/mcpSignIns.ts';
 export type { ServerFacts, SessionUser, SignInMethods } from '../../../server/presenters/session.ts';
 export type { SlackChannelBindingResponse as SlackChannelBinding } from '../../../server/presenters/slackBindings.ts';
 export type { SourcePassageResponse as SourcePassage, SourceViewResponse as SourceView } from '../../../server/presenters/sources.ts';

@@ -157,7 +157,8 @@ export const zhCN: Record<string, string> = {
   Feedback: '反馈',
   Filter: '筛选',
   'Filter the audit log': '筛选审计日志',
-  'For scripts, the OpenAI-compatible API at /v1 and integrations:': '用于脚本、/v1 上的 OpenAI 兼容 API 和集成：',
+  'For scripts, the OpenAI-compatible API at /v1, MCP clients at /mcp and integrations:':
+    '用于脚本、/v1 上的 OpenAI 兼容 API、/mcp 上的 MCP 客户端和集成：',
   From: '起始',
   Grant: '授予',
   Group: '用户组',
@@ -354,4 +355,23 @@ export const zhCN: Record<string, string> = {
   'commit {{commit}}': '提交 {{commit}}',
   'From the source {{source}}: {{place}}': '来自数据源 {{source}}：{{place}}',
   'Open it there': '在源处打开',
+  'Sign in an MCP client': '登录 MCP 客户端',
+  'the request': '请求',
+  '{{client}} asks to use Tapeout as you ({{email}}).': '{{client}} 请求以您的身份（{{email}}）使用 Tapeout。',
+  'An unnamed client': '未命名的客户端',
+  'It could search and ask about the documents you may read, and nothing else. After you answer, your browser goes to:':
+    '它只能搜索和询问您有权阅读的文档，别无其他。您回答后，浏览器将前往：',
+  '(an app on this computer)': '（本机上的应用）',
+  'Only approve if you started this sign-in yourself. You can revoke it later under API keys.':
+    '仅当此次登录由您本人发起时才批准。之后可在“API 密钥”中撤销。',
+  Approve: '批准',
+  Decline: '拒绝',
+  'Returning to the client…': '正在返回客户端…',
+  'MCP sign-ins': 'MCP 登录',
+  'IDE agents and other MCP clients signed in at /mcp through Tapeout’s sign-in page.':
+    '通过 Tapeout 登录页在 /mcp 登录的 IDE 智能体和其他 MCP 客户端。',
+  'No MCP client is signed in.': '没有已登录的 MCP 客户端。',
+  Client: '客户端',
+  'Signed in': '登录时间',
+  User: '用户',
 };
