@@ -7,6 +7,10 @@ import { chromiumAvailable, chromiumPath, launchChromium } from '../../support/b
 import { freePort, startOidcProvider, type TestOidcProvider } from '../../support/oidcProvider.ts';
 import { skipOrFail } from '../../support/requireService.ts';
 import { startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { MemoryOAuthClient, startCallbackServer } from '../../support/mcpOAuthClient.ts';
 
 const adminPassword = 'sso e2e admin password';
 const scimToken = 'sso-e2e-scim-token-0123456789abcdef012345';
@@ -19,6 +23,7 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
   const contexts: BrowserContext[] = [];
   const pages: Record<string, Page> = {};
   const pageErrors: string[] = [];
+  let aliceMcp: Client | undefined;
 
   const adminApi = (path: string, body: unknown, method = 'POST') =>
     fetch(`${runtime.url}${path}`, {
@@ -90,6 +95,7 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     browser = await launchChromium();
   });
   after(async () => {
+    await aliceMcp?.close().catch(() => undefined);
     for (const context of contexts) await context.close();
     await browser?.close();
     await runtime?.dispose();
@@ -102,6 +108,35 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
     assert.match(await ask(pages.alice, 'When is the Orion B0 tape-out date?'), /14 March/);
     pages.bob = await signInWithSso('bob');
     assert.doesNotMatch(await ask(pages.bob, 'When is the Orion B0 tape-out date?'), /14 March|MPW-7731/);
+  });
+
+  it('signs an MCP client in as her through SSO and the consent page, under her grants', async (t) => {
+    if (skipOrFail(t, available, `Chromium at ${chromiumPath}`)) return;
+    const callback = await startCallbackServer();
+    const provider = new MemoryOAuthClient(callback.url);
+    const mcpUrl = new URL(`${runtime.url}/mcp`);
+    assert.equal(await auth(provider, { serverUrl: mcpUrl }), 'REDIRECT');
+    // A browser that is not signed in: Tapeout's sign-in comes first, then the consent page.
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(provider.authorizationUrl!.href);
+    await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+    await page.locator('input[name="login"]').fill('alice');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('heading', { name: 'Sign in an MCP client' }).waitFor();
+    await page.getByText('Spec IDE agent asks to use Tapeout as you (alice@example.com).').waitFor();
+    await page.screenshot({ path: 'test-results/mcp-consent.png' });
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const code = await callback.code;
+    assert.equal(await auth(provider, { serverUrl: mcpUrl, authorizationCode: code }), 'AUTHORIZED');
+    aliceMcp = new Client({ name: 'spec-ide', version: '1' });
+    await aliceMcp.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+    const found = JSON.stringify(await aliceMcp.callTool({ name: 'search', arguments: { query: 'Orion B0 tape-out date' } }));
+    assert.match(found, /MPW-7731/);
+    await callback.close();
   });
 
   it("after SCIM deactivates her, her open page's next request is 401 and she is back at sign-in", async (t) => {
@@ -125,6 +160,8 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
       .getByRole('alert')
       .filter({ hasText: /session has ended|sign in again/i })
       .waitFor();
+    // Her MCP client's session ended with her account.
+    await assert.rejects(aliceMcp!.listTools());
   });
 
   it("lists the sign-ins, the SCIM change and the admin's grant in Admin › Audit log, and the CSV export matches", async (t) => {
@@ -145,7 +182,9 @@ describe('web: single sign-on in Chromium, SCIM deactivation and the audit log',
         .getByRole('row')
         .filter({ has: page.getByRole('rowheader', { name: action, exact: true }) })
         .filter({ hasText: text });
-    await rowFor('auth.sso_sign_in', 'alice@example.com').waitFor();
+    // Alice signed in twice: in her browser, and to approve her MCP client.
+    await rowFor('auth.sso_sign_in', 'alice@example.com').first().waitFor();
+    await rowFor('mcp.sign_in_approved', 'alice@example.com').waitFor();
     await rowFor('auth.sso_sign_in', 'bob@example.com').waitFor();
     await rowFor('scim.user_deactivated', 'SCIM').waitFor();
     await rowFor('collection.granted', 'soc-team').waitFor();

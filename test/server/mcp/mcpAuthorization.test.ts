@@ -1,57 +1,15 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { freePort } from '../../support/oidcProvider.ts';
+import { MemoryOAuthClient } from '../../support/mcpOAuthClient.ts';
 import { buildCollection, buildUser } from '../../support/factories.ts';
 import { startTestRuntime, uploadAndWait, type TestRuntime } from '../../support/testRuntime.ts';
 
 const redirectUrl = 'http://127.0.0.1:47123/callback';
-
-/** What an MCP client keeps between runs (its registration, tokens, the PKCE verifier): in memory here. */
-class RememberingProvider implements OAuthClientProvider {
-  client: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  authorizationUrl: URL | undefined;
-  get redirectUrl() {
-    return redirectUrl;
-  }
-  get clientMetadata() {
-    return { client_name: 'Spec IDE agent', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'client_secret_post' };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(client: OAuthClientInformationMixed) {
-    this.client = client;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Signs in with a password as the browser does: the session cookie and the CSRF token. */
 async function browserSession(runtime: TestRuntime, email: string, password: string) {
@@ -77,7 +35,7 @@ async function browserSession(runtime: TestRuntime, email: string, password: str
  */
 describe('MCP authorization (OAuth 2.1 + PKCE through Tapeout sign-in)', () => {
   let runtime: TestRuntime;
-  const provider = new RememberingProvider();
+  const provider = new MemoryOAuthClient(redirectUrl);
   let session: { cookie: string; csrfToken: string };
   let mcpUrl: URL;
 
@@ -155,7 +113,10 @@ describe('MCP authorization (OAuth 2.1 + PKCE through Tapeout sign-in)', () => {
 
     const client = new Client({ name: 'spec', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
-    const found = (await client.callTool({ name: 'search', arguments: { query: 'metal-only engineering change order spin' } })) as {
+    const found = (await client.callTool({
+      name: 'search',
+      arguments: { query: 'metal-only engineering change order spin' },
+    })) as unknown as {
       structuredContent: { passages: { text: string }[] };
     };
     assert.ok(found.structuredContent.passages.some((passage) => passage.text.includes('block owner')));

@@ -49,7 +49,9 @@ export function McpConsentPage() {
             {t('It could search and ask about the documents you may read, and nothing else. After you answer, your browser goes to:')}{' '}
             <code>{asked.redirectHost}</code> {asked.local && t('(an app on this computer)')}
           </p>
-          <p className="hint">{t('Only approve if you started this sign-in yourself. You can revoke it later under API keys.')}</p>
+          <p className="hint">
+            {t('Only approve if you started this sign-in yourself. An admin can revoke it at any time under Admin › API keys.')}
+          </p>
           <div className="actions">
             <button type="button" className="primary" disabled={action.busy} onClick={() => void answer('approve')}>
               {t('Approve')}
