@@ -362,8 +362,8 @@ export const zhCN: Record<string, string> = {
   'It could search and ask about the documents you may read, and nothing else. After you answer, your browser goes to:':
     '它只能搜索和询问您有权阅读的文档，别无其他。您回答后，浏览器将前往：',
   '(an app on this computer)': '（本机上的应用）',
-  'Only approve if you started this sign-in yourself. You can revoke it later under API keys.':
-    '仅当此次登录由您本人发起时才批准。之后可在“API 密钥”中撤销。',
+  'Only approve if you started this sign-in yourself. An admin can revoke it at any time under Admin › API keys.':
+    '仅当此次登录由您本人发起时才批准。管理员可随时在“管理 › API 密钥”中撤销。',
   Approve: '批准',
   Decline: '拒绝',
   'Returning to the client…': '正在返回客户端…',
