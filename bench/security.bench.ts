@@ -15,6 +15,7 @@ import { lyingDocx } from '../test/support/officeFixtures.ts';
 import { signedSlackRequest, startSlackStandIn } from '../test/support/slackStandIn.ts';
 import { readEvents } from '../test/support/sse.ts';
 import { startTapeoutProcess } from '../test/support/tapeoutProcess.ts';
+import { demoIngested } from './demoCorpus.ts';
 
 const adminKey = `tap_bench_${randomUUID().replace(/-/g, '')}`;
 const secret = 'bench-signing-secret';
@@ -47,27 +48,6 @@ const server = await startTapeoutProcess(
 const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
 const post = (route: string, body: unknown) =>
   fetch(`${server.url}${route}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
-
-async function demoIngested(): Promise<void> {
-  for (;;) {
-    const { collections } = (await (await fetch(`${server.url}/api/collections`, { headers: auth })).json()) as {
-      collections: { slug: string }[];
-    };
-    const lists = await Promise.all(
-      collections.map(
-        async (c) =>
-          (
-            (await (await fetch(`${server.url}/api/collections/${c.slug}/documents`, { headers: auth })).json()) as {
-              documents: { status: string }[];
-            }
-          ).documents,
-      ),
-    );
-    const documents = lists.flat();
-    if (documents.length > 0 && documents.every((d) => d.status === 'ready' || d.status === 'failed')) return;
-    await sleep(1000);
-  }
-}
 
 /** /healthz round trips, back to back, while `work` runs: the slowest and the median. */
 async function healthDuring(work: () => Promise<void>): Promise<{ worstMs: number; medianMs: number; samples: number }> {
@@ -142,7 +122,7 @@ async function rssMb(pid: number): Promise<{ rss: number; peak: number }> {
 }
 
 try {
-  await demoIngested();
+  await demoIngested(server.url, auth);
   // 15 questions from the admin key (under the 20 a minute one user may ask) and 5 from the Slack user.
   const health: Record<string, Record<string, unknown>> = {};
   let count = 0;
