@@ -69,6 +69,20 @@ export function principalOf(req: Request): Principal {
   return req.principal;
 }
 
+/**
+ * Refuses a request whose Origin (sent by browsers) is not one of `allowed`: a page elsewhere, or
+ * a DNS-rebinding attack, must not reach an endpoint meant for other programs (MCP's transport
+ * spec asks this of /mcp). Requests without an Origin (CLIs, IDE agents) pass.
+ */
+export function refuseForeignOrigins(allowed: ReadonlySet<string>, setting: string): RequestHandler {
+  return (req, _res, next) => {
+    const origin = req.get('origin');
+    if (origin && !allowed.has(origin))
+      return next(new ForbiddenError(`Origin ${origin} may not call this endpoint; add it to ${setting} if it should.`));
+    next();
+  };
+}
+
 /** Route middleware: the decision is access/policies.ts's requireAdmin. */
 export const adminsOnly: RequestHandler = (req, _res, next) => {
   try {

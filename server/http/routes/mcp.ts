@@ -1,5 +1,6 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AuthenticationError, ForbiddenError } from '../../errors.ts';
+import { AuthenticationError } from '../../errors.ts';
+import { refuseForeignOrigins } from '../authenticate.ts';
 import { authInfoOf, type McpCaller } from '../../mcp/McpCaller.ts';
 import { isInitializeRequest, type McpEndpoint } from '../../mcp/McpEndpoint.ts';
 
@@ -18,7 +19,7 @@ declare module 'express-serve-static-core' {
  */
 export function mcpRoutes(endpoint: McpEndpoint): Router {
   const router = Router();
-  router.use(sameOrigin(endpoint.allowedOrigins));
+  router.use(refuseForeignOrigins(endpoint.allowedOrigins, 'MCP_ALLOWED_ORIGINS'));
   router.use(bearerCaller(endpoint));
   router.use(express.json({ limit: '1mb' }));
   router.post('/', async (req, res) => {
@@ -51,15 +52,6 @@ const rpcErrorBody = (message: string, code = -32000) => ({ jsonrpc: '2.0', erro
 /** Session errors are the transport's own, in JSON-RPC's shape and codes, as the SDK answers them. */
 function rpcError(res: Response, status: 400 | 404, message: string): void {
   res.status(status).json(rpcErrorBody(message, status === 404 ? -32001 : -32000));
-}
-
-function sameOrigin(allowed: ReadonlySet<string>): RequestHandler {
-  return (req, _res, next) => {
-    const origin = req.get('origin');
-    if (origin && !allowed.has(origin))
-      return next(new ForbiddenError(`Origin ${origin} may not call /mcp; add it to MCP_ALLOWED_ORIGINS if it should.`));
-    next();
-  };
 }
 
 /** Resolves the bearer token to a caller on every request; refusals carry RFC 9728's pointer to the authorization metadata. */
